@@ -1,0 +1,51 @@
+# goldenbell: `make demo` sets everything up and opens the workbench; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+GOLDENBELL := $(BIN)/goldenbell
+SERVER_BUILT := graph/server/target/classes/goldenbell/server/LocalNeo4j.class
+SERVER_SOURCES := graph/server/pom.xml $(shell find graph/server/src -name '*.java')
+
+.PHONY: setup demo test bench lint docs server venv prereqs clean
+
+setup: venv server
+
+prereqs:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"' \
+		|| { echo "goldenbell needs Python 3.11 or newer as $(PYTHON)"; exit 1; }
+	@command -v java >/dev/null || { echo "goldenbell needs Java 17+ (JDK) on the PATH"; exit 1; }
+	@command -v mvn >/dev/null || { echo "goldenbell needs Maven (mvn) on the PATH"; exit 1; }
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml | prereqs
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+server: $(SERVER_BUILT)
+$(SERVER_BUILT): $(SERVER_SOURCES) | prereqs
+	mvn --batch-mode --quiet -f graph/server/pom.xml package -DskipTests
+	touch $@
+
+demo: setup
+	@$(GOLDENBELL) db status >/dev/null 2>&1 || $(GOLDENBELL) db start
+	$(GOLDENBELL) db init
+	$(GOLDENBELL) workbench --open
+
+test: setup
+	$(BIN)/pytest
+
+bench: setup
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check graph ingest queries workbench tests bench
+
+docs: venv
+	$(BIN)/python -m workbench.reference
+
+clean:
+	-$(GOLDENBELL) db stop
+	rm -rf $(VENV) graph/server/target .goldenbell/test

@@ -1,0 +1,260 @@
+"""The one gateway to the database.
+
+Only this module opens driver sessions. It builds the driver from the settings
+(the local Neo4j or an external server, cluster or Aura), runs every query in a
+read or write transaction with a timeout and transaction metadata, and turns
+driver failures into the project's exceptions, each naming the query.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from graph.errors import (
+    ConstraintViolation,
+    CypherSyntaxError,
+    GraphError,
+    GraphUnavailable,
+    MemoryLimitExceeded,
+    QueryFailed,
+    QueryTimeout,
+    ReadOnlyViolation,
+)
+from graph.settings import Settings
+
+APP_NAME = "goldenbell"
+
+# Server notifications stay available on each result's summary; without a handler the
+# driver's warnings would be printed to stderr by logging's last-resort handler.
+logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
+
+_TIMEOUT_CODES = {
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+}
+_MEMORY_CODES = {
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+    "Neo.TransientError.General.TransactionMemoryLimit",
+}
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    keys: list[str]
+    records: list[neo4j.Record]
+    summary: neo4j.ResultSummary | None
+    truncated: bool = False
+
+    def data(self) -> list[dict[str, Any]]:
+        return [record.data() for record in self.records]
+
+    def single_value(self, default: Any = None) -> Any:
+        return self.records[0][0] if self.records else default
+
+
+def local_password(settings: Settings) -> str:
+    try:
+        return settings.password_file.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise GraphUnavailable(
+            f"no password file at {settings.password_file}: the local Neo4j has never been started "
+            "here. Run `goldenbell db start`, or set NEO4J_URI to use another server."
+        ) from None
+
+
+def credentials(settings: Settings) -> tuple[str, str]:
+    if settings.uses_external_neo4j:
+        return settings.neo4j_user, settings.neo4j_password
+    return "neo4j", local_password(settings)
+
+
+class Gateway:
+    """Runs named queries against one Neo4j database."""
+
+    def __init__(self, driver: neo4j.Driver, *, database: str, query_timeout: float, uri: str):
+        self.driver = driver
+        self.database = database
+        self.query_timeout = query_timeout
+        self.uri = uri
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> Gateway:
+        settings = settings or Settings.from_env()
+        driver = neo4j.GraphDatabase.driver(
+            settings.uri,
+            auth=credentials(settings),
+            max_connection_pool_size=settings.pool_size,
+            connection_acquisition_timeout=30.0,
+            # Retries cover leader changes in a cluster; a longer wait only hides trouble.
+            max_transaction_retry_time=10.0,
+            user_agent=f"{APP_NAME}/0.1",
+        )
+        return cls(driver, database=settings.neo4j_database, query_timeout=settings.query_timeout, uri=settings.uri)
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Gateway:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def verify(self) -> None:
+        """Raise GraphUnavailable unless the server answers with these credentials."""
+        try:
+            self.driver.verify_connectivity()
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
+            raise GraphUnavailable(f"cannot reach Neo4j at {self.uri}: {exc}") from exc
+        except neo4j_errors.AuthError as exc:
+            raise GraphUnavailable(f"Neo4j at {self.uri} refused the credentials: {exc.message}") from exc
+
+    def read(
+        self,
+        name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Run a query in a read transaction; the server refuses any write in it."""
+        return self._execute(neo4j.READ_ACCESS, name, cypher, parameters, timeout, metadata, max_rows)
+
+    def write(
+        self,
+        name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> QueryResult:
+        return self._execute(neo4j.WRITE_ACCESS, name, cypher, parameters, timeout, metadata, None)
+
+    def write_autocommit(
+        self,
+        name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> QueryResult:
+        """Run in an implicit transaction, as `CALL { … } IN TRANSACTIONS` requires."""
+        query = neo4j.Query(cypher, timeout=timeout, metadata=self._metadata(name, metadata))
+        with self._translated(name, cypher), self._session(neo4j.WRITE_ACCESS) as session:
+            result = session.run(query, parameters or {})
+            records = list(result)
+            return QueryResult(keys=list(result.keys()), records=records, summary=result.consume())
+
+    @contextmanager
+    def read_stream(
+        self,
+        name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> Iterator[Iterator[neo4j.Record]]:
+        """Yield records one at a time, for results too large to hold (exports)."""
+        with self._translated(name, cypher), self._session(neo4j.READ_ACCESS) as session:
+            tx = session.begin_transaction(
+                timeout=timeout or self.query_timeout, metadata=self._metadata(name, metadata)
+            )
+            try:
+                yield iter(tx.run(cypher, parameters or {}))
+            finally:
+                tx.close()
+
+    def _execute(
+        self,
+        mode: str,
+        name: str,
+        cypher: str,
+        parameters: Mapping[str, Any] | None,
+        timeout: float | None,
+        metadata: Mapping[str, Any] | None,
+        max_rows: int | None,
+    ) -> QueryResult:
+        effective_timeout = (
+            timeout if timeout is not None else (self.query_timeout if mode == neo4j.READ_ACCESS else None)
+        )
+
+        @neo4j.unit_of_work(timeout=effective_timeout, metadata=self._metadata(name, metadata))
+        def work(tx: neo4j.ManagedTransaction) -> QueryResult:
+            result = tx.run(cypher, parameters or {})
+            records: list[neo4j.Record] = []
+            truncated = False
+            for record in result:
+                if max_rows is not None and len(records) >= max_rows:
+                    truncated = True
+                    break
+                records.append(record)
+            keys = list(result.keys())
+            summary = None if truncated else result.consume()
+            return QueryResult(keys=keys, records=records, summary=summary, truncated=truncated)
+
+        with self._translated(name, cypher), self._session(mode) as session:
+            runner: Callable[..., QueryResult] = (
+                session.execute_read if mode == neo4j.READ_ACCESS else session.execute_write
+            )
+            return runner(work)
+
+    def _session(self, mode: str) -> neo4j.Session:
+        return self.driver.session(database=self.database, default_access_mode=mode)
+
+    @staticmethod
+    def _metadata(name: str, metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+        return {"app": APP_NAME, "query": name, **(metadata or {})}
+
+    @contextmanager
+    def _translated(self, name: str, cypher: str) -> Iterator[None]:
+        try:
+            yield
+        except GraphError:
+            raise
+        except neo4j_errors.Neo4jError as exc:
+            raise translate(exc, name, cypher, self.query_timeout) from exc
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
+            raise GraphUnavailable(
+                f"query '{name}': cannot reach Neo4j at {self.uri} ({exc}). Is it running? Try `goldenbell db status`.",
+                query_name=name,
+                cypher=cypher,
+            ) from exc
+        except neo4j_errors.DriverError as exc:
+            raise QueryFailed(f"query '{name}': {exc}", query_name=name, cypher=cypher) from exc
+
+
+def translate(exc: neo4j_errors.Neo4jError, name: str, cypher: str, default_timeout: float) -> GraphError:
+    code = exc.code or ""
+    detail = exc.message or str(exc)
+    kwargs = {"query_name": name, "cypher": cypher, "code": code}
+    if isinstance(exc, neo4j_errors.AuthError):
+        return GraphUnavailable(f"query '{name}': Neo4j refused the credentials: {detail}", **kwargs)
+    if code in _TIMEOUT_CODES:
+        return QueryTimeout(
+            f"query '{name}' was stopped because it ran past its time limit "
+            f"(GOLDENBELL_QUERY_TIMEOUT is {default_timeout:g} s for reads). Narrow it, or raise the limit.",
+            **kwargs,
+        )
+    if code == "Neo.ClientError.Statement.AccessMode":
+        return ReadOnlyViolation(f"query '{name}' tried to write in a read-only transaction: {detail}", **kwargs)
+    if code == "Neo.ClientError.Schema.ConstraintValidationFailed":
+        return ConstraintViolation(f"query '{name}' would break a uniqueness constraint: {detail}", **kwargs)
+    if code in ("Neo.ClientError.Statement.SyntaxError", "Neo.ClientError.Statement.ParameterMissing"):
+        return CypherSyntaxError(f"query '{name}' is not valid Cypher: {detail}", **kwargs)
+    if code in _MEMORY_CODES:
+        return MemoryLimitExceeded(
+            f"query '{name}' needed more memory than one transaction may use: {detail}", **kwargs
+        )
+    return QueryFailed(f"query '{name}' failed ({code}): {detail}", **kwargs)

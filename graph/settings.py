@@ -1,0 +1,221 @@
+"""Every setting goldenbell reads, declared once.
+
+Settings come from environment variables. The table below is the only place a
+setting is named; the README's settings table is checked against it by a test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting has a value goldenbell cannot use."""
+
+
+def _size(value: str) -> str:
+    if not re.fullmatch(r"[1-9][0-9]*[kmgKMG]?", value):
+        raise ValueError("expected a size such as 512m or 4g")
+    return value.lower()
+
+
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if seconds <= 0:
+        raise ValueError("expected a positive number of seconds")
+    return seconds
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 1 <= port <= 65535:
+        raise ValueError("expected a TCP port between 1 and 65535")
+    return port
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError("expected a positive whole number")
+    return number
+
+
+def _optional_path(value: str) -> Path | None:
+    return Path(value) if value else None
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    field: str
+    default: str
+    help: str
+    parse: Callable[[str], object] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "GOLDENBELL_HOME",
+        "home",
+        ".goldenbell",
+        "Folder for the local Neo4j (store, logs, password file, pid file). "
+        "Relative paths are taken from the current directory.",
+        Path,
+    ),
+    Setting(
+        "NEO4J_URI",
+        "neo4j_uri",
+        "",
+        "Bolt URI of an external Neo4j (`bolt://`, `neo4j://` for a cluster, `neo4j+s://` for Aura). "
+        "Empty: use the local Neo4j.",
+        str,
+    ),
+    Setting("NEO4J_USER", "neo4j_user", "neo4j", "User for `NEO4J_URI`.", str),
+    Setting(
+        "NEO4J_PASSWORD",
+        "neo4j_password",
+        "",
+        "Password for `NEO4J_URI`. Ignored for the local Neo4j, whose password is generated "
+        "at first start into `$GOLDENBELL_HOME/neo4j-password` (mode 0600).",
+        str,
+    ),
+    Setting("NEO4J_DATABASE", "neo4j_database", "neo4j", "Database name on the server.", str),
+    Setting("GOLDENBELL_BOLT_PORT", "bolt_port", "7687", "Loopback port of the local Neo4j's Bolt connector.", _port),
+    Setting(
+        "GOLDENBELL_STORE_DIR",
+        "store_dir",
+        "",
+        "Neo4j home of the local server (databases, transaction logs, Neo4j's own logs). "
+        "Empty: `$GOLDENBELL_HOME/neo4j`.",
+        _optional_path,
+    ),
+    Setting("GOLDENBELL_HEAP", "heap", "4g", "JVM heap of the local Neo4j (`-Xms` and `-Xmx`).", _size),
+    Setting(
+        "GOLDENBELL_PAGECACHE",
+        "pagecache",
+        "6g",
+        "Page cache of the local Neo4j (`server.memory.pagecache.size`).",
+        _size,
+    ),
+    Setting(
+        "GOLDENBELL_TX_TIMEOUT",
+        "tx_timeout",
+        "300",
+        "Seconds after which the local Neo4j ends any transaction (`db.transaction.timeout`).",
+        _seconds,
+    ),
+    Setting(
+        "GOLDENBELL_TX_MEMORY",
+        "tx_memory",
+        "1g",
+        "Memory one transaction may use on the local Neo4j (`db.memory.transaction.max`).",
+        _size,
+    ),
+    Setting(
+        "GOLDENBELL_TX_MEMORY_TOTAL",
+        "tx_memory_total",
+        "3g",
+        "Memory all transactions together may use on the local Neo4j (`dbms.memory.transaction.total.max`).",
+        _size,
+    ),
+    Setting(
+        "GOLDENBELL_QUERY_TIMEOUT",
+        "query_timeout",
+        "30",
+        "Seconds a read query may run before goldenbell ends it (sent with each transaction).",
+        _seconds,
+    ),
+    Setting(
+        "GOLDENBELL_START_TIMEOUT",
+        "start_timeout",
+        "120",
+        "Seconds `goldenbell db start` waits for Bolt to answer.",
+        _seconds,
+    ),
+    Setting("GOLDENBELL_JAVA", "java", "java", "Java 17+ executable that runs the local Neo4j.", str),
+    Setting(
+        "GOLDENBELL_SCHEMA_DIR",
+        "schema_dir",
+        "",
+        "Folder of the graph schema files. Empty: the schema shipped in `graph/schema/`.",
+        _optional_path,
+    ),
+    Setting(
+        "GOLDENBELL_WORKBENCH_PORT",
+        "workbench_port",
+        "8501",
+        "Port the workbench (Streamlit) listens on, on 127.0.0.1.",
+        _port,
+    ),
+    Setting(
+        "GOLDENBELL_POOL_SIZE",
+        "pool_size",
+        "50",
+        "Largest number of Bolt connections the driver keeps open.",
+        _positive_int,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    neo4j_uri: str
+    neo4j_user: str
+    neo4j_password: str
+    neo4j_database: str
+    bolt_port: int
+    store_dir: Path | None
+    heap: str
+    pagecache: str
+    tx_timeout: float
+    tx_memory: str
+    tx_memory_total: str
+    query_timeout: float
+    start_timeout: float
+    java: str
+    schema_dir: Path | None
+    workbench_port: int
+    pool_size: int
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        values = {}
+        for setting in SETTINGS:
+            raw = env.get(setting.env, setting.default).strip()
+            try:
+                values[setting.field] = setting.parse(raw)
+            except ValueError as exc:
+                raise SettingsError(f"{setting.env}={raw!r}: {exc}") from exc
+        return cls(**values)
+
+    @property
+    def uses_external_neo4j(self) -> bool:
+        return bool(self.neo4j_uri)
+
+    @property
+    def neo4j_home(self) -> Path:
+        return (self.store_dir or self.home / "neo4j").resolve()
+
+    @property
+    def password_file(self) -> Path:
+        return (self.home / "neo4j-password").resolve()
+
+    @property
+    def local_uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    @property
+    def uri(self) -> str:
+        return self.neo4j_uri or self.local_uri
+
+    @property
+    def schema_path(self) -> Path:
+        return self.schema_dir or PROJECT_ROOT / "graph" / "schema"

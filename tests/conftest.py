@@ -1,0 +1,85 @@
+"""Shared fixtures: one real local Neo4j for the whole test session.
+
+Tests that touch Cypher run against this server, never a mocked driver. Set
+GOLDENBELL_TEST_NEO4J_URI (with NEO4J_USER/NEO4J_PASSWORD) to test against
+another server instead; its database is wiped by the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph import admin, ddl, local_server
+from graph.gateway import Gateway
+from graph.model import Schema, load_schema
+from graph.settings import PROJECT_ROOT, Settings
+
+TEST_HOME = PROJECT_ROOT / ".goldenbell" / "test"
+
+
+def server_env(home: Path, port: int, **overrides: str) -> dict[str, str]:
+    """Settings for a small local Neo4j used by tests (2-core CI machines)."""
+    env = {
+        "GOLDENBELL_HOME": str(home),
+        "GOLDENBELL_BOLT_PORT": str(port),
+        "GOLDENBELL_HEAP": "1g",
+        "GOLDENBELL_PAGECACHE": "256m",
+        "GOLDENBELL_TX_MEMORY": "512m",
+        "GOLDENBELL_TX_MEMORY_TOTAL": "700m",
+        "GOLDENBELL_QUERY_TIMEOUT": "10",
+        "GOLDENBELL_START_TIMEOUT": "180",
+    }
+    env.update(overrides)
+    return env
+
+
+@pytest.fixture(scope="session")
+def neo4j_env() -> Iterator[dict[str, str]]:
+    external = os.environ.get("GOLDENBELL_TEST_NEO4J_URI")
+    if external:
+        yield {
+            "NEO4J_URI": external,
+            "NEO4J_USER": os.environ.get("NEO4J_USER", "neo4j"),
+            "NEO4J_PASSWORD": os.environ.get("NEO4J_PASSWORD", ""),
+            "GOLDENBELL_QUERY_TIMEOUT": "10",
+        }
+        return
+    port = int(os.environ.get("GOLDENBELL_TEST_BOLT_PORT", "7688"))
+    env = server_env(TEST_HOME, port)
+    settings = Settings.from_env(env)
+    local_server.stop(settings)
+    shutil.rmtree(TEST_HOME, ignore_errors=True)
+    local_server.start(settings)
+    try:
+        yield env
+    finally:
+        local_server.stop(settings)
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(neo4j_env: dict[str, str]) -> Settings:
+    return Settings.from_env(neo4j_env)
+
+
+@pytest.fixture(scope="session")
+def schema() -> Schema:
+    return load_schema(PROJECT_ROOT / "graph" / "schema")
+
+
+@pytest.fixture(scope="session")
+def gateway(neo4j_settings: Settings, schema: Schema) -> Iterator[Gateway]:
+    with Gateway.open(neo4j_settings) as gw:
+        ddl.apply_schema(gw, schema)
+        yield gw
+
+
+@pytest.fixture
+def empty_graph(gateway: Gateway) -> Gateway:
+    """The session's database with every node and relationship deleted."""
+    admin.wipe(gateway)
+    return gateway

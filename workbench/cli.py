@@ -1,0 +1,50 @@
+"""The `goldenbell` command: one entry point over every package's commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from graph.cli import db, schema_group, settings_or_fail
+from graph.settings import PROJECT_ROOT
+
+APP = PROJECT_ROOT / "workbench" / "app.py"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="goldenbell")
+def main() -> None:
+    """goldenbell: knowledge graph and investigation workbench for public-safety analysts."""
+
+
+main.add_command(db)
+main.add_command(schema_group)
+
+
+@main.command("workbench")
+@click.option("--port", type=int, default=None, help="Port to listen on (default: GOLDENBELL_WORKBENCH_PORT).")
+@click.option("--open", "open_browser", is_flag=True, help="Also open it in the default browser.")
+def workbench(port: int | None, open_browser: bool) -> None:
+    """Serve the workbench on 127.0.0.1 and keep running until stopped."""
+    settings = settings_or_fail()
+    argv = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port or settings.workbench_port),
+        "--server.headless",
+        "false" if open_browser else "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+    ]
+    click.echo(f"workbench: http://127.0.0.1:{port or settings.workbench_port}/")
+    os.execv(sys.executable, argv)

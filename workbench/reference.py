@@ -1,0 +1,86 @@
+"""Generated parts of the docs: the README's settings table and CLI reference, and
+docs/schema.md. `make docs` rewrites them; tests fail when they drift from the code.
+
+    python -m workbench.reference          # rewrite README.md and docs/schema.md
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from graph.docs import schema_markdown
+from graph.model import load_schema
+from graph.settings import PROJECT_ROOT, SETTINGS
+from workbench.cli import main
+
+README = PROJECT_ROOT / "README.md"
+SCHEMA_DOC = PROJECT_ROOT / "docs" / "schema.md"
+
+
+def settings_table() -> str:
+    rows = ["| Variable | Default | Meaning |", "|---|---|---|"]
+    for setting in SETTINGS:
+        default = f"`{setting.default}`" if setting.default else "(empty)"
+        rows.append(f"| `{setting.env}` | {default} | {setting.help} |")
+    return "\n".join(rows)
+
+
+def _commands(group: click.Group, prefix: str) -> list[tuple[str, click.Command]]:
+    out = []
+    for name in sorted(group.commands):
+        command = group.commands[name]
+        path = f"{prefix} {name}"
+        if isinstance(command, click.Group):
+            out += _commands(command, path)
+        else:
+            out.append((path, command))
+    return out
+
+
+def cli_commands() -> list[tuple[str, click.Command]]:
+    return _commands(main, "goldenbell")
+
+
+def cli_reference() -> str:
+    lines = []
+    for path, command in cli_commands():
+        ctx = click.Context(command, info_name=path)
+        usage = " ".join(command.collect_usage_pieces(ctx))
+        lines += [f"#### `{path}`", "", (command.help or "").strip().split("\n\n")[0], "", "```", f"{path} {usage}"]
+        for param in command.params:
+            record = param.get_help_record(ctx)
+            if record:
+                lines.append(f"  {record[0]:<28} {record[1]}")
+        lines += ["```", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def replace_block(text: str, name: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)", re.S)
+    if not pattern.search(text):
+        raise ValueError(f"README.md has no <!-- BEGIN {name} --> … <!-- END {name} --> block")
+    return pattern.sub(lambda m: m.group(1) + body.rstrip("\n") + "\n" + m.group(2), text)
+
+
+def generated_readme(text: str) -> str:
+    text = replace_block(text, "settings", settings_table())
+    return replace_block(text, "cli", cli_reference())
+
+
+def generated_schema_doc() -> str:
+    return schema_markdown(load_schema(PROJECT_ROOT / "graph" / "schema"))
+
+
+def write_all(readme: Path = README) -> None:
+    readme.write_text(generated_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    SCHEMA_DOC.parent.mkdir(exist_ok=True)
+    SCHEMA_DOC.write_text(generated_schema_doc(), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_all()
+    sys.stdout.write(f"rewrote {README.name} and {SCHEMA_DOC.relative_to(PROJECT_ROOT)}\n")
