@@ -48,4 +48,4 @@ docs: venv
 
 clean:
 	-$(GOLDENBELL) db stop
-	rm -rf $(VENV) graph/server/target .goldenbell/test
+	rm -rf $(VENV) graph/server/target .goldenbell/test-*

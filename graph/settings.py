@@ -147,6 +147,41 @@ SETTINGS: tuple[Setting, ...] = (
         _optional_path,
     ),
     Setting(
+        "GOLDENBELL_ROW_CAP",
+        "row_cap",
+        "5000",
+        "Most rows a saved or ad-hoc query returns; more are cut off and the result says so.",
+        _positive_int,
+    ),
+    Setting(
+        "GOLDENBELL_MAP_NODE_CAP",
+        "map_node_cap",
+        "1000",
+        "Most nodes drawn on one relationship map; larger results are aggregated or refused.",
+        _positive_int,
+    ),
+    Setting(
+        "GOLDENBELL_PACKS_DIR",
+        "packs_dir",
+        "",
+        "Extra folder of query pack files, loaded after the built-in packs in `queries/packs/`.",
+        _optional_path,
+    ),
+    Setting(
+        "GOLDENBELL_AUDIT_LOG",
+        "audit_log",
+        "",
+        "Append-only audit log file. Empty: `$GOLDENBELL_HOME/audit.jsonl`.",
+        _optional_path,
+    ),
+    Setting(
+        "GOLDENBELL_BATCH_SIZE",
+        "batch_size",
+        "5000",
+        "Rows per write transaction when importing.",
+        _positive_int,
+    ),
+    Setting(
         "GOLDENBELL_WORKBENCH_PORT",
         "workbench_port",
         "8501",
@@ -181,6 +216,11 @@ class Settings:
     start_timeout: float
     java: str
     schema_dir: Path | None
+    row_cap: int
+    map_node_cap: int
+    packs_dir: Path | None
+    audit_log: Path | None
+    batch_size: int
     workbench_port: int
     pool_size: int
 
@@ -215,6 +255,10 @@ class Settings:
     @property
     def uri(self) -> str:
         return self.neo4j_uri or self.local_uri
+
+    @property
+    def audit_log_path(self) -> Path:
+        return (self.audit_log or self.home / "audit.jsonl").resolve()
 
     @property
     def schema_path(self) -> Path:

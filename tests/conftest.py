@@ -19,7 +19,7 @@ from graph.gateway import Gateway
 from graph.model import Schema, load_schema
 from graph.settings import PROJECT_ROOT, Settings
 
-TEST_HOME = PROJECT_ROOT / ".goldenbell" / "test"
+TEST_HOMES = PROJECT_ROOT / ".goldenbell"
 
 
 def server_env(home: Path, port: int, **overrides: str) -> dict[str, str]:
@@ -50,10 +50,12 @@ def neo4j_env() -> Iterator[dict[str, str]]:
         }
         return
     port = int(os.environ.get("GOLDENBELL_TEST_BOLT_PORT", "7688"))
-    env = server_env(TEST_HOME, port)
+    # One home per port, so test sessions on different ports can run side by side.
+    home = TEST_HOMES / f"test-{port}"
+    env = server_env(home, port)
     settings = Settings.from_env(env)
     local_server.stop(settings)
-    shutil.rmtree(TEST_HOME, ignore_errors=True)
+    shutil.rmtree(home, ignore_errors=True)
     local_server.start(settings)
     try:
         yield env
