@@ -12,7 +12,9 @@ import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
@@ -57,6 +59,25 @@ class QueryResult:
 
     def single_value(self, default: Any = None) -> Any:
         return self.records[0][0] if self.records else default
+
+
+def driver_safe(value: Any) -> Any:
+    """Parameters the driver can send: zoneinfo datetimes become fixed-offset ones.
+
+    The driver asks a datetime's tzinfo for its offset while handing it the driver's
+    own DateTime type; zoneinfo's C code reads that object as if it were a datetime,
+    which gives wrong offsets or crashes the interpreter. A fixed offset, taken at that
+    very instant, is exact and safe.
+    """
+    if isinstance(value, datetime):
+        if isinstance(value.tzinfo, ZoneInfo):
+            return value.replace(tzinfo=timezone(value.utcoffset()))
+        return value
+    if isinstance(value, dict):
+        return {k: driver_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [driver_safe(v) for v in value]
+    return value
 
 
 def local_password(settings: Settings) -> str:
@@ -152,9 +173,32 @@ class Gateway:
         """Run in an implicit transaction, as `CALL { … } IN TRANSACTIONS` requires."""
         query = neo4j.Query(cypher, timeout=timeout, metadata=self._metadata(name, metadata))
         with self._translated(name, cypher), self._session(neo4j.WRITE_ACCESS) as session:
-            result = session.run(query, parameters or {})
+            result = session.run(query, driver_safe(dict(parameters or {})))
             records = list(result)
             return QueryResult(keys=list(result.keys()), records=records, summary=result.consume())
+
+    def in_write_transaction(
+        self,
+        name: str,
+        work: Callable[[neo4j.ManagedTransaction], Any],
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """Run several statements atomically: `work(tx)` calls `tx.run(cypher, params)`,
+        passing parameters through `driver_safe`.
+
+        For batch writers whose statements must commit together (an import batch and
+        its progress record). `work` may be retried on transient errors, so it must
+        not have side effects outside the transaction.
+        """
+
+        @neo4j.unit_of_work(timeout=timeout, metadata=self._metadata(name, metadata))
+        def unit(tx: neo4j.ManagedTransaction) -> Any:
+            return work(tx)
+
+        with self._translated(name, ""), self._session(neo4j.WRITE_ACCESS) as session:
+            return session.execute_write(unit)
 
     @contextmanager
     def read_stream(
@@ -172,7 +216,7 @@ class Gateway:
                 timeout=timeout or self.query_timeout, metadata=self._metadata(name, metadata)
             )
             try:
-                yield iter(tx.run(cypher, parameters or {}))
+                yield iter(tx.run(cypher, driver_safe(dict(parameters or {}))))
             finally:
                 tx.close()
 
@@ -190,9 +234,11 @@ class Gateway:
             timeout if timeout is not None else (self.query_timeout if mode == neo4j.READ_ACCESS else None)
         )
 
+        safe_parameters = driver_safe(dict(parameters or {}))
+
         @neo4j.unit_of_work(timeout=effective_timeout, metadata=self._metadata(name, metadata))
         def work(tx: neo4j.ManagedTransaction) -> QueryResult:
-            result = tx.run(cypher, parameters or {})
+            result = tx.run(cypher, safe_parameters)
             records: list[neo4j.Record] = []
             truncated = False
             for record in result:

@@ -1,3 +1,6 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from graph.errors import ConstraintViolation, CypherSyntaxError, GraphUnavailable, QueryTimeout, ReadOnlyViolation
@@ -73,3 +76,11 @@ def test_an_unreachable_server_is_reported_as_unavailable(neo4j_env):
             gw.verify()
         with pytest.raises(GraphUnavailable, match=r"query 'test\.nowhere'"):
             gw.read("test.nowhere", "RETURN 1")
+
+
+def test_a_datetime_in_a_named_time_zone_round_trips(gateway):
+    """The driver hands zoneinfo its own DateTime type, which zoneinfo misreads (wrong
+    offsets, or a crash); the gateway sends fixed offsets instead."""
+    moment = datetime(2026, 3, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    back = gateway.read("test.datetime", "RETURN $t AS t", {"t": moment}).single_value()
+    assert back.to_native() == moment

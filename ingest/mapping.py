@@ -1,0 +1,235 @@
+"""Turn one raw row into the entities and links a spec says it holds, or into a reject.
+
+Pure and database-free, so it can run (and be tested) alone: read → map → load are
+separate stages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from graph.model import Schema
+from ingest.normalize import InvalidValue, normalise
+from ingest.normalize import citizen_id as citizen_ids
+from ingest.normalize.address import Address
+from ingest.readers.base import RawRow
+from ingest.reasons import Reason
+from ingest.spec import ADDRESS_PARTS, PERSON_RECORD, Condition, EntityMap, MappingSpec, PropertyMap
+from ingest.spec_headers import HeaderMap
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    alias: str
+    label: str
+    key: Any
+    properties: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LinkRecord:
+    link_index: int
+    start: EntityRecord
+    end: EntityRecord
+    key: Any
+    properties: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MappedRow:
+    number: int
+    entities: list[EntityRecord]
+    links: list[LinkRecord]
+    text: str | None = None  # the report text, for specs that extract mentions
+
+
+@dataclass(frozen=True)
+class Reject:
+    number: int
+    column: str
+    value: str
+    reason: Reason
+    message: str
+    original: str
+
+
+@dataclass
+class _Fault(Exception):
+    column: str
+    value: Any
+    reason: Reason
+    message: str
+
+
+@dataclass
+class RowMapper:
+    spec: MappingSpec
+    headers: HeaderMap
+    schema: Schema
+    _person_record_props: tuple[str, ...] = field(default=("name", "birth_date"), init=False)
+    _address_parts: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        # Labels keyed by an address take the parsed parts into same-named properties.
+        for label, node in self.schema.nodes.items():
+            if node.key_property.type == "address":
+                self._address_parts[label] = tuple(p for p in ADDRESS_PARTS if p in node.properties)
+
+    def map(self, raw: RawRow) -> MappedRow | Reject:
+        if raw.fault is not None:
+            reason, message = raw.fault
+            return Reject(raw.number, "", "", reason, message, raw.original)
+        try:
+            return self._map(raw)
+        except _Fault as fault:
+            return Reject(raw.number, fault.column, _shown(fault.value), fault.reason, fault.message, raw.original)
+
+    def _map(self, raw: RawRow) -> MappedRow:
+        entities: dict[str, EntityRecord] = {}
+        for entity in self.spec.entities.values():
+            if entity.when and not self._holds(entity.when, raw):
+                continue
+            record = self._entity(entity, raw, entities)
+            if record is not None:
+                entities[entity.alias] = record
+        links = []
+        for index, link in enumerate(self.spec.links):
+            start, end = entities.get(link.start), entities.get(link.end)
+            if start is None or end is None or (link.when and not self._holds(link.when, raw)):
+                continue
+            key = self._value(link.key, raw, required=True) if link.key else None
+            props = {p.name: v for p in link.properties if (v := self._value(p, raw)) is not None}
+            links.append(LinkRecord(index, start, end, key, props))
+        text = None
+        if self.spec.extract_text:
+            text = str(self._raw(self.spec.extract_text, raw) or "")
+        return MappedRow(raw.number, list(entities.values()), links, text)
+
+    def _entity(self, entity: EntityMap, raw: RawRow, done: Mapping[str, EntityRecord]) -> EntityRecord | None:
+        key = self._value(entity.key, raw)
+        props = {p.name: v for p in entity.properties if (v := self._value(p, raw)) is not None}
+        if isinstance(key, Address):
+            key = _expand_address(key, props, self._address_parts.get(entity.label, ()))
+        for name, value in list(props.items()):
+            if isinstance(value, Address):
+                props[name] = value.full
+        if key is None:
+            if entity.optional or entity.on_missing_key == "skip":
+                return None
+            if entity.on_missing_key == "record":
+                return self._person_record(entity, raw, props)
+            column = self._column_label(entity.key)
+            raise _Fault(column, "", Reason.REQUIRED_MISSING, f"{entity.label}.{entity.key.name} is blank")
+        return EntityRecord(entity.alias, entity.label, key, props)
+
+    def _person_record(self, entity: EntityMap, raw: RawRow, props: dict[str, Any]) -> EntityRecord:
+        """A person without an ID number: kept apart as an unverified record, never merged by name."""
+        kept = {k: v for k, v in props.items() if k in self._person_record_props}
+        if not kept.get("name"):
+            raise _Fault(self._column_label(entity.key), "", Reason.REQUIRED_MISSING, "no ID number and no name")
+        phone = self._linked_phone(entity, raw)
+        if phone:
+            kept["phone"] = phone
+        raw_id = self._raw_text(entity.key, raw)
+        if raw_id:
+            kept["id_number_raw"] = raw_id
+        identity = "|".join(str(kept.get(k, "")) for k in ("name", "birth_date", "phone"))
+        record_id = "PR-" + hashlib.blake2b(f"{self.spec.name}|{identity}".encode(), digest_size=10).hexdigest()
+        return EntityRecord(entity.alias, PERSON_RECORD, record_id, kept)
+
+    def _linked_phone(self, entity: EntityMap, raw: RawRow) -> str | None:
+        for link in self.spec.links:
+            if link.type == "HAS_PHONE" and link.start == entity.alias:
+                phone_entity = self.spec.entities[link.end]
+                try:
+                    return self._value(phone_entity.key, raw)
+                except _Fault:
+                    return None
+        return None
+
+    def _holds(self, condition: Condition, raw: RawRow) -> bool:
+        value = self._raw(condition.column, raw)
+        text = unicodedata.normalize("NFKC", str(value)).strip() if value is not None else ""
+        return text in condition.values
+
+    def _raw(self, column: str, raw: RawRow) -> Any:
+        header = self.headers.get(column)
+        return raw.values.get(header) if header is not None else None
+
+    def _raw_text(self, prop: PropertyMap, raw: RawRow) -> str:
+        parts = [self._raw(c, raw) for c in prop.source.columns]
+        return prop.source.join.join(_shown(p) for p in parts if p not in (None, "")).strip()
+
+    def _column_label(self, prop: PropertyMap) -> str:
+        return "+".join(self.headers.get(c) or c for c in prop.source.columns) or prop.name
+
+    def _value(self, prop: PropertyMap, raw: RawRow, *, required: bool = False) -> Any:
+        source = prop.source
+        if source.constant is not None:
+            value: Any = source.constant
+        elif len(source.columns) == 1:
+            value = self._raw(source.columns[0], raw)
+        else:
+            parts = [self._raw(c, raw) for c in source.columns]
+            value = source.join.join(_shown(p) for p in parts if p not in (None, "")) or None
+        column = self._column_label(prop)
+        if source.derive:
+            return self._derive(source.derive, value, column)
+        if source.lookup is not None and value not in (None, ""):
+            text = unicodedata.normalize("NFKC", _shown(value)).strip()
+            value = source.lookup.get(text, source.default)
+        try:
+            if source.format and isinstance(value, str) and value.strip():
+                result: Any = _strptime(value.strip(), source.format, prop.type)
+            else:
+                result = normalise(prop.type, value, values=prop.values)
+        except InvalidValue as exc:
+            raise _Fault(column, value, exc.reason, exc.message) from None
+        if result is None and required:
+            raise _Fault(column, "", Reason.REQUIRED_MISSING, f"{prop.name} is blank")
+        return result
+
+    def _derive(self, derive: str, value: Any, column: str) -> Any:
+        try:
+            id18 = normalise("citizen_id", value)
+        except InvalidValue as exc:
+            raise _Fault(column, value, exc.reason, exc.message) from None
+        if id18 is None:
+            return None
+        if derive == "birth_date_from_id":
+            return citizen_ids.birth_date(id18)
+        if derive == "gender_from_id":
+            return citizen_ids.gender(id18)
+        return citizen_ids.region_code(id18)
+
+
+def _expand_address(address: Address, props: dict[str, Any], parts: tuple[str, ...]) -> str:
+    for part in parts:
+        value = getattr(address, part, None)
+        if value and part not in props:
+            props[part] = value
+    return address.full
+
+
+def _strptime(text: str, fmt: str, value_type: str) -> date | datetime:
+    from ingest.normalize import dates
+
+    try:
+        parsed = datetime.strptime(text, fmt)
+    except ValueError as exc:
+        reason = Reason.DATE_INVALID if value_type == "date" else Reason.DATETIME_INVALID
+        raise InvalidValue(reason, f"{text!r} does not match the format {fmt} ({exc})") from None
+    return parsed.date() if value_type == "date" else dates.clean_datetime(parsed)
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return repr(value)
+    return str(value)

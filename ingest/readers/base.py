@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from ingest.reasons import Reason
+
+
+class SourceError(ValueError):
+    """The whole file cannot be read; nothing from it is loaded."""
+
+    def __init__(self, path: Path, fault: str):
+        self.path, self.fault = path, fault
+        super().__init__(f"{path}: {fault}")
+
+
+@dataclass(frozen=True)
+class RawRow:
+    number: int  # as a spreadsheet shows it (header = 1) for CSV and XLSX; the line for JSON lines
+    values: dict[str, Any]  # header -> raw value (str for text formats; typed cells for XLSX)
+    original: str  # the row as read, for the reject file
+    fault: tuple[Reason, str] | None = None  # a fault of the row as a whole
+
+
+class Source(Protocol):
+    path: Path
+    format: str
+    encoding: str
+
+    @property
+    def header(self) -> list[str]: ...
+
+    def rows(self) -> Iterator[RawRow]: ...

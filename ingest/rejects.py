@@ -1,0 +1,46 @@
+"""The reject file: every row not loaded, with where and why, and the row as read.
+
+UTF-8 with a byte-order mark so that it opens with its Chinese text intact in a
+spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TextIO
+
+from ingest.mapping import Reject
+
+COLUMNS = ["file", "row", "column", "value", "reason", "message", "original"]
+
+
+class RejectWriter:
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._file: TextIO | None = None
+        self._writer = None
+        self.count = 0
+
+    def write(self, file: Path, reject: Reject) -> None:
+        self.count += 1
+        if self.path is None:
+            return
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("w", encoding="utf-8-sig", newline="")
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(COLUMNS)
+        self._writer.writerow(
+            [str(file), reject.number, reject.column, reject.value, reject.reason.value, reject.message, reject.original]
+        )
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def read_rejects(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))

@@ -1,0 +1,381 @@
+"""Mapping specs: declarative files that say which columns of a source become which
+entities and links. A spec is checked against the schema when it is loaded; every
+fault names the spec file and its line. See docs/mapping-specs.md for the format.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph.model import Names, Property, Schema
+from ingest.yaml_lines import LineDict, LineList, YamlSyntaxError, load_yaml
+
+BUILTIN_DIR = Path(__file__).resolve().parent / "specs"
+# A label keyed by an address gets these properties from the parsed address.
+ADDRESS_PARTS = ("full", "district", "town", "community", "road", "building", "unit", "room")
+DERIVATIONS = {"birth_date_from_id": "date", "gender_from_id": "enum", "region_from_id": "text"}
+PERSON_RECORD = "PersonRecord"
+_ALIAS = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class SpecError(ValueError):
+    """A spec is malformed or does not fit the schema or the file."""
+
+    def __init__(self, path: Path | str, line: int, fault: str):
+        self.path, self.line, self.fault = Path(path), line, fault
+        super().__init__(f"{path}, line {line}: {fault}")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    aliases: tuple[str, ...]
+    optional: bool
+    line: int
+
+
+@dataclass(frozen=True)
+class Condition:
+    column: str
+    values: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class ValueSource:
+    columns: tuple[str, ...] = ()
+    join: str = " "
+    constant: Any = None
+    derive: str | None = None
+    format: str | None = None
+    lookup: Mapping[str, Any] | None = None  # source value -> stored value, before normalising
+    default: Any = None  # stored when the lookup has no entry for a non-blank value
+
+
+@dataclass(frozen=True)
+class PropertyMap:
+    name: str
+    type: str
+    values: tuple[str, ...]
+    source: ValueSource
+    line: int
+
+
+@dataclass(frozen=True)
+class EntityMap:
+    alias: str
+    label: str
+    key: PropertyMap
+    properties: tuple[PropertyMap, ...]
+    optional: bool
+    on_missing_key: str  # reject | record | skip
+    mode: str  # merge | match
+    update: str  # overwrite | fill
+    when: Condition | None
+    line: int
+
+
+@dataclass(frozen=True)
+class LinkMap:
+    type: str
+    start: str
+    end: str
+    key: PropertyMap | None
+    properties: tuple[PropertyMap, ...]
+    when: Condition | None
+    line: int
+
+
+@dataclass(frozen=True)
+class MappingSpec:
+    name: str
+    names: Names
+    source: str
+    files: tuple[str, ...]
+    columns: Mapping[str, Column]
+    entities: Mapping[str, EntityMap]
+    links: tuple[LinkMap, ...]
+    extract_text: str | None
+    path: Path
+
+    def matches_file(self, path: Path) -> bool:
+        return any(fnmatch.fnmatch(path.name, pattern) for pattern in self.files)
+
+    def used_columns(self) -> set[str]:
+        used: set[str] = set()
+        for entity in self.entities.values():
+            for prop in (entity.key, *entity.properties):
+                used.update(prop.source.columns)
+            if entity.when:
+                used.add(entity.when.column)
+        for link in self.links:
+            for prop in ((link.key,) if link.key else ()) + link.properties:
+                used.update(prop.source.columns)
+            if link.when:
+                used.add(link.when.column)
+        if self.extract_text:
+            used.add(self.extract_text)
+        return used
+
+
+class _Reader:
+    """Walks one spec file, turning faults into SpecErrors with line numbers."""
+
+    def __init__(self, path: Path, schema: Schema):
+        self.path, self.schema = path, schema
+
+    def fail(self, line: int, fault: str) -> SpecError:
+        return SpecError(self.path, line, fault)
+
+    def mapping(self, value: Any, line: int, where: str) -> LineDict:
+        if not isinstance(value, LineDict):
+            raise self.fail(line, f"{where}: expected a mapping, got {value!r}")
+        return value
+
+    def only(self, data: LineDict, allowed: set[str], where: str) -> None:
+        for key in data:
+            if key not in allowed:
+                raise self.fail(
+                    data.line_of(key), f"{where}: unknown key '{key}'; allowed: {', '.join(sorted(allowed))}"
+                )
+
+    def required(self, data: LineDict, key: str, where: str) -> Any:
+        if data.get(key) in (None, ""):
+            raise self.fail(data.line, f"{where}: missing required key '{key}'")
+        return data[key]
+
+    def load(self) -> MappingSpec:
+        data = self.mapping(load_yaml(self.path), 1, "spec")
+        self.only(
+            data,
+            {"spec", "names", "source", "description", "files", "columns", "entities", "links", "extract_text"},
+            "spec",
+        )
+        name = str(self.required(data, "spec", "spec"))
+        names_data = self.mapping(self.required(data, "names", "spec"), data.line_of("names"), "names")
+        if not names_data.get("zh") or not names_data.get("en"):
+            raise self.fail(data.line_of("names"), "names need both 'zh' and 'en'")
+        columns = self.columns(self.mapping(self.required(data, "columns", "spec"), data.line, "columns"))
+        entities_data = self.mapping(self.required(data, "entities", "spec"), data.line, "entities")
+        entities = {}
+        for alias, entity in entities_data.items():
+            entities[alias] = self.entity(alias, entity, entities_data.line_of(alias), columns)
+        links_data = data.get("links") or LineList()
+        if not isinstance(links_data, LineList):
+            raise self.fail(data.line_of("links"), "links: expected a list")
+        links = tuple(self.link(item, links_data.line_of(i), entities, columns) for i, item in enumerate(links_data))
+        extract = data.get("extract_text")
+        if extract is not None and extract not in columns:
+            raise self.fail(data.line_of("extract_text"), f"extract_text names unknown column '{extract}'")
+        files = data.get("files") or []
+        return MappingSpec(
+            name=name,
+            names=Names(zh=str(names_data["zh"]), en=str(names_data["en"])),
+            source=str(data.get("source", name)),
+            files=tuple(str(f) for f in files),
+            columns=columns,
+            entities=entities,
+            links=links,
+            extract_text=extract,
+            path=self.path,
+        )
+
+    def columns(self, data: LineDict) -> dict[str, Column]:
+        out = {}
+        for name, spec in data.items():
+            line = data.line_of(name)
+            if not _ALIAS.fullmatch(str(name)):
+                raise self.fail(line, f"column name '{name}' must be lower_snake_case (its aliases carry the headers)")
+            if isinstance(spec, list):
+                aliases, optional = spec, False
+            else:
+                spec = self.mapping(spec, line, f"column '{name}'")
+                self.only(spec, {"aliases", "optional"}, f"column '{name}'")
+                aliases, optional = spec.get("aliases") or [], bool(spec.get("optional", False))
+            if not aliases:
+                raise self.fail(line, f"column '{name}' needs at least one header alias")
+            out[name] = Column(name=name, aliases=tuple(str(a) for a in aliases), optional=optional, line=line)
+        return out
+
+    def condition(self, value: Any, line: int, columns: Mapping[str, Column], where: str) -> Condition:
+        data = self.mapping(value, line, f"{where}, when")
+        self.only(data, {"column", "equals", "in"}, f"{where}, when")
+        column = str(self.required(data, "column", f"{where}, when"))
+        if column not in columns:
+            raise self.fail(data.line, f"{where}, when: unknown column '{column}'")
+        values = [data["equals"]] if "equals" in data else list(data.get("in") or [])
+        if not values:
+            raise self.fail(data.line, f"{where}, when: give 'equals: value' or 'in: [values]'")
+        return Condition(column=column, values=tuple(str(v) for v in values), line=data.line)
+
+    def source(self, value: Any, line: int, prop: Property, columns: Mapping[str, Column], where: str) -> ValueSource:
+        if isinstance(value, str):
+            value = LineDict(column=value)
+            value.line, value.key_lines = line, {}
+        data = self.mapping(value, line, where)
+        self.only(data, {"column", "columns", "join", "value", "derive", "format", "map", "default"}, where)
+        chosen = [k for k in ("column", "columns", "value") if k in data]
+        if len(chosen) != 1:
+            raise self.fail(data.line, f"{where}: give exactly one of column, columns or value")
+        cols: tuple[str, ...] = ()
+        if "column" in data:
+            cols = (str(data["column"]),)
+        elif "columns" in data:
+            cols = tuple(str(c) for c in data["columns"])
+        for col in cols:
+            if col not in columns:
+                raise self.fail(data.line, f"{where}: unknown column '{col}'; declare it under columns:")
+        derive = data.get("derive")
+        if derive is not None and derive not in DERIVATIONS:
+            raise self.fail(
+                data.line_of("derive"), f"{where}: unknown derive '{derive}'; known: {', '.join(DERIVATIONS)}"
+            )
+        if "format" in data and prop.type not in ("date", "datetime"):
+            raise self.fail(data.line_of("format"), f"{where}: 'format' only applies to date and datetime properties")
+        lookup = data.get("map")
+        if lookup is not None and not isinstance(lookup, dict):
+            raise self.fail(data.line_of("map"), f"{where}: map must be a mapping of source value → stored value")
+        return ValueSource(
+            lookup={str(k): v for k, v in lookup.items()} if lookup else None,
+            default=data.get("default"),
+            columns=cols,
+            join=str(data.get("join", "," if prop.type == "point" else " ")),
+            constant=data.get("value"),
+            derive=derive,
+            format=data.get("format"),
+        )
+
+    def property_map(
+        self, name: str, value: Any, line: int, owner: Mapping[str, Property], columns: Mapping[str, Column], where: str
+    ) -> PropertyMap:
+        if name not in owner:
+            raise self.fail(line, f"{where}: '{name}' is not a property of it in the schema; it has {', '.join(owner)}")
+        prop = owner[name]
+        source = self.source(value, line, prop, columns, f"{where}, property '{name}'")
+        return PropertyMap(name=name, type=prop.type, values=prop.values, source=source, line=line)
+
+    def entity(self, alias: str, value: Any, line: int, columns: Mapping[str, Column]) -> EntityMap:
+        where = f"entity '{alias}'"
+        if not _ALIAS.fullmatch(str(alias)):
+            raise self.fail(line, f"{where}: aliases are lower_snake_case")
+        data = self.mapping(value, line, where)
+        self.only(data, {"label", "key", "properties", "optional", "on_missing_key", "mode", "update", "when"}, where)
+        label = str(self.required(data, "label", where))
+        if label not in self.schema.nodes:
+            raise self.fail(
+                data.line_of("label"),
+                f"{where}: unknown label '{label}'; the schema has {', '.join(self.schema.nodes)}",
+            )
+        node = self.schema.nodes[label]
+        key = self.property_map(
+            node.key, self.required(data, "key", where), data.line_of("key"), node.properties, columns, where
+        )
+        props_data = data.get("properties") or LineDict()
+        if not isinstance(props_data, LineDict):
+            raise self.fail(data.line_of("properties"), f"{where}: properties must be a mapping")
+        properties = tuple(
+            self.property_map(name, v, props_data.line_of(name), node.properties, columns, where)
+            for name, v in props_data.items()
+        )
+        mode = str(data.get("mode", "merge"))
+        if mode not in ("merge", "match"):
+            raise self.fail(data.line_of("mode"), f"{where}: mode is merge or match, not '{mode}'")
+        mapped = {key.name, *(p.name for p in properties)}
+        if key.type == "address":
+            mapped |= set(ADDRESS_PARTS)  # filled from the parsed address
+        missing = [p.name for p in node.properties.values() if p.required and p.name not in mapped]
+        if missing and mode == "merge":
+            raise self.fail(
+                data.line, f"{where}: label {label} requires {', '.join(missing)}, which the spec does not map"
+            )
+        on_missing = str(data.get("on_missing_key", "reject"))
+        if on_missing not in ("reject", "record", "skip"):
+            raise self.fail(data.line_of("on_missing_key"), f"{where}: on_missing_key is reject, record or skip")
+        if on_missing == "record" and label != "Person":
+            raise self.fail(data.line_of("on_missing_key"), f"{where}: on_missing_key: record only applies to Person")
+        update = str(data.get("update", "overwrite"))
+        if update not in ("overwrite", "fill"):
+            raise self.fail(data.line_of("update"), f"{where}: update is overwrite or fill")
+        when = self.condition(data["when"], data.line_of("when"), columns, where) if "when" in data else None
+        return EntityMap(
+            alias=alias,
+            label=label,
+            key=key,
+            properties=properties,
+            optional=bool(data.get("optional", False)),
+            on_missing_key=on_missing,
+            mode=mode,
+            update=update,
+            when=when,
+            line=line,
+        )
+
+    def link(self, value: Any, line: int, entities: Mapping[str, EntityMap], columns: Mapping[str, Column]) -> LinkMap:
+        data = self.mapping(value, line, "link")
+        self.only(data, {"type", "from", "to", "key", "properties", "when"}, "link")
+        rel_type = str(self.required(data, "type", "link"))
+        where = f"link {rel_type}"
+        if rel_type not in self.schema.relationships:
+            raise self.fail(data.line_of("type"), f"unknown relationship type '{rel_type}'")
+        rel = self.schema.relationships[rel_type]
+        ends = []
+        for side in ("from", "to"):
+            alias = str(self.required(data, side, where))
+            if alias not in entities:
+                raise self.fail(data.line_of(side), f"{where}: '{side}: {alias}' names no entity of this spec")
+            ends.append(entities[alias])
+        start, end = ends
+        start_labels = [start.label] + ([PERSON_RECORD] if start.on_missing_key == "record" else [])
+        end_labels = [end.label] + ([PERSON_RECORD] if end.on_missing_key == "record" else [])
+        for a in start_labels:
+            for b in end_labels:
+                if not rel.connects(a, b):
+                    raise self.fail(data.line, f"{where}: the schema's {rel_type} does not connect {a} to {b}")
+        key = None
+        if rel.key:
+            if "key" not in data:
+                raise self.fail(data.line, f"{where}: {rel_type} is keyed by '{rel.key}'; map it with key:")
+            key = self.property_map(rel.key, data["key"], data.line_of("key"), rel.properties, columns, where)
+        props_data = data.get("properties") or LineDict()
+        properties = tuple(
+            self.property_map(name, v, props_data.line_of(name), rel.properties, columns, where)
+            for name, v in props_data.items()
+        )
+        when = self.condition(data["when"], data.line_of("when"), columns, where) if "when" in data else None
+        return LinkMap(
+            type=rel_type, start=start.alias, end=end.alias, key=key, properties=properties, when=when, line=line
+        )
+
+
+def load_spec(path: Path | str, schema: Schema) -> MappingSpec:
+    path = Path(path)
+    try:
+        return _Reader(path, schema).load()
+    except YamlSyntaxError as exc:
+        raise SpecError(path, exc.line, f"YAML syntax error: {exc.problem}") from None
+    except FileNotFoundError:
+        raise SpecError(path, 0, "spec file not found") from None
+
+
+def builtin_specs(schema: Schema) -> dict[str, MappingSpec]:
+    specs = {}
+    for path in sorted(BUILTIN_DIR.glob("*.yaml")):
+        spec = load_spec(path, schema)
+        specs[spec.name] = spec
+    return specs
+
+
+def resolve_spec(name_or_path: str, schema: Schema) -> MappingSpec:
+    """A built-in spec by name, or a spec file by path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        return load_spec(candidate, schema)
+    specs = builtin_specs(schema)
+    if name_or_path not in specs:
+        raise SpecError(name_or_path, 0, f"no built-in spec '{name_or_path}'; built-in specs: {', '.join(specs)}")
+    return specs[name_or_path]
