@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from ingest import cypher
 from ingest.duplicates import DuplicateFinder, fingerprint
 from ingest.loader import BatchWriter, FileContext
 from ingest.mapping import MappedRow, Reject, RowMapper
+from ingest.pipeline import BackgroundWriter
 from ingest.readers import Source, SourceError, open_source
 from ingest.reasons import Reason
 from ingest.rejects import RejectWriter
@@ -47,10 +49,17 @@ class FileReport:
 
     def as_dict(self) -> dict:
         return {
-            "path": str(self.path), "spec": self.spec, "format": self.format, "encoding": self.encoding,
-            "rows_read": self.rows_read, "rows_loaded": self.rows_loaded, "rows_rejected": self.rows_rejected,
-            "rejects_by_reason": dict(sorted(self.reasons.items())), "skipped": self.skipped,
-            "resumed_after_row": self.resumed_after_row, "candidate_links": self.candidate_links,
+            "path": str(self.path),
+            "spec": self.spec,
+            "format": self.format,
+            "encoding": self.encoding,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": self.rows_rejected,
+            "rejects_by_reason": dict(sorted(self.reasons.items())),
+            "skipped": self.skipped,
+            "resumed_after_row": self.resumed_after_row,
+            "candidate_links": self.candidate_links,
             "seconds": round(self.seconds, 3),
         }
 
@@ -77,10 +86,14 @@ class ImportReport:
 
     def as_dict(self) -> dict:
         return {
-            "run_id": self.run_id, "dry_run": self.dry_run, "rows_read": self.rows_read,
-            "rows_loaded": self.rows_loaded, "rows_rejected": self.rows_rejected,
+            "run_id": self.run_id,
+            "dry_run": self.dry_run,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": self.rows_rejected,
             "rejects_path": str(self.rejects_path) if self.rejects_path else None,
-            "seconds": round(self.seconds, 3), "files": [f.as_dict() for f in self.files],
+            "seconds": round(self.seconds, 3),
+            "files": [f.as_dict() for f in self.files],
         }
 
 
@@ -132,13 +145,32 @@ def choose_spec(path: Path, source: Source, schema: Schema, spec: str | None) ->
 class _FileImport:
     """One file through read → map → deduplicate → load, with accounting."""
 
-    def __init__(self, *, path: Path, spec: MappingSpec, source: Source, schema: Schema, gateway: Gateway | None,
-                 run_id: str, now: datetime, batch_size: int, rejects: RejectWriter, dry_run: bool, force: bool,
-                 progress: Callable[[Progress], None] | None):
+    def __init__(
+        self,
+        *,
+        path: Path,
+        spec: MappingSpec,
+        source: Source,
+        schema: Schema,
+        gateway: Gateway | None,
+        run_id: str,
+        now: datetime,
+        batch_size: int,
+        rejects: RejectWriter,
+        dry_run: bool,
+        force: bool,
+        progress: Callable[[Progress], None] | None,
+    ):
         self.path, self.spec, self.source, self.schema, self.gateway = path, spec, source, schema, gateway
         self.run_id, self.now, self.batch_size, self.rejects = run_id, now, batch_size, rejects
         self.dry_run, self.force, self.progress = dry_run, force, progress
         self.report = FileReport(path=path, spec=spec.name, format=source.format, encoding=source.encoding)
+        self._lock = threading.Lock()
+        self._loaded_here = 0  # counted on this thread: dry runs and rows committed by an earlier run
+        self._rejected_here = 0  # rejected on this thread: while mapping, or found again before resuming
+        self._background: BackgroundWriter | None = None
+        self._checker: BatchWriter | None = None
+        self._writer: BatchWriter | None = None
 
     def run(self) -> FileReport:
         began = monotonic()
@@ -152,7 +184,9 @@ class _FileImport:
                 "ingest.progress", cypher.FIND_PROGRESS, {"file": file_hash, "spec": self.spec.name}
             ).data()
             if previous and previous[0]["status"] == "completed" and not self.force:
-                self.report.skipped = f"already imported completely by {previous[0]['run_id']} (use --force to re-import)"
+                self.report.skipped = (
+                    f"already imported completely by {previous[0]['run_id']} (use --force to re-import)"
+                )
                 self.report.rows_read = self.report.rows_loaded = self.report.rows_rejected = 0
                 return self.report
             if previous and previous[0]["status"] in ("running", "interrupted", "failed") and not self.force:
@@ -160,13 +194,34 @@ class _FileImport:
             self.gateway.write(
                 "ingest.start_file",
                 cypher.START_FILE,
-                {"run": self.run_id, "file": file_hash, "name": self.path.name, "size": self.path.stat().st_size,
-                 "encoding": self.source.encoding, "spec": self.spec.name, "now": self.now,
-                 "resume_from": resume_after, "loaded": 0, "rejected": 0},
+                {
+                    "run": self.run_id,
+                    "file": file_hash,
+                    "name": self.path.name,
+                    "size": self.path.stat().st_size,
+                    "encoding": self.source.encoding,
+                    "spec": self.spec.name,
+                    "now": self.now,
+                    "resume_from": resume_after,
+                    "loaded": 0,
+                    "rejected": 0,
+                },
             )
             ctx = FileContext(self.run_id, file_hash, self.spec.source, self.spec.name, self.now)
             writer = BatchWriter(self.gateway, self.spec, self.schema, ctx)
         self.report.resumed_after_row = resume_after
+        # Reference checks in a dry run use a writer that never writes.
+        self._checker = writer or (
+            BatchWriter(
+                self.gateway,
+                self.spec,
+                self.schema,
+                FileContext(self.run_id, "", self.spec.source, self.spec.name, self.now),
+            )
+            if self.gateway is not None
+            else None
+        )
+        self._writer = writer
         total = estimated_rows(self.source)
         duplicates = DuplicateFinder()
         batch: list[MappedRow] = []
@@ -180,25 +235,35 @@ class _FileImport:
                 if isinstance(outcome, MappedRow):
                     first = duplicates.first_row(fingerprint(raw.values.values()), raw.number)
                     if first is not None:
-                        outcome = Reject(raw.number, "", "", Reason.ROW_DUPLICATE,
-                                         f"identical to row {first}", raw.original)
+                        outcome = Reject(
+                            raw.number, "", "", Reason.ROW_DUPLICATE, f"identical to row {first}", raw.original
+                        )
                 if isinstance(outcome, Reject):
                     self._reject(outcome)
                 elif raw.number <= resume_after:
                     done_rows.append(outcome)
                     if len(done_rows) >= self.batch_size:
-                        self._account_done(done_rows, writer)
+                        self._account_done(done_rows)
                 else:
-                    self._account_done(done_rows, writer)
+                    self._account_done(done_rows)
                     batch.append(outcome)
                     if len(batch) >= self.batch_size:
-                        self._flush(batch, writer, raw.number)
+                        self._flush(batch, raw.number)
+                        batch = []
                 if self.progress and self.report.rows_read % 1000 == 0:
                     self._tell(total)
-            self._account_done(done_rows, writer)
-            self._flush(batch, writer, last_row)
+            self._account_done(done_rows)
+            self._flush(batch, last_row)
+            if self._background is not None:
+                self._background.finish()
+        except BaseException:
+            if self._background is not None:
+                self._background.abandon()
+            raise
         finally:
             duplicates.close()
+        self.report.rows_loaded = self._loaded()
+        self.report.rows_rejected = self._rejected()
         if writer is not None and self.gateway is not None:
             if any(e.on_missing_key == "record" for e in self.spec.entities.values()):
                 self.report.candidate_links = link_candidates(
@@ -207,57 +272,72 @@ class _FileImport:
             self.gateway.write(
                 "ingest.finish_file",
                 cypher.FINISH_FILE,
-                {"run": self.run_id, "spec": self.spec.name, "file": file_hash, "status": "completed",
-                 "read": self.report.rows_read, "loaded": self.report.rows_loaded,
-                 "rejected": self.report.rows_rejected},
+                {
+                    "run": self.run_id,
+                    "spec": self.spec.name,
+                    "file": file_hash,
+                    "status": "completed",
+                    "read": self.report.rows_read,
+                    "loaded": self.report.rows_loaded,
+                    "rejected": self.report.rows_rejected,
+                },
             )
         self._tell(total)
         self.report.seconds = monotonic() - began
         return self.report
 
-    def _reject(self, reject: Reject) -> None:
-        self.rejects.write(self.path, reject)
-        self.report.rows_rejected += 1
-        self.report.reasons[reject.reason.value] += 1
+    def _loaded(self) -> int:
+        return self._background.loaded if self._background is not None else self._loaded_here
 
-    def _account_done(self, rows: list[MappedRow], writer: BatchWriter | None) -> None:
+    def _rejected(self) -> int:
+        return self._rejected_here + (self._background.refused if self._background is not None else 0)
+
+    def _record(self, reject: Reject) -> None:
+        """Write a reject; called from the writer thread too."""
+        with self._lock:
+            self.rejects.write(self.path, reject)
+            self.report.reasons[reject.reason.value] += 1
+
+    def _reject(self, reject: Reject) -> None:
+        self._record(reject)
+        self._rejected_here += 1
+
+    def _account_done(self, rows: list[MappedRow]) -> None:
         """Rows an earlier, interrupted run committed: count them, and find again the ones it refused."""
         if not rows:
             return
-        refused = writer.missing_references(None, rows) if writer else {}
+        refused = self._checker.missing_references(None, rows) if self._checker else {}
         for row in rows:
             if row.number in refused:
                 self._reject(refused[row.number])
             else:
-                self.report.rows_loaded += 1
+                self._loaded_here += 1
         rows.clear()
 
-    def _flush(self, batch: list[MappedRow], writer: BatchWriter | None, through_row: int) -> None:
+    def _flush(self, batch: list[MappedRow], through_row: int) -> None:
         if not batch:
             return
-        if writer is None:  # dry run
-            refused = {}
-            if self.gateway is not None:
-                probe = BatchWriter(self.gateway, self.spec, self.schema,
-                                    FileContext(self.run_id, "", self.spec.source, self.spec.name, self.now))
-                refused = probe.missing_references(None, batch)
+        if self._writer is None:  # dry run
+            refused = self._checker.missing_references(None, batch) if self._checker else {}
             for reject in refused.values():
                 self._reject(reject)
-            self.report.rows_loaded += len(batch) - len(refused)
-        else:
-            refused_list = writer.write(
-                batch, committed_through=through_row, loaded=self.report.rows_loaded,
-                rejected=self.report.rows_rejected,
-            )
-            for reject in refused_list:
-                self._reject(reject)
-            self.report.rows_loaded += len(batch) - len(refused_list)
-        batch.clear()
+            self._loaded_here += len(batch) - len(refused)
+            return
+        if self._background is None:
+            self._background = BackgroundWriter(self._writer, self._record, loaded_before=self._loaded_here)
+        self._background.submit(batch, through_row=through_row, rejected_before=self._rejected_here)
 
     def _tell(self, total: int) -> None:
         if self.progress:
-            self.progress(Progress(self.path, self.report.rows_read, max(total, self.report.rows_read),
-                                   self.report.rows_loaded, self.report.rows_rejected))
+            self.progress(
+                Progress(
+                    self.path,
+                    self.report.rows_read,
+                    max(total, self.report.rows_read),
+                    self._loaded(),
+                    self._rejected(),
+                )
+            )
 
 
 def import_files(
@@ -293,25 +373,44 @@ def import_files(
     report = ImportReport(run_id=run_id, dry_run=dry_run, files=[], rejects_path=rejects_path)
     if not dry_run:
         gateway.write(
-            "ingest.start_run", cypher.START_RUN,
+            "ingest.start_run",
+            cypher.START_RUN,
             {"run": run_id, "now": now, "spec": ",".join(sorted({p[2].name for p in plans})), "user": user},
         )
     status = "failed"
     try:
         for path, source, chosen in plans:
             report.files.append(
-                _FileImport(path=path, spec=chosen, source=source, schema=schema, gateway=gateway, run_id=run_id,
-                            now=now, batch_size=batch_size, rejects=rejects, dry_run=dry_run, force=force,
-                            progress=progress).run()
+                _FileImport(
+                    path=path,
+                    spec=chosen,
+                    source=source,
+                    schema=schema,
+                    gateway=gateway,
+                    run_id=run_id,
+                    now=now,
+                    batch_size=batch_size,
+                    rejects=rejects,
+                    dry_run=dry_run,
+                    force=force,
+                    progress=progress,
+                ).run()
             )
         status = "completed"
     finally:
         rejects.close()
         if not dry_run:
             gateway.write(
-                "ingest.finish_run", cypher.FINISH_RUN,
-                {"run": run_id, "status": status, "now": datetime.now(UTC), "read": report.rows_read,
-                 "loaded": report.rows_loaded, "rejected": report.rows_rejected},
+                "ingest.finish_run",
+                cypher.FINISH_RUN,
+                {
+                    "run": run_id,
+                    "status": status,
+                    "now": datetime.now(UTC),
+                    "read": report.rows_read,
+                    "loaded": report.rows_loaded,
+                    "rejected": report.rows_rejected,
+                },
             )
     report.seconds = monotonic() - began
     return report

@@ -14,8 +14,8 @@ from graph.errors import GraphError
 from graph.gateway import Gateway
 from graph.model import SchemaError, schema_for
 from graph.settings import Settings, SettingsError
-from ingest.api import import_files, new_run_id
 from ingest.api import Progress as ImportProgress
+from ingest.api import import_files, new_run_id
 from ingest.readers import SourceError
 from ingest.spec import SpecError
 
@@ -26,16 +26,37 @@ console = Console(stderr=True, soft_wrap=True)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--spec", "spec", default=None, help="Built-in spec name or spec file (default: chosen per file).")
 @click.option("--dry-run", is_flag=True, help="Read, validate and count; write nothing to the graph.")
-@click.option("--rejects", "rejects", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Reject file (default: $GOLDENBELL_HOME/rejects/<run>.csv).")
-@click.option("--batch-size", type=click.IntRange(1, 100_000), default=None,
-              help="Rows per transaction (default: GOLDENBELL_BATCH_SIZE).")
-@click.option("--max-reject-rate", type=click.FloatRange(0, 1), default=None,
-              help="Exit 3 when more than this share of rows is rejected (0.05 = 5%).")
+@click.option(
+    "--rejects",
+    "rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Reject file (default: $GOLDENBELL_HOME/rejects/<run>.csv).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 100_000),
+    default=None,
+    help="Rows per transaction (default: GOLDENBELL_BATCH_SIZE).",
+)
+@click.option(
+    "--max-reject-rate",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Exit 3 when more than this share of rows is rejected (0.05 = 5%).",
+)
 @click.option("--force", is_flag=True, help="Re-import files already imported completely.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout (no progress bars).")
-def ingest(paths: tuple[Path, ...], spec: str | None, dry_run: bool, rejects: Path | None, batch_size: int | None,
-           max_reject_rate: float | None, force: bool, as_json: bool) -> None:
+def ingest(
+    paths: tuple[Path, ...],
+    spec: str | None,
+    dry_run: bool,
+    rejects: Path | None,
+    batch_size: int | None,
+    max_reject_rate: float | None,
+    force: bool,
+    as_json: bool,
+) -> None:
     """Import files into the graph; every row is loaded or written to the reject file with its reason."""
     try:
         settings = Settings.from_env()
@@ -45,8 +66,13 @@ def ingest(paths: tuple[Path, ...], spec: str | None, dry_run: bool, rejects: Pa
         return
     run_id = new_run_id()
     rejects = rejects or settings.home.resolve() / "rejects" / f"{run_id}.csv"
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]} rows/s"), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} rows/s"),
+        TimeElapsedColumn(),
+    )
     bar = Progress(*columns, console=console, disable=as_json or not console.is_terminal)
     tasks: dict[Path, int] = {}
 
@@ -61,9 +87,18 @@ def ingest(paths: tuple[Path, ...], spec: str | None, dry_run: bool, rejects: Pa
     try:
         gateway = _gateway(settings, optional=dry_run)
         with bar:
-            report = import_files(paths, schema=schema, gateway=gateway, spec=spec, dry_run=dry_run,
-                                  rejects_path=rejects, batch_size=batch_size or settings.batch_size, force=force,
-                                  progress=on_progress, run_id=run_id)
+            report = import_files(
+                paths,
+                schema=schema,
+                gateway=gateway,
+                spec=spec,
+                dry_run=dry_run,
+                rejects_path=rejects,
+                batch_size=batch_size or settings.batch_size,
+                force=force,
+                progress=on_progress,
+                run_id=run_id,
+            )
     except (SpecError, SourceError, GraphError) as exc:
         _fail(str(exc))
         return

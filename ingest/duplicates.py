@@ -18,11 +18,8 @@ _IN_MEMORY_LIMIT = 1_000_000
 
 
 def fingerprint(values: Iterable[Any]) -> int:
-    digest = hashlib.blake2b(digest_size=8)
-    for value in values:
-        digest.update(repr(value).encode("utf-8"))
-        digest.update(b"\x1f")
-    return int.from_bytes(digest.digest(), "big", signed=True)
+    digest = hashlib.blake2b(repr(tuple(values)).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 class DuplicateFinder:

@@ -135,9 +135,7 @@ class BatchWriter:
             (cypher.merge_nodes(label, self._key_of(label), props, update), {**common, "rows": batch})
             for (label, update, props), batch in nodes.items()
         ]
-        statements += [
-            (cypher.merge_links(*group), {**common, "rows": batch}) for group, batch in links.items()
-        ]
+        statements += [(cypher.merge_links(*group), {**common, "rows": batch}) for group, batch in links.items()]
         return statements
 
     def write(self, rows: list[MappedRow], *, committed_through: int, loaded: int, rejected: int) -> list[Reject]:

@@ -73,6 +73,8 @@ class RowMapper:
     schema: Schema
     _person_record_props: tuple[str, ...] = field(default=("name", "birth_date"), init=False)
     _address_parts: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False)
+    _reading: dict[int, tuple] = field(default_factory=dict, init=False)  # property map -> what it reads
 
     def __post_init__(self) -> None:
         # Labels keyed by an address take the parsed parts into same-named properties.
@@ -90,6 +92,7 @@ class RowMapper:
             return Reject(raw.number, fault.column, _shown(fault.value), fault.reason, fault.message, raw.original)
 
     def _map(self, raw: RawRow) -> MappedRow:
+        self._memo = {}
         entities: dict[str, EntityRecord] = {}
         for entity in self.spec.entities.values():
             if entity.when and not self._holds(entity.when, raw):
@@ -169,6 +172,39 @@ class RowMapper:
         return "+".join(self.headers.get(c) or c for c in prop.source.columns) or prop.name
 
     def _value(self, prop: PropertyMap, raw: RawRow, *, required: bool = False) -> Any:
+        # A column often feeds several properties (a plate is the passage's and the
+        # vehicle's); each distinct reading is normalised once per row.
+        memo_key = self._reading.get(id(prop))
+        if memo_key is None:
+            source = prop.source
+            memo_key = self._reading[id(prop)] = (
+                source.columns,
+                source.join,
+                source.derive,
+                source.format,
+                id(source.lookup),
+                source.default,
+                repr(source.constant),
+                prop.type,
+                prop.values,
+            )
+        memo = self._memo
+        if memo_key in memo:
+            result = memo[memo_key]
+            if isinstance(result, _Fault):
+                raise result
+        else:
+            try:
+                result = self._compute(prop, raw)
+            except _Fault as fault:
+                memo[memo_key] = fault
+                raise
+            memo[memo_key] = result
+        if result is None and required:
+            raise _Fault(self._column_label(prop), "", Reason.REQUIRED_MISSING, f"{prop.name} is blank")
+        return result
+
+    def _compute(self, prop: PropertyMap, raw: RawRow) -> Any:
         source = prop.source
         if source.constant is not None:
             value: Any = source.constant
@@ -177,28 +213,23 @@ class RowMapper:
         else:
             parts = [self._raw(c, raw) for c in source.columns]
             value = source.join.join(_shown(p) for p in parts if p not in (None, "")) or None
-        column = self._column_label(prop)
         if source.derive:
-            return self._derive(source.derive, value, column)
+            return self._derive(source.derive, value, prop)
         if source.lookup is not None and value not in (None, ""):
             text = unicodedata.normalize("NFKC", _shown(value)).strip()
             value = source.lookup.get(text, source.default)
         try:
             if source.format and isinstance(value, str) and value.strip():
-                result: Any = _strptime(value.strip(), source.format, prop.type)
-            else:
-                result = normalise(prop.type, value, values=prop.values)
+                return _strptime(value.strip(), source.format, prop.type)
+            return normalise(prop.type, value, values=prop.values)
         except InvalidValue as exc:
-            raise _Fault(column, value, exc.reason, exc.message) from None
-        if result is None and required:
-            raise _Fault(column, "", Reason.REQUIRED_MISSING, f"{prop.name} is blank")
-        return result
+            raise _Fault(self._column_label(prop), value, exc.reason, exc.message) from None
 
-    def _derive(self, derive: str, value: Any, column: str) -> Any:
+    def _derive(self, derive: str, value: Any, prop: PropertyMap) -> Any:
         try:
             id18 = normalise("citizen_id", value)
         except InvalidValue as exc:
-            raise _Fault(column, value, exc.reason, exc.message) from None
+            raise _Fault(self._column_label(prop), value, exc.reason, exc.message) from None
         if id18 is None:
             return None
         if derive == "birth_date_from_id":

@@ -32,7 +32,15 @@ class RejectWriter:
             self._writer = csv.writer(self._file)
             self._writer.writerow(COLUMNS)
         self._writer.writerow(
-            [str(file), reject.number, reject.column, reject.value, reject.reason.value, reject.message, reject.original]
+            [
+                str(file),
+                reject.number,
+                reject.column,
+                reject.value,
+                reject.reason.value,
+                reject.message,
+                reject.original,
+            ]
         )
 
     def close(self) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,8 +20,14 @@ class SourceError(ValueError):
 class RawRow:
     number: int  # as a spreadsheet shows it (header = 1) for CSV and XLSX; the line for JSON lines
     values: dict[str, Any]  # header -> raw value (str for text formats; typed cells for XLSX)
-    original: str  # the row as read, for the reject file
+    read: Any  # what the reader read, rendered into `original` only when a row is rejected
     fault: tuple[Reason, str] | None = None  # a fault of the row as a whole
+    render: Callable[[Any], str] = str
+
+    @property
+    def original(self) -> str:
+        """The row as read, for the reject file."""
+        return self.render(self.read)
 
 
 class Source(Protocol):

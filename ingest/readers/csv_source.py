@@ -51,8 +51,9 @@ class CsvSource:
                     yield RawRow(
                         number=number,
                         values={},
-                        original=_original(fields),
+                        read=fields,
                         fault=(Reason.ROW_COLUMN_COUNT, f"{len(fields)} fields where the header has {width}"),
+                        render=_original,
                     )
                     continue
-                yield RawRow(number=number, values=dict(zip(header, fields, strict=True)), original=_original(fields))
+                yield RawRow(number, dict(zip(header, fields, strict=True)), fields, render=_original)

@@ -25,6 +25,10 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _original(values: list[Any]) -> str:
+    return json.dumps([_text(v) for v in values], ensure_ascii=False)
+
+
 class XlsxSource:
     format = "xlsx"
     encoding = "xlsx"
@@ -66,11 +70,9 @@ class XlsxSource:
                 values.pop()
             if not values:
                 continue
-            original = json.dumps([_text(v) for v in values], ensure_ascii=False)
             if len(values) > width:
-                yield RawRow(
-                    number, {}, original, (Reason.ROW_COLUMN_COUNT, f"{len(values)} cells where the header has {width}")
-                )
+                fault = (Reason.ROW_COLUMN_COUNT, f"{len(values)} cells where the header has {width}")
+                yield RawRow(number, {}, values, fault, render=_original)
                 continue
-            values += [None] * (width - len(values))
-            yield RawRow(number, dict(zip(header, values, strict=True)), original)
+            cells = values + [None] * (width - len(values))
+            yield RawRow(number, dict(zip(header, cells, strict=True)), values, render=_original)

@@ -11,6 +11,8 @@ from graph.ddl import quote
 from graph.gateway import Gateway
 from graph.model import Schema
 
+SLOW = 300  # seconds: whole-graph reads on a busy two-core test machine
+
 
 def _stable(value: Any) -> Any:
     if isinstance(value, dict):
@@ -28,7 +30,9 @@ def graph_signature(
         if label in ("ImportRun", "SourceFile"):
             continue
         rows = gateway.read(
-            "test.signature.nodes", f"MATCH (n:{quote(label)}) RETURN n.{quote(node.key)} AS k, properties(n) AS p"
+            "test.signature.nodes",
+            f"MATCH (n:{quote(label)}) RETURN n.{quote(node.key)} AS k, properties(n) AS p",
+            timeout=SLOW,
         ).data()
         keys = sorted(str(r["k"]) for r in rows)
         entry: dict[str, Any] = {"count": len(rows), "keys": hashlib.sha256("\n".join(keys).encode()).hexdigest()}
@@ -45,6 +49,7 @@ def graph_signature(
         rows = gateway.read(
             "test.signature.rels",
             f"MATCH (a)-[r:{quote(rel_type)}]->(b) RETURN elementId(a) AS a, elementId(b) AS b, properties(r) AS p",
+            timeout=SLOW,
         ).data()
         out[rel_type] = {"count": len(rows)}
         if with_properties:
@@ -59,5 +64,7 @@ def graph_signature(
 def node_properties(gateway: Gateway, label: str) -> list[dict[str, Any]]:
     return [
         r["p"]
-        for r in gateway.read("test.nodes", f"MATCH (n:{quote(label)}) RETURN properties(n) AS p ORDER BY n.prov_row").data()
+        for r in gateway.read(
+            "test.nodes", f"MATCH (n:{quote(label)}) RETURN properties(n) AS p ORDER BY n.prov_row"
+        ).data()
     ]

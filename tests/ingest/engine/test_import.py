@@ -111,12 +111,28 @@ def test_a_person_without_id_is_kept_apart_with_a_scored_candidate_match(empty_g
     household = write(tmp_path / "household_registry.csv", HOUSEHOLD)
     registrations = tmp_path / "floating_registrations.jsonl"
     rows = [
-        {"registrationNo": "R1", "channel": "房东申报", "name": "张伟", "idNumber": "", "birthDate": "1949-12-31",
-         "phone": "138 1234 5678", "residenceAddress": "嘉兴市南湖区新兴街道新兴社区3幢2单元601室",
-         "registeredOn": "2026-01-05", "validUntil": "2026-07-05"},
-        {"registrationNo": "R2", "channel": "房东申报", "name": "张伟", "idNumber": "", "birthDate": "1990-01-01",
-         "phone": "13700000000", "residenceAddress": "嘉兴市南湖区新兴街道新兴社区3幢2单元602室",
-         "registeredOn": "2026-01-05", "validUntil": "2026-07-05"},
+        {
+            "registrationNo": "R1",
+            "channel": "房东申报",
+            "name": "张伟",
+            "idNumber": "",
+            "birthDate": "1949-12-31",
+            "phone": "138 1234 5678",
+            "residenceAddress": "嘉兴市南湖区新兴街道新兴社区3幢2单元601室",
+            "registeredOn": "2026-01-05",
+            "validUntil": "2026-07-05",
+        },
+        {
+            "registrationNo": "R2",
+            "channel": "房东申报",
+            "name": "张伟",
+            "idNumber": "",
+            "birthDate": "1990-01-01",
+            "phone": "13700000000",
+            "residenceAddress": "嘉兴市南湖区新兴街道新兴社区3幢2单元602室",
+            "registeredOn": "2026-01-05",
+            "validUntil": "2026-07-05",
+        },
     ]
     registrations.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     report = run([household, registrations], empty_graph, schema, tmp_path)
@@ -134,8 +150,11 @@ def test_a_person_without_id_is_kept_apart_with_a_scored_candidate_match(empty_g
 
 
 def test_rows_naming_a_missing_reference_are_rejected(empty_graph, schema, tmp_path):
-    shops = write(tmp_path / "dangerous_goods_shops.csv", "销售点编号,销售点名称,许可证号,经营类别,经营地址,经度,纬度\n"
-                  "S1,平安五金店,X1,管制刀具,嘉兴市南湖区中山路1号,120.75,30.75\n")
+    shops = write(
+        tmp_path / "dangerous_goods_shops.csv",
+        "销售点编号,销售点名称,许可证号,经营类别,经营地址,经度,纬度\n"
+        "S1,平安五金店,X1,管制刀具,嘉兴市南湖区中山路1号,120.75,30.75\n",
+    )
     sales = write(
         tmp_path / "dangerous_goods_sales.csv",
         "交易流水号,交易时间,销售点编号,购买人姓名,购买人证件号码,购买人联系电话,物品类别,物品名称,数量,单位,智付码\n"
@@ -158,8 +177,10 @@ def test_rows_naming_a_missing_reference_are_rejected(empty_graph, schema, tmp_p
 
 
 def test_an_unknown_driver_id_leaves_the_passage_loaded_without_a_driver(empty_graph, schema, tmp_path):
-    checkpoints = write(tmp_path / "checkpoints.csv", "检查站编号,检查站名称,所在道路,所属区县,经度,纬度\n"
-                        "CP01,嘉兴南湖区07省道检查站,07省道,南湖区,120.80,30.70\n")
+    checkpoints = write(
+        tmp_path / "checkpoints.csv",
+        "检查站编号,检查站名称,所在道路,所属区县,经度,纬度\nCP01,嘉兴南湖区07省道检查站,07省道,南湖区,120.80,30.70\n",
+    )
     passages = write(
         tmp_path / "checkpoint_passages.csv",
         "过车编号,号牌号码,号牌颜色,检查站编号,过车时间,方向,车道,核录身份证号\n"
