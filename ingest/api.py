@@ -142,6 +142,27 @@ def choose_spec(path: Path, source: Source, schema: Schema, spec: str | None) ->
     raise SpecError(path, 0, f"cannot tell which spec fits this file (candidates: {candidates}); pass --spec")
 
 
+def _in_dependency_order(plans: list[tuple[Path, Source, MappingSpec]]) -> list[tuple[Path, Source, MappingSpec]]:
+    """Files whose specs create a label go before files that only refer to it (shops before
+    sales, checkpoints before passages); otherwise the given order is kept."""
+    creates = [{e.label for e in spec.entities.values() if e.mode == "merge"} for _, _, spec in plans]
+    needs = [{e.label for e in spec.entities.values() if e.mode == "match"} for _, _, spec in plans]
+    ordered: list[int] = []
+    remaining = list(range(len(plans)))
+    while remaining:
+        ready = next(
+            (
+                i
+                for i in remaining
+                if not any(needs[i] & creates[j] for j in remaining if j != i and not needs[j] & creates[i])
+            ),
+            remaining[0],  # a cycle: keep the given order
+        )
+        ordered.append(ready)
+        remaining.remove(ready)
+    return [plans[i] for i in ordered]
+
+
 class _FileImport:
     """One file through read → map → deduplicate → load, with accounting."""
 
@@ -369,6 +390,7 @@ def import_files(
         chosen = choose_spec(path, source, schema, spec)
         resolve_headers(chosen, source.header, path)
         plans.append((path, source, chosen))
+    plans = _in_dependency_order(plans)
     rejects = RejectWriter(rejects_path)
     report = ImportReport(run_id=run_id, dry_run=dry_run, files=[], rejects_path=rejects_path)
     if not dry_run:

@@ -7,6 +7,7 @@ another server instead; its database is wiped by the tests.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -84,4 +85,38 @@ def gateway(neo4j_settings: Settings, schema: Schema) -> Iterator[Gateway]:
 def empty_graph(gateway: Gateway) -> Gateway:
     """The session's database with every node and relationship deleted."""
     admin.wipe(gateway)
+    return gateway
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory) -> Path:
+    """The default sample, as `make demo` loads it: default size and seed, with dirty rows."""
+    from ingest.synth import generate
+
+    folder = tmp_path_factory.mktemp("sample")
+    generate(folder, dirty=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def ground_truth(sample_dir: Path) -> dict:
+    return json.loads((sample_dir / "ground_truth.json").read_text(encoding="utf-8"))
+
+
+def sample_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
+
+
+@pytest.fixture
+def sample_graph(gateway: Gateway, schema: Schema, sample_dir: Path, tmp_path_factory) -> Gateway:
+    """The database holding the default sample. Files already imported are skipped, so
+    this costs an import only after a test wiped the database."""
+    from ingest.api import import_files
+
+    import_files(
+        sample_files(sample_dir),
+        schema=schema,
+        gateway=gateway,
+        rejects_path=tmp_path_factory.mktemp("rejects") / "rejects.csv",
+    )
     return gateway
