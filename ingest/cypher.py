@@ -2,8 +2,9 @@
 
 Labels, relationship types and property names come from the schema (through a
 spec checked against it) and are quoted; every value arrives as a parameter.
-Provenance is written on create; properties are updated with coalesce so a
-blank column never erases what another source said.
+Provenance is written on create. Blank values never reach these statements, so
+`+=` only ever adds or replaces what a row actually says; `fill` entities set only
+properties that are still empty.
 """
 
 from __future__ import annotations
@@ -18,27 +19,40 @@ _ON_CREATE = (
 )
 
 
-def _sets(var: str, properties: tuple[str, ...], update: str) -> str:
-    parts = [f"{var}.last_seen = $now"]
-    for name in properties:
-        q = quote(name)
-        if update == "fill":
-            parts.append(f"{var}.{q} = coalesce({var}.{q}, row.p.{q})")
-        else:
-            parts.append(f"{var}.{q} = coalesce(row.p.{q}, {var}.{q})")
-    return "SET " + ", ".join(parts)
-
-
 @cache
-def merge_nodes(label: str, key: str, properties: tuple[str, ...], update: str) -> str:
-    return "\n".join(
-        [
-            "UNWIND $rows AS row",
-            f"MERGE (n:{quote(label)} {{{quote(key)}: row.k}})",
-            _ON_CREATE.format(v="n"),
-            _sets("n", properties, update),
-        ]
-    )
+def merge_rows(entities: tuple, links: tuple) -> str:
+    """One statement for rows of one shape.
+
+    `entities`: (alias, label, key property, how, fill properties) per entity, where how
+    is "match" (must exist, checked before), "overwrite" (non-blank values replace) or
+    "fill" (only empty properties are set). `links`: (index, type, start alias, end alias,
+    key property or None, properties) per link. Row parameters: `row.n<i>` = {k, p} for
+    the i-th entity, `row.l<j>` = {k, p} for the j-th link, `row.r` = the source row.
+    """
+    var = {alias: f"n{i}" for i, (alias, *_rest) in enumerate(entities)}
+    lines = ["UNWIND $rows AS row"]
+    for alias, label, key, how, _ in entities:
+        if how == "match":
+            lines.append(f"MATCH ({var[alias]}:{quote(label)} {{{quote(key)}: row.{var[alias]}.k}})")
+    for alias, label, key, how, fill in entities:
+        if how == "match":
+            continue
+        v = var[alias]
+        lines.append(f"MERGE ({v}:{quote(label)} {{{quote(key)}: row.{v}.k}})")
+        lines.append(_ON_CREATE.format(v=v))
+        if how == "fill":
+            sets = [f"{v}.last_seen = $now"]
+            sets += [f"{v}.{quote(p)} = coalesce({v}.{quote(p)}, row.{v}.p.{quote(p)})" for p in fill]
+            lines.append("SET " + ", ".join(sets))
+        else:
+            lines.append(f"SET {v} += row.{v}.p, {v}.last_seen = $now")
+    for j, (_, rel_type, start, end, rel_key, _props) in enumerate(links):
+        r = f"l{j}"
+        key = f" {{{quote(rel_key)}: row.{r}.k}}" if rel_key else ""
+        lines.append(f"MERGE ({var[start]})-[{r}:{quote(rel_type)}{key}]->({var[end]})")
+        lines.append(_ON_CREATE.format(v=r))
+        lines.append(f"SET {r} += row.{r}.p, {r}.last_seen = $now")
+    return "\n".join(lines)
 
 
 @cache
@@ -47,28 +61,6 @@ def missing_nodes(label: str, key: str) -> str:
     return (
         f"UNWIND $keys AS k OPTIONAL MATCH (n:{quote(label)} {{{quote(key)}: k}}) "
         "WITH k, n WHERE n IS NULL RETURN collect(k) AS missing"
-    )
-
-
-@cache
-def merge_links(
-    rel_type: str,
-    start: tuple[str, str],
-    end: tuple[str, str],
-    rel_key: str | None,
-    properties: tuple[str, ...],
-) -> str:
-    (start_label, start_key), (end_label, end_key) = start, end
-    pattern = f"[r:{quote(rel_type)} {{{quote(rel_key)}: row.rk}}]" if rel_key else f"[r:{quote(rel_type)}]"
-    return "\n".join(
-        [
-            "UNWIND $rows AS row",
-            f"MATCH (a:{quote(start_label)} {{{quote(start_key)}: row.a}})",
-            f"MATCH (b:{quote(end_label)} {{{quote(end_key)}: row.b}})",
-            f"MERGE (a)-{pattern}->(b)",
-            _ON_CREATE.format(v="r"),
-            _sets("r", properties, "overwrite"),
-        ]
     )
 
 

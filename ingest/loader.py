@@ -17,7 +17,7 @@ from graph.model import Schema
 from ingest import cypher
 from ingest.mapping import EntityRecord, MappedRow, Reject
 from ingest.reasons import Reason
-from ingest.spec import MappingSpec
+from ingest.spec import ADDRESS_PARTS, MappingSpec
 
 
 @dataclass(frozen=True)
@@ -99,44 +99,55 @@ class BatchWriter:
                 )
         return rejects
 
-    def _statements(self, rows: list[MappedRow]) -> list[tuple[str, dict[str, Any]]]:
-        nodes: dict[tuple[str, str, tuple[str, ...]], list[dict]] = defaultdict(list)
-        for row in rows:
-            for entity in row.entities:
-                if entity.alias in self._match_only:
-                    continue
-                spec_entity = self.spec.entities[entity.alias]
-                props = tuple(sorted(entity.properties))
-                nodes[(entity.label, spec_entity.update, props)].append(
-                    {"k": _value(entity.key), "r": row.number, "p": _props(entity.properties)}
+    def _fill_properties(self, entity: EntityRecord) -> tuple[str, ...]:
+        """Every property a `fill` entity may carry, so one statement serves all its rows."""
+        spec_entity = self.spec.entities[entity.alias]
+        names = [p.name for p in spec_entity.properties]
+        if spec_entity.key.type == "address":
+            names += [p for p in ADDRESS_PARTS if p in self.schema.nodes[entity.label].properties]
+        return tuple(dict.fromkeys(names))
+
+    def _shape(self, row: MappedRow) -> tuple:
+        """What one statement must do for this row: its entities (alias, label, how) and links."""
+        entities = []
+        for entity in row.entities:
+            spec_entity = self.spec.entities[entity.alias]
+            if spec_entity.mode == "match":
+                entities.append((entity.alias, entity.label, self._key_of(entity.label), "match", ()))
+            elif spec_entity.update == "fill" and entity.label == spec_entity.label:
+                entities.append(
+                    (entity.alias, entity.label, self._key_of(entity.label), "fill", self._fill_properties(entity))
                 )
-        links: dict[tuple, list[dict]] = defaultdict(list)
-        for row in rows:
-            for link in row.links:
-                spec_link = self.spec.links[link.link_index]
-                group = (
+            else:
+                entities.append((entity.alias, entity.label, self._key_of(entity.label), "overwrite", ()))
+        links = []
+        for link in row.links:
+            spec_link = self.spec.links[link.link_index]
+            links.append(
+                (
+                    link.link_index,
                     spec_link.type,
-                    (link.start.label, self._key_of(link.start.label)),
-                    (link.end.label, self._key_of(link.end.label)),
+                    link.start.alias,
+                    link.end.alias,
                     spec_link.key.name if spec_link.key else None,
-                    tuple(sorted(link.properties)),
+                    tuple(p.name for p in spec_link.properties),
                 )
-                links[group].append(
-                    {
-                        "a": _value(link.start.key),
-                        "b": _value(link.end.key),
-                        "rk": _value(link.key),
-                        "r": row.number,
-                        "p": _props(link.properties),
-                    }
-                )
+            )
+        return tuple(entities), tuple(links)
+
+    def _statements(self, rows: list[MappedRow]) -> list[tuple[str, dict[str, Any]]]:
+        # One statement per shape of row writes each row's entities and links together,
+        # so a link's ends are variables of the same row rather than looked up again.
+        by_shape: dict[tuple, list[dict]] = defaultdict(list)
+        for row in rows:
+            params: dict[str, Any] = {"r": row.number}
+            for i, entity in enumerate(row.entities):
+                params[f"n{i}"] = {"k": _value(entity.key), "p": _props(entity.properties)}
+            for j, link in enumerate(row.links):
+                params[f"l{j}"] = {"k": _value(link.key), "p": _props(link.properties)}
+            by_shape[self._shape(row)].append(params)
         common = {"run": self.ctx.run_id, "source": self.ctx.source, "file": self.ctx.file_hash, "now": self.ctx.now}
-        statements = [
-            (cypher.merge_nodes(label, self._key_of(label), props, update), {**common, "rows": batch})
-            for (label, update, props), batch in nodes.items()
-        ]
-        statements += [(cypher.merge_links(*group), {**common, "rows": batch}) for group, batch in links.items()]
-        return statements
+        return [(cypher.merge_rows(*shape), {**common, "rows": batch}) for shape, batch in by_shape.items()]
 
     def write(self, rows: list[MappedRow], *, committed_through: int, loaded: int, rejected: int) -> list[Reject]:
         """Write one batch and the file's progress atomically; return rows refused for missing references.

@@ -110,6 +110,9 @@ public final class LocalNeo4j {
                         bytes(args.getOrDefault("tx-memory", "1g")))
                 .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size,
                         bytes(args.getOrDefault("tx-memory-global", "2g")))
+                // LOAD CSV may read files only from this folder (the application itself never
+                // uses LOAD CSV; the benchmark compares against it).
+                .setConfig(GraphDatabaseSettings.load_csv_file_url_root, home.resolve("import"))
                 // Preallocated transaction logs cost 250 MB of disk per database up front.
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 // Netty's default quiet period makes every stop wait about ten seconds with

@@ -1,0 +1,257 @@
+"""Import benchmark: this importer against Neo4j's own LOAD CSV and against one
+transaction per row, on the same passages file, side by side in one run.
+
+    .venv/bin/python bench/bench_import.py                      # 100,000 persons
+    .venv/bin/python bench/bench_import.py --persons 1000000    # city scale (hours on 2 cores)
+
+What runs, each on an emptied database with the schema's constraints and indexes:
+
+- importer: `goldenbell ingest` on checkpoint_passages.csv (the largest source) in its
+  own process: normalising and validating every value, rejects, provenance, resumable
+  batches. Peak RSS is that process's own, at full size and on a tenth of the file, to
+  show memory stays flat as files grow.
+- LOAD CSV baseline: the same rows into the same graph shape with
+  `LOAD CSV … CALL { … } IN TRANSACTIONS`, run by the server itself, with no
+  validation, no normalisation and no provenance.
+- naive baseline: one write transaction per row through the driver, on a subset.
+
+The whole sample is also imported once to report the importer's overall rate. A
+dedicated local Neo4j is started for the run (or NEO4J_URI is used). Prints figures
+and ratios; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from graph import admin, ddl, local_server  # noqa: E402
+from graph.gateway import Gateway  # noqa: E402
+from graph.model import load_schema  # noqa: E402
+from graph.settings import Settings  # noqa: E402
+
+PASSAGES = "checkpoint_passages.csv"
+REFERENCE_FILES = ("checkpoints.csv",)
+
+LOAD_CSV = """
+LOAD CSV WITH HEADERS FROM $url AS row
+CALL (row) {
+  MERGE (p:Passage {passage_id: row.`过车编号`})
+  SET p.plate = row.`号牌号码`, p.place_id = row.`检查站编号`,
+      p.time = datetime(replace(row.`过车时间`, ' ', 'T') + '+08:00'),
+      p.direction = row.`方向`, p.lane = toInteger(row.`车道`)
+  MERGE (v:Vehicle {plate: row.`号牌号码`})
+  MERGE (p)-[:OF_VEHICLE]->(v)
+  WITH p, row
+  MATCH (c:Checkpoint {checkpoint_id: row.`检查站编号`})
+  MERGE (p)-[:PASSED_AT]->(c)
+} IN TRANSACTIONS OF $batch ROWS
+"""
+
+NAIVE = """
+MERGE (p:Passage {passage_id: $id})
+SET p.plate = $plate, p.place_id = $place, p.time = datetime($time), p.direction = $direction
+MERGE (v:Vehicle {plate: $plate})
+MERGE (p)-[:OF_VEHICLE]->(v)
+WITH p
+MATCH (c:Checkpoint {checkpoint_id: $place})
+MERGE (p)-[:PASSED_AT]->(c)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fresh(gateway: Gateway, schema) -> None:
+    admin.wipe(gateway)
+    ddl.apply_schema(gateway, schema)
+
+
+def rows_in(path: Path) -> int:
+    with path.open("rb") as f:
+        return sum(1 for _ in f) - 1
+
+
+def ingest(env: dict[str, str], files: list[Path], workdir: Path) -> tuple[dict, float, float]:
+    """Run `goldenbell ingest` in its own process: (report, seconds, that process's peak RSS in MB)."""
+    out, err = workdir / "ingest.json", workdir / "ingest.err"
+    started = time.perf_counter()
+    with out.open("w") as stdout, err.open("w") as stderr:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "workbench.cli",
+                "ingest",
+                "--json",
+                "--force",
+                "--rejects",
+                str(workdir / "rejects.csv"),
+                *map(str, files),
+            ],
+            env=env,
+            stdout=stdout,
+            stderr=stderr,
+            cwd=ROOT,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"ingest failed: {err.read_text()[-2000:]}")
+    return json.loads(out.read_text()), seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def head_of(path: Path, fraction: float, out: Path) -> Path:
+    total = rows_in(path)
+    keep = max(1, int(total * fraction))
+    with path.open("rb") as src, out.open("wb") as dst:
+        for i, line in enumerate(src):
+            if i > keep:
+                break
+            dst.write(line)
+    return out
+
+
+def load_csv(gateway: Gateway, settings: Settings, passages: Path, batch: int) -> float:
+    import_dir = settings.neo4j_home / "import"
+    import_dir.mkdir(parents=True, exist_ok=True)
+    target = import_dir / PASSAGES
+    shutil.copyfile(passages, target)
+    started = time.perf_counter()
+    gateway.write_autocommit(
+        "bench.load_csv", LOAD_CSV, {"url": f"file:///{PASSAGES}", "batch": batch}, timeout=24 * 3600
+    )
+    seconds = time.perf_counter() - started
+    target.unlink()
+    return seconds
+
+
+def naive(gateway: Gateway, passages: Path, limit: int) -> tuple[int, float]:
+    import csv
+
+    with passages.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        rows = [row for _, row in zip(range(limit), reader, strict=False)]
+    started = time.perf_counter()
+    for row in rows:
+        gateway.write(
+            "bench.naive",
+            NAIVE,
+            {
+                "id": row["过车编号"],
+                "plate": row["号牌号码"],
+                "place": row["检查站编号"],
+                "time": row["过车时间"].replace(" ", "T") + "+08:00",
+                "direction": row["方向"],
+            },
+        )
+    return len(rows), time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--sample", type=Path, help="reuse generated sample files from this folder")
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--naive-rows", type=int, default=2000)
+    parser.add_argument("--heap", default="4g")
+    parser.add_argument("--pagecache", default="6g")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="goldenbell-bench-import-"))
+    sample = args.sample or workdir / "sample"
+    if not (sample / PASSAGES).exists():
+        from ingest.synth import generate
+
+        print(f"generating {args.persons:,} persons into {sample} …", flush=True)
+        generate(sample, persons=args.persons)
+    passages = sample / PASSAGES
+    env = {**os.environ}
+    server = None
+    if not os.environ.get("NEO4J_URI"):
+        env.update(
+            {
+                "GOLDENBELL_HOME": str(workdir / "home"),
+                "GOLDENBELL_BOLT_PORT": str(free_port()),
+                "GOLDENBELL_HEAP": args.heap,
+                "GOLDENBELL_PAGECACHE": args.pagecache,
+                "GOLDENBELL_TX_TIMEOUT": "86400",
+                "GOLDENBELL_BATCH_SIZE": str(args.batch_size),
+            }
+        )
+        server = Settings.from_env(env)
+        local_server.start(server)
+    settings = Settings.from_env(env)
+    schema = load_schema(settings.schema_path)
+    try:
+        with Gateway.open(settings) as gateway:
+            rows = rows_in(passages)
+            print(
+                f"{PASSAGES}: {rows:,} rows, {passages.stat().st_size / 1e6:.0f} MB; batch {args.batch_size}",
+                flush=True,
+            )
+
+            fresh(gateway, schema)
+            ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
+            report, ours_s, ours_rss = ingest(env, [passages], workdir)
+            assert report["rows_loaded"] == rows, report
+            tenth = head_of(passages, 0.1, workdir / PASSAGES)
+            fresh(gateway, schema)
+            ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
+            _, _, tenth_rss = ingest(env, [tenth], workdir)
+
+            fresh(gateway, schema)
+            ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
+            csv_s = load_csv(gateway, settings, passages, args.batch_size)
+
+            fresh(gateway, schema)
+            ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
+            naive_rows, naive_s = naive(gateway, passages, args.naive_rows)
+
+            fresh(gateway, schema)
+            everything = sorted(p for p in sample.iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
+            full, full_s, full_rss = ingest(env, everything, workdir)
+    finally:
+        if server is not None:
+            local_server.stop(server)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    ours = rows / ours_s
+    load = rows / csv_s
+    slow = naive_rows / naive_s
+    print()
+    print(f"{'method':<44} {'rows':>11} {'seconds':>9} {'rows/s':>9} {'peak RSS':>10}")
+    print(
+        f"{'importer (validated, provenance, resumable)':<44} {rows:>11,} {ours_s:>9.1f} {ours:>9,.0f} "
+        f"{ours_rss:>8.0f}MB"
+    )
+    print(f"{'importer on a tenth of the file':<44} {rows // 10:>11,} {'':>9} {'':>9} {tenth_rss:>8.0f}MB")
+    print(f"{'LOAD CSV … IN TRANSACTIONS (server side)':<44} {rows:>11,} {csv_s:>9.1f} {load:>9,.0f} {'(server)':>10}")
+    print(f"{'one transaction per row (subset)':<44} {naive_rows:>11,} {naive_s:>9.1f} {slow:>9,.0f}")
+    print(
+        f"{'importer, whole sample (all sources)':<44} {full['rows_read']:>11,} {full_s:>9.1f} "
+        f"{full['rows_read'] / full_s:>9,.0f} {full_rss:>8.0f}MB"
+    )
+    print()
+    print(
+        f"importer / LOAD CSV = {ours / load:.2f}x    importer / one-per-row = {ours / slow:.0f}x    "
+        f"peak RSS full / tenth = {ours_rss / tenth_rss:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
