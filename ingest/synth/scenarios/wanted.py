@@ -67,7 +67,10 @@ def plant(plan: Plan, rng) -> Scenario:
         w1, e1, [Select(REGISTRATIONS.name, {"registrationNo": reg1.registration_no},
                         collect={"Registration": "registrationNo"})],
         "listed as wanted, then registers as a tenant through the self-report service",
-        {"listed_on": e1.listed_on.isoformat(), "activity_on": on1.isoformat()}))
+        {"listed_on": e1.listed_on.isoformat(), "activity_on": on1.isoformat(),
+         # The landlord who houses the wanted person: the link an investigator follows next.
+         "accomplice": {"Person": landlord.id_number, "name": landlord.name,
+                        "path": ["Person", "REGISTERED", "Registration", "HAS_LANDLORD", "Person"]}}))
 
     # positive: buys bottled gas while wanted
     w2 = plan.pick_person(rng, vehicle=False)
