@@ -28,9 +28,14 @@ $(SERVER_BUILT): $(SERVER_SOURCES) | prereqs
 	mvn --batch-mode --quiet -f graph/server/pom.xml package -DskipTests
 	touch $@
 
+SAMPLE := .goldenbell/sample
+
 demo: setup
 	@$(GOLDENBELL) db status >/dev/null 2>&1 || $(GOLDENBELL) db start
 	$(GOLDENBELL) db init
+	@[ -f $(SAMPLE)/ground_truth.json ] || $(GOLDENBELL) synth --out $(SAMPLE) --dirty
+	$(GOLDENBELL) ingest $(SAMPLE)/*.csv $(SAMPLE)/*.xlsx $(SAMPLE)/*.jsonl
+	$(GOLDENBELL) alerts run
 	$(GOLDENBELL) workbench --open
 
 test: setup

@@ -51,11 +51,22 @@ def database_status(gateway: Gateway, schema: Schema) -> DatabaseStatus:
 
 
 def wipe(gateway: Gateway, batch_size: int = 10_000) -> int:
-    """Delete every node and relationship in batches; constraints and indexes stay."""
+    """Delete every node and relationship in batches; constraints and indexes stay.
+
+    Relationships go first: detaching a checkpoint with a million passages in one
+    go would need a million deletions in a single transaction.
+    """
     before = gateway.read("admin.count_nodes", "MATCH (n) RETURN count(n) AS c").single_value(0)
     gateway.write_autocommit(
-        "admin.wipe",
-        "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS",
+        "admin.wipe.relationships",
+        "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF $batch ROWS",
         {"batch": batch_size},
+        timeout=24 * 3600,
+    )
+    gateway.write_autocommit(
+        "admin.wipe.nodes",
+        "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF $batch ROWS",
+        {"batch": batch_size},
+        timeout=24 * 3600,
     )
     return before

@@ -33,3 +33,15 @@ def test_schema_doc_matches_the_schema_files():
 def test_readme_names_the_two_commands_and_prerequisites():
     for text in ("make demo", "make test", "Python 3.11+", "JDK 17+", "Maven", "NEO4J_URI"):
         assert text in README
+
+
+def test_readme_lists_every_builtin_query():
+    assert reference.packs_table() in README
+    for query_id in reference.builtin_catalog().queries:
+        assert f"| `{query_id}` |" in README, f"{query_id} is not in the README's list of queries"
+    assert "(docs/query-packs.md)" in README
+
+
+def test_query_pack_doc_states_the_alert_rules_defaults():
+    doc = reference.PACKS_DOC.read_text(encoding="utf-8")
+    assert reference.generated_packs_doc(doc) == doc

@@ -9,6 +9,9 @@ import click
 
 from graph.cli import db, schema_group, settings_or_fail
 from graph.settings import PROJECT_ROOT
+from ingest.cli import ingest
+from ingest.synth.cli import synth
+from queries.cli import alerts, query
 
 APP = PROJECT_ROOT / "workbench" / "app.py"
 
@@ -21,6 +24,10 @@ def main() -> None:
 
 main.add_command(db)
 main.add_command(schema_group)
+main.add_command(ingest)
+main.add_command(synth)
+main.add_command(query)
+main.add_command(alerts)
 
 
 @main.command("workbench")
@@ -48,3 +55,7 @@ def workbench(port: int | None, open_browser: bool) -> None:
     ]
     click.echo(f"workbench: http://127.0.0.1:{port or settings.workbench_port}/")
     os.execv(sys.executable, argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,8 @@
-"""Generated parts of the docs: the README's settings table and CLI reference, and
-docs/schema.md. `make docs` rewrites them; tests fail when they drift from the code.
+"""Generated parts of the docs: the README's settings table, CLI reference and list of
+built-in queries, docs/schema.md, and the alert rules' defaults in docs/query-packs.md.
+`make docs` rewrites them; tests fail when they drift from the code.
 
-    python -m workbench.reference          # rewrite README.md and docs/schema.md
+    python -m workbench.reference          # rewrite README.md, docs/schema.md, docs/query-packs.md
 """
 
 from __future__ import annotations
@@ -15,10 +16,37 @@ import click
 from graph.docs import schema_markdown
 from graph.model import load_schema
 from graph.settings import PROJECT_ROOT, SETTINGS
+from queries.pack_model import Catalog, load_catalog
+from queries.parameters import plain
 from workbench.cli import main
 
 README = PROJECT_ROOT / "README.md"
 SCHEMA_DOC = PROJECT_ROOT / "docs" / "schema.md"
+PACKS_DOC = PROJECT_ROOT / "docs" / "query-packs.md"
+
+
+def builtin_catalog() -> Catalog:
+    return load_catalog(load_schema(PROJECT_ROOT / "graph" / "schema"))
+
+
+def packs_table() -> str:
+    rows = ["| Query | 中文 | English | Returns | Alert rule |", "|---|---|---|---|---|"]
+    for query in builtin_catalog().queries.values():
+        alert = "yes" if query.alert else ""
+        rows.append(f"| `{query.id}` | {query.names.zh} | {query.names.en} | {query.returns} | {alert} |")
+    return "\n".join(rows)
+
+
+def alert_defaults_table() -> str:
+    rows = ["| Alert rule | Parameter | Default |", "|---|---|---|"]
+    for query in builtin_catalog().alert_rules():
+        for parameter in query.parameters.values():
+            default = plain(parameter.default)
+            if isinstance(default, list):
+                default = ", ".join(map(str, default))
+            shown = "(none)" if default in (None, "") else f"`{default}`"
+            rows.append(f"| `{query.id}` | `{parameter.name}` ({parameter.names.en}) | {shown} |")
+    return "\n".join(rows)
 
 
 def settings_table() -> str:
@@ -62,13 +90,18 @@ def cli_reference() -> str:
 def replace_block(text: str, name: str, body: str) -> str:
     pattern = re.compile(rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)", re.S)
     if not pattern.search(text):
-        raise ValueError(f"README.md has no <!-- BEGIN {name} --> … <!-- END {name} --> block")
+        raise ValueError(f"the document has no <!-- BEGIN {name} --> … <!-- END {name} --> block")
     return pattern.sub(lambda m: m.group(1) + body.rstrip("\n") + "\n" + m.group(2), text)
 
 
 def generated_readme(text: str) -> str:
     text = replace_block(text, "settings", settings_table())
+    text = replace_block(text, "packs", packs_table())
     return replace_block(text, "cli", cli_reference())
+
+
+def generated_packs_doc(text: str) -> str:
+    return replace_block(text, "alert-defaults", alert_defaults_table())
 
 
 def generated_schema_doc() -> str:
@@ -79,8 +112,11 @@ def write_all(readme: Path = README) -> None:
     readme.write_text(generated_readme(readme.read_text(encoding="utf-8")), encoding="utf-8")
     SCHEMA_DOC.parent.mkdir(exist_ok=True)
     SCHEMA_DOC.write_text(generated_schema_doc(), encoding="utf-8")
+    PACKS_DOC.write_text(generated_packs_doc(PACKS_DOC.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 if __name__ == "__main__":
     write_all()
-    sys.stdout.write(f"rewrote {README.name} and {SCHEMA_DOC.relative_to(PROJECT_ROOT)}\n")
+    sys.stdout.write(
+        f"rewrote {README.name}, {SCHEMA_DOC.relative_to(PROJECT_ROOT)} and {PACKS_DOC.relative_to(PROJECT_ROOT)}\n"
+    )

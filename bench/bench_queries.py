@@ -1,0 +1,233 @@
+"""Query benchmark: p50/p95 of a full-text search, a 2-hop neighbourhood with a degree
+cap, shortest paths of up to 6 hops and every built-in pack query, each run through the
+query runner; and the runner's overhead beside the raw driver call (`execute_query` with
+the same Cypher and parameters), with the ratio. Prints figures; asserts nothing.
+
+    .venv/bin/python bench/bench_queries.py                        # whatever the database holds
+    .venv/bin/python bench/bench_queries.py --load --persons 30000 # wipe it, load a generated sample
+
+`--load` empties the configured database (NEO4J_URI or the local Neo4j) and imports a
+sample generated with `--persons`. Goals: search and 2-hop p95 ≤ 50 ms, shortest path
+p95 ≤ 200 ms, runner overhead ≤ 10 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import neo4j
+
+from graph import admin
+from graph.audit import AuditLog
+from graph.gateway import Gateway
+from graph.model import schema_for
+from graph.settings import Settings
+from queries.pack_model import load_catalog
+from queries.runner import Runner
+
+PICKS = """
+MATCH (p:Person)-[:HAS_PHONE]->(ph:Phone)
+WITH p, ph ORDER BY p.id_number LIMIT 400
+OPTIONAL MATCH (p)-[:OWNS]->(v:Vehicle)
+RETURN p.id_number AS person, p.name AS name, ph.number AS phone, v.plate AS plate
+"""
+WINDOW = "MATCH (p:Passage) RETURN min(p.time) AS first, max(p.time) AS last"
+# Pairs an analyst would ask about: people who share a phone or a registered address.
+PAIRS = """
+MATCH (a:Person)-[:HAS_PHONE]->(:Phone)<-[:HAS_PHONE]-(b:Person) WHERE a.id_number < b.id_number
+RETURN a.id_number AS a, b.id_number AS b LIMIT 100
+UNION
+MATCH (a:Person)-[:REGISTERED]->(:Registration)-[:REGISTERED_AT]->(:Address)<-[:REGISTERED_AT]-(:Registration)
+      <-[:REGISTERED]-(b:Person) WHERE a.id_number < b.id_number
+RETURN a.id_number AS a, b.id_number AS b LIMIT 100
+"""
+
+
+def load_sample(settings: Settings, persons: int) -> None:
+    from ingest.api import import_files
+    from ingest.synth.pipeline import generate
+
+    with tempfile.TemporaryDirectory(prefix="goldenbell-bench-") as folder, Gateway.open(settings) as gateway:
+        began = time.perf_counter()
+        generate(folder, persons=persons)
+        truth = json.loads(Path(folder, "ground_truth.json").read_text(encoding="utf-8"))
+        admin.wipe(gateway)
+        report = import_files(
+            [Path(folder, name) for name in truth["generated_files"]],
+            schema=schema_for(settings),
+            gateway=gateway,
+            rejects_path=Path(folder, "rejects.csv"),
+            batch_size=settings.batch_size,
+        )
+        print(f"loaded {report.rows_loaded:,} rows for {persons:,} persons in {time.perf_counter() - began:.0f} s")
+
+
+def describe(gateway: Gateway) -> None:
+    rows = gateway.read(
+        "bench.counts", "MATCH (n) WITH labels(n)[0] AS label, count(*) AS n RETURN label, n ORDER BY n DESC"
+    ).data()
+    rels = gateway.read("bench.rels", "MATCH ()-[r]->() RETURN count(r) AS n").single_value(0)
+    print("database holds: " + ", ".join(f"{r['n']:,} {r['label']}" for r in rows) + f"; {rels:,} relationships")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed(function: Callable[[], object], runs: int, warmup: int = 2) -> list[float]:
+    for _ in range(warmup):
+        function()
+    out = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        function()
+        out.append((time.perf_counter() - began) * 1000)
+    return out
+
+
+def line(name: str, times: list[float], goal: float | None = None, rows: str = "") -> None:
+    p50, p95 = statistics.median(times), percentile(times, 0.95)
+    verdict = "" if goal is None else ("  meets" if p95 <= goal else "  MISSES") + f" the {goal:g} ms goal"
+    print(f"  {name:<44} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms{verdict}{rows}")
+
+
+class Bench:
+    def __init__(self, settings: Settings, runs: int, seed: int):
+        self.settings = settings
+        self.runs = runs
+        self.rng = random.Random(seed)
+        self.gateway = Gateway.open(settings)
+        self.schema = schema_for(settings)
+        self.audit_dir = tempfile.TemporaryDirectory(prefix="goldenbell-bench-audit-")
+        catalog = load_catalog(self.schema, extra_dir=settings.packs_dir)
+        self.runner = Runner(self.gateway, catalog, self.schema, settings, AuditLog(Path(self.audit_dir.name) / "a"))
+        self.people = self.gateway.read("bench.picks", PICKS).data()
+        window = self.gateway.read("bench.window", WINDOW).records[0]
+        self.first, self.last = window["first"], window["last"]
+        self.pairs = self.gateway.read("bench.pairs", PAIRS).data()
+        if not self.people or not self.pairs or self.first is None:
+            raise SystemExit("the database holds no people with phones or no passages: load a sample with --load")
+
+    def run(self, query_id: str, params: dict) -> int:
+        return len(self.runner.run(query_id, params, user="bench", case_ref="BENCH").rows)
+
+    def cycle(self, query_id: str, make: Callable[[], dict], runs: int, goal: float | None = None, name: str = ""):
+        rows: list[int] = []
+        times = timed(lambda: rows.append(self.run(query_id, make())), runs)
+        line(name or query_id, times, goal, f"   ({statistics.median(rows):.0f} rows median)" if rows else "")
+
+    def person(self) -> dict:
+        return self.rng.choice(self.people)
+
+    def search_text(self) -> str:
+        pick = self.person()
+        return self.rng.choice([pick["name"], pick["name"][:2], pick["plate"] or pick["name"], pick["phone"]])
+
+    def week(self) -> tuple[str, str]:
+        span = (self.last - self.first).days
+        start = self.first.to_native().date().toordinal() + self.rng.randrange(max(span - 7, 1))
+        return date.fromordinal(start).isoformat(), date.fromordinal(start + 7).isoformat()
+
+    def params(self, query_id: str) -> Callable[[], dict] | None:
+        """Plausible parameters for each built-in query (None: run it with its defaults)."""
+        p = self.person
+        week = self.week
+        table: dict[str, Callable[[], dict]] = {
+            "search.entities": lambda: {"text": self.search_text()},
+            "links.neighbourhood": lambda: {"start": f"Person:{p()['person']}", "hops": 2},
+            "links.shortest_paths": lambda: {
+                "a": f"Person:{p()['person']}",
+                "b": f"Person:{p()['person']}",
+                "max_hops": 6,
+            },
+            "links.common_neighbours": lambda: {"a": f"Person:{p()['person']}", "b": f"Person:{p()['person']}"},
+            "links.co_residents": lambda: {"person": f"Person:{p()['person']}"},
+            "links.pivots": lambda: {"start": f"Phone:{p()['phone']}"},
+            "links.timeline": lambda: {"entity": f"Person:{p()['person']}"},
+            "vehicles.trajectory": lambda: {"plate": self.plate()},
+            "vehicles.companions": lambda: dict(zip(("since", "until"), week(), strict=True)) | {"plate": self.plate()},
+            "floating_population.expired_still_seen": lambda: {},
+        }
+        return table.get(query_id)
+
+    def linked_pair(self) -> dict:
+        pair = self.rng.choice(self.pairs)
+        return {"a": f"Person:{pair['a']}", "b": f"Person:{pair['b']}", "max_hops": 6}
+
+    def plate(self) -> str:
+        plates = [x["plate"] for x in self.people if x["plate"]]
+        return self.rng.choice(plates)
+
+    def overhead(self, query_id: str, make: Callable[[], dict], name: str = "") -> None:
+        """Runner vs the raw driver call with the same Cypher and the same (resolved) parameters."""
+        query = self.runner.catalog.query(query_id)
+        cases = []
+        for _ in range(self.runs):
+            values = self.runner.coerce(query, make())
+            cases.append((values, self.runner.cypher_parameters(query, values)))
+        driver, db = self.gateway.driver, self.gateway.database
+
+        def raw_call(raw: dict) -> None:
+            driver.execute_query(query.compiled, raw, database_=db, routing_=neo4j.RoutingControl.READ)
+
+        for values, raw in cases[:2]:  # warm both paths
+            self.run(query_id, values)
+            raw_call(raw)
+        ours, theirs = [], []
+        for values, raw in cases:  # interleaved, so both see the same load
+            began = time.perf_counter()
+            self.run(query_id, values)
+            ours.append((time.perf_counter() - began) * 1000)
+            began = time.perf_counter()
+            raw_call(raw)
+            theirs.append((time.perf_counter() - began) * 1000)
+        a, b = statistics.median(ours), statistics.median(theirs)
+        print(
+            f"  {name or query_id:<32} runner p50 {a:7.1f} ms   driver p50 {b:7.1f} ms   ratio {a / b:5.2f}"
+            f"   (p95 {percentile(ours, 0.95):.1f} / {percentile(theirs, 0.95):.1f} ms)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--load", action="store_true", help="wipe the configured database and load a sample")
+    parser.add_argument("--persons", type=int, default=30_000, help="persons in the sample --load generates")
+    parser.add_argument("--runs", type=int, default=50, help="runs per interactive query")
+    parser.add_argument("--alert-runs", type=int, default=5, help="runs per alert rule")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    settings = Settings.from_env()
+    if args.load:
+        load_sample(settings, args.persons)
+    bench = Bench(settings, args.runs, args.seed)
+    describe(bench.gateway)
+    print(f"\nheadline queries ({args.runs} runs each, through the runner, audit log fsync'd per run):")
+    bench.cycle("search.entities", bench.params("search.entities"), args.runs, 50, "full-text search")
+    bench.cycle(
+        "links.neighbourhood", bench.params("links.neighbourhood"), args.runs, 50, "2-hop neighbourhood, degree cap 25"
+    )
+    shortest = "links.shortest_paths"
+    bench.cycle(shortest, bench.params(shortest), args.runs, 200, "shortest paths ≤ 6 hops, random pairs")
+    bench.cycle(shortest, bench.linked_pair, args.runs, 200, "shortest paths ≤ 6 hops, linked pairs")
+    print("\nevery built-in query:")
+    for query in bench.runner.catalog.queries.values():
+        make = bench.params(query.id) or (lambda: {})
+        bench.cycle(query.id, make, args.alert_runs if query.alert else args.runs)
+    print("\nrunner overhead against the raw driver call (same Cypher, same parameters):")
+    for query_id in ("search.entities", "links.neighbourhood", "links.shortest_paths", "vehicles.trajectory"):
+        bench.overhead(query_id, bench.params(query_id))
+    bench.overhead(shortest, bench.linked_pair, "links.shortest_paths (linked pairs)")
+    bench.gateway.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""What a Cypher text names, read without a server: parameters, labels, relationship
+types, procedures and statement separators.
+
+String literals and comments are blanked first (keeping every offset), so a `$word`
+or `:Word` inside a quoted value or a comment is not mistaken for Cypher. This is a
+reviewer's aid and a first gate; the server's own plan (readonly.py) is the judge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PARAMETER = re.compile(r"\$(`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)")
+_IDENTIFIER = re.compile(r"`((?:[^`]|``)+)`|([A-Za-z_][A-Za-z0-9_]*)")
+_PROCEDURE = re.compile(r"\bCALL\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)+)", re.I)
+_LEADING_KEYWORD = re.compile(r"^\s*(EXPLAIN|PROFILE|CYPHER)\b", re.I)
+_USE_CLAUSE = re.compile(r"(?:^|[\s)}])USE\s+[A-Za-z_`]", re.I)
+_LOAD_CSV = re.compile(r"\bLOAD\s+CSV\b", re.I)
+# Clauses that only writes use; the server's plan is still the judge of the rest.
+_WRITE_CLAUSE = re.compile(r"(?<![.$\w])(CREATE|MERGE|SET|DELETE|REMOVE|FOREACH|DETACH)\b(?!\s*:)", re.I)
+
+
+def blank_literals(cypher: str, *, identifiers: bool = False) -> str:
+    """The text with string contents and comments replaced by spaces (same length);
+    with `identifiers`, the contents of `quoted identifiers` too."""
+    out = list(cypher)
+    i, n = 0, len(cypher)
+    while i < n:
+        c = cypher[i]
+        if c in "'\"":
+            j = i + 1
+            while j < n and cypher[j] != c:
+                j += 2 if cypher[j] == "\\" else 1
+            for k in range(i + 1, min(j, n)):
+                out[k] = " " if cypher[k] != "\n" else "\n"
+            i = j + 1
+        elif c == "`":
+            # Quoted identifiers usually stay: they may be labels to check.
+            j = cypher.find("`", i + 1)
+            j = n if j < 0 else j
+            if identifiers:
+                for k in range(i + 1, j):
+                    out[k] = " "
+            i = j + 1
+        elif cypher.startswith("//", i):
+            j = cypher.find("\n", i)
+            j = n if j < 0 else j
+            for k in range(i, j):
+                out[k] = " "
+            i = j
+        elif cypher.startswith("/*", i):
+            j = cypher.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            for k in range(i, j):
+                out[k] = " " if cypher[k] != "\n" else "\n"
+            i = j
+        else:
+            i += 1
+    return "".join(out)
+
+
+def parameters_used(cypher: str) -> set[str]:
+    return {m.group(1).strip("`") for m in _PARAMETER.finditer(blank_literals(cypher))}
+
+
+@dataclass(frozen=True)
+class Names:
+    labels: frozenset[str]
+    types: frozenset[str]
+
+
+def labels_and_types(cypher: str) -> Names:
+    """Labels after `(x:` or `n:` and relationship types after `-[r:`, not map keys."""
+    text = blank_literals(cypher)
+    labels: set[str] = set()
+    types: set[str] = set()
+    stack: list[str] = []  # '(' node or group, '[' list, 'R' relationship pattern, '{' map
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "`":
+            j = text.find("`", i + 1)
+            i = n if j < 0 else j + 1
+            continue
+        if c in "([{":
+            relationship = c == "[" and text[:i].rstrip().endswith("-")
+            stack.append("R" if relationship else c)
+        elif c in ")]}":
+            if stack:
+                stack.pop()
+        elif c == ":":
+            if text.startswith("::", i):  # a type predicate, `x IS :: INTEGER`
+                i += 2
+                continue
+            if not stack or stack[-1] != "{":
+                names, i = _label_expression(text, i + 1)
+                (types if stack and stack[-1] == "R" else labels).update(names)
+                continue
+        i += 1
+    return Names(frozenset(labels), frozenset(types))
+
+
+def _label_expression(text: str, i: int) -> tuple[list[str], int]:
+    """Read `A|B&!C` (spaces allowed around the operators) from offset i."""
+    names: list[str] = []
+    n = len(text)
+    while i < n:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        match = _IDENTIFIER.match(text, i)
+        if not match:
+            break
+        names.append(match.group(1).replace("``", "`") if match.group(1) else match.group(2))
+        i = match.end()
+        j = i
+        while j < n and text[j] in " \t\r\n":
+            j += 1
+        if j < n and text[j] in "|&":
+            i = j + 1
+            while i < n and text[i] in " \t\r\n!:":
+                i += 1
+            continue
+        break
+    return names, i
+
+
+def procedures_called(cypher: str) -> set[str]:
+    return {re.sub(r"\s+", "", m.group(1)) for m in _PROCEDURE.finditer(blank_literals(cypher))}
+
+
+def text_faults(cypher: str) -> list[str]:
+    """Faults visible in the text alone: what no saved or console query may contain."""
+    text = blank_literals(cypher, identifiers=True)
+    faults = []
+    body = text.strip().rstrip(";")
+    if ";" in body:
+        faults.append("holds more than one statement (a ';' before the end)")
+    if not body:
+        faults.append("is empty")
+    if _LEADING_KEYWORD.match(text):
+        faults.append("starts with EXPLAIN, PROFILE or CYPHER; goldenbell adds its own plan check")
+    if _USE_CLAUSE.search(text):
+        faults.append("has a USE clause; queries run on the configured database only")
+    if _LOAD_CSV.search(text):
+        faults.append("uses LOAD CSV, which reads files from the server")
+    writes = sorted({m.group(1).upper() for m in _WRITE_CLAUSE.finditer(text)})
+    if writes:
+        faults.append(f"writes ({', '.join(writes)})")
+    return faults

@@ -1,0 +1,290 @@
+"""Query packs: reviewed YAML files of named, parameterised, read-only Cypher.
+
+Loading a pack checks it, and a bad pack fails with a `PackError` naming the file,
+the query and the fault:
+
+- the file's shape (known keys, bilingual names, ids prefixed by the pack name);
+- parameters: every declared one is used in the Cypher and every `$name` used is
+  declared; types, bounds and defaults make sense;
+- every label and relationship type the Cypher names exists in the schema;
+- with a gateway, the server's plan: valid Cypher, a pure read (readonly.py), and
+  for alert rules the `entities` and `summary` columns the alert store needs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from graph.errors import CypherSyntaxError
+from graph.gateway import Gateway
+from graph.model import Names, Schema
+from queries.anchors import compile_anchors
+from queries.cypher_text import labels_and_types, parameters_used
+from queries.parameter_specs import build_parameter
+from queries.parameters import Parameter
+from queries.readonly import NotReadOnly, check_read_only, text_check
+
+BUILTIN_DIR = Path(__file__).resolve().parent / "packs"
+RETURNS = ("table", "graph", "both")
+ALERT_COLUMNS = ("entities", "summary")
+_PACK_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_PACK_KEYS = {"pack", "version", "names", "description", "queries"}
+_QUERY_KEYS = {"id", "names", "description", "parameters", "cypher", "returns", "alert", "timeout_s"}
+
+
+class PackError(ValueError):
+    """A pack is malformed or a query in it is not acceptable."""
+
+    def __init__(self, path: Path | str, query_id: str | None, fault: str):
+        self.path = Path(path)
+        self.query_id = query_id
+        self.fault = fault
+        where = f"{path}: query {query_id}" if query_id else str(path)
+        super().__init__(f"{where}: {fault}")
+
+
+@dataclass(frozen=True)
+class Query:
+    id: str
+    pack: str
+    path: Path
+    names: Names
+    description: Names
+    parameters: Mapping[str, Parameter]
+    cypher: str
+    returns: str
+    alert: bool
+    timeout_s: float | None
+    compiled: str = ""  # what runs: `cypher` with its entity anchors compiled (anchors.py)
+    anchored: frozenset[str] = frozenset()  # entity parameters passed as {label, key}
+
+    def fail(self, fault: str) -> PackError:
+        return PackError(self.path, self.id, fault)
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    version: int
+    names: Names
+    description: Names
+    path: Path
+    queries: tuple[Query, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every loaded pack; query ids are unique across them."""
+
+    packs: Mapping[str, Pack]
+    queries: Mapping[str, Query]
+
+    def query(self, query_id: str) -> Query:
+        try:
+            return self.queries[query_id]
+        except KeyError:
+            near = [q for q in self.queries if query_id.split(".")[-1] in q] or sorted(self.queries)
+            raise KeyError(f"no query {query_id!r}; try: {', '.join(near[:8])}") from None
+
+    def alert_rules(self) -> list[Query]:
+        return [q for q in self.queries.values() if q.alert]
+
+
+def pack_files(extra_dir: Path | None = None) -> list[Path]:
+    files = sorted(BUILTIN_DIR.glob("*.yaml"))
+    if extra_dir is not None:
+        if not extra_dir.is_dir():
+            raise PackError(extra_dir, None, "GOLDENBELL_PACKS_DIR is not a folder")
+        files += sorted(extra_dir.glob("*.yaml"))
+    return files
+
+
+def load_catalog(
+    schema: Schema,
+    files: Iterable[Path] | None = None,
+    *,
+    extra_dir: Path | None = None,
+    gateway: Gateway | None = None,
+) -> Catalog:
+    """Load and check packs: the built-in ones plus `extra_dir`, or exactly `files`."""
+    packs: dict[str, Pack] = {}
+    queries: dict[str, Query] = {}
+    for path in pack_files(extra_dir) if files is None else files:
+        pack = load_pack(path, schema)
+        if pack.name in packs:
+            raise PackError(path, None, f"pack {pack.name!r} is already defined in {packs[pack.name].path}")
+        packs[pack.name] = pack
+        for query in pack.queries:
+            queries[query.id] = query
+    if gateway is not None:
+        check_on_server(gateway, queries.values())
+    return Catalog(packs=packs, queries=queries)
+
+
+def load_pack(path: Path, schema: Schema) -> Pack:
+    path = Path(path)
+    data = _read(path)
+    unknown = sorted(set(data) - _PACK_KEYS)
+    if unknown:
+        raise PackError(path, None, f"unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(_PACK_KEYS)}")
+    name = data.get("pack")
+    if not isinstance(name, str) or not _PACK_NAME.fullmatch(name):
+        raise PackError(path, None, f"'pack' must be a lower_snake_case name, got {name!r}")
+    version = data.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise PackError(path, None, "'version' must be a whole number ≥ 1 (raise it when a query changes)")
+    entries = data.get("queries")
+    if not isinstance(entries, list) or not entries:
+        raise PackError(path, None, "'queries' must be a non-empty list")
+    queries: list[Query] = []
+    for entry in entries:
+        query = _query(path, name, entry, schema)
+        if any(q.id == query.id for q in queries):
+            raise PackError(path, query.id, "the id is used twice in this pack")
+        queries.append(query)
+    return Pack(
+        name=name,
+        version=version,
+        names=_names(path, None, data.get("names"), "names"),
+        description=_names(path, None, data.get("description") or data.get("names"), "description"),
+        path=path,
+        queries=tuple(queries),
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PackError(path, None, "file is missing") from None
+    except UnicodeDecodeError as exc:
+        raise PackError(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise PackError(path, None, f"YAML syntax error{where}: {getattr(exc, 'problem', None) or exc}") from None
+    if not isinstance(data, dict):
+        raise PackError(path, None, "expected a mapping at the top level")
+    return data
+
+
+def _names(path: Path, query_id: str | None, value: Any, key: str) -> Names:
+    # Exactly zh and en: a stray key is usually an unquoted comma in a {zh: …, en: …} mapping.
+    if not isinstance(value, Mapping) or set(value) != {"zh", "en"} or not value["zh"] or not value["en"]:
+        raise PackError(path, query_id, f"'{key}' needs exactly zh and en (quote text with commas), got {value!r}")
+    return Names(zh=str(value["zh"]).strip(), en=str(value["en"]).strip())
+
+
+def _query(path: Path, pack: str, entry: Any, schema: Schema) -> Query:
+    if not isinstance(entry, Mapping):
+        raise PackError(path, None, f"each query is a mapping, got {entry!r}")
+    query_id = str(entry.get("id", ""))
+    pack_name, _, local = query_id.partition(".")
+    if pack_name != pack or not _QUERY_NAME.fullmatch(local):
+        raise PackError(path, query_id or None, f"the id must be '{pack}.<lower_snake_case>', got {query_id!r}")
+    unknown = sorted(set(entry) - _QUERY_KEYS)
+    if unknown:
+        raise PackError(path, query_id, f"unknown key(s) {', '.join(map(str, unknown))}")
+    cypher = entry.get("cypher")
+    if not isinstance(cypher, str) or not cypher.strip():
+        raise PackError(path, query_id, "'cypher' is missing")
+    returns = entry.get("returns", "table")
+    if returns not in RETURNS:
+        raise PackError(path, query_id, f"'returns' must be one of {', '.join(RETURNS)}, got {returns!r}")
+    alert = entry.get("alert", False)
+    if not isinstance(alert, bool):
+        raise PackError(path, query_id, "'alert' must be true or false")
+    timeout = entry.get("timeout_s")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0):
+        raise PackError(path, query_id, "'timeout_s' must be a positive number of seconds")
+    specs = entry.get("parameters") or {}
+    if not isinstance(specs, Mapping):
+        raise PackError(path, query_id, "'parameters' is a mapping of name → definition")
+    parameters = {}
+    for name, spec in specs.items():
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise PackError(path, query_id, f"parameter name {name!r} must be lower_snake_case")
+        try:
+            parameters[name] = build_parameter(name, spec, schema)
+        except ValueError as exc:
+            raise PackError(path, query_id, str(exc)) from None
+    query = Query(
+        id=query_id,
+        pack=pack,
+        path=path,
+        names=_names(path, query_id, entry.get("names"), "names"),
+        description=_names(path, query_id, entry.get("description"), "description"),
+        parameters=parameters,
+        cypher=cypher.strip(),
+        returns=returns,
+        alert=alert,
+        timeout_s=float(timeout) if timeout is not None else None,
+    )
+    check_text(query, schema)
+    compiled, anchored = compile_anchors(query.cypher, parameters, schema)
+    return replace(query, compiled=compiled, anchored=anchored)
+
+
+def check_text(query: Query, schema: Schema) -> None:
+    """Parameters declared and used agree; labels and types exist in the schema; no write
+    or file access shows in the text (the server's plan is checked by check_on_server)."""
+    try:
+        text_check(query.cypher)
+        for parameter in query.parameters.values():
+            if parameter.choices:
+                text_check(parameter.choices)
+    except NotReadOnly as exc:
+        raise query.fail(f"refused: {exc.reason}") from None
+    used = parameters_used(query.cypher)
+    undeclared = sorted(used - set(query.parameters))
+    if undeclared:
+        raise query.fail(f"the Cypher uses ${', $'.join(undeclared)} but the query does not declare it")
+    unused = sorted(set(query.parameters) - used)
+    if unused:
+        raise query.fail(f"parameter(s) {', '.join(unused)} are declared but the Cypher never uses them")
+    names = labels_and_types(query.cypher + "\n" + "\n".join(p.choices or "" for p in query.parameters.values()))
+    for label in sorted(names.labels):
+        if label not in schema.nodes:
+            raise query.fail(f"label {label!r} is not in the schema (known: {', '.join(sorted(schema.nodes))})")
+    for rel_type in sorted(names.types):
+        if rel_type not in schema.relationships:
+            raise query.fail(
+                f"relationship type {rel_type!r} is not in the schema "
+                f"(known: {', '.join(sorted(schema.relationships))})"
+            )
+
+
+def check_on_server(gateway: Gateway, queries: Iterable[Query]) -> None:
+    """EXPLAIN each query (and its choices query) in a read transaction."""
+    for query in queries:
+        columns = _explain(gateway, query, query.compiled, "")
+        if query.alert:
+            missing = [c for c in ALERT_COLUMNS if c not in columns]
+            if missing:
+                raise query.fail(
+                    f"an alert rule must return {' and '.join(ALERT_COLUMNS)}; it lacks {', '.join(missing)}"
+                )
+        for parameter in query.parameters.values():
+            if parameter.choices:
+                columns = _explain(gateway, query, parameter.choices, f"choices of '{parameter.name}': ")
+                if "value" not in columns:
+                    raise query.fail(f"choices of '{parameter.name}' must return a column named value")
+
+
+def _explain(gateway: Gateway, query: Query, cypher: str, what: str) -> Sequence[str]:
+    # Every parameter is given (as null): without them the server warns and keeps no plan.
+    params = dict.fromkeys(parameters_used(cypher))
+    try:
+        return check_read_only(gateway, cypher, params, name=f"pack.check.{query.id}")
+    except NotReadOnly as exc:
+        raise query.fail(f"{what}refused: {exc.reason}") from None
+    except CypherSyntaxError as exc:
+        detail = str(exc).split(": ", 1)[-1]
+        raise query.fail(f"{what}Cypher syntax error: {detail}") from None

@@ -1,0 +1,108 @@
+"""Is this Cypher a read, and only a read? Asked of the server's own plan.
+
+`check_read_only` is shared by the pack loader, the runner and the ad-hoc console.
+It refuses, with a reason a user can act on:
+
+- what the text alone shows: several statements, LOAD CSV, a USE clause, a leading
+  EXPLAIN/PROFILE, a procedure not on the read list;
+- what the plan shows: `EXPLAIN` in a read transaction must report query type 'r'
+  (not 'rw', 'w' or 's'), and no operator may load files, show or end other
+  transactions, list users or settings, or call a procedure off the read list.
+
+The plan check runs in a read transaction, so even a plan request cannot write; and
+the runner executes in a read transaction too, which the server enforces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from graph.errors import QueryFailed, ReadOnlyViolation
+from graph.gateway import Gateway
+from queries.cypher_text import procedures_called, text_faults
+
+# Procedures a read query may call: search and schema introspection, nothing else.
+READ_PROCEDURES = frozenset(
+    {
+        "db.index.fulltext.queryNodes",
+        "db.index.fulltext.queryRelationships",
+        "db.labels",
+        "db.relationshipTypes",
+        "db.propertyKeys",
+        "db.schema.visualization",
+        "db.schema.nodeTypeProperties",
+        "db.schema.relTypeProperties",
+    }
+)
+# Reads that still reach outside the graph or into other users' work.
+_DENIED_OPERATORS = re.compile(r"^(LoadCSV|Show\w*|Terminate\w*|.*Administration\w*|SystemProcedureCall)$")
+_QUERY_TYPES = {"r": "read", "rw": "read and write", "w": "write", "s": "schema or administration"}
+
+
+class NotReadOnly(ValueError):
+    """The Cypher could change the graph or reach beyond it; `reason` says how."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+def operators(plan: Mapping[str, Any] | None) -> Iterator[Mapping[str, Any]]:
+    if not plan:
+        return
+    yield plan
+    for child in plan.get("children") or ():
+        yield from operators(child)
+
+
+def _operator_name(op: Mapping[str, Any]) -> str:
+    return str(op.get("operatorType", "")).split("@")[0]
+
+
+def _procedure_of(op: Mapping[str, Any]) -> str:
+    details = str((op.get("args") or {}).get("Details", ""))
+    return details.split("(")[0].strip()
+
+
+def text_check(cypher: str) -> None:
+    faults = text_faults(cypher)
+    unknown = sorted(procedures_called(cypher) - READ_PROCEDURES)
+    if unknown:
+        faults.append(
+            f"calls {', '.join(unknown)}; only the search and schema procedures may be called "
+            f"({', '.join(sorted(READ_PROCEDURES))})"
+        )
+    if faults:
+        raise NotReadOnly("the query " + "; ".join(faults))
+
+
+def plan_check(summary_query_type: str | None, plan: Mapping[str, Any] | None) -> None:
+    if summary_query_type != "r":
+        kind = _QUERY_TYPES.get(summary_query_type or "", repr(summary_query_type))
+        raise NotReadOnly(f"the server plans it as a {kind} query; only reads may run here")
+    for op in operators(plan):
+        name = _operator_name(op)
+        if _DENIED_OPERATORS.match(name):
+            raise NotReadOnly(f"its plan uses {name}, which reads outside the graph or other users' work")
+        if name == "ProcedureCall" and _procedure_of(op) not in READ_PROCEDURES:
+            raise NotReadOnly(f"its plan calls the procedure {_procedure_of(op)}, which is not on the read list")
+
+
+def check_read_only(
+    gateway: Gateway, cypher: str, params: Mapping[str, Any] | None = None, *, name: str = "readonly.check"
+) -> list[str]:
+    """Raise NotReadOnly unless the server plans `cypher` as a pure read; return its columns.
+
+    A syntax error is raised as graph.errors.CypherSyntaxError, naming `name`.
+    """
+    text_check(cypher)
+    try:
+        result = gateway.read(name, "EXPLAIN " + cypher.strip().rstrip(";"), params or {})
+    except (ReadOnlyViolation, QueryFailed) as exc:
+        # Administration commands are refused even as a plan request in a read transaction.
+        raise NotReadOnly(f"the server will not plan it as a read: {exc}") from exc
+    summary = result.summary
+    plan_check(getattr(summary, "query_type", None), getattr(summary, "plan", None))
+    return list(result.keys)
