@@ -45,3 +45,12 @@ def test_readme_lists_every_builtin_query():
 def test_query_pack_doc_states_the_alert_rules_defaults():
     doc = reference.PACKS_DOC.read_text(encoding="utf-8")
     assert reference.generated_packs_doc(doc) == doc
+
+
+def test_readme_lists_every_built_in_spec():
+    assert reference.specs_table() in README
+
+
+def test_readme_documents_the_ground_truth_format():
+    assert reference.ground_truth_format() in README
+    assert "`generated_files`" in README and "`scenarios`" in README

@@ -23,6 +23,7 @@ from workbench.cli import main
 README = PROJECT_ROOT / "README.md"
 SCHEMA_DOC = PROJECT_ROOT / "docs" / "schema.md"
 PACKS_DOC = PROJECT_ROOT / "docs" / "query-packs.md"
+SAMPLE_DOC = PROJECT_ROOT / "docs" / "sample-data.md"
 
 
 def builtin_catalog() -> Catalog:
@@ -47,6 +48,25 @@ def alert_defaults_table() -> str:
             shown = "(none)" if default in (None, "") else f"`{default}`"
             rows.append(f"| `{query.id}` | `{parameter.name}` ({parameter.names.en}) | {shown} |")
     return "\n".join(rows)
+
+
+def specs_table() -> str:
+    from ingest.spec import builtin_specs
+
+    rows = ["| Spec | 中文 | Source file names | Creates | Links |", "|---|---|---|---|---|"]
+    for spec in builtin_specs(load_schema(PROJECT_ROOT / "graph" / "schema")).values():
+        labels = ", ".join(dict.fromkeys(e.label for e in spec.entities.values() if e.mode == "merge"))
+        links = ", ".join(dict.fromkeys(link.type for link in spec.links)) or "—"
+        files = ", ".join(f"`{f}`" for f in spec.files)
+        rows.append(f"| `{spec.name}` | {spec.names.zh} | {files} | {labels} | {links} |")
+    return "\n".join(rows)
+
+
+def ground_truth_format() -> str:
+    """The ground-truth file's format, as docs/sample-data.md documents it."""
+    text = SAMPLE_DOC.read_text(encoding="utf-8")
+    section = text.split("### `ground_truth.json`", 1)[1].split("\n### ", 1)[0]
+    return "#### `ground_truth.json`" + section.rstrip()
 
 
 def settings_table() -> str:
@@ -97,6 +117,8 @@ def replace_block(text: str, name: str, body: str) -> str:
 def generated_readme(text: str) -> str:
     text = replace_block(text, "settings", settings_table())
     text = replace_block(text, "packs", packs_table())
+    text = replace_block(text, "specs", specs_table())
+    text = replace_block(text, "ground-truth", ground_truth_format())
     return replace_block(text, "cli", cli_reference())
 
 
