@@ -21,9 +21,11 @@ from graph.gateway import Gateway
 from graph.model import Schema
 from ingest import cypher
 from ingest.duplicates import DuplicateFinder, fingerprint
+from ingest.extraction.hook import CaseTexts
 from ingest.loader import BatchWriter, FileContext
 from ingest.mapping import MappedRow, Reject, RowMapper
 from ingest.pipeline import BackgroundWriter
+from ingest.places import place_addresses
 from ingest.readers import Source, SourceError, open_source
 from ingest.reasons import Reason
 from ingest.rejects import RejectWriter
@@ -45,6 +47,7 @@ class FileReport:
     skipped: str | None = None  # why nothing was done, e.g. already imported
     resumed_after_row: int = 0
     candidate_links: int = 0
+    mentions: int = 0  # mentions stored for the file's case reports (specs with extract_text)
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
@@ -60,6 +63,7 @@ class FileReport:
             "skipped": self.skipped,
             "resumed_after_row": self.resumed_after_row,
             "candidate_links": self.candidate_links,
+            "mentions": self.mentions,
             "seconds": round(self.seconds, 3),
         }
 
@@ -71,6 +75,7 @@ class ImportReport:
     files: list[FileReport]
     rejects_path: Path | None
     seconds: float = 0.0
+    addresses_placed: int = 0  # addresses newly linked to their compound
 
     @property
     def rows_read(self) -> int:
@@ -192,6 +197,7 @@ class _FileImport:
         self._background: BackgroundWriter | None = None
         self._checker: BatchWriter | None = None
         self._writer: BatchWriter | None = None
+        self.case_texts: CaseTexts | None = None  # cases whose text import_files extracts at the end
 
     def run(self) -> FileReport:
         began = monotonic()
@@ -230,6 +236,7 @@ class _FileImport:
             )
             ctx = FileContext(self.run_id, file_hash, self.spec.source, self.spec.name, self.now)
             writer = BatchWriter(self.gateway, self.spec, self.schema, ctx)
+            self.case_texts = CaseTexts.for_spec(self.spec, file_hash=file_hash)
         self.report.resumed_after_row = resume_after
         # Reference checks in a dry run use a writer that never writes.
         self._checker = writer or (
@@ -259,6 +266,8 @@ class _FileImport:
                         outcome = Reject(
                             raw.number, "", "", Reason.ROW_DUPLICATE, f"identical to row {first}", raw.original
                         )
+                if self.case_texts is not None and isinstance(outcome, MappedRow):
+                    self.case_texts.add(outcome)
                 if isinstance(outcome, Reject):
                     self._reject(outcome)
                 elif raw.number <= resume_after:
@@ -401,8 +410,9 @@ def import_files(
         )
     status = "failed"
     try:
+        jobs = []
         for path, source, chosen in plans:
-            report.files.append(
+            jobs.append(
                 _FileImport(
                     path=path,
                     spec=chosen,
@@ -416,8 +426,16 @@ def import_files(
                     dry_run=dry_run,
                     force=force,
                     progress=progress,
-                ).run()
+                )
             )
+            report.files.append(jobs[-1].run())
+        if not dry_run:
+            report.addresses_placed = place_addresses(gateway, run_id=run_id, now=now)
+        # Case reports are linked once every file of the run is in, so their names find the
+        # registries imported with them whatever the file order.
+        for job in jobs:
+            if job.case_texts is not None:
+                job.report.mentions = job.case_texts.link(gateway, run_id=run_id, now=now)
         status = "completed"
     finally:
         rejects.close()

@@ -43,6 +43,7 @@ class BatchWriter:
     def __init__(self, gateway: Gateway, spec: MappingSpec, schema: Schema, ctx: FileContext):
         self.gateway, self.spec, self.schema, self.ctx = gateway, spec, schema, ctx
         self._match_only = {alias for alias, e in spec.entities.items() if e.mode == "match"}
+        self.pruned = False  # whether the last reference check dropped optional entities from rows
 
     def _key_of(self, label: str) -> str:
         return self.schema.nodes[label].key
@@ -89,6 +90,7 @@ class BatchWriter:
                         "",
                     ),
                 )
+        self.pruned = bool(dropped)
         for i, row in enumerate(rows):
             if row.number in dropped and row.number not in rejects:
                 gone = dropped[row.number]
@@ -149,16 +151,33 @@ class BatchWriter:
         common = {"run": self.ctx.run_id, "source": self.ctx.source, "file": self.ctx.file_hash, "now": self.ctx.now}
         return [(cypher.merge_rows(*shape), {**common, "rows": batch}) for shape, batch in by_shape.items()]
 
-    def write(self, rows: list[MappedRow], *, committed_through: int, loaded: int, rejected: int) -> list[Reject]:
+    def prepare(self, rows: list[MappedRow]) -> list[tuple[str, dict[str, Any]]]:
+        """The batch's statements, built ahead (on the reading thread) while the previous batch is written."""
+        return self._statements(rows)
+
+    def write(
+        self,
+        rows: list[MappedRow],
+        *,
+        committed_through: int,
+        loaded: int,
+        rejected: int,
+        prepared: list[tuple[str, dict[str, Any]]] | None = None,
+    ) -> list[Reject]:
         """Write one batch and the file's progress atomically; return rows refused for missing references.
 
         `loaded` and `rejected` are the file's totals before this batch.
         """
 
+        ahead = [prepared]  # dropped for good once the rows change, since `work` may be retried
+
         def work(tx: neo4j.ManagedTransaction) -> list[Reject]:
+            self.pruned = False
             refused = self.missing_references(tx, rows)
             kept = [row for row in rows if row.number not in refused]
-            for query, params in self._statements(kept):
+            if refused or self.pruned:
+                ahead[0] = None
+            for query, params in ahead[0] or self._statements(kept):
                 tx.run(query, params).consume()
             tx.run(
                 cypher.SAVE_PROGRESS,

@@ -23,6 +23,7 @@ class _Batch:
     rows: list[MappedRow]
     through_row: int
     rejected_before: int  # rows of the file rejected while mapping, up to through_row
+    prepared: list  # the batch's statements, built on the reading thread
 
 
 class BackgroundWriter:
@@ -40,7 +41,7 @@ class BackgroundWriter:
 
     def submit(self, rows: list[MappedRow], *, through_row: int, rejected_before: int) -> None:
         self._raise_if_failed()
-        self._queue.put(_Batch(rows, through_row, rejected_before))
+        self._queue.put(_Batch(rows, through_row, rejected_before, self.writer.prepare(rows)))
 
     def finish(self) -> None:
         self._queue.put(_STOP)
@@ -74,6 +75,7 @@ class BackgroundWriter:
                     committed_through=batch.through_row,
                     loaded=self.loaded,
                     rejected=batch.rejected_before + self.refused,
+                    prepared=batch.prepared,
                 )
             except BaseException as exc:  # noqa: BLE001 - handed to the reading thread, which re-raises it
                 self.error = exc
