@@ -1,0 +1,198 @@
+"""Resolve extracted mentions to graph entities and store them as links.
+
+ID number → Person, phone → Phone, plate → Vehicle, address → Address, each by its
+canonical key; a name → Person when the report itself backs one person of that name
+(their ID number, phone or plate is written in it) or the name belongs to one person
+only. Anything else is kept as an unresolved `Mention` node, never dropped.
+
+Link confidence = extraction confidence (see `merge`) × how sure the resolution is:
+
+    key of an ID number, phone, plate or address found       1.00
+    name, with that person's ID number in the same report     1.00
+    name, with that person's phone in the same report         0.95
+    name, with a vehicle of that person in the same report    0.90
+    name held by exactly one person in the graph              0.70
+    a name held by several persons, or a key not in the graph: unresolved
+
+Stored as `(Case)-[:MENTIONS {start, end, text, entity_type, confidence}]->(entity)`
+and `(Case)-[:HAS_MENTION]->(:Mention {mention_id, …})`, with provenance; mention IDs
+are `<case_id>:<entity_type>:<start>-<end>`, so a second run MERGEs onto the first
+and removes what it no longer finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import neo4j
+
+from graph.gateway import Gateway
+from ingest.extraction import link_cypher as q
+from ingest.extraction.mentions import LINKED_TYPES, Mention
+
+NAME_CANDIDATE_CAP = 50
+BY_KEY, BY_ID, BY_PHONE, BY_PLATE, BY_UNIQUE_NAME = 1.0, 1.0, 0.95, 0.90, 0.70
+
+
+@dataclass(frozen=True)
+class CaseText:
+    case_id: str
+    text: str
+    file: str | None = None  # provenance of the text: source file and row
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    mention: Mention
+    label: str | None  # the target's label, None when unresolved
+    key: str | None
+    confidence: float
+    how: str  # key, id_number, phone, plate, unique_name; ambiguous, not_in_graph
+
+    @property
+    def resolved(self) -> bool:
+        return self.label is not None
+
+
+@dataclass
+class LinkCounts:
+    cases: int = 0
+    linked: int = 0
+    unresolved: int = 0
+
+    @property
+    def mentions(self) -> int:
+        return self.linked + self.unresolved
+
+
+def mention_id(case_id: str, mention: Mention) -> str:
+    return f"{case_id}:{mention.entity_type}:{mention.start}-{mention.end}"
+
+
+def resolve(gateway: Gateway, reports: Sequence[list[Mention]]) -> list[list[Resolution]]:
+    """Each report's linkable mentions with what they resolve to (reads only)."""
+    reports = [[m for m in mentions if m.entity_type in LINKED_TYPES] for mentions in reports]
+    wanted: dict[str, set[str]] = {"id_number": set(), "phone": set(), "plate": set(), "address": set()}
+    people = []
+    for i, mentions in enumerate(reports):
+        for m in mentions:
+            if m.entity_type in wanted and m.key:
+                wanted[m.entity_type].add(m.key)
+        for j, m in enumerate(mentions):
+            if m.entity_type == "person" and m.key:
+                people.append({"i": f"{i}:{j}", "name": m.key, **_evidence(mentions)})
+    found = gateway.read(
+        "extraction.existing_keys",
+        q.EXISTING_KEYS,
+        {
+            "persons": sorted(wanted["id_number"]),
+            "phones": sorted(wanted["phone"]),
+            "plates": sorted(wanted["plate"]),
+            "addresses": sorted(wanted["address"]),
+        },
+    ).data()[0]
+    existing = {entity_type: set(keys) for entity_type, keys in found.items()}
+    candidates = {}
+    if people:
+        rows = gateway.read(
+            "extraction.name_candidates", q.NAME_CANDIDATES, {"people": people, "cap": NAME_CANDIDATE_CAP}
+        ).data()
+        candidates = {row["i"]: row["candidates"] for row in rows}
+    out = []
+    for i, mentions in enumerate(reports):
+        resolved = []
+        for j, m in enumerate(mentions):
+            if m.entity_type == "person":
+                resolved.append(_person(m, candidates.get(f"{i}:{j}", [])))
+            elif m.key in existing[m.entity_type]:
+                label = q.TARGETS[m.entity_type][0]
+                resolved.append(Resolution(m, label, m.key, _times(m, BY_KEY), "key"))
+            else:
+                resolved.append(Resolution(m, None, None, m.confidence, "not_in_graph"))
+        out.append(resolved)
+    return out
+
+
+def _evidence(mentions: list[Mention]) -> dict[str, list[str]]:
+    def keys(entity_type: str) -> list[str]:
+        return sorted({m.key for m in mentions if m.entity_type == entity_type and m.key})
+
+    return {"ids": keys("id_number"), "phones": keys("phone"), "plates": keys("plate")}
+
+
+def _person(m: Mention, candidates: list[dict]) -> Resolution:
+    for flag, factor, how in (
+        ("by_id", BY_ID, "id_number"),
+        ("by_phone", BY_PHONE, "phone"),
+        ("by_plate", BY_PLATE, "plate"),
+    ):
+        backed = [c for c in candidates if c[flag]]
+        if len(backed) == 1:
+            return Resolution(m, "Person", backed[0]["id_number"], _times(m, factor), how)
+    if len(candidates) == 1:
+        return Resolution(m, "Person", candidates[0]["id_number"], _times(m, BY_UNIQUE_NAME), "unique_name")
+    return Resolution(m, None, None, m.confidence, "ambiguous" if candidates else "not_in_graph")
+
+
+def _times(m: Mention, factor: float) -> float:
+    return round(m.confidence * factor, 3)
+
+
+def store(
+    gateway: Gateway,
+    cases: Sequence[CaseText],
+    resolutions: Sequence[list[Resolution]],
+    *,
+    run_id: str,
+    source: str,
+    now: datetime,
+) -> LinkCounts:
+    """Write the cases' links and unresolved mentions in one transaction, removing what an
+    earlier extraction of these cases stored and this one no longer finds."""
+    links: dict[str, list[dict]] = {label: [] for label in q.WRITE_LINKS}
+    unresolved, kept = [], []
+    counts = LinkCounts(cases=len(cases))
+    for case, resolved in zip(cases, resolutions, strict=True):
+        keep = {"case_id": case.case_id, "links": [], "mentions": []}
+        for r in resolved:
+            m = r.mention
+            row = {
+                "case_id": case.case_id,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "entity_type": m.entity_type,
+                "confidence": r.confidence,
+                "file": case.file,
+                "row": case.row,
+            }
+            if r.resolved:
+                links[r.label].append({**row, "key": r.key})
+                keep["links"].append(f"{m.start}:{m.end}:{m.entity_type}:{r.key}")
+                counts.linked += 1
+            else:
+                unresolved.append({**row, "mention_id": mention_id(case.case_id, m)})
+                keep["mentions"].append(mention_id(case.case_id, m))
+                counts.unresolved += 1
+        kept.append(keep)
+    common = {"run": run_id, "source": source, "now": now}
+
+    def work(tx: neo4j.ManagedTransaction) -> None:
+        tx.run(q.DELETE_STALE_LINKS, cases=kept).consume()
+        tx.run(q.DELETE_STALE_MENTIONS, cases=kept).consume()
+        for label, rows in links.items():
+            if rows:
+                tx.run(q.WRITE_LINKS[label], {**common, "links": rows}).consume()
+        if unresolved:
+            tx.run(q.WRITE_UNRESOLVED, {**common, "mentions": unresolved}).consume()
+
+    gateway.in_write_transaction("extraction.store", work, metadata={"import_run": run_id})
+    return counts
+
+
+def case_texts(gateway: Gateway, case_ids: Sequence[str]) -> list[CaseText]:
+    rows = gateway.read("extraction.case_texts", q.CASE_TEXTS, {"ids": list(case_ids)}).data()
+    return [CaseText(r["case_id"], r["text"] or "", r["file"], r["row"]) for r in rows]
