@@ -1,15 +1,33 @@
 """The audit trail: who consulted what, when, why, and how many rows came back.
 
 Every package records consultations through `AuditLog.append`; nothing else writes
-the log. This first sink is an append-only JSON-lines file. The access-control work
-replaces its internals (users, hash chaining, verification) behind the same two names,
-so callers need not change.
+the log. The log is a JSON-lines file in which each entry carries a sequence number,
+the hash of the entry before it and its own hash, so that an edited, inserted or
+deleted entry breaks the chain and `AuditLog.verify` names it.
+
+- Hash: SHA-256 over the entry's canonical form (JSON, keys sorted, no spaces, UTF-8)
+  without its `hash` field. Each line *is* that canonical form with `hash` added, so a
+  line that re-parses to the same values but differs in its bytes is also caught.
+- Chain: `prev` is the previous entry's hash. The first entry's `prev` is the SHA-256
+  of every byte before it in the file: empty for a new log, or the lines an older,
+  unchained version of goldenbell wrote, which are sealed that way.
+- Head: a sidecar file (`<log>.head`) holds the last entry's sequence number and hash.
+  Without it, cutting entries off the end leaves a valid chain; with it, `verify`
+  sees the log end short of the head. An append after such a cut continues the
+  sequence from the head, so the gap stays visible for good.
+- Writers: the whole append (read the tail, write, fsync, write the head) holds an
+  exclusive `flock` on the log file, so threads and processes (the workbench and the
+  CLI at once) take turns and the chain never forks. Nothing returns before the entry
+  is on disk.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -19,6 +37,9 @@ from typing import Any
 from graph.settings import Settings
 
 OUTCOMES = frozenset({"ok", "refused", "error"})
+CHAIN_FIELDS = ("seq", "prev", "hash")
+MAX_FAULTS = 100
+_CHUNK = 8192
 
 
 def utc_now() -> str:
@@ -28,7 +49,7 @@ def utc_now() -> str:
 @dataclass(frozen=True)
 class AuditEvent:
     user: str
-    action: str  # 'query.run', 'search', 'expand', 'export', 'import', 'alert.run', 'alert.ack', …
+    action: str  # 'query.run', 'search', 'expand', 'export', 'import', 'alert.run', 'login', 'user.add', …
     outcome: str = "ok"  # 'ok', 'refused' or 'error'
     message: str = ""  # why it was refused or failed
     query_id: str = ""
@@ -37,6 +58,8 @@ class AuditEvent:
     case_ref: str = ""
     rows: int | None = None
     time: str = field(default_factory=utc_now)
+    role: str = ""
+    session: str = ""  # the session's public id (never its token)
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
@@ -61,8 +84,85 @@ def _jsonable(value: Any) -> Any:
     return iso() if callable(iso) else str(value)
 
 
+def canonical(record: Mapping[str, Any]) -> bytes:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def entry_hash(record: Mapping[str, Any]) -> str:
+    """The hash of an entry: over its canonical form without the `hash` field."""
+    return hashlib.sha256(canonical({k: v for k, v in record.items() if k != "hash"})).hexdigest()
+
+
+def _is_entry(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("seq"), int)
+        and not isinstance(value.get("seq"), bool)
+        and isinstance(value.get("prev"), str)
+        and isinstance(value.get("hash"), str)
+    )
+
+
+def _parse(line: bytes) -> Any:
+    try:
+        return json.loads(line)
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One place where the log is not what goldenbell wrote."""
+
+    kind: str  # 'unreadable', 'edited', 'inserted', 'deleted', 'relinked', 'truncated', 'head'
+    message: str
+    line: int | None = None
+    seq: int | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.seq is not None:
+            where.append(f"seq {self.seq}")
+        return (f"{', '.join(where)}: " if where else "") + f"{self.kind}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    path: Path
+    entries: int  # chained entries read
+    last_seq: int
+    last_hash: str
+    unchained: int  # lines from before chaining, sealed by the first entry's `prev`
+    head: Head | None
+    faults: tuple[Fault, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.faults
+
+    @property
+    def first_fault(self) -> Fault | None:
+        return self.faults[0] if self.faults else None
+
+
+@dataclass
+class _Tail:
+    seq: int
+    hash: str
+    needs_newline: bool  # the file ends inside a line (a torn write): end it before appending
+
+
 class AuditLog:
-    """Append-only JSON lines; each event is flushed and synced before `append` returns."""
+    """Append-only, hash-chained JSON lines; each entry is synced before `append` returns."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -71,23 +171,335 @@ class AuditLog:
     def from_settings(cls, settings: Settings) -> AuditLog:
         return cls(settings.audit_log_path)
 
-    def append(self, event: AuditEvent) -> None:
-        line = json.dumps(_jsonable(asdict(event)), ensure_ascii=False, sort_keys=True) + "\n"
+    @property
+    def head_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".head")
+
+    # -- writing -------------------------------------------------------------------------
+
+    def append(self, event: AuditEvent) -> dict[str, Any]:
+        """Write `event` as the next entry of the chain; return the entry as stored."""
+        record = _jsonable(asdict(event))
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # O_APPEND: every write lands at the end even with several writers; 0600: the log
-        # names who looked at whom, so only its owner reads it.
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        # 0600: the log names who looked at whom, so only its owner reads it.
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(fd, line.encode("utf-8"))
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            tail = _tail(fd)
+            head = self.read_head()
+            # Continuing from the head, not only the file, keeps a cut-off end visible as a gap.
+            record["seq"] = max(tail.seq, head.seq if head else 0) + 1
+            record["prev"] = tail.hash
+            record["hash"] = entry_hash(record)
+            data = (b"\n" if tail.needs_newline else b"") + canonical(record) + b"\n"
+            _write_all(fd, data)
+            os.fsync(fd)
+            self._write_head(Head(record["seq"], record["hash"]))
+        finally:
+            os.close(fd)  # also releases the lock
+        return record
+
+    def _write_head(self, head: Head) -> None:
+        temporary = self.head_path.with_name(self.head_path.name + ".tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            _write_all(fd, json.dumps({"seq": head.seq, "hash": head.hash}).encode() + b"\n")
             os.fsync(fd)
         finally:
             os.close(fd)
+        os.replace(temporary, self.head_path)
 
-    def events(self) -> Iterator[dict[str, Any]]:
-        """The recorded events, oldest first (for the audit page and tests)."""
+    # -- reading -------------------------------------------------------------------------
+
+    def read_head(self) -> Head | None:
+        try:
+            value = json.loads(self.head_path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except (UnicodeDecodeError, ValueError):
+            return Head(-1, "")  # unreadable: `verify` says so; appends ignore it
+        if not (isinstance(value, dict) and isinstance(value.get("seq"), int) and isinstance(value.get("hash"), str)):
+            return Head(-1, "")
+        return Head(value["seq"], value["hash"])
+
+    def _snapshot(self) -> tuple[int, Head | None]:
+        """The log's length and head as one writer left them (a shared lock waits out an append)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return 0, self.read_head()
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            return os.fstat(fd).st_size, self.read_head()
+        finally:
+            os.close(fd)
+
+    def _lines(self, size: int | None = None) -> Iterator[tuple[int, bytes]]:
+        """(line number, bytes without the newline) of the first `size` bytes."""
         if not self.path.exists():
             return
-        with self.path.open(encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    yield json.loads(line)
+        with self.path.open("rb") as handle:
+            offset = 0
+            for number, raw in enumerate(handle, start=1):
+                if size is not None and offset >= size:
+                    return
+                yield number, raw.rstrip(b"\n")
+                offset += len(raw)
+
+    def events(self) -> Iterator[dict[str, Any]]:
+        """Every readable entry, oldest first (unreadable lines are `verify`'s to report)."""
+        for _number, raw in self._lines():
+            if raw.strip():
+                value = _parse(raw)
+                if isinstance(value, dict):
+                    yield value
+
+    def read(
+        self,
+        *,
+        user: str | None = None,
+        action: str | None = None,
+        outcome: str | None = None,
+        case_ref: str | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+        limit: int | None = None,
+        newest_first: bool = True,
+    ) -> list[dict[str, Any]]:
+        """Entries that match every filter given. `action` matches itself and its sub-actions
+        ('query' matches 'query.run'); `since`/`until` bound the time (UTC, until exclusive);
+        `limit` keeps the newest matches."""
+        low = _utc_text(since)
+        high = _utc_text(until)
+
+        def wanted(entry: Mapping[str, Any]) -> bool:
+            entry_action = str(entry.get("action", ""))
+            stamp = str(entry.get("time", ""))
+            return (
+                (user is None or entry.get("user") == user)
+                and (action is None or entry_action == action or entry_action.startswith(action + "."))
+                and (outcome is None or entry.get("outcome") == outcome)
+                and (case_ref is None or entry.get("case_ref") == case_ref)
+                and (low is None or stamp >= low)
+                and (high is None or stamp < high)
+            )
+
+        kept: deque[dict[str, Any]] = deque(maxlen=limit if limit and limit > 0 else None)
+        for entry in self.events():
+            if wanted(entry):
+                kept.append(entry)
+        out = list(kept)
+        return out[::-1] if newest_first else out
+
+    # -- verifying -----------------------------------------------------------------------
+
+    def verify(self) -> Verification:
+        """Walk the chain and the head; name every entry that is not as it was written.
+
+        After a fault the walk resynchronises, so one edit yields one fault and later
+        faults are still found (at most MAX_FAULTS are kept).
+        """
+        size, head = self._snapshot()
+        checker = _ChainChecker(head)
+        for number, raw in self._lines(size):
+            checker.line(number, raw)
+            if len(checker.faults) >= MAX_FAULTS:
+                break
+        checker.finish()
+        return Verification(
+            path=self.path,
+            entries=checker.entries,
+            last_seq=checker.expected_seq - 1,
+            last_hash=checker.expected_prev,
+            unchained=checker.unchained,
+            head=head,
+            faults=tuple(checker.faults[:MAX_FAULTS]),
+            notes=tuple(checker.notes),
+        )
+
+
+class _ChainChecker:
+    def __init__(self, head: Head | None):
+        self.head = head
+        self.faults: list[Fault] = []
+        self.notes: list[str] = []
+        self.entries = 0
+        self.unchained = 0
+        self.started = False  # a chained entry has been seen
+        self.prefix = hashlib.sha256()  # the bytes before the first entry
+        self.expected_seq = 1
+        self.expected_prev = hashlib.sha256(b"").hexdigest()
+        self.also_prev: str | None = None  # after an edit: the edited entry's stored hash also links
+        self.relink = False  # after a gap or break: accept the next link as it stands
+        self.head_hash: str | None = None  # the hash of the entry the head names, once seen
+        self.last_line = 0
+
+    def fault(self, kind: str, message: str, line: int | None = None, seq: int | None = None) -> None:
+        self.faults.append(Fault(kind, message, line, seq))
+
+    def line(self, number: int, raw: bytes) -> None:
+        self.last_line = number
+        value = _parse(raw) if raw.strip() else None
+        before_chain = not self.started and not (isinstance(value, dict) and "seq" in value)
+        if before_chain and (isinstance(value, dict) or not raw.strip()):
+            # A line from before chaining: sealed by the first entry's `prev`.
+            self.prefix.update(raw + b"\n")
+            self.unchained += 1
+            self.expected_prev = self.prefix.hexdigest()
+            return
+        if not _is_entry(value):
+            if isinstance(value, dict) and not any(name in value for name in CHAIN_FIELDS):
+                # The next genuine entry still links to the one before this line.
+                self.fault("inserted", "a line with no place in the chain (no seq, prev and hash)", number)
+            else:
+                self.fault("unreadable", "not an audit entry (edited, or a write cut short)", number)
+                self.relink = True
+            if not self.started:
+                self.prefix.update(raw + b"\n")
+                self.expected_prev = self.prefix.hexdigest()
+            return
+        self.started = True
+        self.entries += 1
+        seq, prev, stored = value["seq"], value["prev"], value["hash"]
+        actual = entry_hash(value)
+        linked_prev = {self.expected_prev} | ({self.also_prev} if self.also_prev else set())
+        self.also_prev = None
+        if actual != stored or canonical(value) != raw:
+            what = "its hash does not match its content" if actual != stored else "its bytes are not as written"
+            self.fault("edited", f"the entry was changed after it was written ({what})", number, seq)
+            self._advance(seq, actual)
+            self.also_prev = stored
+            self.relink = False
+            return
+        if self.relink:
+            self.relink = False
+            self._advance(seq, actual)
+            return
+        if seq > self.expected_seq:
+            missing = (
+                f"entry {self.expected_seq} is"
+                if seq == self.expected_seq + 1
+                else f"entries {self.expected_seq}–{seq - 1} are"
+            )
+            self.fault("deleted", f"{missing} missing before this line", number, seq)
+            self._advance(seq, actual)
+            return
+        if seq < self.expected_seq:
+            # Keep expecting what came before: the next genuine entry still links to it.
+            self.fault(
+                "inserted",
+                f"the log had already reached seq {self.expected_seq - 1}; this entry was inserted, copied or moved",
+                number,
+                seq,
+            )
+            return
+        if prev not in linked_prev:
+            self.fault(
+                "relinked",
+                "the entry does not link to the one before it: that one, or this one, was replaced",
+                number,
+                seq,
+            )
+        self._advance(seq, actual)
+
+    def _advance(self, seq: int, actual: str) -> None:
+        self.expected_seq = seq + 1
+        self.expected_prev = actual
+        if self.head is not None and seq == self.head.seq:
+            self.head_hash = actual
+
+    def finish(self) -> None:
+        last = self.expected_seq - 1
+        head = self.head
+        if head is None:
+            if self.entries:
+                self.fault("head", "the head record is missing, so entries cut off the end would go unnoticed")
+            return
+        if head.seq < 0:
+            self.fault("head", "the head record is unreadable")
+        elif head.seq > last:
+            cut = f"entry {head.seq}" if head.seq == last + 1 else f"entries {last + 1}–{head.seq}"
+            self.fault(
+                "truncated",
+                f"the log ends at seq {last} but had reached seq {head.seq}: {cut} were cut off the end",
+                self.last_line or None,
+                last or None,
+            )
+        elif self.head_hash is not None and self.head_hash != head.hash:
+            self.fault("head", f"entry {head.seq} is not the one the head record names: the log was rewritten")
+        elif head.seq < last:
+            self.notes.append(
+                f"the head record names seq {head.seq}, {last - head.seq} behind the log "
+                "(a writer stopped between writing an entry and the head)"
+            )
+
+
+def _tail(fd: int) -> _Tail:
+    """The last entry's seq and hash, read backwards from the end of the file."""
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return _Tail(0, hashlib.sha256(b"").hexdigest(), False)
+    torn = os.pread(fd, 1, size - 1) != b"\n"
+    data = b""
+    position = size
+    while position > 0:
+        step = min(_CHUNK, position)
+        position -= step
+        data = os.pread(fd, step, position) + data
+        body = data.rstrip(b"\n")
+        cut = body.rfind(b"\n")
+        if body and (cut >= 0 or position == 0):
+            value = _parse(body[cut + 1 :])
+            if _is_entry(value):
+                return _Tail(value["seq"], entry_hash(value), torn)
+            break
+    return _scan(fd, size, needs_newline=torn)
+
+
+def _scan(fd: int, size: int, *, needs_newline: bool) -> _Tail:
+    """The slow path when the last line is not an entry: the last entry anywhere, or, for a
+    log with none yet, the hash of everything so far (which the first entry seals)."""
+    prefix = hashlib.sha256()
+    last: dict[str, Any] | None = None
+    offset = 0
+    carry = b""
+    while offset < size:
+        chunk = os.pread(fd, min(1 << 20, size - offset), offset)
+        offset += len(chunk)
+        prefix.update(chunk)
+        lines = (carry + chunk).split(b"\n")
+        carry = lines.pop()
+        for raw in lines:
+            value = _parse(raw) if raw.strip() else None
+            if _is_entry(value):
+                last = value
+    if carry.strip():
+        value = _parse(carry)
+        if _is_entry(value):
+            last = value
+    if last is not None:
+        return _Tail(last["seq"], entry_hash(last), needs_newline)
+    if needs_newline:
+        prefix.update(b"\n")
+    return _Tail(0, prefix.hexdigest(), needs_newline)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _utc_text(value: str | datetime | None) -> str | None:
+    """Times as comparable UTC text (the log writes UTC with milliseconds)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="milliseconds")

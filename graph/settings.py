@@ -161,6 +161,14 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
     ),
     Setting(
+        "GOLDENBELL_EXPAND_CAP",
+        "expand_cap",
+        "25",
+        "Most relationships one expansion in the link explorer follows from a node (most recent first); "
+        'each "show more" follows as many again.',
+        _positive_int,
+    ),
+    Setting(
         "GOLDENBELL_PACKS_DIR",
         "packs_dir",
         "",
@@ -173,6 +181,42 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Append-only audit log file. Empty: `$GOLDENBELL_HOME/audit.jsonl`.",
         _optional_path,
+    ),
+    Setting(
+        "GOLDENBELL_ACCESS_DB",
+        "access_db",
+        "",
+        "Users, password hashes and sessions of the workbench (SQLite, mode 0600). "
+        "Empty: `$GOLDENBELL_HOME/access.db`.",
+        _optional_path,
+    ),
+    Setting(
+        "GOLDENBELL_SESSION_IDLE_MINUTES",
+        "session_idle_minutes",
+        "30",
+        "Minutes without activity after which a workbench session ends and the user signs in again.",
+        _positive_int,
+    ),
+    Setting(
+        "GOLDENBELL_SESSION_MAX_HOURS",
+        "session_max_hours",
+        "12",
+        "Hours after sign-in at which a session ends however active it is.",
+        _positive_int,
+    ),
+    Setting(
+        "GOLDENBELL_LOGIN_ATTEMPTS",
+        "login_attempts",
+        "5",
+        "Wrong passwords in a row after which a user name is locked for `GOLDENBELL_LOGIN_LOCKOUT_MINUTES`.",
+        _positive_int,
+    ),
+    Setting(
+        "GOLDENBELL_LOGIN_LOCKOUT_MINUTES",
+        "login_lockout_minutes",
+        "15",
+        "Minutes a user name stays locked after too many wrong passwords.",
+        _positive_int,
     ),
     Setting(
         "GOLDENBELL_BATCH_SIZE",
@@ -218,8 +262,14 @@ class Settings:
     schema_dir: Path | None
     row_cap: int
     map_node_cap: int
+    expand_cap: int
     packs_dir: Path | None
     audit_log: Path | None
+    access_db: Path | None
+    session_idle_minutes: int
+    session_max_hours: int
+    login_attempts: int
+    login_lockout_minutes: int
     batch_size: int
     workbench_port: int
     pool_size: int
@@ -259,6 +309,10 @@ class Settings:
     @property
     def audit_log_path(self) -> Path:
         return (self.audit_log or self.home / "audit.jsonl").resolve()
+
+    @property
+    def access_db_path(self) -> Path:
+        return (self.access_db or self.home / "access.db").resolve()
 
     @property
     def schema_path(self) -> Path:

@@ -17,6 +17,8 @@ _PROCEDURE = re.compile(r"\bCALL\s+([A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A
 _LEADING_KEYWORD = re.compile(r"^\s*(EXPLAIN|PROFILE|CYPHER)\b", re.I)
 _USE_CLAUSE = re.compile(r"(?:^|[\s)}])USE\s+[A-Za-z_`]", re.I)
 _LOAD_CSV = re.compile(r"\bLOAD\s+CSV\b", re.I)
+# `CALL { … } IN [n] [CONCURRENT] TRANSACTIONS` commits batch by batch, outside the caller's transaction.
+_IN_TRANSACTIONS = re.compile(r"\}\s*IN\s+(?:[\w$]+\s+)?(?:CONCURRENT\s+)?TRANSACTIONS\b", re.I)
 # Clauses that only writes use; the server's plan is still the judge of the rest.
 _WRITE_CLAUSE = re.compile(r"(?<![.$\w])(CREATE|MERGE|SET|DELETE|REMOVE|FOREACH|DETACH)\b(?!\s*:)", re.I)
 
@@ -144,6 +146,8 @@ def text_faults(cypher: str) -> list[str]:
         faults.append("has a USE clause; queries run on the configured database only")
     if _LOAD_CSV.search(text):
         faults.append("uses LOAD CSV, which reads files from the server")
+    if _IN_TRANSACTIONS.search(text):
+        faults.append("uses CALL … IN TRANSACTIONS, which commits in batches of its own")
     writes = sorted({m.group(1).upper() for m in _WRITE_CLAUSE.finditer(text)})
     if writes:
         faults.append(f"writes ({', '.join(writes)})")

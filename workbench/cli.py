@@ -10,8 +10,10 @@ import click
 from graph.cli import db, schema_group, settings_or_fail
 from graph.settings import PROJECT_ROOT
 from ingest.cli import ingest
+from ingest.extraction.cli import extract
 from ingest.synth.cli import synth
 from queries.cli import alerts, query
+from workbench.access.cli import audit, user
 
 APP = PROJECT_ROOT / "workbench" / "app.py"
 
@@ -28,6 +30,9 @@ main.add_command(ingest)
 main.add_command(synth)
 main.add_command(query)
 main.add_command(alerts)
+main.add_command(extract)
+main.add_command(user)
+main.add_command(audit)
 
 
 @main.command("workbench")
@@ -52,6 +57,9 @@ def workbench(port: int | None, open_browser: bool) -> None:
         "false",
         "--global.developmentMode",
         "false",
+        # No "Deploy" button: it leads off the police network.
+        "--client.toolbarMode",
+        "minimal",
     ]
     click.echo(f"workbench: http://127.0.0.1:{port or settings.workbench_port}/")
     os.execv(sys.executable, argv)
