@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from workbench.pages import status
+from workbench import navigation
 
 
 def run() -> None:
     st.set_page_config(page_title="goldenbell 金钟罩", layout="wide")
-    page = st.navigation([st.Page(status.render, title="数据库状态 Database", url_path="status", default=True)])
-    page.run()
+    st.navigation(navigation.pages()).run()
 
 
 run()

@@ -4,16 +4,39 @@ from __future__ import annotations
 
 import streamlit as st
 
+from graph.audit import AuditLog
 from graph.gateway import Gateway
 from graph.model import Schema, schema_for
 from graph.settings import Settings
+from queries.pack_model import Catalog, load_catalog
+from queries.runner import Runner
+
+
+@st.cache_resource
+def settings() -> Settings:
+    return Settings.from_env()
 
 
 @st.cache_resource
 def gateway() -> Gateway:
-    return Gateway.open(Settings.from_env())
+    return Gateway.open(settings())
 
 
 @st.cache_resource
 def schema() -> Schema:
-    return schema_for(Settings.from_env())
+    return schema_for(settings())
+
+
+@st.cache_resource
+def catalog() -> Catalog:
+    return load_catalog(schema(), extra_dir=settings().packs_dir)
+
+
+@st.cache_resource
+def audit() -> AuditLog:
+    return AuditLog.from_settings(settings())
+
+
+@st.cache_resource
+def runner() -> Runner:
+    return Runner(gateway(), catalog(), schema(), settings(), audit())

@@ -1,27 +1,12 @@
-import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
-
-from graph.settings import PROJECT_ROOT
-
-APP = str(PROJECT_ROOT / "workbench" / "app.py")
+from tests.workbench.conftest import one_page, workbench
 
 
-@pytest.fixture
-def app_env(neo4j_env, monkeypatch):
-    for name, value in neo4j_env.items():
-        monkeypatch.setenv(name, value)
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
-
-
-def test_the_first_page_shows_live_counts(app_env, empty_graph):
+def test_the_status_page_shows_live_counts(app_env, empty_graph):
     empty_graph.write(
         "test.seed",
         "CREATE (:Person {id_number: '330402199001010011', name: '张伟'})-[:OWNS]->(:Vehicle {plate: '浙F12345'})",
     )
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = one_page("status").run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["节点 Nodes"] == "2"
@@ -31,11 +16,29 @@ def test_the_first_page_shows_live_counts(app_env, empty_graph):
     assert counts["Person · 人员"] == 1 and counts["Vehicle · 机动车"] == 1
 
 
-def test_the_first_page_says_when_the_database_is_down(monkeypatch, tmp_path):
+def test_the_status_page_says_when_the_database_is_down(monkeypatch, tmp_path):
+    import streamlit as st
+
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
     monkeypatch.setenv("NEO4J_PASSWORD", "x")
+    monkeypatch.setenv("GOLDENBELL_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
     st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = one_page("status").run()
     st.cache_resource.clear()
     assert not at.exception
-    assert "Database unavailable" in at.error[0].value
+    assert "数据库不可用" in at.error[0].value
+
+
+def test_nothing_is_consulted_before_a_case_reference_and_reason_are_given(app_env, empty_graph):
+    at = workbench(purpose=None).run()
+    assert not at.exception
+    assert not at.dataframe and not at.metric
+    at.text_input(key="gb_case_ref_input").input("<b>x")
+    at.button[0].click().run()
+    assert at.error, "a case reference with markup is refused"
+    at.text_input(key="gb_case_ref_input").input("JX-2025-0142")
+    at.selectbox(key="gb_reason_input").set_value("fugitive_search")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["gb_purpose"] == {"case_ref": "JX-2025-0142", "reason": "fugitive_search"}
+    assert any("JX-2025-0142" in text.value for text in at.sidebar.text)

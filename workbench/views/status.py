@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from graph.admin import database_status
 from graph.errors import GraphError
-from workbench import resources
+from workbench import resources, session
+from workbench.context import require, t
+from workbench.display import md_escape
 
 
 def render() -> None:
+    investigator = require()
+    display = session.display(investigator)
     st.title("金钟罩 goldenbell")
     try:
         status = database_status(resources.gateway(), resources.schema())
     except GraphError as exc:
-        st.error(f"数据库不可用 · Database unavailable: {exc}")
+        session.say("error", t("common.db_down", error=exc))
         return
-    st.caption(f"Neo4j {status.version} ({status.edition}) · {status.uri} · {status.database}")
+    st.caption(md_escape(f"Neo4j {status.version} ({status.edition}) · {status.uri} · {status.database}"))
     left, right = st.columns(2)
     left.metric("节点 Nodes", f"{status.nodes:,}")
     right.metric("关系 Relationships", f"{status.relationships:,}")
-    schema = resources.schema()
     left.dataframe(
-        pd.DataFrame(
+        display.frame(
             [
-                {"标签 Label": f"{label} · {schema.nodes[label].names.zh}", "数量 Count": n}
+                {"标签 Label": f"{label} · {display.label_name(label)}", "数量 Count": n}
                 for label, n in status.labels.items()
             ]
         ),
@@ -33,10 +35,10 @@ def render() -> None:
         use_container_width=True,
     )
     right.dataframe(
-        pd.DataFrame(
+        display.frame(
             [
-                {"关系 Type": f"{t} · {schema.relationships[t].names.zh}", "数量 Count": n}
-                for t, n in status.relationship_types.items()
+                {"关系 Type": f"{rel_type} · {display.type_name(rel_type)}", "数量 Count": n}
+                for rel_type, n in status.relationship_types.items()
             ]
         ),
         hide_index=True,

@@ -1,0 +1,83 @@
+"""The ad-hoc Cypher console: reads only, bounded in time and rows, always audited.
+
+The text is checked by `queries.readonly.check_read_only` (the server's own plan must be
+a pure read), then run in a read transaction — which the server enforces too — with the
+query timeout and the row cap. Every attempt, refused or not, is written to the audit
+log as `console.run` with the Cypher text.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from graph.audit import AuditEvent, AuditLog
+from graph.errors import GraphError
+from graph.gateway import Gateway
+from graph.model import Schema
+from graph.settings import Settings
+from queries import subgraph
+from queries.readonly import NotReadOnly, check_read_only
+
+MAX_CYPHER_LENGTH = 20_000
+
+
+@dataclass(frozen=True)
+class ConsoleOutcome:
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    nodes: list[dict[str, Any]]
+    relationships: list[dict[str, Any]]
+    truncated: bool
+    row_cap: int
+    elapsed_ms: float
+
+
+def run_console(
+    gateway: Gateway,
+    schema: Schema,
+    settings: Settings,
+    audit: AuditLog,
+    cypher: str,
+    *,
+    user: str,
+    case_ref: str,
+    reason: str,
+    row_cap: int | None = None,
+) -> ConsoleOutcome:
+    """Raise NotReadOnly for anything but a read, GraphError when the server fails it."""
+    cap = min(row_cap or settings.row_cap, settings.row_cap)
+    event = {"user": user, "action": "console.run", "case_ref": case_ref, "reason": reason}
+    parameters = {"cypher": cypher[:MAX_CYPHER_LENGTH]}
+    metadata = {"user": user, "case_ref": case_ref, "reason": reason, "query_id": "console"}
+    began = time.perf_counter()
+    try:
+        if len(cypher) > MAX_CYPHER_LENGTH:
+            raise NotReadOnly(f"the query is longer than {MAX_CYPHER_LENGTH} characters")
+        check_read_only(gateway, cypher, name="console.check")
+        result = gateway.read("console", cypher, timeout=settings.query_timeout, metadata=metadata, max_rows=cap)
+    except NotReadOnly as exc:
+        audit.append(AuditEvent(**event, parameters=parameters, outcome="refused", message=exc.reason))
+        raise
+    except GraphError as exc:
+        audit.append(AuditEvent(**event, parameters=parameters, outcome="error", message=str(exc)))
+        raise
+    audit.append(
+        AuditEvent(
+            **event,
+            parameters=parameters,
+            rows=len(result.records),
+            message="truncated at the row cap" if result.truncated else "",
+        )
+    )
+    graph = subgraph.extract(result.records, schema)
+    return ConsoleOutcome(
+        columns=list(result.keys),
+        rows=[{key: subgraph.plain(record[key], schema) for key in result.keys} for record in result.records],
+        nodes=list(graph.nodes.values()),
+        relationships=list(graph.relationships.values()),
+        truncated=result.truncated,
+        row_cap=cap,
+        elapsed_ms=(time.perf_counter() - began) * 1000,
+    )

@@ -1,0 +1,132 @@
+"""An entity's profile: the node itself, its linked entities grouped by label, its timeline.
+
+Reading one entity by `Label:key` is a unique-index seek whose label and key property
+come from the schema, never from the value. Linked entities and the timeline come from
+the reviewed `links.neighbourhood` and `links.timeline` queries through the runner;
+reading the entity is audited here, as `profile.view`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.audit import AuditEvent, AuditLog
+from graph.ddl import quote
+from graph.errors import GraphError
+from graph.gateway import Gateway
+from graph.model import Schema
+from queries.entities import entity_ref
+from queries.parameters import EntityRef, ParameterError
+from queries.runner import QueryOutcome
+from queries.subgraph import Subgraph
+
+NEIGHBOURS_SHOWN = 200
+
+
+def parse_ref(text: str, schema: Schema) -> EntityRef:
+    """`Label:key` → EntityRef; ParameterError when the label is unknown or the key missing."""
+    label, sep, key = str(text).strip().partition(":")
+    if not sep or not key.strip():
+        raise ParameterError("entity", f"{text!r} should be Label:key, e.g. Person:330402199001011234")
+    if label.strip() not in schema.nodes:
+        raise ParameterError("entity", f"label {label.strip()!r} is not in the schema")
+    return EntityRef(label.strip(), key.strip())
+
+
+def _entity_cypher(schema: Schema, label: str) -> str:
+    node = schema.node(label)
+    return f"MATCH (n:{quote(node.label)} {{{quote(node.key)}: $key}}) RETURN n, COUNT {{ (n)--() }} AS degree"
+
+
+@dataclass(frozen=True)
+class EntityProfile:
+    node: dict[str, Any]  # as queries.subgraph gives nodes: id, label, ref, caption, properties
+    degree: int
+
+
+def read_entity(
+    gateway: Gateway,
+    schema: Schema,
+    audit: AuditLog,
+    ref: EntityRef,
+    *,
+    user: str,
+    case_ref: str,
+    reason: str,
+    action: str = "profile.view",
+) -> EntityProfile | None:
+    """The entity and its number of relationships, or None; the look is recorded either way."""
+    event = {"user": user, "action": action, "case_ref": case_ref, "reason": reason}
+    parameters = {"entity": str(ref)}
+    try:
+        result = gateway.read(f"profiles.entity.{ref.label}", _entity_cypher(schema, ref.label), {"key": ref.key})
+    except GraphError as exc:
+        audit.append(AuditEvent(**event, parameters=parameters, outcome="error", message=str(exc)))
+        raise
+    audit.append(AuditEvent(**event, parameters=parameters, rows=len(result.records)))
+    if not result.records:
+        return None
+    graph = Subgraph(schema)
+    graph.add(result.records[0]["n"])
+    return EntityProfile(node=next(iter(graph.nodes.values())), degree=result.records[0]["degree"])
+
+
+@dataclass
+class LinkedGroup:
+    label: str
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    types: set[str] = field(default_factory=set)
+
+
+def linked_by_label(outcome: QueryOutcome, start_id: str) -> dict[str, LinkedGroup]:
+    """The first-hop neighbours of a `links.neighbourhood` outcome, grouped by label."""
+    nodes = {node["id"]: node for node in outcome.nodes}
+    groups: dict[str, LinkedGroup] = {}
+    seen: set[str] = set()
+    for rel in outcome.relationships:
+        other = rel["end"] if rel["start"] == start_id else rel["start"] if rel["end"] == start_id else None
+        if other is None or other not in nodes:
+            continue
+        node = nodes[other]
+        group = groups.setdefault(node["label"], LinkedGroup(node["label"]))
+        group.types.add(rel["type"])
+        if other not in seen:
+            seen.add(other)
+            group.nodes.append(node)
+    return dict(sorted(groups.items(), key=lambda item: (-len(item[1].nodes), item[0])))
+
+
+def timeline_rows(outcome: QueryOutcome) -> list[dict[str, Any]]:
+    """`links.timeline` rows for a chart: time, kind and detail (the event itself stays a reference)."""
+    return [
+        {"time": row["time"], "kind": row["kind"], "detail": row["detail"], "event": row["event"]}
+        for row in outcome.rows
+        if row.get("time")
+    ]
+
+
+_MENTIONS = """
+MATCH (c:Case {case_id: $case_id})-[m:MENTIONS]->(n)
+RETURN m.start AS start, m.end AS end, m.text AS text, n
+ORDER BY start
+"""
+
+
+def case_mentions(gateway: Gateway, schema: Schema, case_id: str) -> list[dict[str, Any]]:
+    """The mentions of a case report that name an entity: start, end, text and the entity's Label:key."""
+    out = []
+    for record in gateway.read("profiles.case_mentions", _MENTIONS, {"case_id": case_id}).records:
+        ref = entity_ref(record["n"], schema)
+        if ref is not None:
+            out.append({"start": record["start"], "end": record["end"], "text": record["text"], "ref": str(ref)})
+    return out
+
+
+def case_text(node: Mapping[str, Any]) -> str | None:
+    """The report text of a Case node (案情简述), if the node is one."""
+    if node.get("label") != "Case":
+        return None
+    text = (node.get("properties") or {}).get("text")
+    return str(text) if text else None

@@ -1,0 +1,183 @@
+"""Driving the real workbench in headless Chromium: start it, get past the gate, work the map.
+
+Shared by the browser tests and bench/bench_workbench.py. Uses Debian's Chromium
+(`/usr/bin/chromium`, or GOLDENBELL_CHROMIUM); Playwright downloads no browser.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from graph.settings import PROJECT_ROOT
+
+CHROMIUM = os.environ.get("GOLDENBELL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CANVAS = "goldenbell_canvas"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def workbench_server(env: Mapping[str, str], *, log: Path) -> Iterator[str]:
+    """`streamlit run workbench/app.py` on a free loopback port, as `goldenbell workbench` starts it."""
+    port = free_port()
+    argv = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "workbench" / "app.py"),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
+    ]
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        process = subprocess.Popen(argv, cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=out, stderr=out)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"the workbench did not start; see {log}") from None
+                    time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@contextmanager
+def browser(user_data_dir: Path, *, viewport: tuple[int, int] = (1400, 1000)):
+    """A fresh Chromium (its own profile folder) and one page; yields (page, requests seen)."""
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(user_data_dir),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport={"width": viewport[0], "height": viewport[1]},
+            locale="zh-CN",
+            accept_downloads=True,
+        )
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            context.on("request", lambda request: requests.append(request.url))
+            yield page, requests
+        finally:
+            context.close()
+
+
+def foreign(requests: list[str], base_url: str) -> list[str]:
+    """Requests to anywhere but the workbench itself (data: and blob: URLs stay in the page)."""
+    own = urlsplit(base_url).netloc
+    return [url for url in requests if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != own]
+
+
+def pass_gate(page, base_url: str, case_ref: str = "JX-2025-0142") -> None:
+    page.goto(base_url + "/")
+    page.get_by_label("案件编号").fill(case_ref)
+    page.get_by_role("button", name="开始工作").click()
+    page.get_by_label("姓名、身份号码").wait_for()
+
+
+def canvas_frame(page, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if CANVAS in frame.url:
+                try:
+                    if frame.evaluate("!!(window.gbCanvas && document.body.dataset.drawnVersion)"):
+                        return frame
+                except Exception:  # noqa: BLE001 - the frame may be reloading; try again
+                    pass
+        page.wait_for_timeout(50)
+    raise TimeoutError("the relationship map did not appear")
+
+
+def drawn(page) -> tuple[int, int]:
+    """(version drawn, nodes on the canvas)."""
+    frame = canvas_frame(page)
+    data = frame.evaluate("[document.body.dataset.drawnVersion, document.body.dataset.nodes]")
+    return int(data[0]), int(data[1])
+
+
+def wait_drawn_after(page, version: int, timeout: float = 30.0) -> tuple[int, int]:
+    """Wait until the canvas shows a version newer than `version`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            now = drawn(page)
+        except Exception:  # noqa: BLE001 - the frame is replaced while Streamlit reruns
+            now = (version, 0)
+        if now[0] > version:
+            return now
+        page.wait_for_timeout(10)
+    raise TimeoutError(f"the map was not redrawn after version {version}")
+
+
+def node_point(page, predicate_js: str) -> tuple[float, float, str]:
+    """Page coordinates and id of the first canvas node for which `predicate_js` (over n) holds."""
+    frame = canvas_frame(page)
+    x, y, node_id = frame.evaluate(
+        f"(() => {{ const n = gbCanvas.cy.nodes().filter(n => {predicate_js})[0];"
+        " const p = n.renderedPosition(); return [p.x, p.y, n.id()]; })()"
+    )
+    box = page.locator(f"iframe[title*='{CANVAS}']").bounding_box()
+    return box["x"] + x, box["y"] + y, node_id
+
+
+def double_click_node(page, predicate_js: str) -> str:
+    x, y, node_id = node_point(page, predicate_js)
+    page.mouse.dblclick(x, y)
+    return node_id
+
+
+def menu(page, predicate_js: str, action: str) -> str:
+    """Right-click a node and choose a menu entry by its action (expand, pin, path_start, …)."""
+    x, y, node_id = node_point(page, predicate_js)
+    page.mouse.click(x, y, button="right")
+    canvas_frame(page).locator(f"#menu [data-action='{action}']").click()
+    return node_id

@@ -1,0 +1,73 @@
+"""Charts drawn with Vega-Lite (Altair), which Streamlit ships: nothing is fetched to draw them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from workbench.messages import MESSAGES, message
+
+
+def kind_name(kind: str, lang: str) -> str:
+    key = f"timeline.{kind}"
+    return message(key, lang) if key in MESSAGES else kind
+
+
+def timeline(rows: Iterable[Mapping[str, Any]], lang: str) -> alt.Chart:
+    """One dot per event: time across, kind of event down, detail in the tooltip."""
+    frame = pd.DataFrame(
+        [{"time": row["time"], "kind": kind_name(row["kind"], lang), "detail": row["detail"]} for row in rows]
+    )
+    # Beijing wall-clock time, without a zone: Vega-Lite would otherwise show the browser's own zone.
+    frame["time"] = (
+        pd.to_datetime(frame["time"], utc=True, format="ISO8601").dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+    )
+    return (
+        alt.Chart(frame)
+        .mark_circle(size=70, opacity=0.8)
+        .encode(
+            x=alt.X("time:T", title=message("timeline.time", lang)),
+            y=alt.Y("kind:N", title=message("timeline.kind", lang)),
+            color=alt.Color("kind:N", legend=None),
+            tooltip=[
+                alt.Tooltip("time:T", title=message("timeline.time", lang), format="%Y-%m-%d %H:%M"),
+                alt.Tooltip("kind:N", title=message("timeline.kind", lang)),
+                alt.Tooltip("detail:N", title=message("timeline.detail", lang)),
+            ],
+        )
+        .properties(height=max(120, 36 * frame["kind"].nunique()))
+    )
+
+
+def places(
+    rows: Iterable[Mapping[str, Any]], lang: str, *, trajectory: list[Mapping[str, Any]] | None = None
+) -> alt.Chart:
+    """Places on plain ground (no tiles): a Mercator scatter of longitude and latitude."""
+    frame = pd.DataFrame(list(rows))
+    base = (
+        alt.Chart(frame)
+        .mark_circle(opacity=0.75, stroke="#333", strokeWidth=0.3)
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            color=alt.Color("kind:N", title=message("geo.kind", lang)),
+            size=alt.Size("passages:Q", title=message("geo.passages", lang), scale=alt.Scale(range=[30, 600])),
+            tooltip=[
+                alt.Tooltip("kind:N", title=message("geo.kind", lang)),
+                alt.Tooltip("name:N", title=message("geo.name", lang)),
+                alt.Tooltip("passages:Q", title=message("geo.passages", lang)),
+            ],
+        )
+    )
+    layers = [base]
+    if trajectory:
+        path = pd.DataFrame(list(trajectory))
+        layers.append(
+            alt.Chart(path)
+            .mark_line(color="#d9534f", strokeWidth=2, point=True)
+            .encode(longitude="longitude:Q", latitude="latitude:Q", order="step:Q", tooltip=["time:N", "place:N"])
+        )
+    return alt.layer(*layers).project(type="mercator").properties(height=560)

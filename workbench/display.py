@@ -1,0 +1,118 @@
+"""Everything shown or exported goes through here: masking by role, escaping, names.
+
+`Display` applies graph.masking for investigators whose role may not see citizen ID
+numbers and phone numbers: by the schema for known properties (and columns named
+like them), by pattern in any other text. Captions, tooltips, table cells, map
+labels, downloads and reports all take their values from it, so the masking can be
+proven in one place.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from graph.masking import mask_text, mask_value
+from graph.model import Schema
+from workbench.context import Investigator
+
+# Characters Markdown (and Streamlit's own directives) give a meaning to.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=])")
+
+
+def md_escape(text: Any) -> str:
+    """Text safe to put in a Streamlit label or Markdown: shown as typed, never as markup or a link."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def html_text(text: Any) -> str:
+    """Text safe inside HTML we write (reports)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+class Display:
+    def __init__(self, schema: Schema, investigator: Investigator):
+        self.schema = schema
+        self.investigator = investigator
+        self.lang = investigator.lang
+        self.masked = not investigator.sees_sensitive
+        self._columns = schema.masked_properties()
+
+    # --- values ------------------------------------------------------------------
+
+    def text(self, value: Any) -> str:
+        """Free text (a caption, a report, a reference such as Person:330…): masked by pattern."""
+        text = "" if value is None else str(value)
+        return mask_text(text) if self.masked else text
+
+    def value(self, value: Any, kind: str | None = None) -> Any:
+        """Any value; `kind` is the mask kind when the schema says what the value is."""
+        if not self.masked or value is None:
+            return value
+        if kind is not None:
+            return mask_value(kind, value)
+        if isinstance(value, str):
+            return mask_text(value)
+        if isinstance(value, Mapping):
+            return {k: self.cell(str(k), v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.value(v) for v in value]
+        return value
+
+    def cell(self, column: str, value: Any) -> Any:
+        """A table cell: columns named like a masked property are masked as that property."""
+        return self.value(value, self._columns.get(column))
+
+    def properties(self, labels: Iterable[str], properties: Mapping[str, Any]) -> dict[str, Any]:
+        kinds = {}
+        for label in labels:
+            node = self.schema.nodes.get(label)
+            if node is not None:
+                kinds.update({p.name: p.mask for p in node.properties.values() if p.mask})
+        return {name: self.value(value, kinds.get(name)) for name, value in properties.items()}
+
+    def caption(self, node: Mapping[str, Any]) -> str:
+        """A node's caption (a subgraph node dict), masked as its caption property is."""
+        spec = self.schema.nodes.get(node.get("label") or "")
+        caption = node.get("caption")
+        if caption in (None, ""):
+            caption = node.get("ref") or node.get("id")
+        if spec is not None and node.get("caption") not in (None, ""):
+            kind = spec.properties[spec.caption].mask
+            return str(self.value(caption, kind) if kind else self.text(caption))
+        return self.text(caption)
+
+    def rows(self, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        return [{column: self.cell(column, value) for column, value in row.items()} for row in rows]
+
+    def frame(self, rows: Iterable[Mapping[str, Any]], columns: list[str] | None = None) -> pd.DataFrame:
+        """A DataFrame for st.dataframe; nested values become text so every column has one type."""
+        shown = [{k: _flat(v) for k, v in row.items()} for row in self.rows(rows)]
+        return pd.DataFrame(shown, columns=columns) if columns else pd.DataFrame(shown)
+
+    # --- names from the schema ----------------------------------------------------
+
+    def label_name(self, label: str) -> str:
+        node = self.schema.nodes.get(label)
+        return node.names.get(self.lang) if node else label
+
+    def type_name(self, rel_type: str) -> str:
+        rel = self.schema.relationships.get(rel_type)
+        return rel.names.get(self.lang) if rel else rel_type
+
+    def property_name(self, label: str, name: str) -> str:
+        node = self.schema.nodes.get(label)
+        prop = (node.properties.get(name) if node else None) or self.schema.provenance.get(name)
+        return prop.names.get(self.lang) if prop else name
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return "、".join(str(_flat(v)) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {_flat(v)}" for k, v in value.items())
+    return value

@@ -1,0 +1,204 @@
+"""What the link explorer does when asked: add, expand, show more, remove, pin, find paths.
+
+Canvas events arrive here as plain dicts (`handle`), so tests drive the explorer the way
+the browser does, without a browser. Every database read goes through the runner with
+the investigator's user, case reference and reason, and so is audited (`expand`,
+`path`, `search` actions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from graph.errors import GraphError
+from graph.settings import Settings
+from queries.parameters import ParameterError
+from queries.profiles import parse_ref, read_entity
+from queries.runner import QueryOutcome, QueryRefused, Runner
+from workbench.display import Display
+from workbench.map_state import MapState
+from workbench.messages import message
+
+EVENT_KINDS = frozenset({"expand", "more", "pin", "unpin", "remove", "path_start", "path_end", "profile", "layout"})
+
+
+@dataclass(frozen=True)
+class Filters:
+    hops: int = 1
+    types: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+
+    def window(self) -> tuple[str | None, str | None]:
+        """The window as ISO day text, to compare with ISO times on nodes."""
+        return (self.since.isoformat() if self.since else None, self.until.isoformat() if self.until else None)
+
+
+@dataclass(frozen=True)
+class Notice:
+    level: str  # 'info', 'success', 'warning' or 'error'
+    text: str
+
+
+@dataclass
+class Outcome:
+    notices: list[Notice] = field(default_factory=list)
+    open_profile: str | None = None  # Label:key of a node whose profile was asked for
+
+
+class Explorer:
+    def __init__(self, runner: Runner, settings: Settings, display: Display, state: MapState):
+        self.runner = runner
+        self.settings = settings
+        self.display = display  # captions in notices are masked like everything else shown
+        self.investigator = display.investigator
+        self.state = state
+
+    def _t(self, key: str, **values: Any) -> str:
+        return message(key, self.investigator.lang, **values)
+
+    def _run(self, query_id: str, params: dict[str, Any], action: str) -> QueryOutcome:
+        return self.runner.run(query_id, params, action=action, **self.investigator.audit_fields())
+
+    # --- actions ---------------------------------------------------------------------
+
+    def add(self, ref: str) -> Notice:
+        """Put one entity on the map, by Label:key."""
+        schema = self.runner.schema
+        try:
+            found = read_entity(
+                self.runner.gateway,
+                schema,
+                self.runner.audit,
+                parse_ref(ref, schema),
+                action="map.add",
+                **self.investigator.audit_fields(),
+            )
+        except (ParameterError, GraphError) as exc:
+            return Notice("error", self._t("common.refused", error=exc))
+        if found is None:
+            return Notice("error", self._t("profile.not_found", ref=self.display.text(ref)))
+        node = found.node
+        if self.state.count_after([node]) > self.settings.map_node_cap:
+            return self._over_cap(self.state.count_after([node]))
+        self.state.merge([node], [])
+        self.state.degrees[node["id"]] = found.degree
+        return Notice("success", self._t("explorer.expanded", label=self.display.caption(node), nodes=1, rels=0))
+
+    def expand(self, node_id: str, filters: Filters, *, more: bool = False) -> Notice:
+        node = self.state.nodes.get(node_id)
+        if node is None or not node.get("ref"):
+            return Notice("warning", self._t("profile.not_found", ref=node_id))
+        step = self.settings.expand_cap
+        cap = (self.state.caps.get(node_id, 0) + step) if more else max(step, self.state.caps.get(node_id, 0))
+        since, until = filters.window()
+        params = {
+            "start": node["ref"],
+            "hops": filters.hops,
+            "types": list(filters.types),
+            "since": f"{since}T00:00:00" if since else None,
+            "until": f"{until}T23:59:59" if until else None,
+            "degree_cap": min(cap, 500),
+        }
+        try:
+            outcome = self._run("links.neighbourhood", params, "expand")
+        except (QueryRefused, GraphError) as exc:
+            return Notice("error", self._t("common.failed", error=exc))
+        total = self.state.count_after(outcome.nodes)
+        if total > self.settings.map_node_cap:
+            return self._over_cap(total)
+        added_nodes, added_edges = self.state.merge(outcome.nodes, outcome.relationships)
+        self._note_degrees(outcome)
+        first_hop = sum(1 for row in outcome.rows if row.get("depth") == 1)
+        self.state.caps[node_id] = cap
+        if first_hop >= cap:
+            self.state.more.add(node_id)
+        else:
+            self.state.more.discard(node_id)
+        text = self._t(
+            "explorer.expanded", label=self.display.caption(node), nodes=len(added_nodes), rels=len(added_edges)
+        )
+        if node_id in self.state.more:
+            text += " " + self._t("explorer.more_available")
+        return Notice("success", text)
+
+    def find_paths(self, max_hops: int, filters: Filters) -> Notice:
+        start, end = self.state.path_start, self.state.path_end
+        if not start or not end or start not in self.state.nodes or end not in self.state.nodes:
+            return Notice("warning", self._t("explorer.path_start") + " / " + self._t("explorer.path_end") + " ?")
+        a, b = self.state.nodes[start], self.state.nodes[end]
+        params = {"a": a["ref"], "b": b["ref"], "max_hops": max_hops, "types": list(filters.types)}
+        try:
+            outcome = self._run("links.shortest_paths", params, "path")
+        except (QueryRefused, GraphError) as exc:
+            return Notice("error", self._t("common.failed", error=exc))
+        if not outcome.rows:
+            self.state.highlight = set()
+            self.state.version += 1
+            return Notice(
+                "info", self._t("explorer.no_path", a=self.display.caption(a), b=self.display.caption(b), hops=max_hops)
+            )
+        total = self.state.count_after(outcome.nodes)
+        if total > self.settings.map_node_cap:
+            return self._over_cap(total)
+        self.state.merge(outcome.nodes, outcome.relationships)
+        self.state.highlight = {n["id"] for n in outcome.nodes} | {r["id"] for r in outcome.relationships}
+        return Notice("success", self._t("explorer.path_found", n=len(outcome.rows), hops=outcome.rows[0]["hops"]))
+
+    def load(self, nodes: list[dict[str, Any]], relationships: list[dict[str, Any]]) -> Notice | None:
+        """Add a query's sub-graph (a pack result, an alert's entities) to the map."""
+        total = self.state.count_after(nodes)
+        if total > self.settings.map_node_cap:
+            return self._over_cap(total)
+        self.state.merge(nodes, relationships)
+        return None
+
+    def handle(self, value: dict[str, Any] | None, filters: Filters) -> Outcome:
+        """A canvas value: {events: [{seq, kind, node}, …], positions}. Events seen before are ignored."""
+        out = Outcome()
+        if not value or not isinstance(value, dict):
+            return out
+        fresh = sorted(
+            (
+                e
+                for e in value.get("events") or ()
+                if isinstance(e, dict) and int(e.get("seq") or 0) > self.state.last_event
+            ),
+            key=lambda e: int(e["seq"]),
+        )
+        if not fresh:
+            return out
+        self.state.update_positions(value.get("positions"))
+        for event in fresh:
+            self.state.last_event = int(event["seq"])
+            self._one(event, filters, out)
+        return out
+
+    def _one(self, event: dict[str, Any], filters: Filters, out: Outcome) -> None:
+        kind, node_id = event.get("kind"), str(event.get("node") or "")
+        if kind not in EVENT_KINDS or kind == "layout" or node_id not in self.state.nodes:
+            return
+        if kind in ("expand", "more"):
+            out.notices.append(self.expand(node_id, filters, more=kind == "more"))
+        elif kind in ("pin", "unpin"):
+            self.state.pin(node_id, kind == "pin")
+        elif kind == "remove":
+            self.state.remove(node_id)
+        elif kind in ("path_start", "path_end"):
+            self.state.set_path_end(kind.removeprefix("path_"), node_id)
+        elif kind == "profile":
+            out.open_profile = self.state.nodes[node_id].get("ref")
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _note_degrees(self, outcome: QueryOutcome) -> None:
+        by_ref = {node.get("ref"): node["id"] for node in outcome.nodes}
+        for row in outcome.rows:
+            node_id = by_ref.get(row.get("target"))
+            if node_id is not None and row.get("target_degree") is not None:
+                self.state.degrees[node_id] = int(row["target_degree"])
+
+    def _over_cap(self, total: int) -> Notice:
+        return Notice("warning", self._t("explorer.over_cap", n=total, cap=self.settings.map_node_cap))

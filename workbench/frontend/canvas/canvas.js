@@ -1,0 +1,309 @@
+// The workbench's relationship map: draws what Python sends, sends back one event per gesture.
+// Speaks Streamlit's component protocol directly (postMessage), so it needs no build step and
+// loads nothing but the two files beside it. Data is only ever set as text (textContent,
+// Cytoscape labels), never as HTML.
+(function () {
+  "use strict";
+
+  var cy = null;
+  var args = null;
+  var counter = 0;
+  var menuNode = null;
+  var layoutTimer = null;
+  var BIG = 400; // above this many nodes, draw a cached texture while panning and zooming
+
+  function post(type, extra) {
+    var message = Object.assign({ isStreamlitMessage: true, type: type }, extra || {});
+    window.parent.postMessage(message, "*");
+  }
+
+  function nextSeq() {
+    // Increases across iframe reloads too, so Python can ignore events it has seen.
+    counter += 1;
+    return Date.now() * 1000 + (counter % 1000);
+  }
+
+  function positions() {
+    var out = {};
+    if (!cy) return out;
+    cy.nodes().forEach(function (n) {
+      var p = n.position();
+      out[n.id()] = [Math.round(p.x), Math.round(p.y)];
+    });
+    return out;
+  }
+
+  // Events wait here until Python says it has handled them (args.ack): Streamlit keeps only
+  // the latest value, so each value carries every event not yet acknowledged.
+  var pending = [];
+
+  function send(kind, nodeId) {
+    if (!args || !args.interactive) return;
+    if (kind !== "layout") clearTimeout(layoutTimer);
+    pending.push({ seq: nextSeq(), kind: kind, node: nodeId || null });
+    post("streamlit:setComponentValue", {
+      value: { events: pending.slice(), positions: positions() },
+      dataType: "json",
+    });
+  }
+
+  function sendLayoutSoon() {
+    if (!args || !args.interactive) return;
+    clearTimeout(layoutTimer);
+    layoutTimer = setTimeout(function () { send("layout", null); }, 600);
+  }
+
+  function stylesheet(legend) {
+    var styles = [
+      { selector: "node", style: {
+          "label": "data(label)", "font-size": 10, "text-valign": "bottom", "text-margin-y": 3,
+          "width": 26, "height": 26, "background-color": "#888", "color": "#222",
+          "min-zoomed-font-size": 7, "text-max-width": 120, "text-wrap": "ellipsis",
+          "border-width": 1, "border-color": "#fff" } },
+      { selector: "edge", style: {
+          "width": 1.2, "line-color": "#b0b0b0", "curve-style": "straight",
+          "target-arrow-shape": "triangle", "target-arrow-color": "#b0b0b0", "arrow-scale": 0.7,
+          "label": "data(label)", "font-size": 8, "color": "#666", "min-zoomed-font-size": 9,
+          "text-rotation": "autorotate" } },
+      { selector: "node.pinned", style: { "border-width": 3, "border-color": "#333" } },
+      { selector: "node.more", style: { "border-width": 2, "border-style": "dashed", "border-color": "#555" } },
+      { selector: "node.path", style: { "border-width": 4, "border-color": "#f1c40f" } },
+      { selector: "edge.path", style: { "width": 4, "line-color": "#f1c40f", "target-arrow-color": "#f1c40f" } },
+      { selector: "node.start", style: { "border-width": 4, "border-color": "#27ae60" } },
+      { selector: "node.end", style: { "border-width": 4, "border-color": "#8e44ad" } },
+      { selector: "node:selected", style: { "overlay-color": "#1e88e5", "overlay-opacity": 0.25 } },
+    ];
+    legend.forEach(function (item) {
+      styles.splice(2, 0, { selector: 'node[type = "' + item.label.replace(/"/g, "") + '"]',
+                            style: { "background-color": item.color, "shape": item.shape } });
+    });
+    return styles;
+  }
+
+  function drawLegend() {
+    var box = document.getElementById("legend");
+    box.replaceChildren();
+    var present = {};
+    cy.nodes().forEach(function (n) { present[n.data("type")] = true; });
+    var items = args.legend.filter(function (item) { return present[item.label]; });
+    box.style.display = items.length ? "block" : "none";
+    var title = document.createElement("div");
+    title.className = "title";
+    title.textContent = args.legend_title;
+    box.appendChild(title);
+    items.forEach(function (item) {
+      var row = document.createElement("div");
+      row.className = "row";
+      var swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.background = item.color;
+      var name = document.createElement("span");
+      name.textContent = item.name;
+      row.appendChild(swatch);
+      row.appendChild(name);
+      box.appendChild(row);
+    });
+  }
+
+  // New nodes go on rings around a neighbour already placed, away from where that
+  // neighbour itself came from; nothing already on the map moves.
+  function placeNew(newIds) {
+    var pending = {};
+    newIds.forEach(function (id) { pending[id] = true; });
+    var frontier = cy.nodes().filter(function (n) { return !pending[n.id()]; }).toArray();
+    if (!frontier.length) return false;
+    var guard = 0;
+    while (Object.keys(pending).length && frontier.length && guard < 10) {
+      guard += 1;
+      var next = [];
+      frontier.forEach(function (parent) {
+        var kids = parent.neighborhood("node").filter(function (n) { return pending[n.id()]; }).toArray();
+        if (!kids.length) return;
+        var p = parent.position();
+        var placedNeighbours = parent.neighborhood("node").filter(function (n) { return !pending[n.id()]; });
+        var away = 0, spread = 2 * Math.PI;
+        if (placedNeighbours.length && guard > 1) {
+          var q = placedNeighbours[0].position();
+          away = Math.atan2(p.y - q.y, p.x - q.x);
+          spread = Math.PI;
+        }
+        var radius = Math.max(90, kids.length * (spread > 4 ? 9 : 14));
+        kids.forEach(function (kid, i) {
+          var angle = spread > 4 ? (2 * Math.PI * i) / kids.length
+                                 : away - spread / 2 + (spread * (i + 0.5)) / kids.length;
+          kid.position({ x: p.x + radius * Math.cos(angle), y: p.y + radius * Math.sin(angle) });
+          delete pending[kid.id()];
+          next.push(kid);
+        });
+      });
+      frontier = next;
+    }
+    // Whatever is left is not linked to anything placed: a row under the map.
+    var bb = cy.nodes().boundingBox();
+    var i = 0;
+    Object.keys(pending).forEach(function (id) {
+      cy.$id(id).position({ x: bb.x1 + 60 * (i % 20), y: bb.y2 + 80 + 60 * Math.floor(i / 20) });
+      i += 1;
+    });
+    return true;
+  }
+
+  function fitView() {
+    cy.fit(undefined, 30);
+    // A handful of nodes would otherwise fill the whole canvas.
+    if (cy.zoom() > 1.2) {
+      cy.zoom(1.2);
+      cy.center();
+    }
+  }
+
+  function markDrawn() {
+    // For tests and the benchmark: which version is on screen, and how big it is.
+    requestAnimationFrame(function () {
+      document.body.dataset.drawnVersion = String(args.version);
+      document.body.dataset.nodes = String(cy.nodes().length);
+      document.body.dataset.edges = String(cy.edges().length);
+    });
+  }
+
+  function applyLocks() {
+    cy.nodes().forEach(function (n) {
+      if (n.hasClass("pinned")) n.lock(); else n.unlock();
+    });
+  }
+
+  function create() {
+    var count = args.elements.filter(function (e) { return !e.data.source; }).length;
+    cy = cytoscape({
+      container: document.getElementById("cy"),
+      elements: args.elements,
+      style: stylesheet(args.legend),
+      layout: { name: "preset" },
+      wheelSensitivity: 0.3,
+      minZoom: 0.05,
+      maxZoom: 4,
+      textureOnViewport: count > BIG,
+      pixelRatio: count > BIG ? 1 : "auto",
+    });
+    window.gbCanvas = { cy: cy }; // for the browser tests and the benchmark
+    var withPos = args.elements.filter(function (e) { return !e.data.source && e.position; }).length;
+    if (withPos === 0 && count > 0) {
+      var layout = count <= 150 ? { name: "cose", animate: false, randomize: true, nodeRepulsion: 9000 }
+                                : { name: "concentric", animate: false, minNodeSpacing: 12 };
+      cy.layout(layout).run();
+      sendLayoutSoon();
+    } else if (withPos < count) {
+      var ids = args.elements.filter(function (e) { return !e.data.source && !e.position; })
+                             .map(function (e) { return e.data.id; });
+      placeNew(ids);
+      sendLayoutSoon();
+    }
+    if (count) fitView();
+    bindEvents();
+    applyLocks();
+    drawLegend();
+    markDrawn();
+  }
+
+  function update() {
+    var wanted = {};
+    args.elements.forEach(function (e) { wanted[e.data.id] = e; });
+    cy.batch(function () {
+      cy.elements().forEach(function (el) {
+        if (!wanted[el.id()]) el.remove();
+      });
+    });
+    var added = [];
+    var addedNodes = [];
+    args.elements.forEach(function (e) {
+      var el = cy.getElementById(e.data.id);
+      if (el.nonempty()) {
+        el.data(e.data);
+        el.classes(e.classes || "");
+      } else {
+        added.push(e);
+        if (!e.data.source) addedNodes.push(e);
+      }
+    });
+    if (added.length) {
+      var nodesFirst = added.filter(function (e) { return !e.data.source; })
+                            .concat(added.filter(function (e) { return e.data.source; }));
+      cy.add(nodesFirst);
+      var toPlace = addedNodes.filter(function (e) { return !e.position; }).map(function (e) { return e.data.id; });
+      if (toPlace.length) {
+        if (!placeNew(toPlace)) {
+          cy.layout({ name: cy.nodes().length <= 150 ? "cose" : "concentric", animate: false }).run();
+        }
+        sendLayoutSoon();
+      }
+      if (addedNodes.length) fitView();
+    }
+    applyLocks();
+    drawLegend();
+    markDrawn();
+  }
+
+  function hideMenu() {
+    document.getElementById("menu").style.display = "none";
+    menuNode = null;
+  }
+
+  function showMenu(node, x, y) {
+    var menu = document.getElementById("menu");
+    menu.replaceChildren();
+    menuNode = node.id();
+    var keys = ["expand"];
+    if (node.hasClass("more")) keys.push("more");
+    keys.push(node.hasClass("pinned") ? "unpin" : "pin", "remove", "path_start", "path_end", "profile");
+    keys.forEach(function (key) {
+      var item = document.createElement("div");
+      item.setAttribute("role", "menuitem");
+      item.dataset.action = key;
+      item.textContent = args.menu[key];
+      item.addEventListener("click", function () {
+        var id = menuNode;
+        hideMenu();
+        send(key, id);
+      });
+      menu.appendChild(item);
+    });
+    menu.style.left = Math.min(x, window.innerWidth - 160) + "px";
+    menu.style.top = Math.min(y, window.innerHeight - 240) + "px";
+    menu.style.display = "block";
+  }
+
+  function showInfo(node) {
+    var info = document.getElementById("info");
+    info.textContent = node.data("label") + " — " + node.data("tip");
+    info.style.display = "block";
+  }
+
+  function bindEvents() {
+    cy.on("dbltap", "node", function (e) { hideMenu(); send("expand", e.target.id()); });
+    cy.on("cxttap", "node", function (e) {
+      var p = e.renderedPosition;
+      showMenu(e.target, p.x, p.y);
+    });
+    cy.on("tap", "node", function (e) { hideMenu(); showInfo(e.target); });
+    cy.on("tap", function (e) {
+      if (e.target === cy) {
+        hideMenu();
+        document.getElementById("info").style.display = "none";
+      }
+    });
+    cy.on("dragfree", "node", sendLayoutSoon);
+  }
+
+  function render(newArgs) {
+    args = newArgs;
+    pending = pending.filter(function (e) { return e.seq > (args.ack || 0); });
+    post("streamlit:setFrameHeight", { height: args.height });
+    if (!cy) create(); else update();
+  }
+
+  window.addEventListener("message", function (event) {
+    var data = event.data || {};
+    if (data.type === "streamlit:render") render(data.args);
+  });
+  post("streamlit:componentReady", { apiVersion: 1 });
+})();

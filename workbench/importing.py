@@ -1,0 +1,83 @@
+"""The import page's work: keep uploads server-side, preview them, run the importer, audit it."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from graph.audit import AuditEvent, AuditLog
+from graph.gateway import Gateway
+from graph.model import Schema
+from graph.settings import Settings
+from ingest.api import ImportReport, Progress, import_files
+from ingest.readers import open_source
+from workbench.context import Investigator
+
+PREVIEW_ROWS = 20
+_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+def upload_folder(settings: Settings) -> Path:
+    """A fresh folder for one batch of uploads, under $GOLDENBELL_HOME/uploads."""
+    folder = (settings.home / "uploads" / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def safe_name(name: str) -> str:
+    """The file's own name without any folder part, reduced to safe characters (specs match by name)."""
+    base = Path(name.replace("\\", "/")).name
+    cleaned = _UNSAFE.sub("_", base).lstrip(".")
+    return cleaned or "upload"
+
+
+def store(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / safe_name(name)
+    path.write_bytes(data)
+    return path
+
+
+def preview(path: Path, rows: int = PREVIEW_ROWS) -> tuple[list[str], list[dict[str, Any]]]:
+    source = open_source(path)
+    return list(source.header), [dict(row.values) for row in islice(source.rows(), rows)]
+
+
+def run_import(
+    paths: list[Path],
+    *,
+    schema: Schema,
+    gateway: Gateway,
+    settings: Settings,
+    audit: AuditLog,
+    investigator: Investigator,
+    spec: str | None,
+    dry_run: bool,
+    progress: Callable[[Progress], None] | None = None,
+) -> ImportReport:
+    """Import (or dry-run) the files; rejects go to a file beside them. Audited as `import`."""
+    rejects = paths[0].parent / "rejects.csv"
+    parameters = {"files": [p.name for p in paths], "spec": spec or "", "dry_run": dry_run}
+    event = {"action": "import", "parameters": parameters, **investigator.audit_fields()}
+    try:
+        report = import_files(
+            paths,
+            schema=schema,
+            gateway=gateway,
+            spec=spec,
+            dry_run=dry_run,
+            rejects_path=rejects,
+            batch_size=settings.batch_size,
+            user=investigator.user,
+            progress=progress,
+        )
+    except Exception as exc:
+        # Whatever stopped the import is recorded before it reaches the page.
+        audit.append(AuditEvent(**event, outcome="error", message=str(exc)))
+        raise
+    audit.append(AuditEvent(**event, rows=report.rows_loaded, message=f"run {report.run_id}"))
+    return report

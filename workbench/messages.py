@@ -1,0 +1,241 @@
+"""Every word the workbench shows, in Chinese (the default) and English, in one catalogue.
+
+Names of labels, relationship types, properties and query parameters are not here:
+they come from the schema and the packs, which carry both languages already.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+LANGUAGE_KEY = "gb_lang"
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # pages
+    "page.search": ("综合检索", "Search"),
+    "page.profile": ("实体档案", "Profile"),
+    "page.explorer": ("关系图谱", "Link explorer"),
+    "page.packs": ("查询包", "Query packs"),
+    "page.alerts": ("预警处置", "Alerts"),
+    "page.geo": ("地图", "Map"),
+    "page.import": ("数据导入", "Import"),
+    "page.investigations": ("专案", "Investigations"),
+    "page.console": ("Cypher 控制台", "Cypher console"),
+    "page.status": ("数据库状态", "Database"),
+    # context (who and why)
+    "ctx.language": ("语言 / Language", "语言 / Language"),
+    "ctx.gate_title": ("查询事由登记", "Why are you consulting?"),
+    "ctx.gate_help": (
+        "每次检索、扩展、查询和导出都会记录操作人、案件编号和事由。请先填写。",
+        "Every search, expansion, query and export is recorded with who, the case reference and the reason. "
+        "Fill them in first.",
+    ),
+    "ctx.case_ref": ("案件编号", "Case reference"),
+    "ctx.reason": ("查询事由", "Reason"),
+    "ctx.start": ("开始工作", "Start"),
+    "ctx.change": ("更换事由", "Change reason"),
+    "ctx.bad_case_ref": (
+        "案件编号须为 2 至 64 个字符（字母、数字、汉字、-、_、/）。",
+        "A case reference is 2 to 64 characters (letters, digits, Chinese characters, - _ /).",
+    ),
+    "ctx.header": ("{user}（{role}）· 案件 {case_ref} · {reason}", "{user} ({role}) · case {case_ref} · {reason}"),
+    "reason.case_investigation": ("案件侦查", "Case investigation"),
+    "reason.alert_verification": ("预警核查", "Alert verification"),
+    "reason.fugitive_search": ("追逃工作", "Fugitive search"),
+    "reason.intelligence_analysis": ("情报研判", "Intelligence analysis"),
+    "reason.data_quality": ("数据质量核查", "Data quality check"),
+    "role.analyst": ("研判员", "analyst"),
+    "role.supervisor": ("主管", "supervisor"),
+    # common
+    "common.db_down": ("数据库不可用：{error}", "Database unavailable: {error}"),
+    "common.refused": ("查询被拒绝：{error}", "Query refused: {error}"),
+    "common.failed": ("查询失败：{error}", "Query failed: {error}"),
+    "common.truncated": ("结果已按上限 {cap} 行截断。", "Cut off at the row cap of {cap} rows."),
+    "common.none": ("无", "none"),
+    "common.choose": ("请选择", "Choose"),
+    "common.open_profile": ("档案", "Profile"),
+    "common.add_to_map": ("加入关系图", "Add to map"),
+    "common.open_in_explorer": ("在关系图中打开", "Open in the link explorer"),
+    "common.download_csv": ("下载 CSV", "Download CSV"),
+    "common.download_json": ("下载 JSON", "Download JSON"),
+    "common.rows": ("{n} 行", "{n} rows"),
+    "common.elapsed": ("{n} 行 · {ms:.0f} 毫秒", "{n} rows · {ms:.0f} ms"),
+    # search
+    "search.box": (
+        "姓名、身份号码、号牌、电话或地址（可输入片段）",
+        "Name, ID number, plate, phone or address (a fragment is enough)",
+    ),
+    "search.button": ("检索", "Search"),
+    "search.types": ("实体类型", "Entity types"),
+    "search.no_hits": ("没有找到“{text}”。", "Nothing found for “{text}”."),
+    "search.hits": ("共 {n} 条结果", "{n} results"),
+    # profile
+    "profile.pick": (
+        "请先在检索页选择一个实体，或输入 标签:编码。",
+        "Pick an entity on the search page, or type Label:key.",
+    ),
+    "profile.ref": ("实体（标签:编码）", "Entity (Label:key)"),
+    "profile.not_found": ("图中没有 {ref}。", "{ref} is not in the graph."),
+    "profile.properties": ("属性", "Properties"),
+    "profile.links": ("关联实体", "Linked entities"),
+    "profile.timeline": ("时间线", "Timeline"),
+    "profile.no_events": ("没有带时间的事件。", "No dated events."),
+    "profile.case_text": ("案情简述", "Report text"),
+    "profile.degree": ("关系总数 {n}", "{n} relationships in all"),
+    "profile.property": ("属性", "Property"),
+    "profile.value": ("值", "Value"),
+    "profile.more_links": ("仅显示最近的 {n} 条关系。", "Showing the {n} most recent relationships."),
+    "profile.to_explorer": ("在关系图中展开", "Expand in the link explorer"),
+    "timeline.passage": ("过车", "passage"),
+    "timeline.purchase": ("购买", "purchase"),
+    "timeline.sale": ("销售", "sale"),
+    "timeline.registration": ("居住登记", "registration"),
+    "timeline.listed": ("列管", "listed"),
+    "timeline.delisted": ("撤销列管", "delisted"),
+    "timeline.case": ("警情", "case"),
+    "timeline.licence": ("驾驶证状态", "licence"),
+    "timeline.has_phone": ("使用号码", "phone since"),
+    "timeline.owns": ("车辆登记", "vehicle since"),
+    "timeline.time": ("时间", "Time"),
+    "timeline.kind": ("事件", "Event"),
+    "timeline.detail": ("详情", "Detail"),
+    # explorer
+    "explorer.empty": (
+        "关系图为空：在检索页把实体“加入关系图”，或在下面输入 标签:编码。",
+        "The map is empty: add entities from the search page, or type Label:key below.",
+    ),
+    "explorer.add": ("加入实体（标签:编码）", "Add entity (Label:key)"),
+    "explorer.add_button": ("加入", "Add"),
+    "explorer.hops": ("扩展层数", "Hops per expansion"),
+    "explorer.types": ("关系类型过滤", "Relationship types"),
+    "explorer.since": ("起始日期", "From"),
+    "explorer.until": ("截止日期", "Until"),
+    "explorer.path_start": ("路径起点", "Path start"),
+    "explorer.path_end": ("路径终点", "Path end"),
+    "explorer.find_path": ("查找路径", "Find paths"),
+    "explorer.max_hops": ("最多跳数", "Hop limit"),
+    "explorer.no_path": ("{a} 与 {b} 之间 {hops} 跳内没有路径。", "No path within {hops} hops between {a} and {b}."),
+    "explorer.path_found": ("找到 {n} 条最短路径（{hops} 跳）。", "{n} shortest path(s) of {hops} hops."),
+    "explorer.clear": ("清空关系图", "Clear the map"),
+    "explorer.expanded": (
+        "{label}：新增 {nodes} 个节点、{rels} 条关系。",
+        "{label}: {nodes} nodes and {rels} links added.",
+    ),
+    "explorer.more_available": (
+        "还有更多关系：右键节点选“显示更多”。",
+        "There is more: right-click the node, Show more.",
+    ),
+    "explorer.over_cap": (
+        "这次扩展会使图上节点达到 {n} 个，超过上限 {cap}。请按关系类型或时间过滤，或先移除节点。",
+        "This expansion would put {n} nodes on the map, over the limit of {cap}. "
+        "Filter by type or time, or remove nodes first.",
+    ),
+    "explorer.stats": (
+        "{nodes} 个节点 · {rels} 条关系 · 固定 {pinned} 个",
+        "{nodes} nodes · {rels} links · {pinned} pinned",
+    ),
+    "explorer.export": ("导出关系图（HTML）", "Export map (HTML)"),
+    "explorer.selected": ("选中节点", "Selected node"),
+    "explorer.help": (
+        "双击节点展开；右键节点：展开、显示更多、固定、移除、设为路径起点/终点、打开档案。",
+        "Double-click a node to expand it; right-click for expand, show more, pin, remove, path start/end, profile.",
+    ),
+    "menu.expand": ("展开", "Expand"),
+    "menu.more": ("显示更多", "Show more"),
+    "menu.pin": ("固定", "Pin"),
+    "menu.unpin": ("取消固定", "Unpin"),
+    "menu.remove": ("移除", "Remove"),
+    "menu.path_start": ("设为路径起点", "Set as path start"),
+    "menu.path_end": ("设为路径终点", "Set as path end"),
+    "menu.profile": ("打开档案", "Open profile"),
+    "legend.title": ("图例", "Legend"),
+    # packs
+    "packs.pack": ("查询包", "Pack"),
+    "packs.query": ("查询", "Query"),
+    "packs.run": ("运行", "Run"),
+    "packs.params": ("参数", "Parameters"),
+    "packs.cypher": ("Cypher 语句", "Cypher"),
+    "packs.alert_rule": ("预警规则", "alert rule"),
+    "packs.entity_help": (
+        "格式：标签:编码，如 Person:330402199001011234",
+        "Write Label:key, e.g. Person:330402199001011234",
+    ),
+    "packs.list_help": ("多个值用逗号分隔", "Separate several values with commas"),
+    # alerts
+    "alerts.status": ("状态", "Status"),
+    "alerts.rule": ("规则", "Rule"),
+    "alerts.all": ("全部", "all"),
+    "alerts.none": ("没有符合条件的预警。", "No alerts match."),
+    "alerts.ack": ("确认", "Acknowledge"),
+    "alerts.close": ("关闭", "Close"),
+    "alerts.reopen": ("重新打开", "Reopen"),
+    "alerts.done": ("预警 {id} 已设为 {status}。", "Alert {id} is now {status}."),
+    "alerts.involved": ("涉及", "Involved"),
+    "alerts.fired": ("命中 {n} 次，最近 {last}", "fired {n} times, last {last}"),
+    "status.new": ("新预警", "new"),
+    "status.acknowledged": ("已确认", "acknowledged"),
+    "status.closed": ("已关闭", "closed"),
+    # map
+    "geo.kinds": ("显示", "Show"),
+    "geo.plate": ("车辆轨迹（号牌）", "Vehicle trajectory (plate)"),
+    "geo.points": ("{n} 个点位", "{n} places"),
+    "geo.none": ("没有带坐标的点位。", "No places with coordinates."),
+    "geo.passages": ("过车数", "Passages"),
+    "geo.name": ("名称", "Name"),
+    "geo.kind": ("类型", "Kind"),
+    # import
+    "import.files": ("上传文件（CSV、XLSX、JSONL）", "Upload files (CSV, XLSX, JSONL)"),
+    "import.spec": ("映射规格", "Mapping spec"),
+    "import.auto": ("自动识别", "choose per file"),
+    "import.preview": ("预览（前 {n} 行）", "Preview (first {n} rows)"),
+    "import.dry_run": ("试运行（不写入）", "Dry run (writes nothing)"),
+    "import.run": ("导入", "Import"),
+    "import.report": (
+        "读取 {read} 行，导入 {loaded} 行，拒绝 {rejected} 行。",
+        "{read} rows read, {loaded} loaded, {rejected} rejected.",
+    ),
+    "import.rejects": ("下载拒绝记录", "Download rejects"),
+    "import.failed": ("无法导入：{error}", "Cannot import: {error}"),
+    "import.progress": ("{file}：{done}/{total} 行", "{file}: {done}/{total} rows"),
+    # investigations
+    "inv.title": ("专案名称", "Title"),
+    "inv.notes": ("工作笔记", "Notes"),
+    "inv.save": ("保存当前关系图为专案", "Save the current map as an investigation"),
+    "inv.saved": ("专案“{title}”已保存。", "Investigation “{title}” saved."),
+    "inv.list": ("已保存的专案", "Saved investigations"),
+    "inv.none": ("还没有专案。", "No investigations yet."),
+    "inv.open": ("打开", "Open"),
+    "inv.opened": ("已打开专案“{title}”（{n} 个节点）。", "Opened “{title}” ({n} nodes)."),
+    "inv.report": ("下载 HTML 报告", "Download HTML report"),
+    "inv.empty_map": ("关系图为空，没有可保存的内容。", "The map is empty; there is nothing to save."),
+    "inv.missing": ("{n} 个实体已不在图中，未能打开。", "{n} entities are no longer in the graph."),
+    "inv.meta": (
+        "{owner} · 案件 {case_ref} · {updated} · {n} 个节点",
+        "{owner} · case {case_ref} · {updated} · {n} nodes",
+    ),
+    # report
+    "report.generated": (
+        "生成：{user}，{time}，案件 {case_ref}，事由 {reason}",
+        "Made by {user}, {time}, case {case_ref}, reason {reason}",
+    ),
+    "report.map": ("关系图", "Map"),
+    "report.nodes": ("实体", "Entities"),
+    "report.links": ("关系", "Links"),
+    "report.type": ("类型", "Type"),
+    "report.caption": ("名称", "Caption"),
+    "report.key": ("编码", "Key"),
+    "report.from": ("起点", "From"),
+    "report.to": ("终点", "To"),
+    # console
+    "console.cypher": ("只读 Cypher", "Read-only Cypher"),
+    "console.run": ("执行", "Run"),
+    "console.readonly": ("只允许读取：{error}", "Reads only: {error}"),
+    "console.syntax": ("Cypher 语法错误：{error}", "Cypher syntax error: {error}"),
+}
+
+
+def message(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """The text for `key` in `lang`, with `{name}` placeholders filled in."""
+    zh, en = MESSAGES[key]
+    text = en if lang == "en" else zh
+    return text.format(**values) if values else text

@@ -1,0 +1,65 @@
+"""Per-session state of the workbench: the map, the entity in view, and moving between pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from graph.settings import Settings
+from workbench import resources
+from workbench.context import Investigator
+from workbench.display import Display, md_escape
+from workbench.explorer import Explorer
+from workbench.map_state import MapState
+
+MAP_KEY = "gb_map"
+PROFILE_KEY = "gb_profile_ref"
+NOTICES_KEY = "gb_notices"  # notices to show on the next page drawn, as (level, text)
+
+
+def map_state() -> MapState:
+    if MAP_KEY not in st.session_state:
+        st.session_state[MAP_KEY] = MapState()
+    return st.session_state[MAP_KEY]
+
+
+def display(investigator: Investigator) -> Display:
+    return Display(resources.schema(), investigator)
+
+
+def settings() -> Settings:
+    return resources.settings()
+
+
+def explorer(investigator: Investigator) -> Explorer:
+    return Explorer(resources.runner(), resources.settings(), display(investigator), map_state())
+
+
+def go(page: str) -> None:
+    from workbench import navigation  # the page list imports every page, this module included
+
+    navigation.go(page)
+
+
+PROFILE_INPUT_KEY = "gb_profile_input"
+
+
+def open_profile(ref: str) -> None:
+    st.session_state[PROFILE_KEY] = ref
+    # The profile page's box shows PROFILE_KEY when its own state is gone.
+    st.session_state.pop(PROFILE_INPUT_KEY, None)
+    go("profile")
+
+
+def notify(level: str, text: str) -> None:
+    st.session_state.setdefault(NOTICES_KEY, []).append((level, text))
+
+
+def say(level: str, text: str) -> None:
+    """A message box whose text (often holding data) is shown as typed, never as Markdown."""
+    box = getattr(st, level if level in ("info", "success", "warning", "error") else "info")
+    box(md_escape(text))
+
+
+def show_notices() -> None:
+    for level, text in st.session_state.pop(NOTICES_KEY, []):
+        say(level, text)

@@ -1,0 +1,90 @@
+"""Alerts: the inbox with filters; open an alert in the link explorer, acknowledge or close it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from graph.errors import GraphError
+from queries.alerts import STATUSES, AlertError, set_status
+from workbench import resources, session
+from workbench.alert_inbox import inbox
+from workbench.context import require, t
+from workbench.display import md_escape
+
+
+def render() -> None:
+    investigator = require()
+    display = session.display(investigator)
+    lang = investigator.lang
+    catalog = resources.catalog()
+    st.title(t("page.alerts"))
+    session.show_notices()
+
+    rules = [q.id for q in catalog.alert_rules()]
+    left, right = st.columns(2)
+    status = left.selectbox(
+        t("alerts.status"),
+        ["", *STATUSES],
+        format_func=lambda s: t(f"status.{s}") if s else t("alerts.all"),
+        key="gb_alert_status",
+    )
+    rule = right.selectbox(
+        t("alerts.rule"),
+        ["", *rules],
+        format_func=lambda r: catalog.queries[r].names.get(lang) if r else t("alerts.all"),
+        key="gb_alert_rule",
+    )
+    try:
+        alerts = inbox(
+            resources.gateway(),
+            resources.schema(),
+            resources.audit(),
+            investigator,
+            status=status or None,
+            rule=rule or None,
+        )
+    except GraphError as exc:
+        session.say("error", t("common.db_down", error=exc))
+        return
+    if not alerts:
+        st.info(t("alerts.none"))
+        return
+    for alert in alerts:
+        title = catalog.queries[alert.rule].names.get(lang) if alert.rule in catalog.queries else alert.rule
+        header = f"[{t(f'status.{alert.status}')}] {title} — {display.text(alert.summary)}"
+        with st.expander(md_escape(header)):
+            st.caption(md_escape(t("alerts.fired", n=alert.fire_count, last=alert.last_fired)))
+            st.dataframe(
+                display.frame(
+                    [{t("alerts.involved"): item["role"], t("report.key"): item["ref"]} for item in alert.involved]
+                ),
+                hide_index=True,
+                use_container_width=True,
+            )
+            cols = st.columns(4)
+            if cols[0].button(t("common.open_in_explorer"), key=f"gb_alert_map_{alert.alert_id}"):
+                entities = [n for n in alert.nodes if n.get("label") != "Alert"]
+                notice = session.explorer(investigator).load(entities, alert.relationships)
+                if notice is not None:
+                    session.notify(notice.level, notice.text)
+                session.go("explorer")
+            for col, (target, key) in zip(
+                cols[1:],
+                (("acknowledged", "alerts.ack"), ("closed", "alerts.close"), ("new", "alerts.reopen")),
+                strict=True,
+            ):
+                if col.button(t(key), key=f"gb_alert_{target}_{alert.alert_id}", disabled=alert.status == target):
+                    try:
+                        set_status(
+                            resources.gateway(),
+                            resources.audit(),
+                            alert.alert_id,
+                            target,
+                            user=investigator.user,
+                            reason=f"{investigator.case_ref} {investigator.reason}",
+                        )
+                    except (AlertError, GraphError) as exc:
+                        session.say("error", t("common.failed", error=exc))
+                        continue
+                    session.notify("success", t("alerts.done", id=alert.alert_id, status=t(f"status.{target}")))
+                    st.rerun()

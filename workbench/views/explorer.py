@@ -1,0 +1,111 @@
+"""Link explorer: the relationship map — expand from the map, filter, find paths, pin, remove."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench import exports, resources, session
+from workbench.canvas import canvas
+from workbench.context import require, t
+from workbench.display import md_escape
+from workbench.explorer import Filters
+
+CANVAS_KEY = "gb_canvas"
+
+
+def _filters(display) -> Filters:
+    schema = resources.schema()
+    with st.sidebar:
+        hops = st.select_slider(t("explorer.hops"), options=[1, 2, 3], value=1, key="gb_hops")
+        types = st.multiselect(
+            t("explorer.types"),
+            list(schema.relationships),
+            format_func=display.type_name,
+            key="gb_types",
+            placeholder=t("common.choose"),
+        )
+        since = st.date_input(t("explorer.since"), value=None, key="gb_since")
+        until = st.date_input(t("explorer.until"), value=None, key="gb_until")
+    return Filters(hops=hops, types=tuple(types), since=since, until=until)
+
+
+def render() -> None:
+    investigator = require()
+    display = session.display(investigator)
+    state = session.map_state()
+    explorer = session.explorer(investigator)
+    filters = _filters(display)
+    st.title(t("page.explorer"))
+
+    outcome = explorer.handle(st.session_state.get(CANVAS_KEY), filters)
+    for notice in outcome.notices:
+        session.notify(notice.level, notice.text)
+    if outcome.open_profile:
+        session.open_profile(outcome.open_profile)
+    session.show_notices()
+
+    with st.form("gb_add_entity", clear_on_submit=True):
+        a, b = st.columns([5, 1], vertical_alignment="bottom")
+        typed = a.text_input(t("explorer.add"), key="gb_add_ref")
+        if b.form_submit_button(t("explorer.add_button")) and typed.strip():
+            notice = explorer.add(typed.strip())
+            session.say(notice.level, notice.text)
+
+    if not state.nodes:
+        st.info(t("explorer.empty"))
+        return
+
+    names = {node_id: display.caption(node) for node_id, node in state.nodes.items()}
+    options = sorted(names, key=lambda node_id: names[node_id])
+    cols = st.columns([3, 3, 1, 2], vertical_alignment="bottom")
+    start = cols[0].selectbox(
+        t("explorer.path_start"),
+        options,
+        index=_index(options, state.path_start),
+        format_func=names.get,
+        key="gb_ps",
+        placeholder=t("common.choose"),
+    )
+    end = cols[1].selectbox(
+        t("explorer.path_end"),
+        options,
+        index=_index(options, state.path_end),
+        format_func=names.get,
+        key="gb_pe",
+        placeholder=t("common.choose"),
+    )
+    max_hops = cols[2].number_input(t("explorer.max_hops"), 1, 6, 4, key="gb_max_hops")
+    if cols[3].button(t("explorer.find_path"), type="primary", key="gb_find_path"):
+        if start:
+            state.set_path_end("start", start)
+        if end:
+            state.set_path_end("end", end)
+        notice = explorer.find_paths(int(max_hops), filters)
+        session.say(notice.level, notice.text)
+
+    since, until = filters.window()
+    shown = state.visible(filters.types, since, until)
+    st.caption(
+        md_escape(t("explorer.stats", nodes=len(state.nodes), rels=len(state.edges), pinned=len(state.pinned)))
+        + " · "
+        + md_escape(t("explorer.help"))
+    )
+    canvas(state, display, key=CANVAS_KEY, shown=shown)
+
+    a, b = st.columns(2)
+    if a.button(t("explorer.clear"), key="gb_clear"):
+        state.clear(keep_pinned=True)
+        st.rerun()
+    b.download_button(
+        t("explorer.export"),
+        # Built (and recorded) only when the file is asked for, not on every rerun.
+        data=lambda: exports.map_file(state, display, shown, title=t("page.explorer")),
+        file_name="goldenbell-map.html",
+        mime="text/html",
+        key="gb_export_map",
+        on_click="ignore",
+    )
+
+
+def _index(options: list[str], value: str | None) -> int | None:
+    return options.index(value) if value in options else None

@@ -1,0 +1,104 @@
+"""Import: upload CSV, XLSX or JSON-lines files, choose a spec, preview, dry-run, import, get rejects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from graph.errors import GraphError
+from ingest.readers import SourceError
+from ingest.spec import SpecError, builtin_specs
+from workbench import exports, importing, resources, session
+from workbench.context import require, t
+from workbench.display import md_escape
+
+UPLOAD_KEY = "gb_import_paths"
+REPORT_KEY = "gb_import_report"
+
+
+def render() -> None:
+    investigator = require()
+    display = session.display(investigator)
+    schema = resources.schema()
+    settings = resources.settings()
+    st.title(t("page.import"))
+    uploads = st.file_uploader(
+        t("import.files"), type=["csv", "xlsx", "jsonl"], accept_multiple_files=True, key="gb_uploads"
+    )
+    if not uploads:
+        st.session_state.pop(UPLOAD_KEY, None)
+        return
+    names = tuple(sorted(u.name for u in uploads))
+    stored = st.session_state.get(UPLOAD_KEY)
+    if stored is None or stored[0] != names:
+        folder = importing.upload_folder(settings)
+        stored = (names, [importing.store(folder, u.name, u.getvalue()) for u in uploads])
+        st.session_state[UPLOAD_KEY] = stored
+        st.session_state.pop(REPORT_KEY, None)
+    paths: list[Path] = stored[1]
+
+    specs = builtin_specs(schema)
+    spec = st.selectbox(
+        t("import.spec"),
+        ["", *specs],
+        format_func=lambda s: f"{specs[s].names.get(investigator.lang)} ({s})" if s else t("import.auto"),
+        key="gb_import_spec",
+    )
+    for path in paths:
+        try:
+            header, rows = importing.preview(path)
+        except SourceError as exc:
+            session.say("error", t("import.failed", error=exc))
+            continue
+        st.caption(md_escape(f"{path.name} · " + t("import.preview", n=len(rows))))
+        st.dataframe(display.frame(rows, header), hide_index=True, use_container_width=True)
+
+    left, right = st.columns(2)
+    dry_run = left.button(t("import.dry_run"), key="gb_import_dry")
+    run = right.button(t("import.run"), type="primary", key="gb_import_run")
+    if dry_run or run:
+        bar = st.progress(0.0)
+
+        def progress(p) -> None:
+            share = p.rows_done / p.rows_total if p.rows_total else 0.0
+            bar.progress(
+                min(share, 1.0), text=t("import.progress", file=p.path.name, done=p.rows_done, total=p.rows_total)
+            )
+
+        try:
+            report = importing.run_import(
+                paths,
+                schema=schema,
+                gateway=resources.gateway(),
+                settings=settings,
+                audit=resources.audit(),
+                investigator=investigator,
+                spec=spec or None,
+                dry_run=dry_run,
+                progress=progress,
+            )
+        except (SpecError, SourceError, GraphError, ValueError) as exc:
+            session.say("error", t("import.failed", error=exc))
+            return
+        bar.progress(1.0)
+        st.session_state[REPORT_KEY] = report
+    report = st.session_state.get(REPORT_KEY)
+    if report is None:
+        return
+    session.say(
+        "success", t("import.report", read=report.rows_read, loaded=report.rows_loaded, rejected=report.rows_rejected)
+    )
+    st.dataframe(display.frame([f.as_dict() for f in report.files]), hide_index=True, use_container_width=True)
+    if report.rows_rejected and report.rejects_path and Path(report.rejects_path).exists():
+        rejects = Path(report.rejects_path)
+        st.download_button(
+            t("import.rejects"),
+            data=lambda: exports.text_file(
+                rejects.read_text(encoding="utf-8").splitlines(keepends=True), display, what="rejects.csv"
+            ),
+            file_name="rejects.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="gb_import_rejects",
+        )

@@ -1,0 +1,95 @@
+"""Query packs: pick a saved query, fill in its parameters, run it; table, map and downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from graph.errors import GraphError
+from queries.runner import QueryRefused
+from workbench import exports, pack_form, resources, session
+from workbench.canvas import canvas
+from workbench.context import require, t
+from workbench.display import md_escape
+from workbench.map_state import MapState
+
+RESULT_KEY = "gb_pack_result"
+
+
+def render() -> None:
+    investigator = require()
+    display = session.display(investigator)
+    lang = investigator.lang
+    catalog = resources.catalog()
+    runner = resources.runner()
+    st.title(t("page.packs"))
+    session.show_notices()
+
+    packs = list(catalog.packs)
+    left, right = st.columns(2)
+    pack_name = left.selectbox(
+        t("packs.pack"), packs, format_func=lambda p: f"{catalog.packs[p].names.get(lang)} ({p})", key="gb_pack"
+    )
+    queries = [q.id for q in catalog.packs[pack_name].queries]
+    query_id = right.selectbox(
+        t("packs.query"),
+        queries,
+        format_func=lambda q: (
+            catalog.queries[q].names.get(lang) + (f" · {t('packs.alert_rule')}" if catalog.queries[q].alert else "")
+        ),
+        key="gb_query",
+    )
+    query = catalog.query(query_id)
+    st.caption(md_escape(query.description.get(lang)))
+    with st.expander(t("packs.cypher")):
+        st.code(query.cypher, language="cypher")
+
+    try:
+        params = pack_form.form(query, lang, display, runner)
+    except GraphError as exc:
+        session.say("error", t("common.db_down", error=exc))
+        return
+    if params is not None:
+        try:
+            outcome = runner.run(query.id, params, **investigator.audit_fields())
+        except (QueryRefused, GraphError) as exc:
+            session.say("error", t("common.failed", error=exc))
+            st.session_state.pop(RESULT_KEY, None)
+            return
+        st.session_state[RESULT_KEY] = outcome
+    outcome = st.session_state.get(RESULT_KEY)
+    if outcome is None or outcome.query_id != query.id:
+        return
+
+    st.caption(md_escape(t("common.elapsed", n=len(outcome.rows), ms=outcome.elapsed_ms)))
+    if outcome.truncated:
+        session.say("warning", t("common.truncated", cap=outcome.row_cap))
+    st.dataframe(display.frame(outcome.rows, outcome.columns), hide_index=True, use_container_width=True)
+    a, b, c = st.columns(3)
+    a.download_button(
+        t("common.download_csv"),
+        data=lambda: exports.csv_file(outcome.rows, outcome.columns, display, what=query.id),
+        file_name=f"{query.id}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="gb_pack_csv",
+    )
+    b.download_button(
+        t("common.download_json"),
+        data=lambda: exports.json_file(outcome.rows, display, what=query.id),
+        file_name=f"{query.id}.json",
+        mime="application/json",
+        on_click="ignore",
+        key="gb_pack_json",
+    )
+    if outcome.nodes and query.returns in ("graph", "both"):
+        if c.button(t("common.open_in_explorer"), key="gb_pack_to_map"):
+            notice = session.explorer(investigator).load(outcome.nodes, outcome.relationships)
+            if notice is not None:
+                session.notify(notice.level, notice.text)
+            session.go("explorer")
+        cap = resources.settings().map_node_cap
+        if len(outcome.nodes) > cap:
+            session.say("warning", t("explorer.over_cap", n=len(outcome.nodes), cap=cap))
+        preview = MapState()
+        preview.merge(outcome.nodes[:cap], outcome.relationships)
+        canvas(preview, display, key="gb_pack_canvas", interactive=False, height=480)

@@ -1,0 +1,117 @@
+"""Profile: an entity's properties, its linked entities by type, and a timeline of its events."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from graph.errors import GraphError
+from queries.parameters import ParameterError
+from queries.profiles import (
+    NEIGHBOURS_SHOWN,
+    case_mentions,
+    case_text,
+    linked_by_label,
+    parse_ref,
+    read_entity,
+    timeline_rows,
+)
+from queries.runner import QueryRefused
+from workbench import charts, resources, session
+from workbench.case_text import render_case_text
+from workbench.context import require, t
+from workbench.display import md_escape
+
+
+def render() -> None:
+    investigator = require()
+    display = session.display(investigator)
+    schema = resources.schema()
+    st.title(t("page.profile"))
+    session.show_notices()
+    typed = st.text_input(
+        t("profile.ref"), value=st.session_state.get(session.PROFILE_KEY, ""), key=session.PROFILE_INPUT_KEY
+    )
+    if not typed.strip():
+        st.info(t("profile.pick"))
+        return
+    try:
+        ref = parse_ref(typed, schema)
+        found = read_entity(resources.gateway(), schema, resources.audit(), ref, **investigator.audit_fields())
+    except (ParameterError, GraphError) as exc:
+        session.say("error", t("common.failed", error=exc))
+        return
+    if found is None:
+        session.say("warning", t("profile.not_found", ref=display.text(typed)))
+        return
+    st.session_state[session.PROFILE_KEY] = str(ref)
+    node = found.node
+    st.header(md_escape(f"{display.label_name(node['label'])} · {display.caption(node)}"))
+    st.caption(md_escape(t("profile.degree", n=found.degree)))
+    if st.button(t("profile.to_explorer"), key="gb_profile_to_map"):
+        notice = session.explorer(investigator).load([node], [])
+        if notice is not None:
+            session.notify(notice.level, notice.text)
+        session.go("explorer")
+
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader(t("profile.properties"))
+        shown = display.properties([node["label"]], node["properties"])
+        rows = [
+            {t("profile.property"): display.property_name(node["label"], name), t("profile.value"): value}
+            for name, value in shown.items()
+        ]
+        st.dataframe(display.frame(rows), hide_index=True, use_container_width=True)
+    report = case_text(node)
+    if report:
+        with right:
+            st.subheader(t("profile.case_text"))
+            try:
+                mentions = case_mentions(resources.gateway(), schema, node["properties"]["case_id"])
+            except GraphError as exc:
+                session.say("error", t("common.failed", error=exc))
+                mentions = []
+            render_case_text(report, mentions, display)
+
+    runner = resources.runner()
+    try:
+        neighbours = runner.run(
+            "links.neighbourhood",
+            {"start": str(ref), "hops": 1, "degree_cap": NEIGHBOURS_SHOWN},
+            action="profile.links",
+            **investigator.audit_fields(),
+        )
+        timeline = runner.run(
+            "links.timeline", {"entity": str(ref)}, action="profile.timeline", **investigator.audit_fields()
+        )
+    except (QueryRefused, GraphError) as exc:
+        session.say("error", t("common.failed", error=exc))
+        return
+
+    st.subheader(t("profile.links"))
+    if found.degree > NEIGHBOURS_SHOWN:
+        st.caption(t("profile.more_links", n=NEIGHBOURS_SHOWN))
+    for label, group in linked_by_label(neighbours, node["id"]).items():
+        types = "、".join(display.type_name(rel_type) for rel_type in sorted(group.types))
+        with st.expander(md_escape(f"{display.label_name(label)} ({len(group.nodes)}) · {types}")):
+            for other in group.nodes:
+                a, b = st.columns([6, 1])
+                a.text(f"{display.caption(other)}  ·  {display.text(other['ref'])}")
+                if other.get("ref") and b.button(t("common.open_profile"), key=f"gb_link_{other['id']}"):
+                    session.open_profile(other["ref"])
+
+    st.subheader(t("profile.timeline"))
+    events = timeline_rows(timeline)
+    if not events:
+        st.caption(t("profile.no_events"))
+        return
+    st.altair_chart(charts.timeline(display.rows(events), investigator.lang), use_container_width=True)
+    table = [
+        {
+            t("timeline.time"): row["time"],
+            t("timeline.kind"): charts.kind_name(row["kind"], investigator.lang),
+            t("timeline.detail"): row["detail"],
+        }
+        for row in events
+    ]
+    st.dataframe(display.frame(table), hide_index=True, use_container_width=True)

@@ -1,0 +1,63 @@
+"""Search: one box over names, ID numbers, plates, phones and addresses; hits grouped by type."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from graph.errors import GraphError
+from queries.runner import QueryRefused
+from workbench import resources, session
+from workbench.context import require, t
+from workbench.display import md_escape
+
+RESULTS_KEY = "gb_search_results"
+
+
+def render() -> None:
+    investigator = require()
+    display = session.display(investigator)
+    st.title(t("page.search"))
+    session.show_notices()
+    schema = resources.schema()
+    with st.form("gb_search"):
+        text = st.text_input(t("search.box"), key="gb_search_text", max_chars=100)
+        labels = st.multiselect(
+            t("search.types"), list(schema.fulltext.labels), format_func=display.label_name, key="gb_search_labels"
+        )
+        submitted = st.form_submit_button(t("search.button"), type="primary")
+    if submitted and text.strip():
+        try:
+            outcome = resources.runner().run(
+                "search.entities",
+                {"text": text, "labels": labels, "limit": 60},
+                action="search",
+                **investigator.audit_fields(),
+            )
+        except (QueryRefused, GraphError) as exc:
+            session.say("error", t("common.failed", error=exc))
+            return
+        st.session_state[RESULTS_KEY] = {"text": text, "nodes": outcome.nodes}
+    results = st.session_state.get(RESULTS_KEY)
+    if not results:
+        return
+    if not results["nodes"]:
+        session.say("info", t("search.no_hits", text=results["text"]))
+        return
+    st.caption(md_escape(t("search.hits", n=len(results["nodes"]))))
+    groups: dict[str, list[dict]] = {}
+    for node in results["nodes"]:
+        groups.setdefault(node["label"], []).append(node)
+    state = session.map_state()
+    for label, nodes in sorted(groups.items(), key=lambda item: -len(item[1])):
+        st.subheader(md_escape(f"{display.label_name(label)} ({len(nodes)})"))
+        for node in nodes:
+            left, middle, right = st.columns([6, 1, 1])
+            left.text(f"{display.caption(node)}  ·  {display.text(node['ref'])}")
+            if middle.button(t("common.open_profile"), key=f"gb_profile_{node['id']}"):
+                session.open_profile(node["ref"])
+            on_map = node["id"] in state.nodes
+            if right.button(t("common.add_to_map"), key=f"gb_add_{node['id']}", disabled=on_map):
+                notice = session.explorer(investigator).load([node], [])
+                if notice is not None:
+                    session.notify(notice.level, notice.text)
+                st.rerun()
