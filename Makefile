@@ -29,14 +29,25 @@ $(SERVER_BUILT): $(SERVER_SOURCES) | prereqs
 	touch $@
 
 SAMPLE := .goldenbell/sample
+DEMO_USERS := .goldenbell/demo-users.txt
 
-demo: setup
+demo: setup $(DEMO_USERS)
 	@$(GOLDENBELL) db status >/dev/null 2>&1 || $(GOLDENBELL) db start
 	$(GOLDENBELL) db init
 	@[ -f $(SAMPLE)/ground_truth.json ] || $(GOLDENBELL) synth --out $(SAMPLE) --dirty
 	$(GOLDENBELL) ingest $(SAMPLE)/*.csv $(SAMPLE)/*.xlsx $(SAMPLE)/*.jsonl
 	$(GOLDENBELL) alerts run
+	@echo "Sign in with a user name and password from $(DEMO_USERS) (readable by you only)."
 	$(GOLDENBELL) workbench --open
+
+# One demo account per role, each with a fresh random password kept in an owner-only file.
+$(DEMO_USERS): | venv
+	@mkdir -p $(dir $@)
+	@umask 077; rm -f $@.new; for role in analyst supervisor auditor admin; do \
+		pw=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(12))'); \
+		echo "$$pw" | $(GOLDENBELL) user add demo-$$role --role $$role --password-stdin >/dev/null || exit 1; \
+		echo "demo-$$role $$pw" >> $@.new; \
+	done; mv $@.new $@
 
 test: setup
 	$(BIN)/pytest

@@ -41,8 +41,12 @@ def run(persons: int, seed: int, dirty: bool, keep: Path | None) -> dict:
     out = keep / f"persons-{persons}" if keep else Path(tempfile.mkdtemp(prefix=f"synth-{persons}-"))
     try:
         wall = time.perf_counter()
-        done = subprocess.run([sys.executable, __file__, "--child", str(out), str(persons), str(seed),
-                               "1" if dirty else "0"], check=True, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(out), str(persons), str(seed), "1" if dirty else "0"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         result = json.loads(done.stdout.strip().splitlines()[-1])
         result["wall_seconds"] = time.perf_counter() - wall
         result["persons"] = persons
@@ -55,8 +59,10 @@ def run(persons: int, seed: int, dirty: bool, keep: Path | None) -> dict:
 def show(result: dict) -> None:
     total_rows = sum(f["rows"] for f in result["files"].values())
     total_bytes = sum(f["bytes"] for f in result["files"].values())
-    print(f"\n== {result['persons']:,} persons: {result['seconds']:.1f} s generating "
-          f"({result['wall_seconds']:.1f} s with start-up), peak RSS {result['peak_rss_mb']:.0f} MB")
+    print(
+        f"\n== {result['persons']:,} persons: {result['seconds']:.1f} s generating "
+        f"({result['wall_seconds']:.1f} s with start-up), peak RSS {result['peak_rss_mb']:.0f} MB"
+    )
     print(f"{'file':<30} {'rows':>12} {'rejected':>9} {'MB':>10}")
     for name, f in result["files"].items():
         print(f"{name:<30} {f['rows']:>12,} {f['rejected']:>9,} {f['bytes'] / 1e6:>10.1f}")
@@ -80,8 +86,10 @@ def main() -> None:
     for result in results:
         show(result)
     small, big = results[1], results[2]
-    print(f"\nmemory: {small['peak_rss_mb']:.0f} MB at {small['persons']:,} persons, {big['peak_rss_mb']:.0f} MB at "
-          f"{big['persons']:,} persons: ratio {big['peak_rss_mb'] / small['peak_rss_mb']:.2f} for 10x the data")
+    print(
+        f"\nmemory: {small['peak_rss_mb']:.0f} MB at {small['persons']:,} persons, {big['peak_rss_mb']:.0f} MB at "
+        f"{big['persons']:,} persons: ratio {big['peak_rss_mb'] / small['peak_rss_mb']:.2f} for 10x the data"
+    )
     print(f"time: ratio {big['seconds'] / small['seconds']:.2f} for 10x the data")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

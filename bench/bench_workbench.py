@@ -142,6 +142,8 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k.startswith(("GOLDENBELL_", "NEO4J_"))}
     with tempfile.TemporaryDirectory(prefix="goldenbell-bench-") as tmp:
         env["GOLDENBELL_AUDIT_LOG"] = str(Path(tmp) / "audit.jsonl")
+        env["GOLDENBELL_ACCESS_DB"] = str(Path(tmp) / "access.db")
+        pilot.add_user(env)
         log = PROJECT_ROOT / "test-artifacts" / "bench-workbench.log"
         with pilot.workbench_server(env, log=log) as url, pilot.browser(Path(tmp) / "profile") as (page, requests):
             pilot.pass_gate(page, url, case_ref="BENCH-1")

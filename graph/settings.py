@@ -219,6 +219,14 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
     ),
     Setting(
+        "GOLDENBELL_SSO_CLAIM",
+        "sso_claim",
+        "preferred_username",
+        "Claim of a single-sign-on identity that names the goldenbell user it signs in as "
+        "(used only when Streamlit's OIDC login is configured).",
+        str,
+    ),
+    Setting(
         "GOLDENBELL_BATCH_SIZE",
         "batch_size",
         "5000",
@@ -270,6 +278,7 @@ class Settings:
     session_max_hours: int
     login_attempts: int
     login_lockout_minutes: int
+    sso_claim: str
     batch_size: int
     workbench_port: int
     pool_size: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from graph.audit import AuditEvent, AuditLog
 from graph.errors import GraphError
 from graph.gateway import Gateway
 from graph.model import SchemaError, schema_for
@@ -100,11 +102,20 @@ def ingest(
                 run_id=run_id,
             )
     except (SpecError, SourceError, GraphError) as exc:
+        _audit(settings, paths, spec, dry_run, outcome="error", message=str(exc))
         _fail(str(exc))
         return
     finally:
         if gateway is not None:
             gateway.close()
+    _audit(
+        settings,
+        paths,
+        spec,
+        dry_run,
+        rows=report.rows_loaded,
+        message=f"run {report.run_id}: read {report.rows_read}, rejected {report.rows_rejected}",
+    )
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -113,6 +124,18 @@ def ingest(
     if max_reject_rate is not None and rate > max_reject_rate:
         console.print(f"[red]rejected {rate:.1%} of rows, more than --max-reject-rate {max_reject_rate:.1%}[/]")
         sys.exit(3)
+
+
+def _audit(settings: Settings, paths, spec, dry_run: bool, **outcome) -> None:
+    """Imports are recorded like every other act on the data, from the command line too."""
+    AuditLog.from_settings(settings).append(
+        AuditEvent(
+            user=getpass.getuser(),
+            action="import.dry_run" if dry_run else "import",
+            parameters={"files": [p.name for p in paths], "spec": spec or "(by file)"},
+            **outcome,
+        )
+    )
 
 
 def _gateway(settings: Settings, *, optional: bool) -> Gateway | None:
@@ -138,6 +161,7 @@ def _summary(report) -> None:
             console.print(f"{f.path.name}: skipped, {f.skipped}", highlight=False)
             continue
         resumed = f", resumed after row {f.resumed_after_row}" if f.resumed_after_row else ""
+        resumed += f", {f.mentions} mentions linked" if f.mentions else ""
         reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(f.reasons.items()))
         console.print(
             f"{f.path.name} [{f.spec}, {f.encoding}]: read {f.rows_read}, {verb} {f.rows_loaded}, "

@@ -54,3 +54,12 @@ def test_readme_lists_every_built_in_spec():
 def test_readme_documents_the_ground_truth_format():
     assert reference.ground_truth_format() in README
     assert "`generated_files`" in README and "`scenarios`" in README
+
+
+def test_every_workbench_page_is_in_the_readme():
+    from workbench.messages import message
+    from workbench.navigation import PAGES
+
+    for name, (_, title, _) in PAGES.items():
+        zh, en = message(title, "zh"), message(title, "en")
+        assert f"| {zh} " in README, f"the {name} page ({zh} {en}) is not in the README's table of pages"

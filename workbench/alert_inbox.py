@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from graph.audit import AuditEvent, AuditLog
+from graph.audit import AuditLog
 from graph.gateway import Gateway
 from graph.model import Schema
 from queries import subgraph
@@ -38,14 +38,7 @@ def inbox(
     limit: int = 200,
 ) -> list[InboxAlert]:
     records = list_alerts(gateway, status=status, rule=rule, limit=limit)
-    audit.append(
-        AuditEvent(
-            action="alerts.list",
-            parameters={"status": status, "rule": rule},
-            rows=len(records),
-            **investigator.audit_fields(),
-        )
-    )
+    audit.append(investigator.event("alerts.list", parameters={"status": status, "rule": rule}, rows=len(records)))
     out = []
     for record in records:
         graph = subgraph.extract(

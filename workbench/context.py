@@ -1,38 +1,42 @@
 """Who is acting and why: the one place pages learn it, and the gate before any consultation.
 
-Every page calls `require()` first. It returns an `Investigator` — user, role, case
-reference, reason — that pages pass to every query run, audit event and display
-helper. Today the user is the workbench process's login name and the role is
-DEFAULT_ROLE; real login, users and roles replace `_identity()` and
-`ROLES_SEEING_SENSITIVE` without any page changing.
+Every page calls `require()` first. It signs the user in (the login form, see
+`workbench.signin`), resumes the server-side session on every run — so an idle or ended
+session, a disabled account or a new role takes effect at the next click — checks the
+page's permission, and asks for the case reference and reason before anything is
+consulted. It returns an `Investigator`: user, role, case reference, reason and what the
+session may see, which pages pass to every query run, audit event and display helper.
+
+The browser holds only the session token (in Streamlit's per-tab session state); users,
+roles, sessions and reasons live on the server (`workbench.access`).
 """
 
 from __future__ import annotations
 
-import getpass
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
-from workbench.messages import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, MESSAGES, message
-
-# Coded reasons: the audit log records the code, the workbench shows the words.
-REASONS = (
-    "case_investigation",
-    "alert_verification",
-    "fugitive_search",
-    "intelligence_analysis",
-    "data_quality",
+from graph.audit import AuditEvent
+from workbench import resources, signin
+from workbench.access import (
+    REASONS,
+    AccessDenied,
+    Actor,
+    ReasonForAccess,
+    ReasonRefused,
+    ReasonRequired,
+    Session,
+    SessionEnded,
+    Visibility,
+    reasons_for,
 )
-DEFAULT_ROLE = "analyst"
-# Roles allowed to see citizen ID numbers and phone numbers unmasked.
-ROLES_SEEING_SENSITIVE = frozenset({"supervisor"})
+from workbench.access.roles import ROLES, Permission, may, sees_sensitive
+from workbench.messages import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, message
 
-PURPOSE_KEY = "gb_purpose"  # {"case_ref": …, "reason": …} once the gate is passed
-USER_KEY = "gb_user"
-ROLE_KEY = "gb_role"
-_CASE_REF = re.compile(r"[\w\-/]{2,64}")
+TOKEN_KEY = signin.TOKEN_KEY
+RESUMED_KEY = "gb_resumed"  # the session app.py resumed for this run, handed to the page
+CHANGING_KEY = "gb_changing_reason"
 
 
 @dataclass(frozen=True)
@@ -40,20 +44,61 @@ class Investigator:
     user: str
     role: str
     case_ref: str
-    reason: str  # a code from REASONS
+    reason: str  # the reason code, with an optional ': note'
     lang: str = DEFAULT_LANGUAGE
+    session_id: str = ""  # the session's public id, as the audit log knows it
+    unmasked: frozenset[str] = frozenset()  # entities unmasked in this session (Label:key)
+    display_name: str = ""
+    session: Session | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_session(cls, session: Session, lang: str = DEFAULT_LANGUAGE) -> Investigator:
+        return cls(
+            user=session.user,
+            role=session.role,
+            case_ref=session.case_ref,
+            reason=session.reason,
+            lang=lang,
+            session_id=session.id,
+            unmasked=session.unmasked,
+            display_name=session.display_name,
+            session=session,
+        )
 
     @property
     def sees_sensitive(self) -> bool:
-        return self.role in ROLES_SEEING_SENSITIVE
+        return sees_sensitive(self.role)
+
+    @property
+    def visibility(self) -> Visibility:
+        return Visibility(self.sees_sensitive, self.unmasked)
+
+    def may(self, permission: Permission) -> bool:
+        return may(self.role, permission)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.user, self.role, self.session_id, self.case_ref, self.reason)
 
     @property
     def reason_text(self) -> str:
-        return message(f"reason.{self.reason}", self.lang)
+        try:
+            return ReasonForAccess.from_recorded(self.case_ref, self.reason).title(self.lang)
+        except ReasonRefused:
+            return self.reason
 
     def audit_fields(self) -> dict[str, str]:
-        """What `Runner.run` and `AuditEvent` take about the person and the purpose."""
+        """What `Runner.run` and the other audited reads take about the person and the purpose.
+        ReasonRequired until a case reference and a reason are given: nothing is consulted
+        (or logged as a consultation) without them."""
+        if not self.case_ref or not self.reason:
+            raise ReasonRequired("give a case reference and a reason before searching (请先填写案件编号和查询事由)")
         return {"user": self.user, "case_ref": self.case_ref, "reason": self.reason}
+
+    def event(self, action: str, **details) -> AuditEvent:
+        """An audit event for something this investigator did (an export, an import, …)."""
+        self.audit_fields()
+        return self.actor.event(action, **details)
 
 
 def lang() -> str:
@@ -66,19 +111,58 @@ def t(key: str, **values: object) -> str:
     return message(key, lang(), **values)
 
 
-def valid_case_ref(text: str) -> bool:
-    return bool(_CASE_REF.fullmatch(text.strip()))
+def role_name(role: str, language: str | None = None) -> str:
+    found = ROLES.get(role)
+    return found.title(language or lang()) if found else role
 
 
-def _identity() -> tuple[str, str]:
-    """THE SEAM for access control: who is signed in and with which role.
+# --- the session -----------------------------------------------------------------------
 
-    For now: the login name of the workbench process and DEFAULT_ROLE. Login, users and
-    roles replace this function (and ROLES_SEEING_SENSITIVE); nothing else changes.
-    """
-    user = st.session_state.get(USER_KEY) or getpass.getuser()
-    role = st.session_state.get(ROLE_KEY) or DEFAULT_ROLE
-    return str(user), str(role)
+
+def current_session() -> Session | None:
+    """The signed-in session, resumed now (idle clock restarted, role read fresh); None when
+    there is none. A session that ended or expired is forgotten here, with a notice for the
+    login form. Draws nothing, so app.py can call it before the navigation exists."""
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        return None
+    try:
+        return resources.sessions().resume(token)
+    except SessionEnded as exc:
+        end_tab(notice=str(exc))
+        return None
+
+
+def end_tab(*, notice: str | None = None) -> None:
+    """Forget everything this browser tab held: the token, results, the map, widget values.
+    The language stays: it is the tab's, not the user's."""
+    for key in list(st.session_state):
+        if key != LANGUAGE_KEY:
+            del st.session_state[key]
+    if notice:
+        st.session_state[signin.NOTICE_KEY] = notice
+
+
+def _signed_in() -> Session:
+    """The session app.py resumed for this run, or one resumed here (a page run alone);
+    the login form and st.stop() when nobody is signed in."""
+    session = st.session_state.pop(RESUMED_KEY, None)
+    if not isinstance(session, Session) or session.token != st.session_state.get(TOKEN_KEY):
+        session = current_session()
+    if session is None:
+        signin.login_form(resources.sessions(), lang())
+        st.stop()
+    return session
+
+
+def sign_out(session: Session) -> None:
+    resources.sessions().logout(session.token)
+    end_tab()
+    signin.sso_logout(session)
+    st.rerun()
+
+
+# --- drawing ---------------------------------------------------------------------------
 
 
 def _language_switch() -> None:
@@ -91,39 +175,66 @@ def _language_switch() -> None:
     )
 
 
-def _reason_gate() -> None:
+def _account(session: Session) -> None:
+    """Who is signed in, the reason in force, and the buttons to change it or sign out.
+    Plain text: the name and the case reference are typed by people, never read as markup."""
+    name = session.display_name or session.user
+    st.sidebar.text(t("ctx.account", user=name, role=role_name(session.role)))
+    purpose = session.purpose
+    if purpose is not None:
+        st.sidebar.text(t("ctx.header", case_ref=purpose.case_ref, reason=purpose.title(lang())))
+        if st.sidebar.button(t("ctx.change"), key="gb_change_reason"):
+            st.session_state[CHANGING_KEY] = True
+    if st.sidebar.button(t("ctx.logout"), key="gb_logout"):
+        sign_out(session)
+
+
+def _reason_gate(session: Session) -> None:
+    """The case reference and coded reason, recorded on the server session (`reason.set`)."""
     st.subheader(t("ctx.gate_title"))
     st.caption(t("ctx.gate_help"))
+    codes = [reason.code for reason in reasons_for(session.role)]
     with st.form("gb_reason_gate"):
         case_ref = st.text_input(t("ctx.case_ref"), key="gb_case_ref_input", max_chars=64)
-        reason = st.selectbox(
-            t("ctx.reason"), REASONS, format_func=lambda code: t(f"reason.{code}"), key="gb_reason_input"
+        code = st.selectbox(
+            t("ctx.reason"), codes, format_func=lambda c: REASONS[c].title(lang()), key="gb_reason_input"
         )
-        submitted = st.form_submit_button(t("ctx.start"))
-    if submitted:
-        if valid_case_ref(case_ref):
-            st.session_state[PURPOSE_KEY] = {"case_ref": case_ref.strip(), "reason": reason}
-            st.rerun()
-        st.error(t("ctx.bad_case_ref"))
-
-
-def require() -> Investigator:
-    """Who is acting and why; stops the page at the reason gate until both are given."""
-    _language_switch()
-    user, role = _identity()
-    purpose = st.session_state.get(PURPOSE_KEY)
-    if not purpose:
-        _reason_gate()
-        st.stop()
-    investigator = Investigator(
-        user=user, role=role, case_ref=purpose["case_ref"], reason=purpose["reason"], lang=lang()
-    )
-    role_name = message(f"role.{role}", investigator.lang) if f"role.{role}" in MESSAGES else role
-    # Plain text: the case reference is typed by the user and must not be read as markup.
-    st.sidebar.text(
-        t("ctx.header", user=user, role=role_name, case_ref=investigator.case_ref, reason=investigator.reason_text)
-    )
-    if st.sidebar.button(t("ctx.change"), key="gb_change_reason"):
-        del st.session_state[PURPOSE_KEY]
+        note = st.text_input(t("ctx.note"), key="gb_reason_note", max_chars=200)
+        submitted = st.form_submit_button(t("ctx.start"), type="primary")
+    if session.purpose is not None and st.button(t("ctx.cancel"), key="gb_reason_cancel"):
+        st.session_state.pop(CHANGING_KEY, None)
         st.rerun()
-    return investigator
+    if submitted:
+        try:
+            resources.sessions().set_reason(session.token, case_ref, code, note)
+        except ReasonRefused as exc:
+            signin.say_error(str(exc))
+            return
+        except SessionEnded as exc:
+            end_tab(notice=str(exc))
+            st.rerun()
+        st.session_state.pop(CHANGING_KEY, None)
+        st.rerun()
+
+
+def _denied(session: Session, permission: Permission, page: str) -> None:
+    try:
+        resources.sessions().guard(session, permission, "page.open", {"page": page})
+    except AccessDenied as exc:
+        signin.say_error(t("ctx.denied", error=exc))
+        st.stop()
+
+
+def require(permission: Permission | None = Permission.SEARCH, *, page: str = "") -> Investigator:
+    """Who is acting and why. Stops the page at the login form until someone is signed in,
+    with a (recorded) refusal when the role lacks `permission`, and at the reason gate until
+    a case reference and reason are given."""
+    _language_switch()
+    session = _signed_in()
+    _account(session)
+    if permission is not None and not session.may(permission):
+        _denied(session, permission, page)
+    if session.purpose is None or st.session_state.get(CHANGING_KEY):
+        _reason_gate(session)
+        st.stop()
+    return Investigator.from_session(session, lang())

@@ -1,10 +1,10 @@
 """Everything shown or exported goes through here: masking by role, escaping, names.
 
-`Display` applies graph.masking for investigators whose role may not see citizen ID
-numbers and phone numbers: by the schema for known properties (and columns named
-like them), by pattern in any other text. Captions, tooltips, table cells, map
-labels, downloads and reports all take their values from it, so the masking can be
-proven in one place.
+`Display` applies the session's `Visibility` (workbench.access) for investigators whose
+role may not see citizen ID numbers and phone numbers: by the schema for known
+properties (and columns named like them), by pattern in any other text, except for the
+entities unmasked in the session. Captions, tooltips, table cells, map labels, downloads
+and reports all take their values from it, so the masking can be proven in one place.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from graph.masking import mask_text, mask_value
+from graph.masking import mask_value
 from graph.model import Schema
-from workbench.context import Investigator
+
+if TYPE_CHECKING:  # context imports the login form, which escapes with md_escape from here
+    from workbench.context import Investigator
 
 # Characters Markdown (and Streamlit's own directives) give a meaning to.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=])")
@@ -39,7 +41,8 @@ class Display:
         self.schema = schema
         self.investigator = investigator
         self.lang = investigator.lang
-        self.masked = not investigator.sees_sensitive
+        self.visibility = investigator.visibility
+        self.masked = not self.visibility.sees_all
         self._columns = schema.masked_properties()
 
     # --- values ------------------------------------------------------------------
@@ -47,16 +50,19 @@ class Display:
     def text(self, value: Any) -> str:
         """Free text (a caption, a report, a reference such as Person:330…): masked by pattern."""
         text = "" if value is None else str(value)
-        return mask_text(text) if self.masked else text
+        return self.visibility.text(text) if self.masked else text
 
     def value(self, value: Any, kind: str | None = None) -> Any:
         """Any value; `kind` is the mask kind when the schema says what the value is."""
         if not self.masked or value is None:
             return value
         if kind is not None:
-            return mask_value(kind, value)
+            if isinstance(value, list | tuple):
+                return [self.value(v, kind) for v in value]
+            # The key of an entity unmasked in this session shows wherever it appears.
+            return value if str(value) in self.visibility.revealed else mask_value(kind, value)
         if isinstance(value, str):
-            return mask_text(value)
+            return self.visibility.text(value)
         if isinstance(value, Mapping):
             return {k: self.cell(str(k), v) for k, v in value.items()}
         if isinstance(value, list | tuple):
@@ -67,24 +73,28 @@ class Display:
         """A table cell: columns named like a masked property are masked as that property."""
         return self.value(value, self._columns.get(column))
 
-    def properties(self, labels: Iterable[str], properties: Mapping[str, Any]) -> dict[str, Any]:
-        kinds = {}
-        for label in labels:
-            node = self.schema.nodes.get(label)
-            if node is not None:
-                kinds.update({p.name: p.mask for p in node.properties.values() if p.mask})
-        return {name: self.value(value, kinds.get(name)) for name, value in properties.items()}
+    def properties(
+        self, labels: Iterable[str], properties: Mapping[str, Any], ref: str | None = None
+    ) -> dict[str, Any]:
+        """An entity's properties; all of them in full when `ref` was unmasked in this session."""
+        if not self.masked:
+            return dict(properties)
+        return self.visibility.properties(self.schema, list(labels), properties, ref)
+
+    def unmasked(self, ref: str | None) -> bool:
+        """Whether this entity shows in full: the role sees everything, or it was unmasked."""
+        return not self.masked or (ref is not None and ref in self.visibility.unmasked)
 
     def caption(self, node: Mapping[str, Any]) -> str:
         """A node's caption (a subgraph node dict), masked as its caption property is."""
         spec = self.schema.nodes.get(node.get("label") or "")
         caption = node.get("caption")
         if caption in (None, ""):
-            caption = node.get("ref") or node.get("id")
-        if spec is not None and node.get("caption") not in (None, ""):
-            kind = spec.properties[spec.caption].mask
-            return str(self.value(caption, kind) if kind else self.text(caption))
-        return self.text(caption)
+            return self.text(node.get("ref") or node.get("id"))
+        if self.unmasked(node.get("ref")):
+            return str(caption)
+        kind = spec.properties[spec.caption].mask if spec is not None else None
+        return str(self.value(caption, kind) if kind else self.text(caption))
 
     def rows(self, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         return [{column: self.cell(column, value) for column, value in row.items()} for row in rows]
@@ -92,7 +102,12 @@ class Display:
     def frame(self, rows: Iterable[Mapping[str, Any]], columns: list[str] | None = None) -> pd.DataFrame:
         """A DataFrame for st.dataframe; nested values become text so every column has one type."""
         shown = [{k: _flat(v) for k, v in row.items()} for row in self.rows(rows)]
-        return pd.DataFrame(shown, columns=columns) if columns else pd.DataFrame(shown)
+        frame = pd.DataFrame(shown, columns=columns) if columns else pd.DataFrame(shown)
+        for name in frame.columns:
+            kinds = {type(v) for v in frame[name] if v is not None and v == v}
+            if len(kinds) > 1:  # a property table mixes numbers and text: show both as text
+                frame[name] = [None if v is None else str(v) for v in frame[name]]
+        return frame
 
     # --- names from the schema ----------------------------------------------------
 

@@ -1,7 +1,8 @@
-"""Files the workbench hands out — maps, reports, tables — each recorded in the audit log.
+"""Files the workbench hands out — maps, reports, tables, the audit log — each recorded in the audit log.
 
 Rows and maps come through `Display`, so a download shows exactly what the screen shows
-for the investigator's role.
+for the investigator's role. Pages offer downloads only to roles with EXPORT; each
+function checks it again (a refusal is recorded) before building anything.
 """
 
 from __future__ import annotations
@@ -9,40 +10,45 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
-from graph.audit import AuditEvent
 from workbench import resources
+from workbench.access import Permission, export_audit
+from workbench.access.actor import guard
+from workbench.context import Investigator
 from workbench.display import Display
 from workbench.map_state import MapState
 from workbench.report import map_html, report_html
 
 
+def _allowed(display: Display, what: str, permission: Permission = Permission.EXPORT) -> None:
+    guard(resources.audit(), display.investigator.actor, permission, "export", {"what": what})
+
+
 def _record(display: Display, what: str, rows: int, **details: Any) -> None:
-    resources.audit().append(
-        AuditEvent(
-            action="export",
-            parameters={"what": what, **details},
-            rows=rows,
-            **display.investigator.audit_fields(),
-        )
-    )
+    event = display.investigator.event("export", parameters={"what": what, **details}, rows=rows)
+    resources.audit().append(event)
 
 
 def map_file(state: MapState, display: Display, shown: set[str] | None, *, title: str) -> str:
+    _allowed(display, "map.html")
     html = map_html(state, display, shown, title=title)
     _record(display, "map.html", len(state.nodes))
     return html
 
 
 def report_file(state: MapState, display: Display, *, title: str, notes: str, investigation_id: str | None) -> str:
+    _allowed(display, "investigation.html")
     html = report_html(state, display, title=title, notes=notes)
     _record(display, "investigation.html", len(state.nodes), investigation_id=investigation_id or "")
     return html
 
 
 def csv_file(rows: Iterable[Mapping[str, Any]], columns: list[str], display: Display, *, what: str) -> bytes:
+    _allowed(display, f"{what}.csv")
     shown = display.rows(rows)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
@@ -57,13 +63,27 @@ def csv_file(rows: Iterable[Mapping[str, Any]], columns: list[str], display: Dis
 
 
 def json_file(rows: Iterable[Mapping[str, Any]], display: Display, *, what: str) -> bytes:
+    _allowed(display, f"{what}.json")
     shown = display.rows(rows)
     _record(display, f"{what}.json", len(shown))
     return json.dumps(shown, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def text_file(lines: Iterable[str], display: Display, *, what: str) -> bytes:
-    """A text file (a reject report) with every line masked as free text."""
+def text_file(
+    lines: Iterable[str], display: Display, *, what: str, permission: Permission = Permission.EXPORT
+) -> bytes:
+    """A text file with every line masked as free text. An import's reject report needs IMPORT
+    (whoever may load the files may see what was refused), anything else EXPORT."""
+    _allowed(display, what, permission)
     shown = [display.text(line) for line in lines]
     _record(display, what, len(shown))
     return "".join(shown).encode("utf-8")
+
+
+def audit_file(investigator: Investigator, fmt: str, **filters: Any) -> bytes:
+    """The audit log (or the entries matching `filters`) as the backend exports it: JSON lines
+    byte for byte, so a copy verifies; recorded as `audit.export` (READ_AUDIT, not EXPORT)."""
+    with tempfile.TemporaryDirectory(prefix="goldenbell-audit-") as folder:
+        out = Path(folder) / f"audit.{fmt}"
+        export_audit(resources.audit(), investigator.actor, out, fmt, **filters)
+        return out.read_bytes()

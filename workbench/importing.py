@@ -10,12 +10,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from graph.audit import AuditEvent, AuditLog
+from graph.audit import AuditLog
 from graph.gateway import Gateway
 from graph.model import Schema
 from graph.settings import Settings
 from ingest.api import ImportReport, Progress, import_files
 from ingest.readers import open_source
+from workbench.access import Permission
+from workbench.access.actor import guard
 from workbench.context import Investigator
 
 PREVIEW_ROWS = 20
@@ -62,7 +64,8 @@ def run_import(
     """Import (or dry-run) the files; rejects go to a file beside them. Audited as `import`."""
     rejects = paths[0].parent / "rejects.csv"
     parameters = {"files": [p.name for p in paths], "spec": spec or "", "dry_run": dry_run}
-    event = {"action": "import", "parameters": parameters, **investigator.audit_fields()}
+    guard(audit, investigator.actor, Permission.IMPORT, "import", parameters)
+    investigator.audit_fields()  # and a reason, as for any consultation
     try:
         report = import_files(
             paths,
@@ -77,7 +80,9 @@ def run_import(
         )
     except Exception as exc:
         # Whatever stopped the import is recorded before it reaches the page.
-        audit.append(AuditEvent(**event, outcome="error", message=str(exc)))
+        audit.append(investigator.event("import", parameters=parameters, outcome="error", message=str(exc)))
         raise
-    audit.append(AuditEvent(**event, rows=report.rows_loaded, message=f"run {report.run_id}"))
+    audit.append(
+        investigator.event("import", parameters=parameters, rows=report.rows_loaded, message=f"run {report.run_id}")
+    )
     return report

@@ -1,4 +1,4 @@
-"""The workbench's pages, in menu order, and switching between them."""
+"""The workbench's pages, in menu order, who may open each, and switching between them."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from workbench.context import t
+from workbench.access.roles import Permission, may
+from workbench.context import require, t
 from workbench.views import (
     alerts,
+    audit,
     console,
     explorer,
     geo,
@@ -20,32 +22,48 @@ from workbench.views import (
     status,
 )
 
-# url path → (render function, message key of the title). No icons: Streamlit fetches Material
-# icons from the internet, and the workbench makes no request beyond itself.
-PAGES: dict[str, tuple[Callable[[], None], str]] = {
-    "search": (search.render, "page.search"),
-    "profile": (profile.render, "page.profile"),
-    "explorer": (explorer.render, "page.explorer"),
-    "packs": (packs.render, "page.packs"),
-    "alerts": (alerts.render, "page.alerts"),
-    "map": (geo.render, "page.geo"),
-    "import": (importer.render, "page.import"),
-    "investigations": (investigations.render, "page.investigations"),
-    "console": (console.render, "page.console"),
-    "status": (status.render, "page.status"),
+# url path → (render function, message key of the title, permission the page needs). No icons:
+# Streamlit fetches Material icons from the internet, and the workbench makes no request beyond itself.
+PAGES: dict[str, tuple[Callable[[], None], str, Permission | None]] = {
+    "search": (search.render, "page.search", Permission.SEARCH),
+    "profile": (profile.render, "page.profile", Permission.SEARCH),
+    "explorer": (explorer.render, "page.explorer", Permission.SEARCH),
+    "packs": (packs.render, "page.packs", Permission.SEARCH),
+    "alerts": (alerts.render, "page.alerts", Permission.SEARCH),
+    "map": (geo.render, "page.geo", Permission.SEARCH),
+    "import": (importer.render, "page.import", Permission.IMPORT),
+    "investigations": (investigations.render, "page.investigations", Permission.SEARCH),
+    "console": (console.render, "page.console", Permission.CONSOLE),
+    "audit": (audit.render, "page.audit", Permission.READ_AUDIT),
+    "status": (status.render, "page.status", None),
 }
 DEFAULT = "search"
+SIGN_IN = "login"
 
 
-def page(name: str) -> st.Page:
-    render, title = PAGES[name]
-    return st.Page(render, title=t(title), url_path=name, default=name == DEFAULT)
+def allowed(role: str) -> list[str]:
+    """The pages a role may open, in menu order: the menu shows nothing a role may not use."""
+    return [name for name, (_, _, permission) in PAGES.items() if permission is None or may(role, permission)]
 
 
-def pages() -> list[st.Page]:
-    return [page(name) for name in PAGES]
+def page(name: str, *, default: bool = False) -> st.Page:
+    render, title, _ = PAGES[name]
+    return st.Page(render, title=t(title), url_path=name, default=default)
+
+
+def pages(role: str | None) -> list[st.Page]:
+    """The menu for a signed-in role; for nobody, the login form alone."""
+    if role is None:
+        return [st.Page(_sign_in, title=t("login.title"), url_path=SIGN_IN, default=True)]
+    names = allowed(role)
+    first = DEFAULT if DEFAULT in names else names[0]
+    return [page(name, default=name == first) for name in names]
 
 
 def go(name: str) -> None:
     """Switch to another page (ends this run)."""
     st.switch_page(page(name))
+
+
+def _sign_in() -> None:
+    require(None)  # draws the login form and stops

@@ -10,6 +10,7 @@ from graph.model import Schema, schema_for
 from graph.settings import Settings
 from queries.pack_model import Catalog, load_catalog
 from queries.runner import Runner
+from workbench.access import Sessions
 
 
 @st.cache_resource
@@ -40,3 +41,9 @@ def audit() -> AuditLog:
 @st.cache_resource
 def runner() -> Runner:
     return Runner(gateway(), catalog(), schema(), settings(), audit())
+
+
+@st.cache_resource
+def sessions() -> Sessions:
+    """Users, sessions and reasons (the access database), writing to the same audit log."""
+    return Sessions.from_settings(settings(), audit=audit())

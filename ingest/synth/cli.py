@@ -10,14 +10,26 @@ from ingest.synth.pipeline import DEFAULT_PERSONS, DEFAULT_SEED, MIN_PERSONS, ge
 
 
 @click.command("synth")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the source files and ground_truth.json into (created if missing).")
-@click.option("--persons", type=click.IntRange(min=MIN_PERSONS), default=DEFAULT_PERSONS, show_default=True,
-              help="Size of the synthetic population; the other sources scale with it.")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
-              help="Same seed, same persons: byte-identical files.")
-@click.option("--dirty", is_flag=True,
-              help="Also write rows the importer must reject, and untidy values it must still load.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the source files and ground_truth.json into (created if missing).",
+)
+@click.option(
+    "--persons",
+    type=click.IntRange(min=MIN_PERSONS),
+    default=DEFAULT_PERSONS,
+    show_default=True,
+    help="Size of the synthetic population; the other sources scale with it.",
+)
+@click.option(
+    "--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Same seed, same persons: byte-identical files."
+)
+@click.option(
+    "--dirty", is_flag=True, help="Also write rows the importer must reject, and untidy values it must still load."
+)
 def synth(out_dir: Path, persons: int, seed: int, dirty: bool) -> None:
     """Write synthetic sample data: one file per source system, with planted
     scenarios and a ground truth (ground_truth.json). Everything is invented."""

@@ -21,15 +21,114 @@ from ingest.synth.seeding import EntityRandom
 PROVINCE_CITY = "浙江省嘉兴市"
 SCENARIO_BUILDING = 81
 
-_NAME_HEADS = ("锦绣", "阳光", "金都", "绿城", "万科", "碧水", "嘉禾", "南湖", "春江", "翠苑", "梅园", "桂苑",
-               "丽景", "秀水", "华庭", "新城", "东方", "湖滨", "星河", "紫金", "明珠", "景苑", "清河", "凤凰",
-               "禾城", "运河", "月河", "银河", "金色", "香樟", "枫林", "百合", "海棠", "玉兰", "和平", "幸福",
-               "吉祥", "长安", "永安", "康宁", "君悦", "悦澜", "御园", "龙湖", "中南", "绿洲", "佳源", "世纪")
-_NAME_TAILS = ("花园", "苑", "家园", "新村", "公寓", "雅苑", "华府", "嘉园", "名邸", "府", "小区", "广场",
-               "里", "湾", "庭", "城", "新苑", "东苑", "西苑", "北苑", "南苑", "一品", "天地", "水岸")
-_COMMUNITY_HEADS = ("文昌", "少年路", "新兴", "东栅", "长水", "紫阳", "梅湾", "双溪", "禾兴", "秀园", "南溪",
-                    "北门", "新塍", "油车港", "洪合", "三店", "范蠡", "西门", "城东", "城西", "城南", "城北",
-                    "花园", "大桥", "姚庄", "横港", "双桥", "钱码头", "金陵", "湖滨")
+_NAME_HEADS = (
+    "锦绣",
+    "阳光",
+    "金都",
+    "绿城",
+    "万科",
+    "碧水",
+    "嘉禾",
+    "南湖",
+    "春江",
+    "翠苑",
+    "梅园",
+    "桂苑",
+    "丽景",
+    "秀水",
+    "华庭",
+    "新城",
+    "东方",
+    "湖滨",
+    "星河",
+    "紫金",
+    "明珠",
+    "景苑",
+    "清河",
+    "凤凰",
+    "禾城",
+    "运河",
+    "月河",
+    "银河",
+    "金色",
+    "香樟",
+    "枫林",
+    "百合",
+    "海棠",
+    "玉兰",
+    "和平",
+    "幸福",
+    "吉祥",
+    "长安",
+    "永安",
+    "康宁",
+    "君悦",
+    "悦澜",
+    "御园",
+    "龙湖",
+    "中南",
+    "绿洲",
+    "佳源",
+    "世纪",
+)
+_NAME_TAILS = (
+    "花园",
+    "苑",
+    "家园",
+    "新村",
+    "公寓",
+    "雅苑",
+    "华府",
+    "嘉园",
+    "名邸",
+    "府",
+    "小区",
+    "广场",
+    "里",
+    "湾",
+    "庭",
+    "城",
+    "新苑",
+    "东苑",
+    "西苑",
+    "北苑",
+    "南苑",
+    "一品",
+    "天地",
+    "水岸",
+)
+_COMMUNITY_HEADS = (
+    "文昌",
+    "少年路",
+    "新兴",
+    "东栅",
+    "长水",
+    "紫阳",
+    "梅湾",
+    "双溪",
+    "禾兴",
+    "秀园",
+    "南溪",
+    "北门",
+    "新塍",
+    "油车港",
+    "洪合",
+    "三店",
+    "范蠡",
+    "西门",
+    "城东",
+    "城西",
+    "城南",
+    "城北",
+    "花园",
+    "大桥",
+    "姚庄",
+    "横港",
+    "双桥",
+    "钱码头",
+    "金陵",
+    "湖滨",
+)
 
 
 @dataclass(frozen=True)
@@ -91,15 +190,31 @@ class CompoundBook:
             name += f"{c // (heads * tails) + 1}期"
         community = rng.choice(_COMMUNITY_HEADS) + "社区"
         gates = tuple(
-            Gate(f"MJ{c:05d}{g}", f"{name}{('东门', '南门', '西门', '北门')[(c + g) % 4]}",
-                 round(lat + rng.uniform(-0.0015, 0.0015), 6), round(lon + rng.uniform(-0.0015, 0.0015), 6))
+            Gate(
+                f"MJ{c:05d}{g}",
+                f"{name}{('东门', '南门', '西门', '北门')[(c + g) % 4]}",
+                round(lat + rng.uniform(-0.0015, 0.0015), 6),
+                round(lon + rng.uniform(-0.0015, 0.0015), 6),
+            )
             for g in range(1, 4 if rng.random() < 0.3 else 3)
         )
         km = [distance_km(lat, lon, cp.lat, cp.lon) for cp in CHECKPOINTS]
         nearest = tuple(sorted(range(len(CHECKPOINTS)), key=lambda k: (km[k], k))[:4])
-        return Compound(c, f"XQ{district.code}{c:05d}", name, district, town, community, lat, lon,
-                        units=rng.choice((2, 2, 3)), floors=rng.choice((6, 6, 11, 18, 26)), gates=gates,
-                        nearest_checkpoints=nearest, checkpoint_km=tuple(km[k] for k in nearest))
+        return Compound(
+            c,
+            f"XQ{district.code}{c:05d}",
+            name,
+            district,
+            town,
+            community,
+            lat,
+            lon,
+            units=rng.choice((2, 2, 3)),
+            floors=rng.choice((6, 6, 11, 18, 26)),
+            gates=gates,
+            nearest_checkpoints=nearest,
+            checkpoint_km=tuple(km[k] for k in nearest),
+        )
 
     def slot_address(self, compound: Compound, slot: int) -> str:
         """Background households take even slots and rented flats odd ones."""

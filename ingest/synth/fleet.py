@@ -56,8 +56,9 @@ _BUSES = ("宇通", "金龙", "海格", "中通")
 # Ordinary-plate kinds first, then the two new-energy kinds: the order fixes the ranges.
 KINDS: tuple[VehicleKind, ...] = (
     VehicleKind("car", "小型汽车", ("小型轿车", "小型普通客车"), "非营运", 0.795, 8.5, "C1", _CARS),
-    VehicleKind("truck", "大型汽车", ("重型厢式货车", "重型半挂牵引车", "中型厢式货车"), "货运", 0.055, 40, "A2",
-                _TRUCKS),
+    VehicleKind(
+        "truck", "大型汽车", ("重型厢式货车", "重型半挂牵引车", "中型厢式货车"), "货运", 0.055, 40, "A2", _TRUCKS
+    ),
     VehicleKind("coach", "大型汽车", ("大型普通客车",), "公路客运", 0.008, 90, "A1", _BUSES),
     VehicleKind("tour_bus", "大型汽车", ("大型普通客车", "中型普通客车"), "旅游客运", 0.008, 45, "A1", _BUSES),
     VehicleKind("hazmat", "大型汽车", ("重型罐式货车",), "危险货物运输", 0.012, 50, "A2", _TRUCKS),
@@ -102,8 +103,9 @@ class Fleet:
         bounds[-1] = self.slots
         self.bounds = tuple(bounds)
         self._ordinary = bounds[KINDS.index(KIND_BY_KEY["ne_car"]) - 1]
-        self.plates = PlateBook(seed, self._ordinary, bounds[-2] - self._ordinary, self.slots - bounds[-2],
-                                population.n)
+        self.plates = PlateBook(
+            seed, self._ordinary, bounds[-2] - self._ordinary, self.slots - bounds[-2], population.n
+        )
         self._rng = EntityRandom(seed, "vehicles")
         self._licence_rng = EntityRandom(seed, "licences")
         self._file_numbers = Shuffle(10**8, seed, "licences.file_no")
@@ -155,8 +157,9 @@ class Fleet:
         last = date(2024, 12, 31)
         registered = first + timedelta(days=rng.randrange(max(1, (last - first).days)))
         colour = rng.choices([c for c, _ in _COLOURS], weights=[w for _, w in _COLOURS])[0]
-        return Vehicle(u, self.plate(u), kind, rng.choice(kind.vehicle_types), rng.choice(kind.brands), colour,
-                       owner, registered)
+        return Vehicle(
+            u, self.plate(u), kind, rng.choice(kind.vehicle_types), rng.choice(kind.brands), colour, owner, registered
+        )
 
     # ---- licences ---------------------------------------------------------
     def licence(self, i: int, person) -> Licence | None:
@@ -175,8 +178,9 @@ class Fleet:
             licence_class = rng.choices(("C1", "C2", "B2"), weights=(85, 10, 5))[0]
         return self.make_licence(person, licence_class, rng, status=None if u is None else "正常")
 
-    def make_licence(self, person, licence_class: str, rng, status: str | None = None,
-                     status_since: date | None = None) -> Licence:
+    def make_licence(
+        self, person, licence_class: str, rng, status: str | None = None, status_since: date | None = None
+    ) -> Licence:
         i, birth = person.index, person.birth
         first = max(add_years(birth, 18), date(1990, 1, 1))
         span = max(1, (date(2024, 10, 31) - first).days)

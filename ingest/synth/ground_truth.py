@@ -21,19 +21,19 @@ _PLACEHOLDER = "__NARRATIVES__"
 
 CONVENTIONS = {
     "row_numbering": "1-based physical records. CSV and XLSX: the header is row 1, the first data row is row 2. "
-                     "JSON lines: the first line is row 1.",
+    "JSON lines: the first line is row 1.",
     "reject_policy": "A row is rejected when a required value is blank, a non-blank value fails validation, or the "
-                     "row is malformed (wrong number of fields, unparsable JSON, an exact duplicate of an earlier row "
-                     "of the same file). Each rejected row has exactly one fault; `column` names it (null for "
-                     "row-level faults). Reason codes are those of ingest/reasons.py.",
+    "row is malformed (wrong number of fields, unparsable JSON, an exact duplicate of an earlier row "
+    "of the same file). Each rejected row has exactly one fault; `column` names it (null for "
+    "row-level faults). Reason codes are those of ingest/reasons.py.",
     "recoverable": "Values listed under `recoverable` are untidy but must load, and mean `canonical`.",
     "canonical_forms": {
         "citizen_id": "18 characters: 17 digits and a digit or upper-case X; 15-digit numbers are upgraded "
-                      "(insert 19, add the check digit)",
+        "(insert 19, add the check digit)",
         "plate": "no separators, upper case, e.g. 浙F12345, 浙FD12345, 浙F12345D",
         "phone": "11 digits, e.g. 13812345678",
         "address": "浙江省嘉兴市{区县市}{街道/镇}{社区}{小区}{n}幢{u}单元{r}室 for residences; shops and cases "
-                   "may be road-level ({道路}{n}号)",
+        "may be road-level ({道路}{n}号)",
     },
     "times": "local time (+08:00); XLSX dates are date cells",
     "date_formats": DATE_FORMATS,
@@ -68,8 +68,14 @@ def resolve(finding, tracker, file_order: dict[str, int]) -> tuple[dict, list[di
 
 
 def _scenario_json(scenario, tracker, file_order) -> dict:
-    out = {"id": scenario.id, "kind": scenario.kind, "title": scenario.title, "params": scenario.params,
-           "positives": [], "decoys": []}
+    out = {
+        "id": scenario.id,
+        "kind": scenario.kind,
+        "title": scenario.title,
+        "params": scenario.params,
+        "positives": [],
+        "decoys": [],
+    }
     for finding in scenario.positives:
         entities, rows = resolve(finding, tracker, file_order)
         out["positives"].append({"entities": entities, "rows": rows, "note": finding.text, **finding.facts})
@@ -86,8 +92,9 @@ def _scenario_values(run) -> dict[str, list[dict]]:
     for file, where, column, value, canonical, variant in run.plan.recoverable_notes:
         for tracked in run.tracker.rows.get(file, []):
             if all(str(tracked.values.get(c, "")) == v for c, v in where.items()):
-                out.setdefault(file, []).append({"row": tracked.row, "column": column, "value": value,
-                                                 "canonical": canonical, "variant": variant})
+                out.setdefault(file, []).append(
+                    {"row": tracked.row, "column": column, "value": value, "canonical": canonical, "variant": variant}
+                )
     return out
 
 
@@ -102,17 +109,26 @@ def _file_json(report, planted: list[dict]) -> dict:
     }
     if spec.sheet:
         out["sheet"] = spec.sheet
-    out.update({
-        "columns": spec.header,
-        "rows": report.rows,
-        "expected_loaded": report.rows - rejected,
-        "expected_rejected": rejected,
-        "bytes": report.bytes,
-        "rejects": [{"row": r.row, "column": r.column, "value": r.value, "reason": r.reason} for r in report.rejects],
-        "recoverable": sorted([{"row": r.row, "column": r.column, "value": r.value, "canonical": r.canonical,
-                                "variant": r.variant} for r in report.recovered] + planted,
-                              key=lambda r: (r["row"], r["column"])),
-    })
+    out.update(
+        {
+            "columns": spec.header,
+            "rows": report.rows,
+            "expected_loaded": report.rows - rejected,
+            "expected_rejected": rejected,
+            "bytes": report.bytes,
+            "rejects": [
+                {"row": r.row, "column": r.column, "value": r.value, "reason": r.reason} for r in report.rejects
+            ],
+            "recoverable": sorted(
+                [
+                    {"row": r.row, "column": r.column, "value": r.value, "canonical": r.canonical, "variant": r.variant}
+                    for r in report.recovered
+                ]
+                + planted,
+                key=lambda r: (r["row"], r["column"]),
+            ),
+        }
+    )
     return out
 
 
@@ -130,12 +146,17 @@ def write_ground_truth(path: Path, run, narratives_file: Path) -> None:
         "period": {"start": PERIOD_START.isoformat(), "end": PERIOD_END.isoformat()},
         "conventions": CONVENTIONS,
         "population": {
-            "locals": population.n_local, "floating": population.n_floating,
-            "compounds": population.compounds.count, "shops": world.shops.count,
-            "checkpoints": 16, "vehicle_owner_slots": world.fleet.slots, "passing_vehicles": world.external,
+            "locals": population.n_local,
+            "floating": population.n_floating,
+            "compounds": population.compounds.count,
+            "shops": world.shops.count,
+            "checkpoints": 16,
+            "vehicle_owner_slots": world.fleet.slots,
+            "passing_vehicles": world.external,
         },
-        "generated_files": {name: _file_json(run.reports[name], planted.get(name, []))
-                            for name in BY_NAME if name in run.reports},
+        "generated_files": {
+            name: _file_json(run.reports[name], planted.get(name, [])) for name in BY_NAME if name in run.reports
+        },
         "scenarios": [_scenario_json(s, run.tracker, file_order) for s in run.plan.scenarios],
         "narratives": _PLACEHOLDER,
     }
@@ -153,4 +174,3 @@ def write_ground_truth(path: Path, run, narratives_file: Path) -> None:
         out.write(tail)
         out.write("\n")
     narratives_file.unlink()
-

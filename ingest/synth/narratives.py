@@ -116,10 +116,14 @@ class _Cast:
             p = self.person(var)
             value = (p.id_number, p.id_number)
         elif slot_type == "phone":
-            number = (self.person(var).phone if var.startswith("P")
-                      else self.world.population.phones.number(self.world.persons + 1_000_000 + self.case_no))
-            written = rng.choices((number, phones.dashed(number), f"{number[:3]} {number[3:7]} {number[7:]}"),
-                                  weights=(70, 15, 15))[0]
+            number = (
+                self.person(var).phone
+                if var.startswith("P")
+                else self.world.population.phones.number(self.world.persons + 1_000_000 + self.case_no)
+            )
+            written = rng.choices(
+                (number, phones.dashed(number), f"{number[:3]} {number[3:7]} {number[7:]}"), weights=(70, 15, 15)
+            )[0]
             value = (written, number)
         elif slot_type == "plate":
             if var == "V1" or rng.random() < 0.5:
@@ -157,7 +161,7 @@ def render(template: str, cast: _Cast, when: datetime, amount: int) -> tuple[str
     length = 0
     last = 0
     for m in _SLOT.finditer(template):
-        literal = template[last:m.start()]
+        literal = template[last : m.start()]
         text.append(literal)
         length += len(literal)
         slot_type, var = m.group(1), m.group(2)
@@ -201,12 +205,29 @@ def write_cases(run) -> Path:
                 cast = _Cast(world, plan, rng, SPLITS[family], serial)
                 text, annotations, distractors, place = render(template, cast, when, rng.randrange(800, 60000))
                 case_id = f"JQ{when:%Y%m%d}{serial:06d}"
-                row = {"警情编号": case_id, "报警时间": dt_dash(when), "警情类别": KINDS[family],
-                       "标题": f"{place[len(PROVINCE_CITY):][:3] if place else ''}{KINDS[family]}警情",
-                       "发生地址": place, "案情简述": text}
+                row = {
+                    "警情编号": case_id,
+                    "报警时间": dt_dash(when),
+                    "警情类别": KINDS[family],
+                    "标题": f"{place[len(PROVINCE_CITY) :][:3] if place else ''}{KINDS[family]}警情",
+                    "发生地址": place,
+                    "案情简述": text,
+                }
                 row_no = writer.write(row, (place,))
-                gold.write(json.dumps({"case_id": case_id, "file": CASES.name, "row": row_no, "split": SPLITS[family],
-                                       "family": family, "annotations": annotations, "distractors": distractors},
-                                      ensure_ascii=False) + "\n")
+                gold.write(
+                    json.dumps(
+                        {
+                            "case_id": case_id,
+                            "file": CASES.name,
+                            "row": row_no,
+                            "split": SPLITS[family],
+                            "family": family,
+                            "annotations": annotations,
+                            "distractors": distractors,
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
     run.close(writer)
     return gold_path

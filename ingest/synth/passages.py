@@ -28,8 +28,15 @@ BACKGROUND_SPEED_KMH = 50.0
 CHECKPOINT, GATE = 0, 1
 
 # (hour of the first passage from, to, last passage no later than) per kind
-_HOURS = {"car": (5, 21, 23.5), "ne_car": (5, 21, 23.5), "truck": (5, 20, 23.5), "ne_van": (5, 20, 23.5),
-          "coach": (6, 18, 21.5), "tour_bus": (6, 18, 21.5), "hazmat": (7, 14, 19.5)}
+_HOURS = {
+    "car": (5, 21, 23.5),
+    "ne_car": (5, 21, 23.5),
+    "truck": (5, 20, 23.5),
+    "ne_van": (5, 20, 23.5),
+    "coach": (6, 18, 21.5),
+    "tour_bus": (6, 18, 21.5),
+    "hazmat": (7, 14, 19.5),
+}
 
 
 class PassageEvent(NamedTuple):
@@ -69,9 +76,24 @@ class TripPlanner:
     def gate_place(self, compound, gate: int) -> int:
         return compound.index * 4 + gate
 
-    def round_trip(self, u: int, when: date, checkpoint: int, t_out: int, stay: int, *, lane=1, colour="",
-                   driver_out: str = "", driver_in: str = "", return_checkpoint: int | None = None,
-                   gate_out: int = 0, gate_in: int = 0, leave_first: bool = True, gates: bool = True):
+    def round_trip(
+        self,
+        u: int,
+        when: date,
+        checkpoint: int,
+        t_out: int,
+        stay: int,
+        *,
+        lane=1,
+        colour="",
+        driver_out: str = "",
+        driver_in: str = "",
+        return_checkpoint: int | None = None,
+        gate_out: int = 0,
+        gate_in: int = 0,
+        leave_first: bool = True,
+        gates: bool = True,
+    ):
         """Leave home through a gate, pass `checkpoint` at `t_out` (seconds from
         midnight of `when`), come back through `return_checkpoint` after `stay`
         seconds, enter home. Returns (day, PassageEvent) pairs; times may run
@@ -88,29 +110,43 @@ class TripPlanner:
         t_back = t_out + stay
         events = []
         if gates:
-            events.append(_event(when, t_out - to_cp, GATE, self.gate_place(compound, gate_out), plate, "出", 0, "",
-                                 colour))
+            events.append(
+                _event(when, t_out - to_cp, GATE, self.gate_place(compound, gate_out), plate, "出", 0, "", colour)
+            )
         events.append(_event(when, t_out, CHECKPOINT, checkpoint, plate, out_dir, lane, driver_out, colour))
         events.append(_event(when, t_back, CHECKPOINT, back, plate, in_dir, lane, driver_in, colour))
         if gates:
-            events.append(_event(when, t_back + from_cp, GATE, self.gate_place(compound, gate_in), plate, "入", 0, "",
-                                 colour))
+            events.append(
+                _event(when, t_back + from_cp, GATE, self.gate_place(compound, gate_in), plate, "入", 0, "", colour)
+            )
         return events
 
     def local_trip(self, u: int, when: date, t_out: int, duration: int, gate_out: int = 0, gate_in: int = 1):
         compound = self.home(u)
         plate, colour = self.fleet.plate(u), _plate_colour(self.fleet, u)
         gate_in = gate_in % len(compound.gates)
-        return [_event(when, t_out, GATE, self.gate_place(compound, gate_out), plate, "出", 0, "", colour),
-                _event(when, t_out + duration, GATE, self.gate_place(compound, gate_in), plate, "入", 0, "", colour)]
+        return [
+            _event(when, t_out, GATE, self.gate_place(compound, gate_out), plate, "出", 0, "", colour),
+            _event(when, t_out + duration, GATE, self.gate_place(compound, gate_in), plate, "入", 0, "", colour),
+        ]
 
-    def single(self, when: date, second: int, checkpoint: int, plate: str, direction: str, colour: str = "蓝",
-               lane: int = 1, driver: str = ""):
+    def single(
+        self,
+        when: date,
+        second: int,
+        checkpoint: int,
+        plate: str,
+        direction: str,
+        colour: str = "蓝",
+        lane: int = 1,
+        driver: str = "",
+    ):
         return _event(when, second, CHECKPOINT, checkpoint, plate, direction, lane, driver, colour)
 
 
-def _event(when: date, second: int, kind: int, place: int, plate: str, direction: str, lane: int, driver: str,
-           colour: str) -> tuple[date, PassageEvent]:
+def _event(
+    when: date, second: int, kind: int, place: int, plate: str, direction: str, lane: int, driver: str, colour: str
+) -> tuple[date, PassageEvent]:
     """A passage `second` seconds after midnight of `when`, moved to the next day if it runs past midnight."""
     shift, second = divmod(second, 86400)
     return when + timedelta(days=shift), PassageEvent(second, kind, place, plate, direction, lane, driver, colour)
@@ -150,11 +186,11 @@ class BackgroundTraffic:
                 self.home[u] = population.home_compound(owner)
                 self.active[fleet.kind(u).key] += 1
                 tail = fleet.plate(u)[2:].encode("ascii")
-                self.plates[6 * u:6 * u + len(tail)] = tail
-                self.drivers[18 * u:18 * u + 18] = population.id_number_of(owner).encode("ascii")
+                self.plates[6 * u : 6 * u + len(tail)] = tail
+                self.drivers[18 * u : 18 * u + 18] = population.id_number_of(owner).encode("ascii")
 
     def plate(self, u: int) -> str:
-        return "浙F" + self.plates[6 * u:6 * u + 6].decode("ascii").rstrip()
+        return "浙F" + self.plates[6 * u : 6 * u + 6].decode("ascii").rstrip()
 
     def day_events(self, n: int) -> list[PassageEvent]:
         when = day(n)
@@ -205,7 +241,7 @@ class BackgroundTraffic:
             back, km_back = compound.nearest_checkpoints[k], compound.checkpoint_km[k]
         leg = max(3600, _leg(CHECKPOINT_KM[checkpoint][back], 300))
         capture_out, capture_in = random() < CAPTURE_SHARE, random() < CAPTURE_SHARE
-        driver = self.drivers[18 * u:18 * u + 18].decode("ascii") if capture_out or capture_in else ""
+        driver = self.drivers[18 * u : 18 * u + 18].decode("ascii") if capture_out or capture_in else ""
         driver_out, driver_in = (driver if capture_out else ""), (driver if capture_in else "")
         lane = 1 + int(random() * 4)
         if kind.uses_gates:  # out of town through a checkpoint and back
@@ -222,8 +258,9 @@ class BackgroundTraffic:
             events.append(PassageEvent(t0, GATE, gate_base + int(random() * gates), plate, "出", 0, "", colour))
             events.append(PassageEvent(t_out, CHECKPOINT, checkpoint, plate, "出城", lane, driver_out, colour))
             events.append(PassageEvent(t_back, CHECKPOINT, back, plate, "进城", lane, driver_in, colour))
-            events.append(PassageEvent(t_back + from_cp, GATE, gate_base + int(random() * gates), plate, "入", 0, "",
-                                       colour))
+            events.append(
+                PassageEvent(t_back + from_cp, GATE, gate_base + int(random() * gates), plate, "入", 0, "", colour)
+            )
             return
         # lorries, coaches, tankers: in through one checkpoint, out through another
         t_in = first * 3600 + int(random() * (last_start - first) * 3600)

@@ -58,8 +58,9 @@ class _Run:
     def open(self, spec: sources.SourceFile, expected_rows: int, plain_json: bool = False) -> SourceWriter:
         dirt = None
         if self.dirty and dirt_for(spec.name):
-            dirt = FileDirt(spec, stage_rng(self.world.seed, f"dirt:{spec.name}"), expected_rows,
-                            self.world.fleet.plates.phantom)
+            dirt = FileDirt(
+                spec, stage_rng(self.world.seed, f"dirt:{spec.name}"), expected_rows, self.world.fleet.plates.phantom
+            )
         return SourceWriter(self.out, spec, self.tracker, dirt, plain_json)
 
     def close(self, writer: SourceWriter) -> None:
@@ -97,14 +98,38 @@ def _reference(run: _Run) -> None:
     for c in range(world.population.compounds.count):
         compound = world.population.compounds(c)
         for gate in compound.gates:
-            w.write([gate.gate_id, gate.name, compound.compound_id, compound.name, compound.district.name,
-                     compound.town, compound.community, compound.prefix, f"{compound.lon:.6f}", f"{compound.lat:.6f}",
-                     f"{gate.lon:.6f}", f"{gate.lat:.6f}"])
+            w.write(
+                [
+                    gate.gate_id,
+                    gate.name,
+                    compound.compound_id,
+                    compound.name,
+                    compound.district.name,
+                    compound.town,
+                    compound.community,
+                    compound.prefix,
+                    f"{compound.lon:.6f}",
+                    f"{compound.lat:.6f}",
+                    f"{gate.lon:.6f}",
+                    f"{gate.lat:.6f}",
+                ]
+            )
     run.close(w)
     w = run.open(sources.SHOPS, world.shops.count)
     for shop in world.shops.shops:
-        w.write([shop.shop_id, shop.name, shop.licence_no, "、".join(shop.categories), shop.address,
-                 f"{shop.lon:.6f}", f"{shop.lat:.6f}", shop.phone], (shop.address,))
+        w.write(
+            [
+                shop.shop_id,
+                shop.name,
+                shop.licence_no,
+                "、".join(shop.categories),
+                shop.address,
+                f"{shop.lon:.6f}",
+                f"{shop.lat:.6f}",
+                shop.phone,
+            ],
+            (shop.address,),
+        )
     run.close(w)
 
 
@@ -122,21 +147,51 @@ def _people(run: _Run) -> None:
         person = population.person(i)
         if person.local:
             h = population.household_of(i)[0]
-            household.write([f"{100000000 + h}", person.name, person.id_number, person.gender, person.ethnic,
-                             ymd_compact(person.birth), person.hukou_address, person.phone],
-                            (person.id_number, person.phone, person.hukou_address))
+            household.write(
+                [
+                    f"{100000000 + h}",
+                    person.name,
+                    person.id_number,
+                    person.gender,
+                    person.ethnic,
+                    ymd_compact(person.birth),
+                    person.hukou_address,
+                    person.phone,
+                ],
+                (person.id_number, person.phone, person.hukou_address),
+            )
         licence = fleet.licence(i, person)
         if licence is not None:
-            row = [licence.file_no, person.name, person.id_number, licence.licence_class,
-                   ymd_slash_unpadded(licence.issued_on), ymd_slash_unpadded(licence.valid_until), licence.status,
-                   ymd_slash_unpadded(licence.status_since)]
+            row = [
+                licence.file_no,
+                person.name,
+                person.id_number,
+                licence.licence_class,
+                ymd_slash_unpadded(licence.issued_on),
+                ymd_slash_unpadded(licence.valid_until),
+                licence.status,
+                ymd_slash_unpadded(licence.status_since),
+            ]
             _apply_variant(row, sources.LICENCES, plan.row_variants.get((sources.LICENCES.name, i)))
             licences.write(row, (person.id_number,))
         entries = world.watch.background_entries(i, population.compounds(person.compound).district.code)
         for entry in entries + plan.watch_entries.get(i, []):
-            watch.write([entry.entry_id, entry.list_id, entry.list_name, entry.kind, person.name, person.id_number,
-                         person.gender, entry.reason, ymd_dot(entry.listed_on),
-                         ymd_dot(entry.lifted_on) if entry.lifted_on else "", entry.unit], (person.id_number,))
+            watch.write(
+                [
+                    entry.entry_id,
+                    entry.list_id,
+                    entry.list_name,
+                    entry.kind,
+                    person.name,
+                    person.id_number,
+                    person.gender,
+                    entry.reason,
+                    ymd_dot(entry.listed_on),
+                    ymd_dot(entry.lifted_on) if entry.lifted_on else "",
+                    entry.unit,
+                ],
+                (person.id_number,),
+            )
         if not world.kept_out(i):
             compound = population.compounds(person.compound)
             for event in world.purchases.background(person, compound.lat, compound.lon):
@@ -205,8 +260,19 @@ def _vehicles(run: _Run) -> None:
             continue
         owner = population.person(vehicle.owner)
         kind = vehicle.kind
-        row = [vehicle.plate, kind.plate_type, vehicle.vehicle_type, kind.usage, vehicle.brand, vehicle.colour,
-               owner.name, owner.id_number, owner.phone, owner.residence, vehicle.registered_on]
+        row = [
+            vehicle.plate,
+            kind.plate_type,
+            vehicle.vehicle_type,
+            kind.usage,
+            vehicle.brand,
+            vehicle.colour,
+            owner.name,
+            owner.id_number,
+            owner.phone,
+            owner.residence,
+            vehicle.registered_on,
+        ]
         _apply_variant(row, sources.VEHICLES, plan.row_variants.get((sources.VEHICLES.name, u)))
         w.write(row, (vehicle.plate, owner.id_number, owner.phone, owner.residence))
     run.close(w)
@@ -235,14 +301,33 @@ def _passages(run: _Run) -> None:
             if kind == CHECKPOINT:
                 count = at_checkpoint[place] = at_checkpoint.get(place, 0) + 1
                 cp = checkpoint_ids[place]
-                write_checkpoint([f"{cp}{stamp}{count:06d}", plate, colour, cp, f"{date_text} {clock[second]}",
-                                  direction, lanes[lane], driver], (plate, driver))
+                write_checkpoint(
+                    [
+                        f"{cp}{stamp}{count:06d}",
+                        plate,
+                        colour,
+                        cp,
+                        f"{date_text} {clock[second]}",
+                        direction,
+                        lanes[lane],
+                        driver,
+                    ],
+                    (plate, driver),
+                )
                 continue
             gate = gate_ids.get(place)
             if gate is None:
                 gate = gate_ids[place] = compounds(place // 4).gates[place % 4].gate_id
             count = at_gate[place] = at_gate.get(place, 0) + 1
-            write_gate({"recordId": f"{gate}{stamp}{count:05d}", "plateNo": plate, "gateId": gate,
-                        "passTime": f"{date_text}T{clock[second]}.000+08:00", "direction": direction}, (plate,))
+            write_gate(
+                {
+                    "recordId": f"{gate}{stamp}{count:05d}",
+                    "plateNo": plate,
+                    "gateId": gate,
+                    "passTime": f"{date_text}T{clock[second]}.000+08:00",
+                    "direction": direction,
+                },
+                (plate,),
+            )
     run.close(checkpoints)
     run.close(gates)

@@ -66,17 +66,34 @@ def ne_large_serial(n: int) -> str:
 # Other cities' plates seen at the checkpoints, weighted by how much of the
 # passing traffic comes from each.
 OTHER_PREFIXES = (
-    ("沪A", 14), ("沪B", 4), ("沪D", 3), ("苏E", 12), ("苏B", 5), ("苏A", 3), ("苏F", 2), ("浙A", 14),
-    ("浙B", 5), ("浙E", 6), ("浙C", 3), ("皖A", 2), ("皖K", 2), ("皖B", 1), ("赣A", 1), ("豫A", 1),
-    ("鲁A", 1), ("闽A", 1),
+    ("沪A", 14),
+    ("沪B", 4),
+    ("沪D", 3),
+    ("苏E", 12),
+    ("苏B", 5),
+    ("苏A", 3),
+    ("苏F", 2),
+    ("浙A", 14),
+    ("浙B", 5),
+    ("浙E", 6),
+    ("浙C", 3),
+    ("皖A", 2),
+    ("皖K", 2),
+    ("皖B", 1),
+    ("赣A", 1),
+    ("豫A", 1),
+    ("鲁A", 1),
+    ("闽A", 1),
 )
 
 
 class PlateBook:
     def __init__(self, seed: int, regular_needed: int, ne_small_needed: int, ne_large_needed: int, others: int):
-        for needed, space, what in ((regular_needed, REGULAR_SPACE, "ordinary"),
-                                    (ne_small_needed, NE_SMALL_SPACE, "small new-energy"),
-                                    (ne_large_needed, NE_LARGE_SPACE, "large new-energy")):
+        for needed, space, what in (
+            (regular_needed, REGULAR_SPACE, "ordinary"),
+            (ne_small_needed, NE_SMALL_SPACE, "small new-energy"),
+            (ne_large_needed, NE_LARGE_SPACE, "large new-energy"),
+        ):
             if needed > space:
                 raise ValueError(f"too many vehicles for the {what} 浙F plate space ({needed} > {space})")
         self._regular = Shuffle(REGULAR_SPACE, seed, "plates.regular")

@@ -32,15 +32,48 @@ FLAT_BLOCK, FLATS_PER_BLOCK, FLAT_MAX = 10, 4, 4
 OWN_PHONE_AGE = 16
 ADULT_AGE = 18
 
-_ETHNIC = (("汉族", 975), ("回族", 4), ("满族", 4), ("土家族", 4), ("苗族", 5), ("壮族", 3), ("彝族", 3),
-           ("布依族", 2))
+_ETHNIC = (("汉族", 975), ("回族", 4), ("满族", 4), ("土家族", 4), ("苗族", 5), ("壮族", 3), ("彝族", 3), ("布依族", 2))
 _ETHNIC_NAMES = tuple(e for e, _ in _ETHNIC)
 _ETHNIC_CUM = tuple(accumulate(w for _, w in _ETHNIC))
 _ORIGIN_CUM = tuple(accumulate(c.weight for c in ORIGIN_COUNTIES))
-_HOME_TOWNS = ("城关", "新集", "李集", "王店", "张庄", "杨桥", "高庙", "白沙", "黄岗", "清河", "石桥", "双河",
-               "马庄", "陈集", "刘湾", "龙山", "安乐", "永丰")
-_HOME_VILLAGES = ("前进", "东风", "红星", "新华", "光明", "胜利", "团结", "和平", "建设", "幸福", "丰收", "向阳",
-                  "新村", "大王", "小李", "后湖")
+_HOME_TOWNS = (
+    "城关",
+    "新集",
+    "李集",
+    "王店",
+    "张庄",
+    "杨桥",
+    "高庙",
+    "白沙",
+    "黄岗",
+    "清河",
+    "石桥",
+    "双河",
+    "马庄",
+    "陈集",
+    "刘湾",
+    "龙山",
+    "安乐",
+    "永丰",
+)
+_HOME_VILLAGES = (
+    "前进",
+    "东风",
+    "红星",
+    "新华",
+    "光明",
+    "胜利",
+    "团结",
+    "和平",
+    "建设",
+    "幸福",
+    "丰收",
+    "向阳",
+    "新村",
+    "大王",
+    "小李",
+    "后湖",
+)
 
 
 def _local_year_weight(year: int) -> float:
@@ -269,13 +302,16 @@ class Population:
         origin = rng.choices(ORIGIN_COUNTIES, cum_weights=_ORIGIN_CUM)[0]
         name = draw_name(rng, male, local=False)
         ethnic = rng.choices(_ETHNIC_NAMES, cum_weights=_ETHNIC_CUM)[0]
-        hukou = (f"{origin.province}{origin.prefecture}{origin.county}{rng.choice(_HOME_TOWNS)}镇"
-                 f"{rng.choice(_HOME_VILLAGES)}村{rng.randint(1, 240)}号")
+        hukou = (
+            f"{origin.province}{origin.prefecture}{origin.county}{rng.choice(_HOME_TOWNS)}镇"
+            f"{rng.choice(_HOME_VILLAGES)}村{rng.randint(1, 240)}号"
+        )
         r, _ = self.flat_of(f)
         c, residence = self.flat_address(r)
         id_number = make_id(origin_code(origin, birth.year), birth, seq)
-        return Person(i, False, name, id_number, male, birth, ethnic, self.phones.number(i), hukou, residence,
-                      c, r, origin)
+        return Person(
+            i, False, name, id_number, male, birth, ethnic, self.phones.number(i), hukou, residence, c, r, origin
+        )
 
     def override(self, i: int, **fields) -> None:
         """Planted scenarios change a few persons (a shared phone, a namesake)."""

@@ -19,8 +19,13 @@ from ingest.synth.timeline import PERIOD_END, PERIOD_START, SPRING_FESTIVAL, dt_
 
 FIREWORK_ITEMS = ("组合烟花", "小礼花", "电光炮", "喷花类烟花", "手持烟花", "旋转类烟花")
 KNIFE_ITEMS = ("单刃刀（刃长22厘米）", "双刃刀（刃长18厘米）", "三棱刮刀", "猎刀", "开山刀", "弹簧刀（刃长15厘米）")
-CHEMICAL_ITEMS = (("硫酸（98%）", "瓶"), ("盐酸（36%）", "瓶"), ("高锰酸钾", "千克"), ("丙酮", "升"),
-                  ("乙醇（95%）", "升"))
+CHEMICAL_ITEMS = (
+    ("硫酸（98%）", "瓶"),
+    ("盐酸（36%）", "瓶"),
+    ("高锰酸钾", "千克"),
+    ("丙酮", "升"),
+    ("乙醇（95%）", "升"),
+)
 GAS_ITEM = ("液化石油气（15千克钢瓶）", "瓶")
 _EPOCH = datetime(PERIOD_START.year, 1, 1)
 
@@ -120,12 +125,37 @@ class PurchaseBook:
                 item, unit, quantity = rng.choice(KNIFE_ITEMS), "把", 1
             else:
                 (item, unit), quantity = rng.choice(CHEMICAL_ITEMS), rng.randint(1, 5)
-            events.append(PurchaseEvent(second, person.index, k, shop.index, category, item, quantity, unit,
-                                        payment_code(rng), person.name, person.id_number, person.phone))
+            events.append(
+                PurchaseEvent(
+                    second,
+                    person.index,
+                    k,
+                    shop.index,
+                    category,
+                    item,
+                    quantity,
+                    unit,
+                    payment_code(rng),
+                    person.name,
+                    person.id_number,
+                    person.phone,
+                )
+            )
         return events
 
 
 def sale_row(transaction_no: str, event: PurchaseEvent, shop_id: str) -> tuple[list, tuple]:
-    row = [transaction_no, dt_slash(event.time), shop_id, event.name, event.id_number, event.phone,
-           event.category, event.item, str(event.quantity), event.unit, event.payment_code]
+    row = [
+        transaction_no,
+        dt_slash(event.time),
+        shop_id,
+        event.name,
+        event.id_number,
+        event.phone,
+        event.category,
+        event.item,
+        str(event.quantity),
+        event.unit,
+        event.payment_code,
+    ]
     return row, (event.id_number, event.phone)

@@ -74,8 +74,9 @@ class RegistrationBook:
         return out
 
 
-def registration_row(spec: RegistrationSpec, tenant: Person, landlord: Person | None,
-                     without_id: bool = False) -> tuple[dict, tuple]:
+def registration_row(
+    spec: RegistrationSpec, tenant: Person, landlord: Person | None, without_id: bool = False
+) -> tuple[dict, tuple]:
     """The JSON record and its tracking keys. `without_id`: a landlord reported
     the tenant with name, birth date and phone only."""
     row = {
@@ -96,6 +97,11 @@ def registration_row(spec: RegistrationSpec, tenant: Person, landlord: Person | 
         "reason": spec.reason,
         "status": spec.status,
     }
-    keys = ("" if without_id else tenant.id_number, tenant.phone, spec.address,
-            landlord.id_number if landlord else "", landlord.phone if landlord else "")
+    keys = (
+        "" if without_id else tenant.id_number,
+        tenant.phone,
+        spec.address,
+        landlord.id_number if landlord else "",
+        landlord.phone if landlord else "",
+    )
     return row, keys

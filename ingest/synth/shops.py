@@ -17,10 +17,31 @@ FIREWORKS, KNIVES, GAS, CHEMICALS = "烟花爆竹", "管制刀具", "瓶装燃�
 # sellers, three gas sellers (one also selling knives), three fireworks sellers
 # and one chemicals dealer
 _PATTERN = ((FIREWORKS,), (GAS,), (KNIVES,), (FIREWORKS,), (GAS,), (KNIVES, GAS), (CHEMICALS,), (FIREWORKS,))
-_TRADE_NAMES = ("鑫盛", "永旺", "恒通", "华达", "宏发", "金泰", "利民", "安达", "福源", "兴隆", "顺发", "瑞丰",
-                "天成", "长盛", "同心", "聚源", "万隆", "家和")
+_TRADE_NAMES = (
+    "鑫盛",
+    "永旺",
+    "恒通",
+    "华达",
+    "宏发",
+    "金泰",
+    "利民",
+    "安达",
+    "福源",
+    "兴隆",
+    "顺发",
+    "瑞丰",
+    "天成",
+    "长盛",
+    "同心",
+    "聚源",
+    "万隆",
+    "家和",
+)
 _KIND_NAMES = {
-    (FIREWORKS,): "烟花爆竹零售点", (GAS,): "液化气供应站", (KNIVES,): "五金刀具店", (KNIVES, GAS): "五金燃气经营部",
+    (FIREWORKS,): "烟花爆竹零售点",
+    (GAS,): "液化气供应站",
+    (KNIVES,): "五金刀具店",
+    (KNIVES, GAS): "五金燃气经营部",
     (CHEMICALS,): "化工商行",
 }
 _LICENCE_PREFIX = {FIREWORKS: "烟零许", GAS: "燃经许", KNIVES: "刀备", CHEMICALS: "危化经"}
@@ -54,10 +75,18 @@ class ShopBook:
         road, number = rng.choice(ROADS), rng.randint(1, 400)
         name = f"{town[:2]}{rng.choice(_TRADE_NAMES)}{_KIND_NAMES[categories]}"
         licence = f"{_LICENCE_PREFIX[categories[0]]}〔{rng.randint(2019, 2024)}〕{district.code}-{k + 1:04d}"
-        return Shop(k, f"WXP{district.code}{k + 1:04d}", name, licence, categories, district,
-                    f"{PROVINCE_CITY}{district.name}{town}{road}{number}号",
-                    round(centre.lat + rng.gauss(0, 0.008), 6), round(centre.lon + rng.gauss(0, 0.008), 6),
-                    landline(k))
+        return Shop(
+            k,
+            f"WXP{district.code}{k + 1:04d}",
+            name,
+            licence,
+            categories,
+            district,
+            f"{PROVINCE_CITY}{district.name}{town}{road}{number}号",
+            round(centre.lat + rng.gauss(0, 0.008), 6),
+            round(centre.lon + rng.gauss(0, 0.008), 6),
+            landline(k),
+        )
 
     def selling(self, category: str) -> list[Shop]:
         return [s for s in self.shops if category in s.categories]

@@ -87,8 +87,16 @@ class WatchBook:
             lifted = listed + timedelta(days=rng.randrange(30, 900))
             if lifted > date(2025, 12, 20):
                 lifted = None
-        return [WatchEntry(entry_id(kind, listed, i, 0), kind, rng.choice(_REASONS[kind]), listed, lifted,
-                           listing_unit(district_code))]
+        return [
+            WatchEntry(
+                entry_id(kind, listed, i, 0),
+                kind,
+                rng.choice(_REASONS[kind]),
+                listed,
+                lifted,
+                listing_unit(district_code),
+            )
+        ]
 
 
 def reason_for(kind: str, choice: int) -> str:

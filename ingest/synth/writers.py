@@ -66,8 +66,9 @@ class FileReport:
 
 
 class SourceWriter:
-    def __init__(self, out_dir: Path, spec: SourceFile, tracker: Tracker, dirt: FileDirt | None = None,
-                 plain_json: bool = False):
+    def __init__(
+        self, out_dir: Path, spec: SourceFile, tracker: Tracker, dirt: FileDirt | None = None, plain_json: bool = False
+    ):
         """`plain_json`: the records' values are plain strings that never need
         escaping (passages), so JSON lines are joined without checking."""
         self.spec = spec

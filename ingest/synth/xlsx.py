@@ -166,9 +166,14 @@ class XlsxWriter:
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
             f'<sheets><sheet name="{_escape(self._sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>'
         )
-        for name, text in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _ROOT_RELS),
-                           ("docProps/core.xml", _CORE), ("docProps/app.xml", _APP),
-                           ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
-                           ("xl/styles.xml", _STYLES)):
+        for name, text in (
+            ("[Content_Types].xml", _CONTENT_TYPES),
+            ("_rels/.rels", _ROOT_RELS),
+            ("docProps/core.xml", _CORE),
+            ("docProps/app.xml", _APP),
+            ("xl/workbook.xml", workbook),
+            ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
+            ("xl/styles.xml", _STYLES),
+        ):
             self._zip.writestr(self._info(name), text.encode("utf-8"))
         self._zip.close()

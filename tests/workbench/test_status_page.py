@@ -1,4 +1,4 @@
-from tests.workbench.conftest import one_page, workbench
+from tests.workbench.conftest import audit_events, one_page, workbench
 
 
 def test_the_status_page_shows_live_counts(app_env, empty_graph):
@@ -16,29 +16,30 @@ def test_the_status_page_shows_live_counts(app_env, empty_graph):
     assert counts["Person · 人员"] == 1 and counts["Vehicle · 机动车"] == 1
 
 
-def test_the_status_page_says_when_the_database_is_down(monkeypatch, tmp_path):
+def test_the_status_page_says_when_the_database_is_down(app_env, monkeypatch):
     import streamlit as st
 
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
     monkeypatch.setenv("NEO4J_PASSWORD", "x")
-    monkeypatch.setenv("GOLDENBELL_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
     st.cache_resource.clear()
     at = one_page("status").run()
-    st.cache_resource.clear()
     assert not at.exception
     assert "数据库不可用" in at.error[0].value
 
 
-def test_nothing_is_consulted_before_a_case_reference_and_reason_are_given(app_env, empty_graph):
+def test_nothing_is_consulted_before_a_case_reference_and_reason_are_given(app_env, empty_graph, audit_path):
     at = workbench(purpose=None).run()
     assert not at.exception
     assert not at.dataframe and not at.metric
+    assert at.subheader[0].value == "查询事由登记"
     at.text_input(key="gb_case_ref_input").input("<b>x")
-    at.button[0].click().run()
+    at.button(key="FormSubmitter:gb_reason_gate-开始工作").click().run()
     assert at.error, "a case reference with markup is refused"
     at.text_input(key="gb_case_ref_input").input("JX-2025-0142")
     at.selectbox(key="gb_reason_input").set_value("fugitive_search")
-    at.button[0].click().run()
+    at.button(key="FormSubmitter:gb_reason_gate-开始工作").click().run()
     assert not at.exception
-    assert at.session_state["gb_purpose"] == {"case_ref": "JX-2025-0142", "reason": "fugitive_search"}
-    assert any("JX-2025-0142" in text.value for text in at.sidebar.text)
+    assert at.title[0].value == "综合检索"
+    assert any("JX-2025-0142" in text.value and "追逃工作" in text.value for text in at.sidebar.text)
+    actions = [(e["action"], e["outcome"], e["case_ref"]) for e in audit_events(audit_path) if e["user"] == "ana"]
+    assert actions == [("login", "ok", ""), ("reason.set", "ok", "JX-2025-0142")]

@@ -104,13 +104,13 @@ def test_search_profile_expand_path_on_the_sample(app_env, sample_graph, ground_
 
 def test_a_supervisor_sees_what_an_analyst_sees_masked(app_env, sample_graph, ground_truth):
     wanted, _ = wanted_and_accomplice(ground_truth)
-    for role, visible in (("analyst", False), ("supervisor", True)):
-        at = one_page("profile", role=role)
+    for user, visible in (("ana", False), ("sup", True)):
+        at = one_page("profile", user=user)
         at.session_state["gb_profile_ref"] = f"Person:{wanted}"
         at.run()
         assert not at.exception
         values = " ".join(map(str, at.dataframe[0].value.iloc[:, 1]))
-        assert (wanted in values) is visible, role
+        assert (wanted in values) is visible, user
 
 
 def test_a_case_profile_shows_its_report_with_mentions_masked(app_env, sample_graph):

@@ -7,13 +7,18 @@ import streamlit as st
 from graph.errors import GraphError
 from queries.alerts import STATUSES, AlertError, set_status
 from workbench import resources, session
+from workbench.access import AccessError, Permission
+from workbench.access.actor import guard
 from workbench.alert_inbox import inbox
 from workbench.context import require, t
 from workbench.display import md_escape
 
+# status to set → message key of its button
+STATUS_BUTTONS = (("acknowledged", "alerts.ack"), ("closed", "alerts.close"), ("new", "alerts.reopen"))
+
 
 def render() -> None:
-    investigator = require()
+    investigator = require(page="alerts")
     display = session.display(investigator)
     lang = investigator.lang
     catalog = resources.catalog()
@@ -59,7 +64,7 @@ def render() -> None:
                     [{t("alerts.involved"): item["role"], t("report.key"): item["ref"]} for item in alert.involved]
                 ),
                 hide_index=True,
-                use_container_width=True,
+                width="stretch",
             )
             cols = st.columns(4)
             if cols[0].button(t("common.open_in_explorer"), key=f"gb_alert_map_{alert.alert_id}"):
@@ -68,13 +73,18 @@ def render() -> None:
                 if notice is not None:
                     session.notify(notice.level, notice.text)
                 session.go("explorer")
-            for col, (target, key) in zip(
-                cols[1:],
-                (("acknowledged", "alerts.ack"), ("closed", "alerts.close"), ("new", "alerts.reopen")),
-                strict=True,
-            ):
+            if not investigator.may(Permission.ALERT_STATUS):
+                continue
+            for col, (target, key) in zip(cols[1:], STATUS_BUTTONS, strict=True):
                 if col.button(t(key), key=f"gb_alert_{target}_{alert.alert_id}", disabled=alert.status == target):
                     try:
+                        guard(
+                            resources.audit(),
+                            investigator.actor,
+                            Permission.ALERT_STATUS,
+                            key.replace("alerts.", "alert."),  # the action set_status records
+                            {"alert_id": alert.alert_id},
+                        )
                         set_status(
                             resources.gateway(),
                             resources.audit(),
@@ -83,7 +93,7 @@ def render() -> None:
                             user=investigator.user,
                             reason=f"{investigator.case_ref} {investigator.reason}",
                         )
-                    except (AlertError, GraphError) as exc:
+                    except (AlertError, GraphError, AccessError) as exc:
                         session.say("error", t("common.failed", error=exc))
                         continue
                     session.notify("success", t("alerts.done", id=alert.alert_id, status=t(f"status.{target}")))

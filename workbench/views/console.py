@@ -8,6 +8,7 @@ from graph.errors import CypherSyntaxError, GraphError
 from queries.console import run_console
 from queries.readonly import NotReadOnly
 from workbench import exports, resources, session
+from workbench.access import Permission
 from workbench.canvas import canvas
 from workbench.context import require, t
 from workbench.display import md_escape
@@ -17,7 +18,7 @@ RESULT_KEY = "gb_console_result"
 
 
 def render() -> None:
-    investigator = require()
+    investigator = require(Permission.CONSOLE, page="console")
     display = session.display(investigator)
     st.title(t("page.console"))
     with st.form("gb_console"):
@@ -53,15 +54,16 @@ def render() -> None:
     st.caption(md_escape(t("common.elapsed", n=len(outcome.rows), ms=outcome.elapsed_ms)))
     if outcome.truncated:
         session.say("warning", t("common.truncated", cap=outcome.row_cap))
-    st.dataframe(display.frame(outcome.rows, outcome.columns), hide_index=True, use_container_width=True)
-    st.download_button(
-        t("common.download_csv"),
-        data=lambda: exports.csv_file(outcome.rows, outcome.columns, display, what="console"),
-        file_name="console.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="gb_console_csv",
-    )
+    st.dataframe(display.frame(outcome.rows, outcome.columns), hide_index=True, width="stretch")
+    if investigator.may(Permission.EXPORT):
+        st.download_button(
+            t("common.download_csv"),
+            data=lambda: exports.csv_file(outcome.rows, outcome.columns, display, what="console"),
+            file_name="console.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="gb_console_csv",
+        )
     if outcome.nodes:
         if st.button(t("common.open_in_explorer"), key="gb_console_to_map"):
             notice = session.explorer(investigator).load(outcome.nodes, outcome.relationships)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench import exports, resources, session
+from workbench.access import Permission
 from workbench.canvas import canvas
 from workbench.context import require, t
 from workbench.display import md_escape
@@ -30,7 +31,7 @@ def _filters(display) -> Filters:
 
 
 def render() -> None:
-    investigator = require()
+    investigator = require(page="explorer")
     display = session.display(investigator)
     state = session.map_state()
     explorer = session.explorer(investigator)
@@ -96,15 +97,16 @@ def render() -> None:
     if a.button(t("explorer.clear"), key="gb_clear"):
         state.clear(keep_pinned=True)
         st.rerun()
-    b.download_button(
-        t("explorer.export"),
-        # Built (and recorded) only when the file is asked for, not on every rerun.
-        data=lambda: exports.map_file(state, display, shown, title=t("page.explorer")),
-        file_name="goldenbell-map.html",
-        mime="text/html",
-        key="gb_export_map",
-        on_click="ignore",
-    )
+    if investigator.may(Permission.EXPORT):
+        b.download_button(
+            t("explorer.export"),
+            # Built (and recorded) only when the file is asked for, not on every rerun.
+            data=lambda: exports.map_file(state, display, shown, title=t("page.explorer")),
+            file_name="goldenbell-map.html",
+            mime="text/html",
+            key="gb_export_map",
+            on_click="ignore",
+        )
 
 
 def _index(options: list[str], value: str | None) -> int | None:

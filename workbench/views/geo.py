@@ -17,7 +17,7 @@ from workbench.display import md_escape
 
 
 def render() -> None:
-    investigator = require()
+    investigator = require(page="map")
     display = session.display(investigator)
     schema = resources.schema()
     st.title(t("page.geo"))
@@ -55,4 +55,4 @@ def render() -> None:
         for row in rows
     ]
     st.caption(md_escape(t("geo.points", n=len(shown))))
-    st.altair_chart(charts.places(shown, investigator.lang, trajectory=trajectory), use_container_width=True)
+    st.altair_chart(charts.places(shown, investigator.lang, trajectory=trajectory), width="stretch")

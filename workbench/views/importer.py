@@ -10,6 +10,7 @@ from graph.errors import GraphError
 from ingest.readers import SourceError
 from ingest.spec import SpecError, builtin_specs
 from workbench import exports, importing, resources, session
+from workbench.access import AccessError, Permission
 from workbench.context import require, t
 from workbench.display import md_escape
 
@@ -18,7 +19,7 @@ REPORT_KEY = "gb_import_report"
 
 
 def render() -> None:
-    investigator = require()
+    investigator = require(Permission.IMPORT, page="import")
     display = session.display(investigator)
     schema = resources.schema()
     settings = resources.settings()
@@ -52,7 +53,7 @@ def render() -> None:
             session.say("error", t("import.failed", error=exc))
             continue
         st.caption(md_escape(f"{path.name} · " + t("import.preview", n=len(rows))))
-        st.dataframe(display.frame(rows, header), hide_index=True, use_container_width=True)
+        st.dataframe(display.frame(rows, header), hide_index=True, width="stretch")
 
     left, right = st.columns(2)
     dry_run = left.button(t("import.dry_run"), key="gb_import_dry")
@@ -78,7 +79,7 @@ def render() -> None:
                 dry_run=dry_run,
                 progress=progress,
             )
-        except (SpecError, SourceError, GraphError, ValueError) as exc:
+        except (SpecError, SourceError, GraphError, ValueError, AccessError) as exc:
             session.say("error", t("import.failed", error=exc))
             return
         bar.progress(1.0)
@@ -89,13 +90,16 @@ def render() -> None:
     session.say(
         "success", t("import.report", read=report.rows_read, loaded=report.rows_loaded, rejected=report.rows_rejected)
     )
-    st.dataframe(display.frame([f.as_dict() for f in report.files]), hide_index=True, use_container_width=True)
+    st.dataframe(display.frame([f.as_dict() for f in report.files]), hide_index=True, width="stretch")
     if report.rows_rejected and report.rejects_path and Path(report.rejects_path).exists():
         rejects = Path(report.rejects_path)
         st.download_button(
             t("import.rejects"),
             data=lambda: exports.text_file(
-                rejects.read_text(encoding="utf-8").splitlines(keepends=True), display, what="rejects.csv"
+                rejects.read_text(encoding="utf-8").splitlines(keepends=True),
+                display,
+                what="rejects.csv",
+                permission=Permission.IMPORT,
             ),
             file_name="rejects.csv",
             mime="text/csv",

@@ -7,13 +7,14 @@ import streamlit as st
 from graph.errors import GraphError
 from queries import investigations
 from workbench import exports, resources, session
+from workbench.access import Permission
 from workbench.context import require, t
 from workbench.display import md_escape
 from workbench.map_state import MapState
 
 
 def render() -> None:
-    investigator = require()
+    investigator = require(page="investigations")
     display = session.display(investigator)
     state = session.map_state()
     gateway, schema, audit = resources.gateway(), resources.schema(), resources.audit()
@@ -44,7 +45,7 @@ def render() -> None:
                 return
             state.title, state.notes = title, notes
             session.say("success", t("inv.saved", title=display.text(title or state.investigation_id)))
-    if state.nodes:
+    if state.nodes and investigator.may(Permission.EXPORT):
         st.download_button(
             t("inv.report"),
             data=lambda: exports.report_file(

@@ -7,6 +7,7 @@ import streamlit as st
 from graph.errors import GraphError
 from queries.runner import QueryRefused
 from workbench import exports, pack_form, resources, session
+from workbench.access import Permission
 from workbench.canvas import canvas
 from workbench.context import require, t
 from workbench.display import md_escape
@@ -16,7 +17,7 @@ RESULT_KEY = "gb_pack_result"
 
 
 def render() -> None:
-    investigator = require()
+    investigator = require(page="packs")
     display = session.display(investigator)
     lang = investigator.lang
     catalog = resources.catalog()
@@ -63,24 +64,25 @@ def render() -> None:
     st.caption(md_escape(t("common.elapsed", n=len(outcome.rows), ms=outcome.elapsed_ms)))
     if outcome.truncated:
         session.say("warning", t("common.truncated", cap=outcome.row_cap))
-    st.dataframe(display.frame(outcome.rows, outcome.columns), hide_index=True, use_container_width=True)
+    st.dataframe(display.frame(outcome.rows, outcome.columns), hide_index=True, width="stretch")
     a, b, c = st.columns(3)
-    a.download_button(
-        t("common.download_csv"),
-        data=lambda: exports.csv_file(outcome.rows, outcome.columns, display, what=query.id),
-        file_name=f"{query.id}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="gb_pack_csv",
-    )
-    b.download_button(
-        t("common.download_json"),
-        data=lambda: exports.json_file(outcome.rows, display, what=query.id),
-        file_name=f"{query.id}.json",
-        mime="application/json",
-        on_click="ignore",
-        key="gb_pack_json",
-    )
+    if investigator.may(Permission.EXPORT):
+        a.download_button(
+            t("common.download_csv"),
+            data=lambda: exports.csv_file(outcome.rows, outcome.columns, display, what=query.id),
+            file_name=f"{query.id}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            key="gb_pack_csv",
+        )
+        b.download_button(
+            t("common.download_json"),
+            data=lambda: exports.json_file(outcome.rows, display, what=query.id),
+            file_name=f"{query.id}.json",
+            mime="application/json",
+            on_click="ignore",
+            key="gb_pack_json",
+        )
     if outcome.nodes and query.returns in ("graph", "both"):
         if c.button(t("common.open_in_explorer"), key="gb_pack_to_map"):
             notice = session.explorer(investigator).load(outcome.nodes, outcome.relationships)

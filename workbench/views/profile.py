@@ -17,25 +17,27 @@ from queries.profiles import (
 )
 from queries.runner import QueryRefused
 from workbench import charts, resources, session
+from workbench.access import AccessError, Permission, unmask
 from workbench.case_text import render_case_text
 from workbench.context import require, t
 from workbench.display import md_escape
 
 
 def render() -> None:
-    investigator = require()
+    investigator = require(page="profile")
     display = session.display(investigator)
     schema = resources.schema()
     st.title(t("page.profile"))
     session.show_notices()
-    typed = st.text_input(
-        t("profile.ref"), value=st.session_state.get(session.PROFILE_KEY, ""), key=session.PROFILE_INPUT_KEY
-    )
+    # The box shows the entity in view as this role may see it; the reference itself stays here.
+    current = st.session_state.get(session.PROFILE_KEY, "")
+    shown_current = display.text(current)
+    typed = st.text_input(t("profile.ref"), value=shown_current, key=session.PROFILE_INPUT_KEY)
     if not typed.strip():
         st.info(t("profile.pick"))
         return
     try:
-        ref = parse_ref(typed, schema)
+        ref = parse_ref(current if typed == shown_current else typed, schema)
         found = read_entity(resources.gateway(), schema, resources.audit(), ref, **investigator.audit_fields())
     except (ParameterError, GraphError) as exc:
         session.say("error", t("common.failed", error=exc))
@@ -47,21 +49,23 @@ def render() -> None:
     node = found.node
     st.header(md_escape(f"{display.label_name(node['label'])} · {display.caption(node)}"))
     st.caption(md_escape(t("profile.degree", n=found.degree)))
-    if st.button(t("profile.to_explorer"), key="gb_profile_to_map"):
+    left, right = st.columns(2)
+    if left.button(t("profile.to_explorer"), key="gb_profile_to_map"):
         notice = session.explorer(investigator).load([node], [])
         if notice is not None:
             session.notify(notice.level, notice.text)
         session.go("explorer")
+    _unmask(investigator, display, node, right)
 
     left, right = st.columns([2, 3])
     with left:
         st.subheader(t("profile.properties"))
-        shown = display.properties([node["label"]], node["properties"])
+        shown = display.properties([node["label"]], node["properties"], node.get("ref"))
         rows = [
             {t("profile.property"): display.property_name(node["label"], name), t("profile.value"): value}
             for name, value in shown.items()
         ]
-        st.dataframe(display.frame(rows), hide_index=True, use_container_width=True)
+        st.dataframe(display.frame(rows), hide_index=True, width="stretch")
     report = case_text(node)
     if report:
         with right:
@@ -105,7 +109,7 @@ def render() -> None:
     if not events:
         st.caption(t("profile.no_events"))
         return
-    st.altair_chart(charts.timeline(display.rows(events), investigator.lang), use_container_width=True)
+    st.altair_chart(charts.timeline(display.rows(events), investigator.lang), width="stretch")
     table = [
         {
             t("timeline.time"): row["time"],
@@ -114,4 +118,22 @@ def render() -> None:
         }
         for row in events
     ]
-    st.dataframe(display.frame(table), hide_index=True, use_container_width=True)
+    st.dataframe(display.frame(table), hide_index=True, width="stretch")
+
+
+def _unmask(investigator, display, node, column) -> None:
+    """For a role that sees numbers masked but may unmask: reveal this entity, an audited act."""
+    ref = node.get("ref")
+    if not ref or not display.masked or not investigator.may(Permission.UNMASK):
+        return
+    if display.unmasked(ref):
+        column.caption(t("profile.unmasked"))
+        return
+    if column.button(t("profile.unmask"), key="gb_unmask", help=t("profile.unmask_help")):
+        try:
+            unmask(resources.sessions(), investigator.session, ref)
+        except AccessError as exc:
+            session.say("error", t("common.refused", error=exc))
+            return
+        st.session_state.pop(session.PROFILE_INPUT_KEY, None)  # the box shows the reference in full now
+        st.rerun()

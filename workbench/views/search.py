@@ -14,7 +14,7 @@ RESULTS_KEY = "gb_search_results"
 
 
 def render() -> None:
-    investigator = require()
+    investigator = require(page="search")
     display = session.display(investigator)
     st.title(t("page.search"))
     session.show_notices()
@@ -41,7 +41,7 @@ def render() -> None:
     if not results:
         return
     if not results["nodes"]:
-        session.say("info", t("search.no_hits", text=results["text"]))
+        session.say("info", t("search.no_hits", text=display.text(results["text"])))
         return
     st.caption(md_escape(t("search.hits", n=len(results["nodes"]))))
     groups: dict[str, list[dict]] = {}

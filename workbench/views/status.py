@@ -12,7 +12,7 @@ from workbench.display import md_escape
 
 
 def render() -> None:
-    investigator = require()
+    investigator = require(None, page="status")
     display = session.display(investigator)
     st.title("金钟罩 goldenbell")
     try:
@@ -32,7 +32,7 @@ def render() -> None:
             ]
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     right.dataframe(
         display.frame(
@@ -42,5 +42,5 @@ def render() -> None:
             ]
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )

@@ -35,8 +35,9 @@ def passage_time(row: dict) -> str:
     return row["passTime"][:19].replace("T", " ")
 
 
-def passages(plate: str, since: date | None = None, until: date | None = None, gates: bool = True,
-             when=None) -> list[Select]:
+def passages(
+    plate: str, since: date | None = None, until: date | None = None, gates: bool = True, when=None
+) -> list[Select]:
     """Selects for the passages of a plate, optionally from `since` (00:00) to before `until`."""
     lo = f"{since:%Y-%m-%d} 00:00:00" if since else ""
     hi = f"{until:%Y-%m-%d} 00:00:00" if until else "9999"

@@ -19,14 +19,14 @@ from ingest.synth.sources import HOUSEHOLD, LICENCES, REGISTRATIONS, VEHICLES
 PHONE_PARAMS = {
     "min_unrelated_persons": 5,
     "unrelated": "distinct citizen ID numbers with distinct household-registration (户籍) addresses: members of one "
-                 "household count once",
+    "household count once",
     "sources": "every phone column of every file (after canonicalising the number)",
 }
 IDENTITY_PARAMS = {
     "same_person": "the 15-digit number upgraded (insert 19 after the region code, add the check digit) equals "
-                   "the 18-digit number; names may differ by one character; phones compare canonically",
+    "the 18-digit number; names may differ by one character; phones compare canonically",
     "no_id_record": "a record without an ID number is never merged by name: it becomes a PersonRecord with a "
-                    "CANDIDATE_MATCH to the person it may be",
+    "CANDIDATE_MATCH to the person it may be",
 }
 
 
@@ -42,8 +42,14 @@ def plant_shared_phone(plan: Plan, rng) -> Scenario:
     def unrelated(count: int, local: bool) -> list:
         chosen, homes = [], set()
         while len(chosen) < count:
-            person = plan.pick_person(rng, local=local, vehicle=None, min_age=20, max_age=65,
-                                      ok=lambda p: p.hukou_address not in homes and p.residence not in homes)
+            person = plan.pick_person(
+                rng,
+                local=local,
+                vehicle=None,
+                min_age=20,
+                max_age=65,
+                ok=lambda p: p.hukou_address not in homes and p.residence not in homes,
+            )
             homes.update((person.hukou_address, person.residence))
             chosen.append(person)
         return chosen
@@ -54,12 +60,20 @@ def plant_shared_phone(plan: Plan, rng) -> Scenario:
             population.override(p.index, phone=phone)
         return phone
 
-    for count, local, note in ((6, False, "a broker's number given by six tenants in six different flats"),
-                               (5, True, "one number registered for five people of five different households")):
+    for count, local, note in (
+        (6, False, "a broker's number given by six tenants in six different flats"),
+        (5, True, "one number registered for five people of five different households"),
+    ):
         persons = unrelated(count, local)
         phone = share(persons)
-        scenario.positives.append(Finding({"Phone": [phone], "Person": [p.id_number for p in persons]},
-                                          [_phone_rows(phone)], note, {"persons": count, "households": count}))
+        scenario.positives.append(
+            Finding(
+                {"Phone": [phone], "Person": [p.id_number for p in persons]},
+                [_phone_rows(phone)],
+                note,
+                {"persons": count, "households": count},
+            )
+        )
 
     # decoy: a household of five or more sharing one number
     while True:
@@ -71,14 +85,24 @@ def plant_shared_phone(plan: Plan, rng) -> Scenario:
         plan.reserve(m)
     family = [population.person(m) for m in members]
     phone = share(family)
-    scenario.decoys.append(Finding({"Phone": [phone], "Person": [p.id_number for p in family]}, [_phone_rows(phone)],
-                                   f"{len(family)} people share the number, but all are one household (same 户籍 "
-                                   "address)", {"persons": len(family), "households": 1}))
+    scenario.decoys.append(
+        Finding(
+            {"Phone": [phone], "Person": [p.id_number for p in family]},
+            [_phone_rows(phone)],
+            f"{len(family)} people share the number, but all are one household (same 户籍 address)",
+            {"persons": len(family), "households": 1},
+        )
+    )
     persons = unrelated(4, True)
     phone = share(persons)
-    scenario.decoys.append(Finding({"Phone": [phone], "Person": [p.id_number for p in persons]}, [_phone_rows(phone)],
-                                   "four unrelated people: one short of the threshold",
-                                   {"persons": 4, "households": 4}))
+    scenario.decoys.append(
+        Finding(
+            {"Phone": [phone], "Person": [p.id_number for p in persons]},
+            [_phone_rows(phone)],
+            "four unrelated people: one short of the threshold",
+            {"persons": 4, "households": 4},
+        )
+    )
     return scenario
 
 
@@ -97,28 +121,56 @@ def plant_duplicate_identity(plan: Plan, rng) -> Scenario:
     flat = room_address(compounds(rng.randrange(compounds.count)), SCENARIO_BUILDING + 20, 1, 3, 2)
     landlord = plan.pick_person(rng, vehicle=False, min_age=35, max_age=70)
     on = day(rng.randint(100, 200))
-    spec = RegistrationSpec(world.registrations.number(on, plan.new_registration_slot()), "房东申报", flat,
-                            landlord.index, on, on + timedelta(days=VALID_DAYS), "其他")
+    spec = RegistrationSpec(
+        world.registrations.number(on, plan.new_registration_slot()),
+        "房东申报",
+        flat,
+        landlord.index,
+        on,
+        on + timedelta(days=VALID_DAYS),
+        "其他",
+    )
     after = rng.randrange(population.n_floating)
     plan.extra_registrations.setdefault(after, []).append(PlantedRegistration(spec, person.index, without_id=True))
-    plan.recoverable_notes += [(VEHICLES.name, {"号牌号码": plate}, "身份证明号码", id15, person.id_number, "id15"),
-                               (VEHICLES.name, {"号牌号码": plate}, "联系电话", phone, person.phone, "plus86_dashed")]
-    scenario.positives.append(Finding(
-        {"Person": [person.id_number], "Vehicle": [plate]},
-        [Select(HOUSEHOLD.name, {"公民身份号码": person.id_number}), Select(VEHICLES.name, {"号牌号码": plate}),
-         Select(REGISTRATIONS.name, {"registrationNo": spec.registration_no, "phone": person.phone})],
-        "one person: the vehicle register has a one-character name typo, the old 15-digit ID number and a +86 "
-        "phone; a landlord reported the same person as a tenant without an ID number",
-        {"resolution": {
-            "person": person.id_number,
-            "name": person.name,
-            "merge": [{"file": HOUSEHOLD.name, "id_number": person.id_number, "name": person.name,
-                       "phone": person.phone},
-                      {"file": VEHICLES.name, "id_number": id15, "name": typo, "phone": phone}],
-            "candidate_records": [{"file": REGISTRATIONS.name, "registrationNo": spec.registration_no,
-                                   "expected": "PersonRecord (no ID number), CANDIDATE_MATCH to the person; not merged",
-                                   "evidence": ["same name", "same birth date", "same phone"]}],
-        }}))
+    plan.recoverable_notes += [
+        (VEHICLES.name, {"号牌号码": plate}, "身份证明号码", id15, person.id_number, "id15"),
+        (VEHICLES.name, {"号牌号码": plate}, "联系电话", phone, person.phone, "plus86_dashed"),
+    ]
+    scenario.positives.append(
+        Finding(
+            {"Person": [person.id_number], "Vehicle": [plate]},
+            [
+                Select(HOUSEHOLD.name, {"公民身份号码": person.id_number}),
+                Select(VEHICLES.name, {"号牌号码": plate}),
+                Select(REGISTRATIONS.name, {"registrationNo": spec.registration_no, "phone": person.phone}),
+            ],
+            "one person: the vehicle register has a one-character name typo, the old 15-digit ID number and a +86 "
+            "phone; a landlord reported the same person as a tenant without an ID number",
+            {
+                "resolution": {
+                    "person": person.id_number,
+                    "name": person.name,
+                    "merge": [
+                        {
+                            "file": HOUSEHOLD.name,
+                            "id_number": person.id_number,
+                            "name": person.name,
+                            "phone": person.phone,
+                        },
+                        {"file": VEHICLES.name, "id_number": id15, "name": typo, "phone": phone},
+                    ],
+                    "candidate_records": [
+                        {
+                            "file": REGISTRATIONS.name,
+                            "registrationNo": spec.registration_no,
+                            "expected": "PersonRecord (no ID number), CANDIDATE_MATCH to the person; not merged",
+                            "evidence": ["same name", "same birth date", "same phone"],
+                        }
+                    ],
+                }
+            },
+        )
+    )
 
     # positive: household registry vs driving-licence register (typo and 15-digit number)
     person2 = plan.pick_person(rng, vehicle=False, born_before=1984, typo=True, min_age=42, max_age=75)
@@ -126,25 +178,44 @@ def plant_duplicate_identity(plan: Plan, rng) -> Scenario:
     plan.set_licence(person2.index, licence)
     id15_2, typo2 = to_15(person2.id_number), with_typo(person2.name)
     plan.row_variants[(LICENCES.name, person2.index)] = {"姓名": typo2, "身份证明号码": id15_2}
-    plan.recoverable_notes.append((LICENCES.name, {"档案编号": licence.file_no}, "身份证明号码", id15_2,
-                                   person2.id_number, "id15"))
-    scenario.positives.append(Finding(
-        {"Person": [person2.id_number], "DrivingLicence": [licence.file_no]},
-        [Select(HOUSEHOLD.name, {"公民身份号码": person2.id_number}),
-         Select(LICENCES.name, {"档案编号": licence.file_no})],
-        "one person: the licence register keeps the old 15-digit ID number and a one-character name typo",
-        {"resolution": {"person": person2.id_number, "name": person2.name,
-                        "merge": [{"file": HOUSEHOLD.name, "id_number": person2.id_number, "name": person2.name},
-                                  {"file": LICENCES.name, "id_number": id15_2, "name": typo2}]}}))
+    plan.recoverable_notes.append(
+        (LICENCES.name, {"档案编号": licence.file_no}, "身份证明号码", id15_2, person2.id_number, "id15")
+    )
+    scenario.positives.append(
+        Finding(
+            {"Person": [person2.id_number], "DrivingLicence": [licence.file_no]},
+            [
+                Select(HOUSEHOLD.name, {"公民身份号码": person2.id_number}),
+                Select(LICENCES.name, {"档案编号": licence.file_no}),
+            ],
+            "one person: the licence register keeps the old 15-digit ID number and a one-character name typo",
+            {
+                "resolution": {
+                    "person": person2.id_number,
+                    "name": person2.name,
+                    "merge": [
+                        {"file": HOUSEHOLD.name, "id_number": person2.id_number, "name": person2.name},
+                        {"file": LICENCES.name, "id_number": id15_2, "name": typo2},
+                    ],
+                }
+            },
+        )
+    )
 
     # decoy: same name as the first person, another person
-    namesake = plan.pick_person(rng, vehicle=False, male=person.male,
-                                ok=lambda p: p.name != person.name and p.birth != person.birth)
+    namesake = plan.pick_person(
+        rng, vehicle=False, male=person.male, ok=lambda p: p.name != person.name and p.birth != person.birth
+    )
     population.override(namesake.index, name=person.name)
-    scenario.decoys.append(Finding(
-        {"Person": [namesake.id_number]}, [Select(HOUSEHOLD.name, {"公民身份号码": namesake.id_number})],
-        "same name as the first person, but another ID number, birth date and phone: neither the same person nor a "
-        "candidate for the record without an ID number", {}))
+    scenario.decoys.append(
+        Finding(
+            {"Person": [namesake.id_number]},
+            [Select(HOUSEHOLD.name, {"公民身份号码": namesake.id_number})],
+            "same name as the first person, but another ID number, birth date and phone: neither the same person nor a "
+            "candidate for the record without an ID number",
+            {},
+        )
+    )
 
     # decoy: same name and birth date as the second person, born in another county
     other = plan.pick_person(rng, vehicle=False, min_age=20, max_age=80)
@@ -152,8 +223,13 @@ def plant_duplicate_identity(plan: Plan, rng) -> Scenario:
     new_region = next(code for code in (jiaxing_code(d, person2.birth.year) for d in DISTRICTS) if code != region)
     twin_id = make_id(new_region, person2.birth, int(person2.id_number[14:17]))
     population.override(other.index, name=person2.name, birth=person2.birth, id_number=twin_id, male=person2.male)
-    scenario.decoys.append(Finding(
-        {"Person": [twin_id]}, [Select(HOUSEHOLD.name, {"公民身份号码": twin_id})],
-        "same name and birth date as the second person, but the region code differs: the upgraded 15-digit number "
-        "does not equal this ID number", {}))
+    scenario.decoys.append(
+        Finding(
+            {"Person": [twin_id]},
+            [Select(HOUSEHOLD.name, {"公民身份号码": twin_id})],
+            "same name and birth date as the second person, but the region code differs: the upgraded 15-digit number "
+            "does not equal this ID number",
+            {},
+        )
+    )
     return scenario

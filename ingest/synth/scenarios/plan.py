@@ -81,9 +81,19 @@ class Plan:
         self.next_registration = 2 * world.population.n_floating + 10
 
     # ---- choosing persons and vehicles ------------------------------------
-    def pick_person(self, rng, *, local: bool = True, min_age: int = 22, max_age: int = 60,
-                    vehicle: bool | None = False, born_before: int | None = None, typo: bool = False,
-                    male: bool | None = None, ok: Callable[[Person], bool] | None = None) -> Person:
+    def pick_person(
+        self,
+        rng,
+        *,
+        local: bool = True,
+        min_age: int = 22,
+        max_age: int = 60,
+        vehicle: bool | None = False,
+        born_before: int | None = None,
+        typo: bool = False,
+        male: bool | None = None,
+        ok: Callable[[Person], bool] | None = None,
+    ) -> Person:
         population, fleet = self.world.population, self.world.fleet
         start, stop = (0, population.n_local) if local else (population.n_local, population.n)
         for _ in range(200_000):

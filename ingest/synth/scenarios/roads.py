@@ -13,7 +13,7 @@ from ingest.synth.scenarios.plan import Finding, Plan, Scenario, Select
 CLONE_PARAMS = {
     "max_speed_kmh": 150,
     "rule": "consecutive passages of one plate at two different places: straight-line (great-circle) distance "
-            "between the places divided by the time between the passages exceeds 150 km/h",
+    "between the places divided by the time between the passages exceeds 150 km/h",
     "places": "checkpoints and gates (coordinates in checkpoints.csv and compound_gates.csv)",
 }
 TRAVEL_PARAMS = {
@@ -21,31 +21,39 @@ TRAVEL_PARAMS = {
     "min_passages_per_day": 2,
     "min_days": 3,
     "rule": "two different plates pass the same checkpoint in the same direction at most 3 minutes apart, at least "
-            "twice on one day (out and back, or at two checkpoints), on at least 3 distinct days",
+    "twice on one day (out and back, or at two checkpoints), on at least 3 distinct days",
     "places": "checkpoints only",
     "why_twice_a_day": "lorries and coaches on the same road meet by chance now and then; vehicles that travel "
-                       "together are together out and back",
+    "together are together out and back",
 }
 NIGHT_PARAMS = {
     "usage": "危险货物运输",
     "night_start": "22:00",
     "night_end": "06:00",
     "rule": "a passage of a vehicle registered for hazardous-goods transport at a checkpoint at 22:00 or later, or "
-            "before 06:00",
+    "before 06:00",
     "places": "checkpoints",
 }
 
 
 def _passage_at(plate: str, when, second: int) -> Select:
     moment = stamp(when, second)
-    return Select(CP, {"号牌号码": plate}, lambda row: row["过车时间"] == moment,
-                  {"Passage": "过车编号", "Checkpoint": "检查站编号"})
+    return Select(
+        CP,
+        {"号牌号码": plate},
+        lambda row: row["过车时间"] == moment,
+        {"Passage": "过车编号", "Checkpoint": "检查站编号"},
+    )
 
 
 def _speed(a: int, b: int, seconds: int) -> dict:
     km = checkpoint_distance(a, b)
-    return {"places": [CHECKPOINTS[a].checkpoint_id, CHECKPOINTS[b].checkpoint_id], "distance_km": round(km, 2),
-            "minutes": round(seconds / 60, 2), "speed_kmh": round(km / (seconds / 3600), 1)}
+    return {
+        "places": [CHECKPOINTS[a].checkpoint_id, CHECKPOINTS[b].checkpoint_id],
+        "distance_km": round(km, 2),
+        "minutes": round(seconds / 60, 2),
+        "speed_kmh": round(km / (seconds / 3600), 1),
+    }
 
 
 def plant_cloned_plates(plan: Plan, rng) -> Scenario:
@@ -71,39 +79,61 @@ def plant_cloned_plates(plan: Plan, rng) -> Scenario:
             real, clone = t_out + stay, t_out + stay - 9 * 60 - rng.randrange(120)
             plan.add_passages([planner.single(when, clone, far, plate, "出城", "蓝", 3)])
         first, second = sorted((real, clone))
-        scenario.positives.append(Finding(
-            {"Vehicle": [plate]}, [_passage_at(plate, when, real), _passage_at(plate, when, clone)],
-            "the same plate at two checkpoints far apart within minutes",
-            _speed(home_cp, far, second - first) | {"date": when.isoformat()}))
+        scenario.positives.append(
+            Finding(
+                {"Vehicle": [plate]},
+                [_passage_at(plate, when, real), _passage_at(plate, when, clone)],
+                "the same plate at two checkpoints far apart within minutes",
+                _speed(home_cp, far, second - first) | {"date": when.isoformat()},
+            )
+        )
 
     # decoys: passing vehicles from other cities, one plate each
-    pairs = sorted(((a, b) for a in range(16) for b in range(16) if checkpoint_distance(a, b) > 40),
-                   key=lambda p: (p[0], p[1]))
-    for speed, why in ((45.0, "crosses the city at 45 km/h: far apart but plausible"),
-                       (130.0, "130 km/h between the checkpoints: fast but under the 150 km/h threshold")):
+    pairs = sorted(
+        ((a, b) for a in range(16) for b in range(16) if checkpoint_distance(a, b) > 40), key=lambda p: (p[0], p[1])
+    )
+    for speed, why in (
+        (45.0, "crosses the city at 45 km/h: far apart but plausible"),
+        (130.0, "130 km/h between the checkpoints: fast but under the 150 km/h threshold"),
+    ):
         e = plan.new_external()
         plate = world.external_plate(e)
         a, b = rng.choice(pairs)
         when = day(rng.randint(20, 340))
         t_in = hms(rng.randint(9, 14), rng.randrange(60))
         seconds = math.ceil(checkpoint_distance(a, b) / speed * 3600)
-        plan.add_passages([planner.single(when, t_in, a, plate, "进城"),
-                           planner.single(when, t_in + seconds, b, plate, "出城")])
-        scenario.decoys.append(Finding({"Vehicle": [plate]}, passages(plate, gates=False), why,
-                                       _speed(a, b, seconds) | {"date": when.isoformat()}))
+        plan.add_passages(
+            [planner.single(when, t_in, a, plate, "进城"), planner.single(when, t_in + seconds, b, plate, "出城")]
+        )
+        scenario.decoys.append(
+            Finding(
+                {"Vehicle": [plate]},
+                passages(plate, gates=False),
+                why,
+                _speed(a, b, seconds) | {"date": when.isoformat()},
+            )
+        )
     e = plan.new_external()
     plate = world.external_plate(e)
     a = rng.randrange(16)
     b = farthest_checkpoint(a)
     when = day(rng.randint(20, 340))
     t_in = hms(10, rng.randrange(60))
-    plan.add_passages([planner.single(when, t_in, a, plate, "进城", lane=1),
-                       planner.single(when, t_in + 20, a, plate, "进城", lane=2),
-                       planner.single(when, t_in + hms(3), b, plate, "出城")])
-    scenario.decoys.append(Finding(
-        {"Vehicle": [plate]}, passages(plate, gates=False),
-        "read twice by one checkpoint 20 seconds apart (same place: no distance), then leaves at a plausible speed",
-        {"date": when.isoformat()}))
+    plan.add_passages(
+        [
+            planner.single(when, t_in, a, plate, "进城", lane=1),
+            planner.single(when, t_in + 20, a, plate, "进城", lane=2),
+            planner.single(when, t_in + hms(3), b, plate, "出城"),
+        ]
+    )
+    scenario.decoys.append(
+        Finding(
+            {"Vehicle": [plate]},
+            passages(plate, gates=False),
+            "read twice by one checkpoint 20 seconds apart (same place: no distance), then leaves at a plausible speed",
+            {"date": when.isoformat()},
+        )
+    )
     return scenario
 
 
@@ -129,8 +159,11 @@ def plant_co_travel(plan: Plan, rng) -> Scenario:
             gaps += [gap_out, gap_in]
         plates = [fleet.plate(ua), fleet.plate(ub)]
         selects = [s for p in plates for s in passages(p, gates=False)]
-        facts = {"days": [day(n).isoformat() for n in chosen], "max_gap_seconds": max(gaps),
-                 "min_gap_seconds": min(gaps)}
+        facts = {
+            "days": [day(n).isoformat() for n in chosen],
+            "max_gap_seconds": max(gaps),
+            "min_gap_seconds": min(gaps),
+        }
         return plates, selects, facts
 
     for days in (4, 5):
@@ -138,11 +171,17 @@ def plant_co_travel(plan: Plan, rng) -> Scenario:
         note = f"together through the same checkpoints within minutes on {days} days"
         scenario.positives.append(Finding({"Vehicle": plates}, selects, note, facts))
     for days, gap, back, why in (
-            (1, (30, 120), None, "together on one day only"),
-            (2, (30, 120), None, "together on two days: one short of the threshold"),
-            (4, (480, 900), None, "the same checkpoints on four days, but 8 to 15 minutes apart"),
-            (4, (30, 120), (1500, 2400), "minutes apart on four days, but only on the way out: they come back "
-                                         "25-40 minutes apart (once a day, as chance meetings are)")):
+        (1, (30, 120), None, "together on one day only"),
+        (2, (30, 120), None, "together on two days: one short of the threshold"),
+        (4, (480, 900), None, "the same checkpoints on four days, but 8 to 15 minutes apart"),
+        (
+            4,
+            (30, 120),
+            (1500, 2400),
+            "minutes apart on four days, but only on the way out: they come back "
+            "25-40 minutes apart (once a day, as chance meetings are)",
+        ),
+    ):
         plates, selects, facts = pair(days, gap, back)
         scenario.decoys.append(Finding({"Vehicle": plates}, selects, why, facts))
     return scenario
@@ -164,31 +203,61 @@ def plant_hazmat_night(plan: Plan, rng) -> Scenario:
     u, plate, near = truck("hazmat")
     when = day(rng.randint(30, 150))
     plan.add_passages(planner.round_trip(u, when - timedelta(days=12), near[0], hms(9, 20), hms(4), leave_first=False))
-    plan.add_passages(planner.round_trip(u, when, near[0], hms(23, 40), hms(2, 15), leave_first=False,
-                                         return_checkpoint=near[1]))
-    scenario.positives.append(Finding({"Vehicle": [plate]}, passages(plate, gates=False, when=night),
-                                      "a tanker enters at 23:40 and leaves at 01:55", {"date": when.isoformat()}))
+    plan.add_passages(
+        planner.round_trip(u, when, near[0], hms(23, 40), hms(2, 15), leave_first=False, return_checkpoint=near[1])
+    )
+    scenario.positives.append(
+        Finding(
+            {"Vehicle": [plate]},
+            passages(plate, gates=False, when=night),
+            "a tanker enters at 23:40 and leaves at 01:55",
+            {"date": when.isoformat()},
+        )
+    )
     u, plate, near = truck("hazmat")
     when = day(rng.randint(160, 300))
     plan.add_passages(planner.round_trip(u, when, near[0], hms(4, 40), hms(9, 20)))
     plan.add_passages(planner.round_trip(u, when + timedelta(days=6), near[0], hms(10), hms(3), leave_first=False))
-    scenario.positives.append(Finding({"Vehicle": [plate]}, passages(plate, gates=False, when=night),
-                                      "a tanker leaves at 04:40 (it comes back at 14:00, by day)",
-                                      {"date": when.isoformat()}))
+    scenario.positives.append(
+        Finding(
+            {"Vehicle": [plate]},
+            passages(plate, gates=False, when=night),
+            "a tanker leaves at 04:40 (it comes back at 14:00, by day)",
+            {"date": when.isoformat()},
+        )
+    )
 
     u, plate, near = truck("hazmat")
     when = day(rng.randint(30, 300))
     plan.add_passages(planner.round_trip(u, when, near[0], hms(6, 5), hms(15, 45), leave_first=False))
-    scenario.decoys.append(Finding({"Vehicle": [plate]}, passages(plate, gates=False),
-                                   "a tanker at 06:05 and 21:50: just outside the night hours", {}))
+    scenario.decoys.append(
+        Finding(
+            {"Vehicle": [plate]},
+            passages(plate, gates=False),
+            "a tanker at 06:05 and 21:50: just outside the night hours",
+            {},
+        )
+    )
     u, plate, near = truck("truck")
     when = day(rng.randint(30, 300))
     plan.add_passages(planner.round_trip(u, when, near[0], hms(1, 30), hms(1, 10), leave_first=False))
-    scenario.decoys.append(Finding({"Vehicle": [plate]}, passages(plate, gates=False),
-                                   "an ordinary lorry (货运) at 01:30 and 02:40: no hazardous goods", {}))
+    scenario.decoys.append(
+        Finding(
+            {"Vehicle": [plate]},
+            passages(plate, gates=False),
+            "an ordinary lorry (货运) at 01:30 and 02:40: no hazardous goods",
+            {},
+        )
+    )
     u, plate, near = truck("coach")
     when = day(rng.randint(30, 300))
     plan.add_passages(planner.round_trip(u, when, near[0], hms(23, 10), hms(0, 45), leave_first=False))
-    scenario.decoys.append(Finding({"Vehicle": [plate]}, passages(plate, gates=False),
-                                   "a coach (公路客运, a key vehicle) at night, but not a hazardous-goods vehicle", {}))
+    scenario.decoys.append(
+        Finding(
+            {"Vehicle": [plate]},
+            passages(plate, gates=False),
+            "a coach (公路客运, a key vehicle) at night, but not a hazardous-goods vehicle",
+            {},
+        )
+    )
     return scenario

@@ -26,8 +26,13 @@ _PLATE = re.compile(r"^[\u4e00-\u9fa5][A-Z]([A-HJ-NP-Z0-9]{5}|[DF][A-HJ-NP-Z0-9]
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _EXCEL = re.compile(r"^\d(\.\d+)?[eE]\+\d+$")
 _DATE_PARSERS = {
-    "YYYYMMDD": "%Y%m%d", "YYYY/M/D": "%Y/%m/%d", "YYYY-MM-DD": "%Y-%m-%d", "YYYY.MM.DD": "%Y.%m.%d",
-    "XLSX date": "%Y-%m-%d", "YYYY/MM/DD HH:MM:SS": "%Y/%m/%d %H:%M:%S", "YYYY-MM-DD HH:MM:SS": "%Y-%m-%d %H:%M:%S",
+    "YYYYMMDD": "%Y%m%d",
+    "YYYY/M/D": "%Y/%m/%d",
+    "YYYY-MM-DD": "%Y-%m-%d",
+    "YYYY.MM.DD": "%Y.%m.%d",
+    "XLSX date": "%Y-%m-%d",
+    "YYYY/MM/DD HH:MM:SS": "%Y/%m/%d %H:%M:%S",
+    "YYYY-MM-DD HH:MM:SS": "%Y-%m-%d %H:%M:%S",
     "ISO 8601 +08:00": "%Y-%m-%dT%H:%M:%S.000+08:00",
 }
 
@@ -242,13 +247,33 @@ class Sample:
     def passages(self) -> list[dict]:
         out = []
         for r in self.rows("checkpoint_passages.csv"):
-            out.append({"id": r["过车编号"], "plate": r["号牌号码"], "place": r["检查站编号"], "time": passage_time(r),
-                        "direction": r["方向"], "driver": r["核录身份证号"], "checkpoint": True,
-                        "file": "checkpoint_passages.csv", "row": r["_row"]})
+            out.append(
+                {
+                    "id": r["过车编号"],
+                    "plate": r["号牌号码"],
+                    "place": r["检查站编号"],
+                    "time": passage_time(r),
+                    "direction": r["方向"],
+                    "driver": r["核录身份证号"],
+                    "checkpoint": True,
+                    "file": "checkpoint_passages.csv",
+                    "row": r["_row"],
+                }
+            )
         for r in self.rows("gate_passages.jsonl"):
-            out.append({"id": r["recordId"], "plate": r["plateNo"], "place": r["gateId"], "time": passage_time(r),
-                        "direction": r["direction"], "driver": "", "checkpoint": False,
-                        "file": "gate_passages.jsonl", "row": r["_row"]})
+            out.append(
+                {
+                    "id": r["recordId"],
+                    "plate": r["plateNo"],
+                    "place": r["gateId"],
+                    "time": passage_time(r),
+                    "direction": r["direction"],
+                    "driver": "",
+                    "checkpoint": False,
+                    "file": "gate_passages.jsonl",
+                    "row": r["_row"],
+                }
+            )
         return out
 
     def owners(self) -> dict[str, str]:
@@ -256,8 +281,11 @@ class Sample:
 
     # ---- rule 1 ----------------------------------------------------------
     def revoked_driving(self) -> dict[str, set[str]]:
-        revoked = {r["身份证明号码"]: to_date(r["状态日期"]) for r in self.rows("driving_licences.csv")
-                   if r["驾驶证状态"] == "吊销"}
+        revoked = {
+            r["身份证明号码"]: to_date(r["状态日期"])
+            for r in self.rows("driving_licences.csv")
+            if r["驾驶证状态"] == "吊销"
+        }
         owners = self.owners()
         hits: dict[str, set[str]] = defaultdict(set)
         for p in self.passages():
@@ -372,7 +400,7 @@ class Sample:
         for items in groups.values():
             items.sort(key=lambda p: p["time"])
             for k, a in enumerate(items):
-                for b in items[k + 1:]:
+                for b in items[k + 1 :]:
                     if b["time"] - a["time"] > gap:
                         break
                     if a["plate"] != b["plate"]:
@@ -390,11 +418,13 @@ class Sample:
             if r["idNumber"]:
                 hukou.setdefault(r["idNumber"], r["hukouAddress"])
         users = defaultdict(set)
-        pairs = [("household_registry.csv", "联系电话", "公民身份号码"),
-                 ("vehicle_registry.xlsx", "联系电话", "身份证明号码"),
-                 ("floating_registrations.jsonl", "phone", "idNumber"),
-                 ("floating_registrations.jsonl", "landlordPhone", "landlordIdNumber"),
-                 ("dangerous_goods_sales.csv", "购买人联系电话", "购买人证件号码")]
+        pairs = [
+            ("household_registry.csv", "联系电话", "公民身份号码"),
+            ("vehicle_registry.xlsx", "联系电话", "身份证明号码"),
+            ("floating_registrations.jsonl", "phone", "idNumber"),
+            ("floating_registrations.jsonl", "landlordPhone", "landlordIdNumber"),
+            ("dangerous_goods_sales.csv", "购买人联系电话", "购买人证件号码"),
+        ]
         for name, phone_col, id_col in pairs:
             for r in self.rows(name):
                 if r[phone_col] and r[id_col]:

@@ -24,23 +24,34 @@ def test_published_vectors_agree_with_the_generator():
 
 
 @settings(deadline=None)
-@given(district=st.sampled_from(DISTRICTS), birth=st.dates(date(1925, 1, 1), date(2024, 12, 31)),
-       seq=st.integers(0, 999))
+@given(
+    district=st.sampled_from(DISTRICTS), birth=st.dates(date(1925, 1, 1), date(2024, 12, 31)), seq=st.integers(0, 999)
+)
 def test_local_ids_are_valid_for_any_birth_date(district, birth, seq):
     number = citizen_ids.make_id(jiaxing_code(district, birth.year), birth, seq)
     assert ric.validate(number) == number
 
 
 @settings(deadline=None)
-@given(county=st.sampled_from(ORIGIN_COUNTIES), birth=st.dates(date(1950, 1, 1), date(2010, 12, 31)),
-       seq=st.integers(0, 999))
+@given(
+    county=st.sampled_from(ORIGIN_COUNTIES),
+    birth=st.dates(date(1950, 1, 1), date(2010, 12, 31)),
+    seq=st.integers(0, 999),
+)
 def test_ids_of_the_floating_population_are_valid(county, birth, seq):
     assert ric.is_valid(citizen_ids.make_id(origin_code(county, birth.year), birth, seq))
 
 
 def test_young_locals_carry_todays_jiaxing_codes():
     assert {jiaxing_code(d, 2000) for d in DISTRICTS} == {
-        "330402", "330411", "330421", "330424", "330481", "330482", "330483"}
+        "330402",
+        "330411",
+        "330421",
+        "330424",
+        "330481",
+        "330482",
+        "330483",
+    }
 
 
 @settings(max_examples=10, deadline=None)

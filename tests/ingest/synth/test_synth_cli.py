@@ -10,8 +10,9 @@ from ingest.synth.cli import synth
 
 
 def test_synth_writes_the_sample_and_reports_it(tmp_path):
-    result = CliRunner().invoke(synth, ["--out", str(tmp_path / "sample"), "--persons", "500", "--seed", "3",
-                                        "--dirty"])
+    result = CliRunner().invoke(
+        synth, ["--out", str(tmp_path / "sample"), "--persons", "500", "--seed", "3", "--dirty"]
+    )
     assert result.exit_code == 0, result.output
     assert "household_registry.csv" in result.output
     truth = json.loads((tmp_path / "sample" / "ground_truth.json").read_text(encoding="utf-8"))

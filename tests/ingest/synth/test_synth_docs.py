@@ -28,9 +28,18 @@ def test_every_option_fault_variant_and_scenario_is_documented():
     for variants in RECOVERABLE.values():
         for _, variant in variants:
             assert f"`{variant}`" in DOC, variant
-    kinds = ["revoked_licence_driving", "wanted_person_active", "overcrowded_flat", "knives_multi_shop",
-             "fireworks_over_threshold", "cloned_plate", "co_travel", "shared_phone", "hazmat_night_passage",
-             "duplicate_identity"]
+    kinds = [
+        "revoked_licence_driving",
+        "wanted_person_active",
+        "overcrowded_flat",
+        "knives_multi_shop",
+        "fireworks_over_threshold",
+        "cloned_plate",
+        "co_travel",
+        "shared_phone",
+        "hazmat_night_passage",
+        "duplicate_identity",
+    ]
     assert len(_PLANTERS) == len(kinds)
     for kind in kinds:
         assert f"`{kind}`" in DOC

@@ -13,8 +13,12 @@ from synth_readback import canonical_address, canonical_id, canonical_phone, can
 
 from ingest.synth.sources import SOURCES
 
-CANONICAL = {"citizen_id": canonical_id, "plate": canonical_plate, "phone": canonical_phone,
-             "address": canonical_address}
+CANONICAL = {
+    "citizen_id": canonical_id,
+    "plate": canonical_plate,
+    "phone": canonical_phone,
+    "address": canonical_address,
+}
 
 
 def _truth(folder):
@@ -62,9 +66,21 @@ def test_counts_and_rejects_match_an_independent_read(default_sample, spec):
 
 def test_dirty_sample_shows_every_kind_of_fault(default_sample):
     reasons = {r["reason"] for info in _truth(default_sample)["generated_files"].values() for r in info["rejects"]}
-    assert reasons >= {"citizen_id.check_digit", "citizen_id.birth_date", "citizen_id.excel_number",
-                       "required.missing", "row.duplicate", "row.column_count", "row.malformed", "phone.invalid",
-                       "plate.invalid", "date.invalid", "datetime.invalid", "enum.invalid", "number.invalid"}
+    assert reasons >= {
+        "citizen_id.check_digit",
+        "citizen_id.birth_date",
+        "citizen_id.excel_number",
+        "required.missing",
+        "row.duplicate",
+        "row.column_count",
+        "row.malformed",
+        "phone.invalid",
+        "plate.invalid",
+        "date.invalid",
+        "datetime.invalid",
+        "enum.invalid",
+        "number.invalid",
+    }
 
 
 @pytest.mark.parametrize("spec", SOURCES, ids=lambda s: s.name)
@@ -101,17 +117,23 @@ def test_every_id_number_in_the_clean_files_is_valid(clean_sample):
 
 def test_every_planted_invalid_id_number_fails(default_sample):
     truth = _truth(default_sample)
-    planted = [r["value"] for info in truth["generated_files"].values() for r in info["rejects"]
-               if r["reason"] in ("citizen_id.check_digit", "citizen_id.birth_date")]
+    planted = [
+        r["value"]
+        for info in truth["generated_files"].values()
+        for r in info["rejects"]
+        if r["reason"] in ("citizen_id.check_digit", "citizen_id.birth_date")
+    ]
     planted += [d["text"] for n in truth["narratives"] for d in n["distractors"]]
     assert len(planted) > 20
     assert not any(ric.is_valid(v) for v in planted)
 
 
 def test_coordinates_lie_inside_jiaxing(default_sample):
-    for name, columns in (("checkpoints.csv", [("纬度", "经度")]),
-                          ("compound_gates.csv", [("小区纬度", "小区经度"), ("卡口纬度", "卡口经度")]),
-                          ("dangerous_goods_shops.csv", [("纬度", "经度")])):
+    for name, columns in (
+        ("checkpoints.csv", [("纬度", "经度")]),
+        ("compound_gates.csv", [("小区纬度", "小区经度"), ("卡口纬度", "卡口经度")]),
+        ("dangerous_goods_shops.csv", [("纬度", "经度")]),
+    ):
         for row in loaded(default_sample, name):
             for lat, lon in columns:
                 assert 30.35 < float(row[lat]) < 31.05 and 120.30 < float(row[lon]) < 121.30

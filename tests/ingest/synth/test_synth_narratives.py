@@ -30,7 +30,7 @@ def test_annotations_point_at_their_text(default_sample):
         text = report["案情简述"]
         spans = []
         for a in g["annotations"]:
-            assert text[a["start"]:a["end"]] == a["text"]
+            assert text[a["start"] : a["end"]] == a["text"]
             assert a["type"] in ("person", "id_number", "phone", "plate", "address")
             spans.append((a["start"], a["end"]))
             if a["type"] == "id_number":
@@ -44,12 +44,17 @@ def test_annotations_point_at_their_text(default_sample):
             elif a["key"] is None:  # a person in no registry: a name from the split's own pool
                 assert set(a["text"][1:]) <= set(UNKNOWN_CHARS[g["split"]])
         for d in g["distractors"]:
-            assert text[d["start"]:d["end"]] == d["text"]
+            assert text[d["start"] : d["end"]] == d["text"]
             assert not ric.is_valid(d["text"])
             assert (d["start"], d["end"]) not in spans
-        assert all(a["end"] <= b["start"] for a, b in zip(sorted(g["annotations"], key=lambda a: a["start"]),
-                                                          sorted(g["annotations"], key=lambda a: a["start"])[1:],
-                                                          strict=False))
+        assert all(
+            a["end"] <= b["start"]
+            for a, b in zip(
+                sorted(g["annotations"], key=lambda a: a["start"]),
+                sorted(g["annotations"], key=lambda a: a["start"])[1:],
+                strict=False,
+            )
+        )
     assert not set(UNKNOWN_CHARS["train"]) & set(UNKNOWN_CHARS["heldout"])
     assert not set(UNKNOWN_CHARS["train"] + UNKNOWN_CHARS["heldout"]) & set(MALE_CHARS)
     assert sum(len(g["distractors"]) for g in gold) > 10

@@ -8,9 +8,18 @@ from synth_readback import Sample
 
 from ingest.synth.citizen_ids import upgrade_15
 
-KINDS = ["revoked_licence_driving", "wanted_person_active", "overcrowded_flat", "knives_multi_shop",
-         "fireworks_over_threshold", "cloned_plate", "co_travel", "shared_phone", "hazmat_night_passage",
-         "duplicate_identity"]
+KINDS = [
+    "revoked_licence_driving",
+    "wanted_person_active",
+    "overcrowded_flat",
+    "knives_multi_shop",
+    "fireworks_over_threshold",
+    "cloned_plate",
+    "co_travel",
+    "shared_phone",
+    "hazmat_night_passage",
+    "duplicate_identity",
+]
 
 
 @pytest.fixture(scope="module")

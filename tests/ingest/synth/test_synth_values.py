@@ -37,16 +37,23 @@ def test_phones_are_unique_mobile_numbers():
 @given(index=st.integers(0, 10**6))
 def test_written_phone_forms_canonicalise_back(index):
     number = phones.PhoneBook(7).number(index)
-    for written in (phones.plus86_spaced(number), phones.plus86_dashed(number), phones.dashed(number),
-                    phones.fullwidth_digits(number)):
+    for written in (
+        phones.plus86_spaced(number),
+        phones.plus86_dashed(number),
+        phones.dashed(number),
+        phones.fullwidth_digits(number),
+    ):
         assert canonical_phone(written) == number
     assert canonical_phone(phones.invalid(number)) != number
 
 
 def test_plates_are_unique_and_well_formed():
     book = plates.PlateBook(3, 100000, 20000, 5000, 1000)
-    made = ([book.regular(i) for i in range(100000)] + [book.ne_small(i) for i in range(20000)]
-            + [book.ne_large(i) for i in range(5000)])
+    made = (
+        [book.regular(i) for i in range(100000)]
+        + [book.ne_small(i) for i in range(20000)]
+        + [book.ne_large(i) for i in range(5000)]
+    )
     assert len(set(made)) == len(made)
     assert all(PLATE.match(p) for p in made)
     phantoms = {book.phantom(i) for i in range(200)}
@@ -57,8 +64,12 @@ def test_plates_are_unique_and_well_formed():
 @given(index=st.integers(0, 99999))
 def test_written_plate_forms_canonicalise_back(index):
     plate = plates.PlateBook(5, 100000, 10, 10, 10).regular(index)
-    for written in (plates.with_dot(plate), plates.with_hyphen(plate), plates.lower_case(plate),
-                    plates.fullwidth(plate)):
+    for written in (
+        plates.with_dot(plate),
+        plates.with_hyphen(plate),
+        plates.lower_case(plate),
+        plates.fullwidth(plate),
+    ):
         assert canonical_plate(written) == plate
     assert not PLATE.match(plates.invalid(plate))
 

@@ -31,6 +31,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 CANVAS = "goldenbell_canvas"
+# The pilot's own account, created in each run's fresh access database (synthetic, tests only).
+USER = "pilot"
+PASSWORD = "Synthetic-Browser-Only-42"
 
 
 def free_port() -> int:
@@ -116,8 +119,30 @@ def foreign(requests: list[str], base_url: str) -> list[str]:
     return [url for url in requests if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != own]
 
 
-def pass_gate(page, base_url: str, case_ref: str = "JX-2025-0142") -> None:
+def add_user(env: Mapping[str, str], role: str = "analyst") -> None:
+    """Create the pilot's account in the access database the workbench in `env` uses."""
+    from argon2 import PasswordHasher, profiles
+
+    from graph.audit import AuditLog
+    from workbench.access.actor import Actor
+    from workbench.access.passwords import Passwords
+    from workbench.access.users import UserStore
+
+    cheap = Passwords(PasswordHasher.from_parameters(profiles.CHEAPEST))
+    store = UserStore(Path(env["GOLDENBELL_ACCESS_DB"]), AuditLog(Path(env["GOLDENBELL_AUDIT_LOG"])), cheap)
+    store.add(USER, role, PASSWORD, by=Actor.cli("pilot"))
+
+
+def sign_in(page, base_url: str) -> None:
     page.goto(base_url + "/")
+    page.get_by_label("用户名").fill(USER)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def pass_gate(page, base_url: str, case_ref: str = "JX-2025-0142") -> None:
+    """Sign in and give the case reference: the workbench's search box is then ready."""
+    sign_in(page, base_url)
     page.get_by_label("案件编号").fill(case_ref)
     page.get_by_role("button", name="开始工作").click()
     page.get_by_label("姓名、身份号码").wait_for()
@@ -155,6 +180,8 @@ def wait_drawn_after(page, version: int, timeout: float = 30.0) -> tuple[int, in
         if now[0] > version:
             return now
         page.wait_for_timeout(10)
+    # What the page showed instead, for whoever reads the failure.
+    page.screenshot(path=str(PROJECT_ROOT / "test-artifacts" / "map-not-redrawn.png"))
     raise TimeoutError(f"the map was not redrawn after version {version}")
 
 
@@ -173,6 +200,18 @@ def double_click_node(page, predicate_js: str) -> str:
     x, y, node_id = node_point(page, predicate_js)
     page.mouse.dblclick(x, y)
     return node_id
+
+
+def expand_by_double_click(page, predicate_js: str, version: int) -> tuple[int, int]:
+    """Double-click a node and wait for the expanded map. A click that lands while Streamlit
+    is still finishing the previous rerun can be swallowed by the iframe being replaced, so
+    one more double-click is allowed (expanding a node twice changes nothing)."""
+    double_click_node(page, predicate_js)
+    try:
+        return wait_drawn_after(page, version, timeout=12)
+    except TimeoutError:
+        double_click_node(page, predicate_js)
+        return wait_drawn_after(page, version)
 
 
 def menu(page, predicate_js: str, action: str) -> str:

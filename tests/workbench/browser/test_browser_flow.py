@@ -39,7 +39,12 @@ def planted(ground_truth) -> tuple[str, str, str]:
 
 @pytest.fixture
 def server(neo4j_env, sample_graph, tmp_path):
-    env = {**neo4j_env, "GOLDENBELL_AUDIT_LOG": str(tmp_path / "audit.jsonl")}
+    env = {
+        **neo4j_env,
+        "GOLDENBELL_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
+        "GOLDENBELL_ACCESS_DB": str(tmp_path / "access.db"),
+    }
+    pilot.add_user(env)
     with pilot.workbench_server(env, log=ARTIFACTS / "streamlit.log") as url:
         yield url
 
@@ -70,11 +75,9 @@ def test_wanted_person_to_accomplice_in_chromium(server, ground_truth, tmp_path)
         shot(page, "3-explorer")
 
         # Expand from the map itself: double-click the person, then their registration.
-        pilot.double_click_node(page, "n.data('type') === 'Person'")
-        version, nodes = pilot.wait_drawn_after(page, version)
+        version, nodes = pilot.expand_by_double_click(page, "n.data('type') === 'Person'", version)
         assert nodes > 1
-        pilot.double_click_node(page, "n.data('type') === 'Registration'")
-        version, nodes = pilot.wait_drawn_after(page, version)
+        version, nodes = pilot.expand_by_double_click(page, "n.data('type') === 'Registration'", version)
         frame = pilot.canvas_frame(page)
         assert frame.evaluate(f"gbCanvas.cy.nodes().filter(n => n.data('label') === '{accomplice_name}').length") == 1
         shot(page, "4-expanded")
