@@ -10,7 +10,7 @@ from graph.gateway import Gateway
 from graph.model import Schema
 from queries import subgraph
 from queries.alerts import list_alerts
-from workbench.context import Investigator
+from workbench.investigator import Investigator
 
 
 @dataclass(frozen=True)

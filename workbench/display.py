@@ -12,15 +12,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from graph.masking import mask_value
 from graph.model import Schema
-
-if TYPE_CHECKING:  # context imports the login form, which escapes with md_escape from here
-    from workbench.context import Investigator
+from workbench.investigator import Investigator
 
 # Characters Markdown (and Streamlit's own directives) give a meaning to.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=])")

@@ -18,8 +18,8 @@ from typing import Any
 from workbench import resources
 from workbench.access import Permission, export_audit
 from workbench.access.actor import guard
-from workbench.context import Investigator
 from workbench.display import Display
+from workbench.investigator import Investigator
 from workbench.map_state import MapState
 from workbench.report import map_html, report_html
 

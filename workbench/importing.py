@@ -18,7 +18,7 @@ from ingest.api import ImportReport, Progress, import_files
 from ingest.readers import open_source
 from workbench.access import Permission
 from workbench.access.actor import guard
-from workbench.context import Investigator
+from workbench.investigator import Investigator
 
 PREVIEW_ROWS = 20
 _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")

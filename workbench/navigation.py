@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from workbench import page_switch
 from workbench.access.roles import Permission, may
 from workbench.context import require, t
 from workbench.views import (
@@ -60,9 +61,7 @@ def pages(role: str | None) -> list[st.Page]:
     return [page(name, default=name == first) for name in names]
 
 
-def go(name: str) -> None:
-    """Switch to another page (ends this run)."""
-    st.switch_page(page(name))
+page_switch.register(page)
 
 
 def _sign_in() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.settings import Settings
-from workbench import resources
-from workbench.context import Investigator
+from workbench import page_switch, resources
 from workbench.display import Display, md_escape
 from workbench.explorer import Explorer
+from workbench.investigator import Investigator
 from workbench.map_state import MapState
 
 MAP_KEY = "gb_map"
@@ -35,9 +35,7 @@ def explorer(investigator: Investigator) -> Explorer:
 
 
 def go(page: str) -> None:
-    from workbench import navigation  # the page list imports every page, this module included
-
-    navigation.go(page)
+    page_switch.go(page)
 
 
 PROFILE_INPUT_KEY = "gb_profile_input"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from graph.settings import PROJECT_ROOT
-from workbench.context import Investigator
 from workbench.display import Display, md_escape
+from workbench.investigator import Investigator
 from workbench.map_state import MapState
 from workbench.report import _script_json, report_html
 

@@ -11,12 +11,12 @@ import streamlit as st
 
 from workbench import audit_review, exports, resources, session
 from workbench.access import AccessError, Permission, read_audit, verify_audit
+from workbench.access.audit_view import EXPORT_FORMATS
 from workbench.context import require, t
 from workbench.display import md_escape
 
 ENTRIES_KEY = "gb_audit_entries"
 VERIFIED_KEY = "gb_audit_verified"
-FORMATS = ("jsonl", "csv")
 
 
 def render() -> None:
@@ -73,7 +73,7 @@ def render() -> None:
             st.error(md_escape(t("audit.broken", n=len(result.faults))))
             st.text("\n".join(str(fault) for fault in result.faults))
     with right:
-        fmt = st.radio(t("audit.format"), FORMATS, horizontal=True, key="gb_audit_format")
+        fmt = st.radio(t("audit.format"), EXPORT_FORMATS, horizontal=True, key="gb_audit_format")
         st.download_button(
             t("audit.download", fmt=fmt),
             # Exported (and recorded) only when the file is asked for, with the filters above.

@@ -8,10 +8,9 @@ from graph.errors import GraphError
 from queries.runner import QueryRefused
 from workbench import exports, pack_form, resources, session
 from workbench.access import Permission
-from workbench.canvas import canvas
 from workbench.context import require, t
 from workbench.display import md_escape
-from workbench.map_state import MapState
+from workbench.result_map import result_map
 
 RESULT_KEY = "gb_pack_result"
 
@@ -84,14 +83,4 @@ def render() -> None:
             key="gb_pack_json",
         )
     if outcome.nodes and query.returns in ("graph", "both"):
-        if c.button(t("common.open_in_explorer"), key="gb_pack_to_map"):
-            notice = session.explorer(investigator).load(outcome.nodes, outcome.relationships)
-            if notice is not None:
-                session.notify(notice.level, notice.text)
-            session.go("explorer")
-        cap = resources.settings().map_node_cap
-        if len(outcome.nodes) > cap:
-            session.say("warning", t("explorer.over_cap", n=len(outcome.nodes), cap=cap))
-        preview = MapState()
-        preview.merge(outcome.nodes[:cap], outcome.relationships)
-        canvas(preview, display, key="gb_pack_canvas", interactive=False, height=480)
+        result_map(investigator, display, outcome.nodes, outcome.relationships, key="gb_pack", place=c)

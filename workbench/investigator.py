@@ -1,0 +1,76 @@
+"""Who is acting and why, as every page, query run, audit event and display helper takes it.
+
+An `Investigator` is built from the signed-in server-side session (workbench.access) by
+`workbench.context.require()`; it holds no Streamlit state, so library code can take it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graph.audit import AuditEvent
+from workbench.access import Actor, ReasonForAccess, ReasonRefused, ReasonRequired, Session, Visibility
+from workbench.access.roles import Permission, may, sees_sensitive
+from workbench.messages import DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Investigator:
+    user: str
+    role: str
+    case_ref: str
+    reason: str  # the reason code, with an optional ': note'
+    lang: str = DEFAULT_LANGUAGE
+    session_id: str = ""  # the session's public id, as the audit log knows it
+    unmasked: frozenset[str] = frozenset()  # entities unmasked in this session (Label:key)
+    display_name: str = ""
+    session: Session | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_session(cls, session: Session, lang: str = DEFAULT_LANGUAGE) -> Investigator:
+        return cls(
+            user=session.user,
+            role=session.role,
+            case_ref=session.case_ref,
+            reason=session.reason,
+            lang=lang,
+            session_id=session.id,
+            unmasked=session.unmasked,
+            display_name=session.display_name,
+            session=session,
+        )
+
+    @property
+    def sees_sensitive(self) -> bool:
+        return sees_sensitive(self.role)
+
+    @property
+    def visibility(self) -> Visibility:
+        return Visibility(self.sees_sensitive, self.unmasked)
+
+    def may(self, permission: Permission) -> bool:
+        return may(self.role, permission)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.user, self.role, self.session_id, self.case_ref, self.reason)
+
+    @property
+    def reason_text(self) -> str:
+        try:
+            return ReasonForAccess.from_recorded(self.case_ref, self.reason).title(self.lang)
+        except ReasonRefused:
+            return self.reason
+
+    def audit_fields(self) -> dict[str, str]:
+        """What `Runner.run` and the other audited reads take about the person and the purpose.
+        ReasonRequired until a case reference and a reason are given: nothing is consulted
+        (or logged as a consultation) without them."""
+        if not self.case_ref or not self.reason:
+            raise ReasonRequired("give a case reference and a reason before searching (请先填写案件编号和查询事由)")
+        return {"user": self.user, "case_ref": self.case_ref, "reason": self.reason}
+
+    def event(self, action: str, **details) -> AuditEvent:
+        """An audit event for something this investigator did (an export, an import, …)."""
+        self.audit_fields()
+        return self.actor.event(action, **details)
