@@ -209,6 +209,7 @@ def main() -> None:
             ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
             report, ours_s, ours_rss = ingest(env, [passages], workdir)
             assert report["rows_loaded"] == rows, report
+            print(f"  importer: {ours_s:.1f} s, {rows / ours_s:,.0f} rows/s, peak RSS {ours_rss:.0f} MB", flush=True)
             tenth = head_of(passages, 0.1, workdir / PASSAGES)
             fresh(gateway, schema)
             ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
@@ -217,10 +218,12 @@ def main() -> None:
             fresh(gateway, schema)
             ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
             csv_s = load_csv(gateway, settings, passages, args.batch_size)
+            print(f"  LOAD CSV: {csv_s:.1f} s, {rows / csv_s:,.0f} rows/s", flush=True)
 
             fresh(gateway, schema)
             ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
             naive_rows, naive_s = naive(gateway, passages, args.naive_rows)
+            print(f"  one per row: {naive_rows / naive_s:,.0f} rows/s", flush=True)
 
             fresh(gateway, schema)
             everything = sorted(p for p in sample.iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))

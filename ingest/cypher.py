@@ -23,18 +23,19 @@ _ON_CREATE = (
 def merge_rows(entities: tuple, links: tuple) -> str:
     """One statement for rows of one shape.
 
-    `entities`: (alias, label, key property, how, fill properties) per entity, where how
-    is "match" (must exist, checked before), "overwrite" (non-blank values replace) or
-    "fill" (only empty properties are set). `links`: (index, type, start alias, end alias,
-    key property or None, properties) per link. Row parameters: `row.n<i>` = {k, p} for
-    the i-th entity, `row.l<j>` = {k, p} for the j-th link, `row.r` = the source row.
+    `entities`: (alias, label, key property, how, fill properties, datetime properties)
+    per entity, where how is "match" (must exist, checked before), "overwrite" (non-blank
+    values replace) or "fill" (only empty properties are set). `links`: (index, type,
+    start alias, end alias, key property or None, properties, datetime properties) per
+    link. Row parameters: `row.n<i>` = {k, p, t} for the i-th entity, `row.l<j>` = {k, p, t}
+    for the j-th link (t: datetimes as ISO text, absent when blank), `row.r` = the source row.
     """
     var = {alias: f"n{i}" for i, (alias, *_rest) in enumerate(entities)}
     lines = ["UNWIND $rows AS row"]
-    for alias, label, key, how, _ in entities:
+    for alias, label, key, how, *_ in entities:
         if how == "match":
             lines.append(f"MATCH ({var[alias]}:{quote(label)} {{{quote(key)}: row.{var[alias]}.k}})")
-    for alias, label, key, how, fill in entities:
+    for alias, label, key, how, fill, times in entities:
         if how == "match":
             continue
         v = var[alias]
@@ -43,16 +44,22 @@ def merge_rows(entities: tuple, links: tuple) -> str:
         if how == "fill":
             sets = [f"{v}.last_seen = $now"]
             sets += [f"{v}.{quote(p)} = coalesce({v}.{quote(p)}, row.{v}.p.{quote(p)})" for p in fill]
+            sets += [f"{v}.{quote(p)} = coalesce({v}.{quote(p)}, datetime(row.{v}.t.{quote(p)}))" for p in times]
             lines.append("SET " + ", ".join(sets))
         else:
-            lines.append(f"SET {v} += row.{v}.p, {v}.last_seen = $now")
-    for j, (_, rel_type, start, end, rel_key, _props) in enumerate(links):
+            lines.append(f"SET {v} += row.{v}.p, {v}.last_seen = $now" + _times(v, times))
+    for j, (_, rel_type, start, end, rel_key, _props, times) in enumerate(links):
         r = f"l{j}"
         key = f" {{{quote(rel_key)}: row.{r}.k}}" if rel_key else ""
         lines.append(f"MERGE ({var[start]})-[{r}:{quote(rel_type)}{key}]->({var[end]})")
         lines.append(_ON_CREATE.format(v=r))
-        lines.append(f"SET {r} += row.{r}.p, {r}.last_seen = $now")
+        lines.append(f"SET {r} += row.{r}.p, {r}.last_seen = $now" + _times(r, times))
     return "\n".join(lines)
+
+
+def _times(v: str, times: tuple[str, ...]) -> str:
+    """Overwrite datetimes given as text; a blank one (absent, so null) keeps the old value."""
+    return "".join(f", {v}.{quote(p)} = coalesce(datetime(row.{v}.t.{quote(p)}), {v}.{quote(p)})" for p in times)
 
 
 @cache

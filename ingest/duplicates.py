@@ -1,7 +1,7 @@
 """Find rows identical to an earlier row of the same file, in bounded memory.
 
 Fingerprints (64-bit BLAKE2b of the row's values) are kept in a set until there
-are a million, then in a temporary SQLite table on disk, so memory stays flat
+are 200,000 (about 30 MB), then in a temporary SQLite table on disk, so memory stays flat
 however long the file is.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-_IN_MEMORY_LIMIT = 1_000_000
+_IN_MEMORY_LIMIT = 200_000
 
 
 def fingerprint(values: Iterable[Any]) -> int:

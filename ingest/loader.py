@@ -36,7 +36,20 @@ def _value(value: Any) -> Any:
 
 
 def _props(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: _value(v) for k, v in props.items()}
+    """Row parameters {p: properties, t: datetimes as ISO text}. The driver converts a
+    datetime in pure Python, slowly enough to halve an import of passages; the server
+    parses the text (`datetime(…)` in the statement) to the same offset datetime."""
+    plain, times = {}, {}
+    for k, v in props.items():
+        if isinstance(v, datetime) and v.tzinfo is not None:
+            times[k] = v.isoformat()
+        else:
+            plain[k] = _value(v)
+    return {"p": plain, "t": times} if times else {"p": plain}
+
+
+def _datetimes(properties) -> tuple[str, ...]:
+    return tuple(p.name for p in properties if p.type == "datetime")
 
 
 class BatchWriter:
@@ -114,14 +127,14 @@ class BatchWriter:
         entities = []
         for entity in row.entities:
             spec_entity = self.spec.entities[entity.alias]
+            key, times = self._key_of(entity.label), _datetimes(spec_entity.properties)
             if spec_entity.mode == "match":
-                entities.append((entity.alias, entity.label, self._key_of(entity.label), "match", ()))
+                entities.append((entity.alias, entity.label, key, "match", (), ()))
             elif spec_entity.update == "fill" and entity.label == spec_entity.label:
-                entities.append(
-                    (entity.alias, entity.label, self._key_of(entity.label), "fill", self._fill_properties(entity))
-                )
+                fill = tuple(p for p in self._fill_properties(entity) if p not in times)
+                entities.append((entity.alias, entity.label, key, "fill", fill, times))
             else:
-                entities.append((entity.alias, entity.label, self._key_of(entity.label), "overwrite", ()))
+                entities.append((entity.alias, entity.label, key, "overwrite", (), times))
         links = []
         for link in row.links:
             spec_link = self.spec.links[link.link_index]
@@ -133,6 +146,7 @@ class BatchWriter:
                     link.end.alias,
                     spec_link.key.name if spec_link.key else None,
                     tuple(p.name for p in spec_link.properties),
+                    _datetimes(spec_link.properties),
                 )
             )
         return tuple(entities), tuple(links)
@@ -144,9 +158,9 @@ class BatchWriter:
         for row in rows:
             params: dict[str, Any] = {"r": row.number}
             for i, entity in enumerate(row.entities):
-                params[f"n{i}"] = {"k": _value(entity.key), "p": _props(entity.properties)}
+                params[f"n{i}"] = {"k": _value(entity.key), **_props(entity.properties)}
             for j, link in enumerate(row.links):
-                params[f"l{j}"] = {"k": _value(link.key), "p": _props(link.properties)}
+                params[f"l{j}"] = {"k": _value(link.key), **_props(link.properties)}
             by_shape[self._shape(row)].append(params)
         common = {"run": self.ctx.run_id, "source": self.ctx.source, "file": self.ctx.file_hash, "now": self.ctx.now}
         return [(cypher.merge_rows(*shape), {**common, "rows": batch}) for shape, batch in by_shape.items()]

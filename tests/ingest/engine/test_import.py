@@ -191,9 +191,18 @@ def test_an_unknown_driver_id_leaves_the_passage_loaded_without_a_driver(empty_g
     row = empty_graph.read(
         "test.passage",
         "MATCH (p:Passage {passage_id: 'G1'})-[:OF_VEHICLE]->(v) OPTIONAL MATCH (p)-[:DRIVEN_BY]->(d) "
-        "RETURN v.plate AS plate, p.place_id AS place, d IS NULL AS no_driver",
+        "RETURN v.plate AS plate, p.place_id AS place, d IS NULL AS no_driver, "
+        "valueType(p.time) AS time_type, toString(p.time) AS time",
     ).data()
-    assert row == [{"plate": "浙F12345", "place": "CP01", "no_driver": True}]
+    assert row == [
+        {
+            "plate": "浙F12345",
+            "place": "CP01",
+            "no_driver": True,
+            "time_type": "ZONED DATETIME NOT NULL",
+            "time": "2026-03-01T08:00:00+08:00",
+        }
+    ]
 
 
 def test_a_dry_run_writes_nothing(empty_graph, schema, tmp_path):
