@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -99,6 +100,8 @@ def frames_with(page, base_url: str, limit: int) -> tuple[int, list[float], floa
     page.get_by_role("link", name="Cypher 控制台").click()
     page.get_by_label("只读 Cypher").fill(MANY.format(limit=limit))
     page.get_by_role("button", name="执行").click()
+    # The previous result stays on the page until this one replaces it: wait for its row count.
+    page.get_by_text(re.compile(rf"^{limit} 行 · ")).wait_for(timeout=60_000)
     page.get_by_role("button", name="在关系图中打开").click()
     began = time.perf_counter()
     page.get_by_role("heading", name="关系图谱").wait_for()

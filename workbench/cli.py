@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 
 import click
@@ -41,6 +42,7 @@ main.add_command(audit)
 def workbench(port: int | None, open_browser: bool) -> None:
     """Serve the workbench on 127.0.0.1 and keep running until stopped."""
     settings = settings_or_fail()
+    url = f"http://127.0.0.1:{port or settings.workbench_port}/"
     argv = [
         sys.executable,
         "-m",
@@ -52,7 +54,7 @@ def workbench(port: int | None, open_browser: bool) -> None:
         "--server.port",
         str(port or settings.workbench_port),
         "--server.headless",
-        "false" if open_browser else "true",
+        "true",
         "--browser.gatherUsageStats",
         "false",
         "--global.developmentMode",
@@ -61,7 +63,9 @@ def workbench(port: int | None, open_browser: bool) -> None:
         "--client.toolbarMode",
         "minimal",
     ]
-    click.echo(f"workbench: http://127.0.0.1:{port or settings.workbench_port}/")
+    click.echo(f"workbench: {url}")
+    if open_browser:
+        subprocess.Popen([sys.executable, "-m", "workbench.open_when_ready", url], start_new_session=True)
     os.execv(sys.executable, argv)
 
 
