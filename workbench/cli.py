@@ -36,14 +36,9 @@ main.add_command(user)
 main.add_command(audit)
 
 
-@main.command("workbench")
-@click.option("--port", type=int, default=None, help="Port to listen on (default: GOLDENBELL_WORKBENCH_PORT).")
-@click.option("--open", "open_browser", is_flag=True, help="Also open it in the default browser.")
-def workbench(port: int | None, open_browser: bool) -> None:
-    """Serve the workbench on 127.0.0.1 and keep running until stopped."""
-    settings = settings_or_fail()
-    url = f"http://127.0.0.1:{port or settings.workbench_port}/"
-    argv = [
+def streamlit_argv(port: int) -> list[str]:
+    """How the workbench is served: headless Streamlit on loopback, no usage statistics."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -52,7 +47,7 @@ def workbench(port: int | None, open_browser: bool) -> None:
         "--server.address",
         "127.0.0.1",
         "--server.port",
-        str(port or settings.workbench_port),
+        str(port),
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",
@@ -63,6 +58,16 @@ def workbench(port: int | None, open_browser: bool) -> None:
         "--client.toolbarMode",
         "minimal",
     ]
+
+
+@main.command("workbench")
+@click.option("--port", type=int, default=None, help="Port to listen on (default: GOLDENBELL_WORKBENCH_PORT).")
+@click.option("--open", "open_browser", is_flag=True, help="Also open it in the default browser.")
+def workbench(port: int | None, open_browser: bool) -> None:
+    """Serve the workbench on 127.0.0.1 and keep running until stopped."""
+    port = port or settings_or_fail().workbench_port
+    url = f"http://127.0.0.1:{port}/"
+    argv = streamlit_argv(port)
     click.echo(f"workbench: {url}")
     if open_browser:
         subprocess.Popen([sys.executable, "-m", "workbench.open_when_ready", url], start_new_session=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from ingest.synth.dirty import REASONS, RECOVERABLE
 from ingest.synth.scenarios import _PLANTERS
 from ingest.synth.sources import DATE_FORMATS, SOURCES
+from tests.ingest.synth.test_synth_scenarios import KINDS
 
 DOC = (Path(__file__).resolve().parents[3] / "docs" / "sample-data.md").read_text(encoding="utf-8")
 
@@ -28,19 +29,7 @@ def test_every_option_fault_variant_and_scenario_is_documented():
     for variants in RECOVERABLE.values():
         for _, variant in variants:
             assert f"`{variant}`" in DOC, variant
-    kinds = [
-        "revoked_licence_driving",
-        "wanted_person_active",
-        "overcrowded_flat",
-        "knives_multi_shop",
-        "fireworks_over_threshold",
-        "cloned_plate",
-        "co_travel",
-        "shared_phone",
-        "hazmat_night_passage",
-        "duplicate_identity",
-    ]
-    assert len(_PLANTERS) == len(kinds)
-    for kind in kinds:
+    assert len(_PLANTERS) == len(KINDS)
+    for kind in KINDS:
         assert f"`{kind}`" in DOC
     assert "SIZES_TABLE" not in DOC

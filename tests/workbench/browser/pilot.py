@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -18,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from graph.settings import PROJECT_ROOT
+from workbench.cli import streamlit_argv
 
 CHROMIUM = os.environ.get("GOLDENBELL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -44,27 +44,9 @@ def free_port() -> int:
 
 @contextmanager
 def workbench_server(env: Mapping[str, str], *, log: Path) -> Iterator[str]:
-    """`streamlit run workbench/app.py` on a free loopback port, as `goldenbell workbench` starts it."""
+    """The workbench on a free loopback port, started as `goldenbell workbench` starts it."""
     port = free_port()
-    argv = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(PROJECT_ROOT / "workbench" / "app.py"),
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--global.developmentMode",
-        "false",
-        "--client.toolbarMode",
-        "minimal",
-    ]
+    argv = streamlit_argv(port)
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         process = subprocess.Popen(argv, cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=out, stderr=out)
