@@ -5,7 +5,7 @@ resumes after the last committed row."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from graph.model import Schema
 from ingest import cypher
 from ingest.mapping import EntityRecord, MappedRow, Reject
 from ingest.reasons import Reason
-from ingest.spec import ADDRESS_PARTS, MappingSpec
+from ingest.spec import ADDRESS_PARTS, PERSON_RECORD, PERSON_RECORD_PROPERTIES, MappingSpec
 
 
 @dataclass(frozen=True)
@@ -35,28 +35,49 @@ def _value(value: Any) -> Any:
     return driver_safe(value)
 
 
-def _props(props: dict[str, Any]) -> dict[str, Any]:
-    """Row parameters {p: properties, t: datetimes as ISO text}. The driver converts a
-    datetime in pure Python, slowly enough to halve an import of passages; the server
-    parses the text (`datetime(…)` in the statement) to the same offset datetime."""
+def _split(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(plain values, datetimes as ISO text). The driver converts a datetime in pure
+    Python, slowly enough to halve an import of passages; the server parses the text
+    (`datetime(…)` in the statement) to the same offset datetime."""
     plain, times = {}, {}
     for k, v in props.items():
         if isinstance(v, datetime) and v.tzinfo is not None:
             times[k] = v.isoformat()
         else:
             plain[k] = _value(v)
-    return {"p": plain, "t": times} if times else {"p": plain}
+    return plain, times
+
+
+def _with_extras(names: tuple[str, ...], values: dict[str, Any]) -> tuple[str, ...]:
+    extras = values.keys() - set(names)
+    return names + tuple(sorted(extras)) if extras else names
 
 
 def _datetimes(properties) -> tuple[str, ...]:
     return tuple(p.name for p in properties if p.type == "datetime")
 
 
+def _fill_params(
+    params: dict[str, Any], var: str, props: dict[str, Any], names: tuple[str, ...], times: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Put one entity's or link's values into the row's flat parameters (`n0_2`, `n0_t0`);
+    return the names in their slots, with any the spec did not declare added at the end."""
+    plain, texts = _split(props)
+    names, times = _with_extras(names, plain), _with_extras(times, texts)
+    for j, name in enumerate(names):
+        if name in plain:
+            params[f"{var}_{j}"] = plain[name]
+    for j, name in enumerate(times):
+        if name in texts:
+            params[f"{var}_t{j}"] = texts[name]
+    return names, times
+
+
 class BatchWriter:
     def __init__(self, gateway: Gateway, spec: MappingSpec, schema: Schema, ctx: FileContext):
         self.gateway, self.spec, self.schema, self.ctx = gateway, spec, schema, ctx
-        self._match_only = {alias for alias, e in spec.entities.items() if e.mode == "match"}
-        self.pruned = False  # whether the last reference check dropped optional entities from rows
+        self._required = {alias for alias, e in spec.entities.items() if e.mode == "match" and not e.optional}
+        self._declared: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     def _key_of(self, label: str) -> str:
         return self.schema.nodes[label].key
@@ -64,92 +85,57 @@ class BatchWriter:
     def missing_references(self, tx: neo4j.ManagedTransaction | None, rows: list[MappedRow]) -> dict[int, Reject]:
         """Rows whose required match-only entities do not exist, keyed by row number.
 
-        An optional match-only entity that does not exist is dropped from its row, with
-        its links, and the row still loads.
+        An optional one that does not exist needs no check: the statement matches it
+        optionally and skips its links, and the row still loads.
         """
         wanted: dict[tuple[str, Any], list[tuple[MappedRow, EntityRecord]]] = defaultdict(list)
         for row in rows:
             for entity in row.entities:
-                if entity.alias in self._match_only:
+                if entity.alias in self._required:
                     wanted[(entity.label, entity.key)].append((row, entity))
         if not wanted:
             return {}
         by_label: dict[str, list[Any]] = defaultdict(list)
         for label, key in wanted:
             by_label[label].append(key)
-        missing: set[tuple[str, Any]] = set()
+        rejects: dict[int, Reject] = {}
         for label, keys in by_label.items():
             query = cypher.missing_nodes(label, self._key_of(label))
             if tx is None:
                 found = self.gateway.read("ingest.references", query, {"keys": keys}).single_value([])
             else:
                 found = tx.run(query, keys=keys).single()["missing"]
-            missing.update((label, k) for k in found)
-        rejects: dict[int, Reject] = {}
-        dropped: dict[int, set[str]] = defaultdict(set)
-        for label_key in missing:
-            for row, entity in wanted[label_key]:
-                if self.spec.entities[entity.alias].optional:
-                    dropped[row.number].add(entity.alias)
-                    continue
-                rejects.setdefault(
-                    row.number,
-                    Reject(
+            for key in found:
+                for row, entity in wanted[(label, key)]:
+                    rejects.setdefault(
                         row.number,
-                        entity.alias,
-                        str(entity.key),
-                        Reason.REFERENCE_MISSING,
-                        f"no {entity.label} with {self._key_of(entity.label)} {entity.key!r} exists",
-                        "",
-                    ),
-                )
-        self.pruned = bool(dropped)
-        for i, row in enumerate(rows):
-            if row.number in dropped and row.number not in rejects:
-                gone = dropped[row.number]
-                rows[i] = replace(
-                    row,
-                    entities=[e for e in row.entities if e.alias not in gone],
-                    links=[link for link in row.links if link.start.alias not in gone and link.end.alias not in gone],
-                )
+                        Reject(
+                            row.number,
+                            entity.alias,
+                            str(entity.key),
+                            Reason.REFERENCE_MISSING,
+                            f"no {entity.label} with {self._key_of(entity.label)} {entity.key!r} exists",
+                            "",
+                        ),
+                    )
         return rejects
 
-    def _fill_properties(self, entity: EntityRecord) -> tuple[str, ...]:
-        """Every property a `fill` entity may carry, so one statement serves all its rows."""
-        spec_entity = self.spec.entities[entity.alias]
-        names = [p.name for p in spec_entity.properties]
-        if spec_entity.key.type == "address":
-            names += [p for p in ADDRESS_PARTS if p in self.schema.nodes[entity.label].properties]
-        return tuple(dict.fromkeys(names))
-
-    def _shape(self, row: MappedRow) -> tuple:
-        """What one statement must do for this row: its entities (alias, label, how) and links."""
-        entities = []
-        for entity in row.entities:
-            spec_entity = self.spec.entities[entity.alias]
-            key, times = self._key_of(entity.label), _datetimes(spec_entity.properties)
-            if spec_entity.mode == "match":
-                entities.append((entity.alias, entity.label, key, "match", (), ()))
-            elif spec_entity.update == "fill" and entity.label == spec_entity.label:
-                fill = tuple(p for p in self._fill_properties(entity) if p not in times)
-                entities.append((entity.alias, entity.label, key, "fill", fill, times))
+    def _names(self, alias: str, label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The properties (plain, datetime) an entity of this alias may carry, so one statement
+        serves all its rows however many of their values are blank."""
+        found = self._declared.get((alias, label))
+        if found is None:
+            spec_entity = self.spec.entities[alias]
+            if label == PERSON_RECORD and spec_entity.label != PERSON_RECORD:
+                found = (PERSON_RECORD_PROPERTIES, ())
             else:
-                entities.append((entity.alias, entity.label, key, "overwrite", (), times))
-        links = []
-        for link in row.links:
-            spec_link = self.spec.links[link.link_index]
-            links.append(
-                (
-                    link.link_index,
-                    spec_link.type,
-                    link.start.alias,
-                    link.end.alias,
-                    spec_link.key.name if spec_link.key else None,
-                    tuple(p.name for p in spec_link.properties),
-                    _datetimes(spec_link.properties),
-                )
-            )
-        return tuple(entities), tuple(links)
+                times = _datetimes(spec_entity.properties)
+                names = [p.name for p in spec_entity.properties if p.name not in times]
+                if spec_entity.key.type == "address":
+                    names += [p for p in ADDRESS_PARTS if p in self.schema.nodes[label].properties]
+                found = (tuple(dict.fromkeys(names)), times)
+            self._declared[(alias, label)] = found
+        return found
 
     def _statements(self, rows: list[MappedRow]) -> list[tuple[str, dict[str, Any]]]:
         # One statement per shape of row writes each row's entities and links together,
@@ -157,11 +143,32 @@ class BatchWriter:
         by_shape: dict[tuple, list[dict]] = defaultdict(list)
         for row in rows:
             params: dict[str, Any] = {"r": row.number}
+            entities = []
             for i, entity in enumerate(row.entities):
-                params[f"n{i}"] = {"k": _value(entity.key), **_props(entity.properties)}
+                v = f"n{i}"
+                params[v] = _value(entity.key)
+                spec_entity = self.spec.entities[entity.alias]
+                key = self._key_of(entity.label)
+                if spec_entity.mode == "match":
+                    how = "match-optional" if spec_entity.optional else "match"
+                    entities.append((entity.alias, entity.label, key, how, (), ()))
+                    continue
+                how = "fill" if spec_entity.update == "fill" and entity.label == spec_entity.label else "overwrite"
+                names, times = self._names(entity.alias, entity.label)
+                names, times = _fill_params(params, v, entity.properties, names, times)
+                entities.append((entity.alias, entity.label, key, how, names, times))
+            links = []
             for j, link in enumerate(row.links):
-                params[f"l{j}"] = {"k": _value(link.key), **_props(link.properties)}
-            by_shape[self._shape(row)].append(params)
+                r = f"l{j}"
+                spec_link = self.spec.links[link.link_index]
+                if spec_link.key:
+                    params[r] = _value(link.key)
+                times = _datetimes(spec_link.properties)
+                names = tuple(p.name for p in spec_link.properties if p.name not in times)
+                names, times = _fill_params(params, r, link.properties, names, times)
+                key = spec_link.key.name if spec_link.key else None
+                links.append((link.link_index, spec_link.type, link.start.alias, link.end.alias, key, names, times))
+            by_shape[(tuple(entities), tuple(links))].append(params)
         common = {"run": self.ctx.run_id, "source": self.ctx.source, "file": self.ctx.file_hash, "now": self.ctx.now}
         return [(cypher.merge_rows(*shape), {**common, "rows": batch}) for shape, batch in by_shape.items()]
 
@@ -186,10 +193,9 @@ class BatchWriter:
         ahead = [prepared]  # dropped for good once the rows change, since `work` may be retried
 
         def work(tx: neo4j.ManagedTransaction) -> list[Reject]:
-            self.pruned = False
             refused = self.missing_references(tx, rows)
             kept = [row for row in rows if row.number not in refused]
-            if refused or self.pruned:
+            if refused:
                 ahead[0] = None
             for query, params in ahead[0] or self._statements(kept):
                 tx.run(query, params).consume()

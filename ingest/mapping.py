@@ -71,7 +71,6 @@ class RowMapper:
     spec: MappingSpec
     headers: HeaderMap
     schema: Schema
-    _person_record_props: tuple[str, ...] = field(default=("name", "birth_date"), init=False)
     _address_parts: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False)
     _memo: dict[Any, Any] = field(default_factory=dict, init=False)
     _reading: dict[int, tuple] = field(default_factory=dict, init=False)  # property map -> what it reads
@@ -132,7 +131,7 @@ class RowMapper:
 
     def _person_record(self, entity: EntityMap, raw: RawRow, props: dict[str, Any]) -> EntityRecord:
         """A person without an ID number: kept apart as an unverified record, never merged by name."""
-        kept = {k: v for k, v in props.items() if k in self._person_record_props}
+        kept = {k: v for k, v in props.items() if k in ("name", "birth_date")}
         if not kept.get("name"):
             raise _Fault(self._column_label(entity.key), "", Reason.REQUIRED_MISSING, "no ID number and no name")
         phone = self._linked_phone(entity, raw)

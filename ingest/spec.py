@@ -20,6 +20,8 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "specs"
 ADDRESS_PARTS = ("full", "district", "town", "community", "road", "building", "unit", "room")
 DERIVATIONS = {"birth_date_from_id": "date", "gender_from_id": "enum", "region_from_id": "text"}
 PERSON_RECORD = "PersonRecord"
+# What a PersonRecord (a person without a reliable key) keeps: never enough to merge on.
+PERSON_RECORD_PROPERTIES = ("name", "birth_date", "phone", "id_number_raw")
 _ALIAS = re.compile(r"[a-z][a-z0-9_]*")
 
 
