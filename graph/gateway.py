@@ -146,9 +146,14 @@ class Gateway:
         timeout: float | None = None,
         metadata: Mapping[str, Any] | None = None,
         max_rows: int | None = None,
+        then: Callable[[neo4j.ManagedTransaction, QueryResult], None] | None = None,
     ) -> QueryResult:
-        """Run a query in a read transaction; the server refuses any write in it."""
-        return self._execute(neo4j.READ_ACCESS, name, cypher, parameters, timeout, metadata, max_rows)
+        """Run a query in a read transaction; the server refuses any write in it.
+
+        `then(tx, result)` runs in the same transaction afterwards (a follow-up read that
+        depends on the result, without a second transaction's round trips).
+        """
+        return self._execute(neo4j.READ_ACCESS, name, cypher, parameters, timeout, metadata, max_rows, then)
 
     def write(
         self,
@@ -159,7 +164,7 @@ class Gateway:
         timeout: float | None = None,
         metadata: Mapping[str, Any] | None = None,
     ) -> QueryResult:
-        return self._execute(neo4j.WRITE_ACCESS, name, cypher, parameters, timeout, metadata, None)
+        return self._execute(neo4j.WRITE_ACCESS, name, cypher, parameters, timeout, metadata, None, None)
 
     def write_autocommit(
         self,
@@ -229,6 +234,7 @@ class Gateway:
         timeout: float | None,
         metadata: Mapping[str, Any] | None,
         max_rows: int | None,
+        then: Callable[[neo4j.ManagedTransaction, QueryResult], None] | None,
     ) -> QueryResult:
         effective_timeout = (
             timeout if timeout is not None else (self.query_timeout if mode == neo4j.READ_ACCESS else None)
@@ -248,7 +254,10 @@ class Gateway:
                 records.append(record)
             keys = list(result.keys())
             summary = None if truncated else result.consume()
-            return QueryResult(keys=keys, records=records, summary=summary, truncated=truncated)
+            out = QueryResult(keys=keys, records=records, summary=summary, truncated=truncated)
+            if then is not None:
+                then(tx, out)
+            return out
 
         with self._translated(name, cypher), self._session(mode) as session:
             runner: Callable[..., QueryResult] = (

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import neo4j
+
 from graph.ddl import quote
 from graph.gateway import Gateway
 from graph.model import Schema
@@ -42,6 +44,18 @@ def resolve(
     row = gateway.read(
         "entities.resolve", lookup_cypher(schema, refs), params, timeout=timeout, metadata=metadata
     ).records[0]
+    return _found(schema, refs, row)
+
+
+def resolve_in(tx: neo4j.ManagedTransaction, schema: Schema, refs: Mapping[str, EntityRef]) -> dict[str, str]:
+    """`resolve` inside a transaction already open."""
+    if not refs:
+        return {}
+    params = {f"k{i}": ref.key for i, ref in enumerate(refs.values())}
+    return _found(schema, refs, tx.run(lookup_cypher(schema, refs), params).single())
+
+
+def _found(schema: Schema, refs: Mapping[str, EntityRef], row: Any) -> dict[str, str]:
     out = {}
     for name, ref in refs.items():
         if row[name] is None:

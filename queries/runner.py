@@ -10,20 +10,23 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+
+import neo4j
 
 from graph.audit import AuditEvent, AuditLog
 from graph.errors import GraphError
-from graph.gateway import Gateway
+from graph.gateway import Gateway, QueryResult
 from graph.model import Schema
 from graph.settings import Settings
 from queries import entities, subgraph
 from queries.pack_model import Catalog, Query
 from queries.parameters import EntityRef, ParameterError, plain
 from queries.readonly import NotReadOnly, check_read_only
+from queries.subgraph import plain as plain_value
 
 KNOWN_ENTITIES = 10_000
 
@@ -38,12 +41,31 @@ class QueryOutcome:
     params: Mapping[str, Any]  # as checked, in JSON-ready form
     columns: list[str]
     rows: list[dict[str, Any]]  # JSON-ready: nodes as Label:key, temporal values as ISO text
-    nodes: list[dict[str, Any]]
-    relationships: list[dict[str, Any]]
     truncated: bool
     row_cap: int
     elapsed_ms: float
     records: list[Any] = field(default_factory=list, repr=False)  # the driver's records, for callers that need ids
+    schema: Schema | None = field(default=None, repr=False, compare=False)
+    # The sub-graph to draw, when given rather than found in `records` (a masked copy).
+    drawn: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = field(default=None, repr=False)
+
+    # Built on first use: a map needs it, a table, a file or an alert count does not, and
+    # building it (every property of every node, temporal values as text) costs as much
+    # again as the rest of the runner's work together.
+    @cached_property
+    def _graph(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        if self.drawn is not None or self.schema is None:
+            return self.drawn or ([], [])
+        graph = subgraph.extract(self.records, self.schema)
+        return list(graph.nodes.values()), list(graph.relationships.values())
+
+    @property
+    def nodes(self) -> list[dict[str, Any]]:
+        return self._graph[0]
+
+    @property
+    def relationships(self) -> list[dict[str, Any]]:
+        return self._graph[1]
 
 
 class Runner:
@@ -54,7 +76,6 @@ class Runner:
         self.settings = settings
         self.audit = audit
         self._read_only: set[str] = set()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="goldenbell-audit")
         self._known: OrderedDict[EntityRef, bool] = OrderedDict()  # entities seen to exist, most recent last
         self._lock = threading.Lock()
 
@@ -100,11 +121,15 @@ class Runner:
             cypher_params = self.cypher_parameters(query, values, timeout=limit, metadata=metadata)
             self._ensure_read_only(query, cypher_params)
             result = self.gateway.read(
-                query.id, query.compiled, cypher_params, timeout=limit, metadata=metadata, max_rows=cap
+                query.id,
+                query.compiled,
+                cypher_params,
+                timeout=limit,
+                metadata=metadata,
+                max_rows=cap,
+                then=self._anchors_checker(query, values),
             )
             self._note_anchored(query, values, exist=bool(result.records))
-            if not result.records:
-                self._check_anchored_exist(query, values, limit, metadata)
         except (NotReadOnly, ParameterError) as exc:
             self._record(event, shown, "refused", _message(exc))
             raise QueryRefused(f"query {query_id}: {_message(exc)}") from exc
@@ -112,23 +137,22 @@ class Runner:
             self._record(event, shown, "error", str(exc))
             raise
         elapsed = (time.perf_counter() - began) * 1000
-        # The audit line is synced while the result is converted; nothing returns before it is on disk.
+        keys, schema = result.keys, self.schema
+        rows = [dict(zip(keys, (plain_value(v, schema) for v in record), strict=True)) for record in result.records]
+        # Nothing returns before its audit entry is in the log; the disk sync follows within
+        # milliseconds, shared with other runs (a sync of its own would cost more than most queries).
         message = "truncated at the row cap" if result.truncated else ""
-        audited = self._pool.submit(self._record, event, shown, "ok", message, len(result.records))
-        graph = subgraph.extract(result.records, self.schema)
-        rows = [{key: subgraph.plain(record[key], self.schema) for key in result.keys} for record in result.records]
-        audited.result()
+        self._record(event, shown, "ok", message, len(result.records), sync=False)
         return QueryOutcome(
             query_id=query.id,
             params=shown,
             columns=list(result.keys),
             rows=rows,
-            nodes=list(graph.nodes.values()),
-            relationships=list(graph.relationships.values()),
             truncated=result.truncated,
             row_cap=cap,
             elapsed_ms=elapsed,
             records=result.records,
+            schema=self.schema,
         )
 
     def _ensure_read_only(self, query: Query, params: Mapping[str, Any]) -> None:
@@ -169,20 +193,28 @@ class Runner:
                 while len(self._known) > KNOWN_ENTITIES:
                     self._known.popitem(last=False)
 
-    def _check_anchored_exist(
-        self, query: Query, values: Mapping[str, Any], timeout: float, metadata: Mapping[str, Any]
-    ) -> None:
-        """No rows may mean no such entity: say so rather than show an empty result."""
+    def _anchors_checker(
+        self, query: Query, values: Mapping[str, Any]
+    ) -> Callable[[neo4j.ManagedTransaction, QueryResult], None] | None:
+        """No rows may mean no such entity: a check, in the same transaction, that says so
+        rather than show an empty result."""
         refs = {
             name: values[name]
             for name in query.anchored
             if isinstance(values.get(name), EntityRef) and values[name] not in self._known
         }
-        if refs:
-            entities.resolve(self.gateway, self.schema, refs, timeout=timeout, metadata=metadata)
+        if not refs:
+            return None
+
+        def check(tx: neo4j.ManagedTransaction, result: QueryResult) -> None:
+            if result.records:
+                return
+            entities.resolve_in(tx, self.schema, refs)
             with self._lock:
                 for ref in refs.values():
                     self._known[ref] = True
+
+        return check
 
     def choices(self, query: Query, name: str) -> list[dict[str, Any]]:
         """The picker values of a parameter that declares a choices query."""
@@ -194,9 +226,18 @@ class Runner:
         return [{k: subgraph.plain(v, self.schema) for k, v in record.items()} for record in result.records]
 
     def _record(
-        self, event: Mapping[str, Any], params: Mapping[str, Any], outcome: str, message: str, rows: int | None = None
+        self,
+        event: Mapping[str, Any],
+        params: Mapping[str, Any],
+        outcome: str,
+        message: str,
+        rows: int | None = None,
+        *,
+        sync: bool = True,
     ) -> None:
-        self.audit.append(AuditEvent(**event, parameters=dict(params), outcome=outcome, message=message, rows=rows))
+        self.audit.append(
+            AuditEvent(**event, parameters=dict(params), outcome=outcome, message=message, rows=rows), sync=sync
+        )
 
 
 def _message(exc: BaseException) -> str:

@@ -96,7 +96,13 @@ class Subgraph:
     relationships: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def add(self, value: Any) -> None:
-        if isinstance(value, Node):
+        kind = type(value)
+        if kind in _SCALARS or kind is neo4j.time.DateTime:  # most values: nothing to draw
+            return
+        if kind is list:
+            for item in value:
+                self.add(item)
+        elif isinstance(value, Node):
             self._node(value)
         elif isinstance(value, Relationship):
             self._relationship(value)
@@ -126,7 +132,7 @@ class Subgraph:
             "label": label,
             "ref": str(ref) if ref else None,
             "caption": plain(node.get(spec.caption), self.schema) if spec else None,
-            "properties": {k: plain(v, self.schema) for k, v in node.items()},
+            "properties": _properties(node, self.schema),
         }
 
     def _relationship(self, rel: Relationship) -> None:
@@ -141,8 +147,12 @@ class Subgraph:
             "type": rel.type,
             "start": rel.start_node.element_id if rel.start_node is not None else None,
             "end": rel.end_node.element_id if rel.end_node is not None else None,
-            "properties": {k: plain(v, self.schema) for k, v in rel.items()},
+            "properties": _properties(rel, self.schema),
         }
+
+
+def _properties(entity: Node | Relationship, schema: Schema) -> dict[str, Any]:
+    return {k: v if type(v) in _SCALARS else plain(v, schema) for k, v in entity.items()}
 
 
 def extract(records: Iterable[Iterable[Any]], schema: Schema) -> Subgraph:

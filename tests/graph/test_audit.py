@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 
@@ -270,3 +271,56 @@ def test_read_filters_and_keeps_the_newest(tmp_path):
     ]
     assert [e["seq"] for e in log.read(limit=2)] == [4, 3]
     assert [e["seq"] for e in log.read(limit=2, newest_first=False)] == [3, 4]
+
+
+# Consultations the query runner records: in the log at once, on disk within moments.
+
+
+def test_an_unsynced_entry_is_in_the_log_at_once_and_the_head_follows_on_flush(tmp_path):
+    log = AuditLog(tmp_path / "audit.jsonl")
+    first = log.append(AuditEvent(user="u", action="login"))
+    second = log.append(AuditEvent(user="u", action="query.run", rows=3), sync=False)
+    assert [e["seq"] for e in log.events()] == [1, 2]
+    assert log.read_head() in (Head(1, first["hash"]), Head(2, second["hash"]))  # the syncer may be done already
+    assert log.verify().ok  # a head behind the log is noted, not a fault
+    log.flush()
+    assert log.read_head() == Head(2, second["hash"])
+    assert log.verify().ok and log.verify().notes == ()
+
+
+def test_the_head_reaches_unsynced_entries_without_being_asked(tmp_path):
+    log = AuditLog(tmp_path / "audit.jsonl")
+    entries = [log.append(AuditEvent(user="u", action="query.run", rows=i), sync=False) for i in range(20)]
+    deadline = time.monotonic() + 10
+    while log.read_head() != Head(20, entries[-1]["hash"]) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert log.read_head() == Head(20, entries[-1]["hash"])
+
+
+def test_a_synced_append_after_unsynced_ones_keeps_the_chain_and_the_head(tmp_path):
+    log = AuditLog(tmp_path / "audit.jsonl")
+    for i in range(5):
+        log.append(AuditEvent(user="u", action="query.run", rows=i), sync=False)
+    last = log.append(AuditEvent(user="u", action="logout"))
+    log.flush()  # must not move the head back to an older entry
+    assert log.read_head() == Head(6, last["hash"])
+    assert log.verify().ok and log.verify().entries == 6
+
+
+KILLED_AFTER_APPEND = """
+import os, signal, sys
+from graph.audit import AuditEvent, AuditLog
+AuditLog(sys.argv[1]).append(AuditEvent(user="u", action="query.run", rows=1), sync=False)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_an_unsynced_entry_survives_its_process_being_killed(tmp_path):
+    path = tmp_path / "audit.jsonl"
+    AuditLog(path).append(AuditEvent(user="u", action="login"))
+    done = subprocess.run([sys.executable, "-c", KILLED_AFTER_APPEND, str(path)], cwd=PROJECT_ROOT, check=False)
+    assert done.returncode == -9
+    log = AuditLog(path)
+    assert [e["action"] for e in log.events()] == ["login", "query.run"]
+    result = log.verify()
+    assert result.ok and result.entries == 2

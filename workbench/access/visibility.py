@@ -93,11 +93,13 @@ class Visibility:
         if self.sees_all:
             return outcome
         names = {f.name for f in fields(outcome)}
-        changes: dict[str, Any] = {
-            "rows": [self.value(dict(row)) for row in outcome.rows],
-            "nodes": [self.node(schema, node) for node in outcome.nodes],
-            "relationships": [self.relationship(schema, rel) for rel in outcome.relationships],
-        }
+        nodes = [self.node(schema, node) for node in outcome.nodes]
+        relationships = [self.relationship(schema, rel) for rel in outcome.relationships]
+        changes: dict[str, Any] = {"rows": [self.value(dict(row)) for row in outcome.rows]}
+        if "drawn" in names:
+            changes["drawn"] = (nodes, relationships)
+        else:
+            changes["nodes"], changes["relationships"] = nodes, relationships
         if "params" in names:
             changes["params"] = self.value(dict(outcome.params))
         if "records" in names:
