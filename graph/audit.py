@@ -35,12 +35,15 @@ import atexit
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +53,7 @@ OUTCOMES = frozenset({"ok", "refused", "error"})
 CHAIN_FIELDS = ("seq", "prev", "hash")
 MAX_FAULTS = 100
 _CHUNK = 8192
+_log = logging.getLogger(__name__)
 SYNC_DELAY_S = 0.05  # how long an entry appended with sync=False may stay in the OS's cache
 
 
@@ -92,7 +96,7 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, str | int | float | bool) or value is None:
         return value
-    if isinstance(value, datetime | date | time):
+    if isinstance(value, datetime | date | time_of_day):
         return value.isoformat()
     if isinstance(value, timedelta):
         return f"PT{value.total_seconds():g}S"
@@ -603,9 +607,18 @@ class _Syncer:
         while True:
             self._wake.wait()
             self._wake.clear()
-            time_left = threading.Event()
-            time_left.wait(self.delay)  # let more entries join this sync
-            self.now()
+            time.sleep(self.delay)  # let more entries join this sync
+            with self._lock:
+                paths, self._dirty = self._dirty, set()
+            for path in paths:
+                try:
+                    AuditLog(path)._sync()
+                except FileNotFoundError:
+                    pass  # its folder was removed (a test's): nothing left to keep
+                except OSError as exc:  # the disk refused: keep it for the next round, and say so
+                    _log.warning("could not sync the audit log %s: %s; will retry", path, exc)
+                    with self._lock:
+                        self._dirty.add(path)
 
 
 _SYNCER = _Syncer(SYNC_DELAY_S)
