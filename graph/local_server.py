@@ -130,6 +130,7 @@ def command(settings: Settings) -> list[str]:
         f"--tx-timeout-ms={int(settings.tx_timeout * 1000)}",
         f"--tx-memory={settings.tx_memory}",
         f"--tx-memory-global={settings.tx_memory_total}",
+        f"--tx-log-keep={settings.tx_log_keep}",
     ]
 
 

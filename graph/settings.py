@@ -25,6 +25,14 @@ def _size(value: str) -> str:
     return value.lower()
 
 
+def _log_retention(value: str) -> str:
+    # Neo4j's own format for `db.tx_log.rotation.retention_policy`.
+    text = value.strip()
+    if not re.fullmatch(r"[1-9][0-9]*[kKmMgG]? (files|size|txs|entries|hours|days)|true|false|keep_none", text):
+        raise ValueError("expected an amount and a kind, such as '1G size', '2 files' or '1 days'")
+    return text
+
+
 def _seconds(value: str) -> float:
     seconds = float(value)
     if seconds <= 0:
@@ -123,6 +131,14 @@ SETTINGS: tuple[Setting, ...] = (
         "3g",
         "Memory all transactions together may use on the local Neo4j (`dbms.memory.transaction.total.max`).",
         _size,
+    ),
+    Setting(
+        "GOLDENBELL_TX_LOG_KEEP",
+        "tx_log_keep",
+        "1G size",
+        "Transaction logs the local Neo4j keeps (`db.tx_log.rotation.retention_policy`); older ones are "
+        "pruned at checkpoints. Neo4j's own default, two days, fills the disk during a city-scale import.",
+        _log_retention,
     ),
     Setting(
         "GOLDENBELL_QUERY_TIMEOUT",
@@ -264,6 +280,7 @@ class Settings:
     tx_timeout: float
     tx_memory: str
     tx_memory_total: str
+    tx_log_keep: str
     query_timeout: float
     start_timeout: float
     java: str

@@ -115,6 +115,11 @@ public final class LocalNeo4j {
                 .setConfig(GraphDatabaseSettings.load_csv_file_url_root, home.resolve("import"))
                 // Preallocated transaction logs cost 250 MB of disk per database up front.
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
+                // Neo4j keeps two days of transaction logs by default: a city-scale import
+                // writes tens of gigabytes of them in an hour and fills the disk. Community
+                // has no online backup to replay them; keep a bounded amount instead, pruned
+                // at each checkpoint.
+                .setConfig(GraphDatabaseSettings.keep_logical_logs, args.getOrDefault("tx-log-keep", "1G size"))
                 // Netty's default quiet period makes every stop wait about ten seconds with
                 // nothing left to do; the databases are already checkpointed by then.
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
