@@ -125,3 +125,12 @@ def test_with_neo4j_uri_set_start_says_it_is_not_needed(tmp_path):
 def test_wipe_needs_yes(tmp_path):
     result = cli({"GOLDENBELL_HOME": str(tmp_path)}, "db", "wipe")
     assert result.exit_code == 1 and "--yes" in result.output
+
+
+def test_the_local_neo4j_keeps_a_bounded_amount_of_transaction_logs(gateway):
+    # Neo4j's default (two days of them) filled a 60 GB disk during a city-scale import.
+    kept = gateway.read(
+        "test.config",
+        "CALL dbms.listConfig('db.tx_log.rotation.retention_policy') YIELD value RETURN value",
+    ).single_value()
+    assert kept == Settings.from_env({}).tx_log_keep == "1G size"

@@ -26,6 +26,7 @@ def test_neo4j_uri_selects_an_external_server():
         ("GOLDENBELL_BOLT_PORT", "70000"),
         ("GOLDENBELL_HEAP", "4 gigs"),
         ("GOLDENBELL_QUERY_TIMEOUT", "-1"),
+        ("GOLDENBELL_TX_LOG_KEEP", "forever"),
     ],
 )
 def test_a_bad_value_names_the_variable_and_value(name, value):
