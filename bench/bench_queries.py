@@ -28,7 +28,7 @@ import neo4j
 
 from graph import admin
 from graph.audit import AuditLog
-from graph.errors import QueryTimeout
+from graph.errors import MemoryLimitExceeded, QueryTimeout
 from graph.gateway import Gateway
 from graph.model import schema_for
 from graph.settings import Settings
@@ -134,6 +134,9 @@ class Bench:
         except QueryTimeout:
             limit = self.runner.catalog.query(query_id).timeout_s or self.settings.query_timeout
             print(f"  {name or query_id:<44} stopped by its {limit:g} s time limit")
+            return
+        except MemoryLimitExceeded:
+            print(f"  {name or query_id:<44} stopped: needs more memory than one transaction may use")
             return
         line(name or query_id, times, goal, f"   ({statistics.median(rows):.0f} rows median)" if rows else "")
 
