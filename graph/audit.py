@@ -194,6 +194,9 @@ class AuditLog:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        # (device, inode, size) of the log after this object's last append, with that entry's
+        # seq and hash: while the file stays so, the next append need not read its tail.
+        self._after_last: tuple[tuple[int, int, int], int, str] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AuditLog:
@@ -220,14 +223,22 @@ class AuditLog:
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            tail = _tail(fd)
-            head = self.read_head()
-            # Continuing from the head, not only the file, keeps a cut-off end visible as a gap.
-            record["seq"] = max(tail.seq, head.seq if head else 0) + 1
-            record["prev"] = tail.hash
+            info = os.fstat(fd)
+            where = (info.st_dev, info.st_ino, info.st_size)
+            if self._after_last is not None and self._after_last[0] == where:
+                # The file is as this object left it: its last entry is the one written here.
+                seq, prev, needs_newline = self._after_last[1], self._after_last[2], False
+            else:
+                tail = _tail(fd)
+                head = self.read_head()
+                # Continuing from the head, not only the file, keeps a cut-off end visible as a gap.
+                seq, prev, needs_newline = max(tail.seq, head.seq if head else 0), tail.hash, tail.needs_newline
+            record["seq"] = seq + 1
+            record["prev"] = prev
             record["hash"] = entry_hash(record)
-            data = (b"\n" if tail.needs_newline else b"") + canonical(record) + b"\n"
+            data = (b"\n" if needs_newline else b"") + canonical(record) + b"\n"
             _write_all(fd, data)
+            self._after_last = ((info.st_dev, info.st_ino, info.st_size + len(data)), record["seq"], record["hash"])
             if sync:
                 os.fsync(fd)
                 self._write_head(Head(record["seq"], record["hash"]))

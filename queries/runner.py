@@ -26,6 +26,7 @@ from queries import entities, subgraph
 from queries.pack_model import Catalog, Query
 from queries.parameters import EntityRef, ParameterError, plain
 from queries.readonly import NotReadOnly, check_read_only
+from queries.subgraph import SCALARS
 from queries.subgraph import plain as plain_value
 
 KNOWN_ENTITIES = 10_000
@@ -138,7 +139,10 @@ class Runner:
             raise
         elapsed = (time.perf_counter() - began) * 1000
         keys, schema = result.keys, self.schema
-        rows = [dict(zip(keys, (plain_value(v, schema) for v in record), strict=True)) for record in result.records]
+        rows = [
+            dict(zip(keys, [v if type(v) in SCALARS else plain_value(v, schema) for v in record], strict=True))
+            for record in result.records
+        ]
         # Nothing returns before its audit entry is in the log; the disk sync follows within
         # milliseconds, shared with other runs (a sync of its own would cost more than most queries).
         message = "truncated at the row cap" if result.truncated else ""
