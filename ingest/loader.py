@@ -57,6 +57,11 @@ def _datetimes(properties) -> tuple[str, ...]:
     return tuple(p.name for p in properties if p.type == "datetime")
 
 
+def _link_names(properties) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    times = _datetimes(properties)
+    return tuple(p.name for p in properties if p.name not in times), times
+
+
 def _fill_params(
     params: dict[str, Any], var: str, props: dict[str, Any], names: tuple[str, ...], times: tuple[str, ...]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -78,6 +83,8 @@ class BatchWriter:
         self.gateway, self.spec, self.schema, self.ctx = gateway, spec, schema, ctx
         self._required = {alias for alias, e in spec.entities.items() if e.mode == "match" and not e.optional}
         self._declared: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        # The properties (plain, datetime) each link of the spec may carry.
+        self._link_names = [_link_names(link.properties) for link in spec.links]
 
     def _key_of(self, label: str) -> str:
         return self.schema.nodes[label].key
@@ -163,9 +170,7 @@ class BatchWriter:
                 spec_link = self.spec.links[link.link_index]
                 if spec_link.key:
                     params[r] = _value(link.key)
-                times = _datetimes(spec_link.properties)
-                names = tuple(p.name for p in spec_link.properties if p.name not in times)
-                names, times = _fill_params(params, r, link.properties, names, times)
+                names, times = _fill_params(params, r, link.properties, *self._link_names[link.link_index])
                 key = spec_link.key.name if spec_link.key else None
                 links.append((link.link_index, spec_link.type, link.start.alias, link.end.alias, key, names, times))
             by_shape[(tuple(entities), tuple(links))].append(params)

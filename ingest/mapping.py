@@ -19,7 +19,7 @@ from ingest.normalize import citizen_id as citizen_ids
 from ingest.normalize.address import Address
 from ingest.readers.base import RawRow
 from ingest.reasons import Reason
-from ingest.spec import ADDRESS_PARTS, PERSON_RECORD, Condition, EntityMap, MappingSpec, PropertyMap
+from ingest.spec import ADDRESS_PARTS, PERSON_RECORD, PERSON_RECORD_OWN, Condition, EntityMap, MappingSpec, PropertyMap
 from ingest.spec_headers import HeaderMap
 
 
@@ -131,7 +131,7 @@ class RowMapper:
 
     def _person_record(self, entity: EntityMap, raw: RawRow, props: dict[str, Any]) -> EntityRecord:
         """A person without an ID number: kept apart as an unverified record, never merged by name."""
-        kept = {k: v for k, v in props.items() if k in ("name", "birth_date")}
+        kept = {k: v for k, v in props.items() if k in PERSON_RECORD_OWN}
         if not kept.get("name"):
             raise _Fault(self._column_label(entity.key), "", Reason.REQUIRED_MISSING, "no ID number and no name")
         phone = self._linked_phone(entity, raw)

@@ -21,7 +21,9 @@ ADDRESS_PARTS = ("full", "district", "town", "community", "road", "building", "u
 DERIVATIONS = {"birth_date_from_id": "date", "gender_from_id": "enum", "region_from_id": "text"}
 PERSON_RECORD = "PersonRecord"
 # What a PersonRecord (a person without a reliable key) keeps: never enough to merge on.
-PERSON_RECORD_PROPERTIES = ("name", "birth_date", "phone", "id_number_raw")
+# From the row's own values, then the phone linked in the same row and the unusable ID as read.
+PERSON_RECORD_OWN = ("name", "birth_date")
+PERSON_RECORD_PROPERTIES = (*PERSON_RECORD_OWN, "phone", "id_number_raw")
 _ALIAS = re.compile(r"[a-z][a-z0-9_]*")
 
 

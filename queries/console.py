@@ -74,7 +74,7 @@ def run_console(
     graph = subgraph.extract(result.records, schema)
     return ConsoleOutcome(
         columns=list(result.keys),
-        rows=[{key: subgraph.plain(record[key], schema) for key in result.keys} for record in result.records],
+        rows=subgraph.rows(result.keys, result.records, schema),
         nodes=list(graph.nodes.values()),
         relationships=list(graph.relationships.values()),
         truncated=result.truncated,

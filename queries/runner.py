@@ -26,8 +26,6 @@ from queries import entities, subgraph
 from queries.pack_model import Catalog, Query
 from queries.parameters import EntityRef, ParameterError, plain
 from queries.readonly import NotReadOnly, check_read_only
-from queries.subgraph import SCALARS
-from queries.subgraph import plain as plain_value
 
 KNOWN_ENTITIES = 10_000
 
@@ -138,11 +136,7 @@ class Runner:
             self._record(event, shown, "error", str(exc))
             raise
         elapsed = (time.perf_counter() - began) * 1000
-        keys, schema = result.keys, self.schema
-        rows = [
-            dict(zip(keys, [v if type(v) in SCALARS else plain_value(v, schema) for v in record], strict=True))
-            for record in result.records
-        ]
+        rows = subgraph.rows(result.keys, result.records, self.schema)
         # Nothing returns before its audit entry is in the log; the disk sync follows within
         # milliseconds, shared with other runs (a sync of its own would cost more than most queries).
         message = "truncated at the row cap" if result.truncated else ""
@@ -227,7 +221,7 @@ class Runner:
             return []
         check_read_only(self.gateway, parameter.choices, name=f"choices.{query.id}.{name}")
         result = self.gateway.read(f"choices.{query.id}.{name}", parameter.choices, max_rows=self.settings.row_cap)
-        return [{k: subgraph.plain(v, self.schema) for k, v in record.items()} for record in result.records]
+        return subgraph.rows(result.keys, result.records, self.schema)
 
     def _record(
         self,

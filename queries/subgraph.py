@@ -151,6 +151,14 @@ class Subgraph:
         }
 
 
+def rows(keys: list[str], records: Iterable[Iterable[Any]], schema: Schema) -> list[dict[str, Any]]:
+    """Table rows of driver records: each value `plain`, scalars passed straight through."""
+    return [
+        dict(zip(keys, [v if type(v) in SCALARS else plain(v, schema) for v in record], strict=True))
+        for record in records
+    ]
+
+
 def _properties(entity: Node | Relationship, schema: Schema) -> dict[str, Any]:
     return {k: v if type(v) in SCALARS else plain(v, schema) for k, v in entity.items()}
 
