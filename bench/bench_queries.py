@@ -1,7 +1,8 @@
 """Query benchmark: p50/p95 of a full-text search, a 2-hop neighbourhood with a degree
 cap, shortest paths of up to 6 hops and every built-in pack query, each run through the
-query runner; and the runner's overhead beside the raw driver call (`execute_query` with
-the same Cypher and parameters), with the ratio. Prints figures; asserts nothing.
+query runner; and the runner's overhead beside the raw driver calls with the same Cypher
+and parameters (`execute_query`, and an auto-commit `session.run` as the runner sends it),
+with the ratios. Prints figures; asserts nothing.
 
     .venv/bin/python bench/bench_queries.py                        # whatever the database holds
     .venv/bin/python bench/bench_queries.py --load --persons 30000 # wipe it, load a generated sample
@@ -183,8 +184,10 @@ class Bench:
         return self.rng.choice(plates)
 
     def overhead(self, query_id: str, make: Callable[[], dict], name: str = "") -> None:
-        """Runner vs the raw driver call with the same Cypher and the same (resolved) parameters;
-        also the runner with the sub-graph built, as the map asks for it."""
+        """Runner vs the raw driver calls with the same Cypher and the same (resolved) parameters:
+        `execute_query` (the driver's own shortcut: a read transaction, BEGIN … COMMIT) and
+        `session.run` (an auto-commit query, one round trip, as the runner sends it); also the
+        runner with the sub-graph built, as the map asks for it."""
         query = self.runner.catalog.query(query_id)
         cases = []
         for _ in range(self.runs):
@@ -192,8 +195,12 @@ class Bench:
             cases.append((values, self.runner.cypher_parameters(query, values)))
         driver, db = self.gateway.driver, self.gateway.database
 
-        def raw_call(raw: dict) -> None:
+        def execute_query(raw: dict) -> None:
             driver.execute_query(query.compiled, raw, database_=db, routing_=neo4j.RoutingControl.READ)
+
+        def session_run(raw: dict) -> None:
+            with driver.session(database=db, default_access_mode=neo4j.READ_ACCESS) as session:
+                list(session.run(query.compiled, raw))
 
         def drawn(values: dict) -> None:
             outcome = self.runner.run(query_id, values, user="bench", case_ref="BENCH")
@@ -202,24 +209,26 @@ class Bench:
         for values, raw in cases[:2]:  # warm every path
             self.run(query_id, values)
             drawn(values)
-            raw_call(raw)
-        ours: list[float] = []
-        mapped: list[float] = []
-        theirs: list[float] = []
+            execute_query(raw)
+            session_run(raw)
+        timings: list[list[float]] = [[], [], [], []]
         paths = (
-            (ours, lambda values, raw: self.run(query_id, values)),
-            (mapped, lambda values, raw: drawn(values)),
-            (theirs, lambda values, raw: raw_call(raw)),
+            lambda values, raw: self.run(query_id, values),
+            lambda values, raw: drawn(values),
+            lambda values, raw: execute_query(raw),
+            lambda values, raw: session_run(raw),
         )
+        order = list(range(len(paths)))
         for i, (values, raw) in enumerate(cases):  # interleaved, each first in turn: all see the same load
-            for out, call in paths[i % 3 :] + paths[: i % 3]:
+            for k in order[i % 4 :] + order[: i % 4]:
                 began = time.perf_counter()
-                call(values, raw)
-                out.append((time.perf_counter() - began) * 1000)
-        a, m, b = statistics.median(ours), statistics.median(mapped), statistics.median(theirs)
+                paths[k](values, raw)
+                timings[k].append((time.perf_counter() - began) * 1000)
+        ours, mapped, executed, autocommit = (statistics.median(t) for t in timings)
         print(
-            f"  {name or query_id:<36} driver {b:6.1f} ms   runner {a:6.1f} ms = {a / b:4.2f}x"
-            f"   runner + sub-graph {m:6.1f} ms = {m / b:4.2f}x"
+            f"  {name or query_id:<36} execute_query {executed:5.1f} ms  session.run {autocommit:5.1f} ms"
+            f"   runner {ours:5.1f} ms = {ours / executed:4.2f}x / {ours / autocommit:4.2f}x"
+            f"   runner + sub-graph {mapped:5.1f} ms = {mapped / executed:4.2f}x / {mapped / autocommit:4.2f}x"
         )
 
 
@@ -249,7 +258,10 @@ def main() -> None:
     for query in bench.runner.catalog.queries.values():
         make = bench.params(query.id) or (lambda: {})
         bench.cycle(query.id, make, args.alert_runs if query.alert else args.runs)
-    print("\nrunner overhead against the raw driver call (same Cypher, same parameters; p50 of interleaved runs):")
+    print(
+        "\nrunner overhead against the raw driver calls (same Cypher, same parameters; p50 of interleaved runs;"
+        " ratios against execute_query / session.run):"
+    )
     for query_id in ("search.entities", "links.neighbourhood", "links.shortest_paths", "vehicles.trajectory"):
         bench.overhead(query_id, bench.params(query_id))
     bench.overhead(shortest, bench.linked_pair, "links.shortest_paths (linked pairs)")

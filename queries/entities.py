@@ -47,8 +47,10 @@ def resolve(
     return _found(schema, refs, row)
 
 
-def resolve_in(tx: neo4j.ManagedTransaction, schema: Schema, refs: Mapping[str, EntityRef]) -> dict[str, str]:
-    """`resolve` inside a transaction already open."""
+def resolve_in(
+    tx: neo4j.ManagedTransaction | neo4j.Session, schema: Schema, refs: Mapping[str, EntityRef]
+) -> dict[str, str]:
+    """`resolve` in a transaction or session already open."""
     if not refs:
         return {}
     params = {f"k{i}": ref.key for i, ref in enumerate(refs.values())}

@@ -193,8 +193,8 @@ class Runner:
 
     def _anchors_checker(
         self, query: Query, values: Mapping[str, Any]
-    ) -> Callable[[neo4j.ManagedTransaction, QueryResult], None] | None:
-        """No rows may mean no such entity: a check, in the same transaction, that says so
+    ) -> Callable[[neo4j.Session, QueryResult], None] | None:
+        """No rows may mean no such entity: a check, in the same session, that says so
         rather than show an empty result."""
         refs = {
             name: values[name]
@@ -204,10 +204,10 @@ class Runner:
         if not refs:
             return None
 
-        def check(tx: neo4j.ManagedTransaction, result: QueryResult) -> None:
+        def check(session: neo4j.Session, result: QueryResult) -> None:
             if result.records:
                 return
-            entities.resolve_in(tx, self.schema, refs)
+            entities.resolve_in(session, self.schema, refs)
             with self._lock:
                 for ref in refs.values():
                     self._known[ref] = True
