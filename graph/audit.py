@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import atexit
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -47,12 +46,13 @@ from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
+from graph.audit_chain import Head, canonical, entry_hash, last_entry, parse_line, write_all
+from graph.audit_check import MAX_FAULTS, ChainChecker, Fault, Verification
 from graph.settings import Settings
 
+__all__ = ["AuditEvent", "AuditLog", "Fault", "Head", "Verification", "canonical", "entry_hash", "utc_now"]
+
 OUTCOMES = frozenset({"ok", "refused", "error"})
-CHAIN_FIELDS = ("seq", "prev", "hash")
-MAX_FAULTS = 100
-_CHUNK = 8192
 _log = logging.getLogger(__name__)
 SYNC_DELAY_S = 0.05  # how long an entry appended with sync=False may stay in the OS's cache
 
@@ -112,83 +112,6 @@ def _record_of(event: AuditEvent) -> dict[str, Any]:
     return {name: _jsonable(getattr(event, name)) for name in _EVENT_FIELDS}
 
 
-def canonical(record: Mapping[str, Any]) -> bytes:
-    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def entry_hash(record: Mapping[str, Any]) -> str:
-    """The hash of an entry: over its canonical form without the `hash` field."""
-    return hashlib.sha256(canonical({k: v for k, v in record.items() if k != "hash"})).hexdigest()
-
-
-def _is_entry(value: Any) -> bool:
-    return (
-        isinstance(value, dict)
-        and isinstance(value.get("seq"), int)
-        and not isinstance(value.get("seq"), bool)
-        and isinstance(value.get("prev"), str)
-        and isinstance(value.get("hash"), str)
-    )
-
-
-def _parse(line: bytes) -> Any:
-    try:
-        return json.loads(line)
-    except (UnicodeDecodeError, ValueError):
-        return None
-
-
-@dataclass(frozen=True)
-class Head:
-    seq: int
-    hash: str
-
-
-@dataclass(frozen=True)
-class Fault:
-    """One place where the log is not what goldenbell wrote."""
-
-    kind: str  # 'unreadable', 'edited', 'inserted', 'deleted', 'relinked', 'truncated', 'head'
-    message: str
-    line: int | None = None
-    seq: int | None = None
-
-    def __str__(self) -> str:
-        where = []
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.seq is not None:
-            where.append(f"seq {self.seq}")
-        return (f"{', '.join(where)}: " if where else "") + f"{self.kind}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Verification:
-    path: Path
-    entries: int  # chained entries read
-    last_seq: int
-    last_hash: str
-    unchained: int  # lines from before chaining, sealed by the first entry's `prev`
-    head: Head | None
-    faults: tuple[Fault, ...]
-    notes: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.faults
-
-    @property
-    def first_fault(self) -> Fault | None:
-        return self.faults[0] if self.faults else None
-
-
-@dataclass
-class _Tail:
-    seq: int
-    hash: str
-    needs_newline: bool  # the file ends inside a line (a torn write): end it before appending
-
-
 class AuditLog:
     """Append-only, hash-chained JSON lines; each entry is synced before `append` returns."""
 
@@ -229,7 +152,7 @@ class AuditLog:
                 # The file is as this object left it: its last entry is the one written here.
                 seq, prev, needs_newline = self._after_last[1], self._after_last[2], False
             else:
-                tail = _tail(fd)
+                tail = last_entry(fd)
                 head = self.read_head()
                 # Continuing from the head, not only the file, keeps a cut-off end visible as a gap.
                 seq, prev, needs_newline = max(tail.seq, head.seq if head else 0), tail.hash, tail.needs_newline
@@ -237,7 +160,7 @@ class AuditLog:
             record["prev"] = prev
             record["hash"] = entry_hash(record)
             data = (b"\n" if needs_newline else b"") + canonical(record) + b"\n"
-            _write_all(fd, data)
+            write_all(fd, data)
             self._after_last = ((info.st_dev, info.st_ino, info.st_size + len(data)), record["seq"], record["hash"])
             if sync:
                 os.fsync(fd)
@@ -263,7 +186,7 @@ class AuditLog:
             return  # removed since (a test's temporary folder): nothing left to keep
         try:
             fcntl.flock(fd, fcntl.LOCK_SH)
-            tail = _tail(fd)
+            tail = last_entry(fd)
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.fsync(fd)  # everything up to `tail`, and maybe more, is now on disk
             if not tail.seq:
@@ -286,7 +209,7 @@ class AuditLog:
         temporary = self.head_path.with_name(self.head_path.name + suffix)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            _write_all(fd, json.dumps({"seq": head.seq, "hash": head.hash}).encode() + b"\n")
+            write_all(fd, json.dumps({"seq": head.seq, "hash": head.hash}).encode() + b"\n")
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -333,7 +256,7 @@ class AuditLog:
         """Every readable entry, oldest first (unreadable lines are `verify`'s to report)."""
         for _number, raw in self._lines():
             if raw.strip():
-                value = _parse(raw)
+                value = parse_line(raw)
                 if isinstance(value, dict):
                     yield value
 
@@ -383,7 +306,7 @@ class AuditLog:
         faults are still found (at most MAX_FAULTS are kept).
         """
         size, head = self._snapshot()
-        checker = _ChainChecker(head)
+        checker = ChainChecker(head)
         for number, raw in self._lines(size):
             checker.line(number, raw)
             if len(checker.faults) >= MAX_FAULTS:
@@ -399,179 +322,6 @@ class AuditLog:
             faults=tuple(checker.faults[:MAX_FAULTS]),
             notes=tuple(checker.notes),
         )
-
-
-class _ChainChecker:
-    def __init__(self, head: Head | None):
-        self.head = head
-        self.faults: list[Fault] = []
-        self.notes: list[str] = []
-        self.entries = 0
-        self.unchained = 0
-        self.started = False  # a chained entry has been seen
-        self.prefix = hashlib.sha256()  # the bytes before the first entry
-        self.expected_seq = 1
-        self.expected_prev = hashlib.sha256(b"").hexdigest()
-        self.also_prev: str | None = None  # after an edit: the edited entry's stored hash also links
-        self.relink = False  # after a gap or break: accept the next link as it stands
-        self.head_hash: str | None = None  # the hash of the entry the head names, once seen
-        self.last_line = 0
-
-    def fault(self, kind: str, message: str, line: int | None = None, seq: int | None = None) -> None:
-        self.faults.append(Fault(kind, message, line, seq))
-
-    def line(self, number: int, raw: bytes) -> None:
-        self.last_line = number
-        value = _parse(raw) if raw.strip() else None
-        before_chain = not self.started and not (isinstance(value, dict) and "seq" in value)
-        if before_chain and (isinstance(value, dict) or not raw.strip()):
-            # A line from before chaining: sealed by the first entry's `prev`.
-            self.prefix.update(raw + b"\n")
-            self.unchained += 1
-            self.expected_prev = self.prefix.hexdigest()
-            return
-        if not _is_entry(value):
-            if isinstance(value, dict) and not any(name in value for name in CHAIN_FIELDS):
-                # The next genuine entry still links to the one before this line.
-                self.fault("inserted", "a line with no place in the chain (no seq, prev and hash)", number)
-            else:
-                self.fault("unreadable", "not an audit entry (edited, or a write cut short)", number)
-                self.relink = True
-            if not self.started:
-                self.prefix.update(raw + b"\n")
-                self.expected_prev = self.prefix.hexdigest()
-            return
-        self.started = True
-        self.entries += 1
-        seq, prev, stored = value["seq"], value["prev"], value["hash"]
-        actual = entry_hash(value)
-        linked_prev = {self.expected_prev} | ({self.also_prev} if self.also_prev else set())
-        self.also_prev = None
-        if actual != stored or canonical(value) != raw:
-            what = "its hash does not match its content" if actual != stored else "its bytes are not as written"
-            self.fault("edited", f"the entry was changed after it was written ({what})", number, seq)
-            self._advance(seq, actual)
-            self.also_prev = stored
-            self.relink = False
-            return
-        if self.relink:
-            self.relink = False
-            self._advance(seq, actual)
-            return
-        if seq > self.expected_seq:
-            missing = (
-                f"entry {self.expected_seq} is"
-                if seq == self.expected_seq + 1
-                else f"entries {self.expected_seq}–{seq - 1} are"
-            )
-            self.fault("deleted", f"{missing} missing before this line", number, seq)
-            self._advance(seq, actual)
-            return
-        if seq < self.expected_seq:
-            # Keep expecting what came before: the next genuine entry still links to it.
-            self.fault(
-                "inserted",
-                f"the log had already reached seq {self.expected_seq - 1}; this entry was inserted, copied or moved",
-                number,
-                seq,
-            )
-            return
-        if prev not in linked_prev:
-            self.fault(
-                "relinked",
-                "the entry does not link to the one before it: that one, or this one, was replaced",
-                number,
-                seq,
-            )
-        self._advance(seq, actual)
-
-    def _advance(self, seq: int, actual: str) -> None:
-        self.expected_seq = seq + 1
-        self.expected_prev = actual
-        if self.head is not None and seq == self.head.seq:
-            self.head_hash = actual
-
-    def finish(self) -> None:
-        last = self.expected_seq - 1
-        head = self.head
-        if head is None:
-            if self.entries:
-                self.fault("head", "the head record is missing, so entries cut off the end would go unnoticed")
-            return
-        if head.seq < 0:
-            self.fault("head", "the head record is unreadable")
-        elif head.seq > last:
-            cut = f"entry {head.seq}" if head.seq == last + 1 else f"entries {last + 1}–{head.seq}"
-            self.fault(
-                "truncated",
-                f"the log ends at seq {last} but had reached seq {head.seq}: {cut} were cut off the end",
-                self.last_line or None,
-                last or None,
-            )
-        elif self.head_hash is not None and self.head_hash != head.hash:
-            self.fault("head", f"entry {head.seq} is not the one the head record names: the log was rewritten")
-        elif head.seq < last:
-            self.notes.append(
-                f"the head record names seq {head.seq}, {last - head.seq} behind the log "
-                "(a writer stopped between writing an entry and the head)"
-            )
-
-
-def _tail(fd: int) -> _Tail:
-    """The last entry's seq and hash, read backwards from the end of the file."""
-    size = os.fstat(fd).st_size
-    if size == 0:
-        return _Tail(0, hashlib.sha256(b"").hexdigest(), False)
-    torn = os.pread(fd, 1, size - 1) != b"\n"
-    data = b""
-    position = size
-    while position > 0:
-        step = min(_CHUNK, position)
-        position -= step
-        data = os.pread(fd, step, position) + data
-        body = data.rstrip(b"\n")
-        cut = body.rfind(b"\n")
-        if body and (cut >= 0 or position == 0):
-            value = _parse(body[cut + 1 :])
-            if _is_entry(value):
-                return _Tail(value["seq"], entry_hash(value), torn)
-            break
-    return _scan(fd, size, needs_newline=torn)
-
-
-def _scan(fd: int, size: int, *, needs_newline: bool) -> _Tail:
-    """The slow path when the last line is not an entry: the last entry anywhere, or, for a
-    log with none yet, the hash of everything so far (which the first entry seals)."""
-    prefix = hashlib.sha256()
-    last: dict[str, Any] | None = None
-    offset = 0
-    carry = b""
-    while offset < size:
-        chunk = os.pread(fd, min(1 << 20, size - offset), offset)
-        offset += len(chunk)
-        prefix.update(chunk)
-        lines = (carry + chunk).split(b"\n")
-        carry = lines.pop()
-        for raw in lines:
-            value = _parse(raw) if raw.strip() else None
-            if _is_entry(value):
-                last = value
-    if carry.strip():
-        value = _parse(carry)
-        if _is_entry(value):
-            last = value
-    if last is not None:
-        return _Tail(last["seq"], entry_hash(last), needs_newline)
-    if needs_newline:
-        prefix.update(b"\n")
-    return _Tail(0, prefix.hexdigest(), needs_newline)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
 
 
 def _utc_text(value: str | datetime | None) -> str | None:
