@@ -113,7 +113,8 @@ def _record_of(event: AuditEvent) -> dict[str, Any]:
 
 
 class AuditLog:
-    """Append-only, hash-chained JSON lines; each entry is synced before `append` returns."""
+    """Append-only, hash-chained JSON lines; an entry is on disk when `append` returns, or within
+    SYNC_DELAY_S when appended with sync=False."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
