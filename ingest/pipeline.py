@@ -3,11 +3,19 @@
 The driver spends its time waiting on the socket, which releases the interpreter
 lock, so reading and mapping (Python) overlap with writing (Neo4j). At most
 `depth` batches wait, which keeps memory bounded.
+
+While a writer runs, the interpreter hands its lock between threads every millisecond
+instead of every five: after each reply from Neo4j (several per batch) the writer needs
+the lock only briefly to send what comes next, and waiting out the reading thread's
+default turn left the server idle. Measured on one server: 100,000 passages into a graph
+that already holds their vehicles 19 s → 16 s; all 740,673 of the 100,000-person sample
+into an empty graph 145–159 s → 140 s.
 """
 
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +24,33 @@ from ingest.loader import BatchWriter
 from ingest.mapping import MappedRow, Reject
 
 _STOP = object()
+HANDOFF_INTERVAL_S = 0.001
+
+
+class _Handoff:
+    """The interpreter's switch interval, shortened while any writer runs (the setting is
+    the process's: the first writer to start shortens it, the last to stop restores it)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._writers = 0
+        self._saved = 0.0
+
+    def start(self) -> None:
+        with self._lock:
+            if self._writers == 0:
+                self._saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._saved, HANDOFF_INTERVAL_S))
+            self._writers += 1
+
+    def stop(self) -> None:
+        with self._lock:
+            self._writers -= 1
+            if self._writers == 0:
+                sys.setswitchinterval(self._saved)
+
+
+_HANDOFF = _Handoff()
 
 
 @dataclass
@@ -36,7 +71,9 @@ class BackgroundWriter:
         self.refused = 0  # rows refused for missing references
         self.error: BaseException | None = None
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._joined = False
         self._thread = threading.Thread(target=self._run, name="goldenbell-import-writer", daemon=True)
+        _HANDOFF.start()
         self._thread.start()
 
     def submit(self, rows: list[MappedRow], *, through_row: int, rejected_before: int) -> None:
@@ -45,7 +82,7 @@ class BackgroundWriter:
 
     def finish(self) -> None:
         self._queue.put(_STOP)
-        self._thread.join()
+        self._join()
         self._raise_if_failed()
 
     def abandon(self) -> None:
@@ -56,7 +93,13 @@ class BackgroundWriter:
             except queue.Empty:
                 break
         self._queue.put(_STOP)
+        self._join()
+
+    def _join(self) -> None:
         self._thread.join()
+        if not self._joined:  # `abandon` may follow a `finish` that raised
+            self._joined = True
+            _HANDOFF.stop()
 
     def _raise_if_failed(self) -> None:
         if self.error is not None:
