@@ -177,7 +177,14 @@ class Gateway:
         timeout: float | None = None,
         metadata: Mapping[str, Any] | None = None,
     ) -> QueryResult:
-        return self._write(name, cypher, parameters, timeout, metadata)
+        safe_parameters = driver_safe(dict(parameters or {}))
+
+        @neo4j.unit_of_work(timeout=timeout, metadata=self._metadata(name, metadata))
+        def work(tx: neo4j.ManagedTransaction) -> QueryResult:
+            return _collect(tx.run(cypher, safe_parameters), None)
+
+        with self._translated(name, cypher), self._session(neo4j.WRITE_ACCESS) as session:
+            return session.execute_write(work)
 
     def write_autocommit(
         self,
@@ -237,23 +244,6 @@ class Gateway:
                 yield iter(tx.run(cypher, driver_safe(dict(parameters or {}))))
             finally:
                 tx.close()
-
-    def _write(
-        self,
-        name: str,
-        cypher: str,
-        parameters: Mapping[str, Any] | None,
-        timeout: float | None,
-        metadata: Mapping[str, Any] | None,
-    ) -> QueryResult:
-        safe_parameters = driver_safe(dict(parameters or {}))
-
-        @neo4j.unit_of_work(timeout=timeout, metadata=self._metadata(name, metadata))
-        def work(tx: neo4j.ManagedTransaction) -> QueryResult:
-            return _collect(tx.run(cypher, safe_parameters), None)
-
-        with self._translated(name, cypher), self._session(neo4j.WRITE_ACCESS) as session:
-            return session.execute_write(work)
 
     def _session(self, mode: str) -> neo4j.Session:
         return self.driver.session(database=self.database, default_access_mode=mode)

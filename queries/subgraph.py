@@ -44,14 +44,14 @@ def _path_text(path: Path, schema: Schema) -> str:
     return "".join(parts)
 
 
-SCALARS = frozenset({str, int, float, bool, type(None)})
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def plain(value: Any, schema: Schema) -> Any:
     """JSON-ready: temporal values as ISO text, points as coordinates, graph values as references."""
     kind = type(value)
     # Exact-type checks first: this runs for every property of every row, and most are scalars.
-    if kind in SCALARS:
+    if kind in _SCALARS:
         return value
     if kind is neo4j.time.DateTime or kind is neo4j.time.Date:
         return value.to_native().isoformat()
@@ -97,7 +97,7 @@ class Subgraph:
 
     def add(self, value: Any) -> None:
         kind = type(value)
-        if kind in SCALARS or kind is neo4j.time.DateTime:  # most values: nothing to draw
+        if kind in _SCALARS or kind is neo4j.time.DateTime:  # most values: nothing to draw
             return
         if kind is list:
             for item in value:
@@ -154,13 +154,13 @@ class Subgraph:
 def rows(keys: list[str], records: Iterable[Iterable[Any]], schema: Schema) -> list[dict[str, Any]]:
     """Table rows of driver records: each value `plain`, scalars passed straight through."""
     return [
-        dict(zip(keys, [v if type(v) in SCALARS else plain(v, schema) for v in record], strict=True))
+        dict(zip(keys, [v if type(v) in _SCALARS else plain(v, schema) for v in record], strict=True))
         for record in records
     ]
 
 
 def _properties(entity: Node | Relationship, schema: Schema) -> dict[str, Any]:
-    return {k: v if type(v) in SCALARS else plain(v, schema) for k, v in entity.items()}
+    return {k: v if type(v) in _SCALARS else plain(v, schema) for k, v in entity.items()}
 
 
 def extract(records: Iterable[Iterable[Any]], schema: Schema) -> Subgraph:
