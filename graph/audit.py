@@ -192,7 +192,9 @@ class AuditLog:
             os.fsync(fd)  # everything up to `tail`, and maybe more, is now on disk
             if not tail.seq:
                 return
-            temporary = self._head_file(Head(tail.seq, tail.hash), suffix=f".sync{os.getpid()}")
+            # The syncer thread and a flush (or the exit hook) may sync at once: a file each.
+            suffix = f".sync{os.getpid()}.{threading.get_ident()}"
+            temporary = self._head_file(Head(tail.seq, tail.hash), suffix=suffix)
             fcntl.flock(fd, fcntl.LOCK_EX)
             head = self.read_head()
             if head is None or head.seq < tail.seq:  # never move the head back
