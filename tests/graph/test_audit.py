@@ -307,12 +307,12 @@ def test_a_synced_append_after_unsynced_ones_keeps_the_chain_and_the_head(tmp_pa
     assert log.verify().ok and log.verify().entries == 6
 
 
-def test_flushes_from_several_threads_at_once_move_the_head_without_error(tmp_path):
+def test_syncs_from_several_threads_at_once_move_the_head_without_error(tmp_path):
     # The background syncer and a flush (or the exit hook) can sync the same log together.
     log = AuditLog(tmp_path / "audit.jsonl")
     failures: list[BaseException] = []
 
-    def flush_often() -> None:
+    def sync_often() -> None:
         try:
             for i in range(40):
                 log.append(AuditEvent(user="u", action="query.run", rows=i), sync=False)
@@ -320,7 +320,7 @@ def test_flushes_from_several_threads_at_once_move_the_head_without_error(tmp_pa
         except OSError as exc:
             failures.append(exc)
 
-    threads = [threading.Thread(target=flush_often) for _ in range(4)]
+    threads = [threading.Thread(target=sync_often) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
