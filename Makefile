@@ -60,7 +60,7 @@ lint: venv
 	$(BIN)/ruff format --check graph ingest queries workbench tests bench
 
 docs: venv
-	$(BIN)/python -m workbench.reference
+	$(BIN)/python -m cli.reference
 
 clean:
 	-$(GOLDENBELL) db stop

@@ -29,15 +29,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.audit import AuditLog
+from access import Actor, Permission, Sessions
+from access.audit.log import AuditLog
+from access.users import UserStore
 from graph.errors import GraphError
 from graph.gateway import Gateway
 from graph.model import Schema, schema_for
-from graph.settings import Settings
 from queries.pack_model import Catalog, load_catalog
 from queries.runner import QueryRefused, Runner
-from workbench.access import Actor, Permission, Sessions
-from workbench.access.users import UserStore
+from settings.table import Settings
 
 PICKS = """
 MATCH (p:Person)-[:HAS_PHONE]->(ph:Phone)
@@ -58,7 +58,7 @@ MIX = (
 
 def load_default_sample(settings: Settings, gateway: Gateway, schema: Schema) -> None:
     from ingest.api import import_files
-    from ingest.synth import generate
+    from synth import generate
 
     with tempfile.TemporaryDirectory(prefix="goldenbell-bench-") as folder:
         began = time.perf_counter()

@@ -29,14 +29,14 @@ import logging
 import statistics
 import time
 
-from ingest.extraction import training
-from ingest.extraction.corpus import narratives, registry
-from ingest.extraction.evaluation import score
+from ingest.extraction.extractor import Extractor, build
 from ingest.extraction.gazetteer import Gazetteer
 from ingest.extraction.mentions import LINKED_TYPES, Mention
-from ingest.extraction.pipeline import Extractor, build
 from ingest.extraction.rules import find_all
 from ingest.extraction.surnames import looks_like_name
+from training import ner as training
+from training.corpus import narratives, registry
+from training.evaluation import score
 
 GOALS = {
     "id_number": "P,R >= 0.99",

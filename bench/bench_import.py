@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from graph import admin, ddl, local_server  # noqa: E402
 from graph.gateway import Gateway  # noqa: E402
 from graph.model import load_schema  # noqa: E402
-from graph.settings import Settings  # noqa: E402
+from settings.table import Settings  # noqa: E402
 
 PASSAGES = "checkpoint_passages.csv"
 REFERENCE_FILES = ("checkpoints.csv",)
@@ -121,7 +121,7 @@ def ingest(env: dict[str, str], files: list[Path], workdir: Path) -> tuple[dict,
             [
                 sys.executable,
                 "-m",
-                "workbench.cli",
+                "cli.main",
                 "ingest",
                 "--json",
                 "--force",
@@ -211,7 +211,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="goldenbell-bench-import-"))
     sample = args.sample or workdir / "sample"
     if not (sample / PASSAGES).exists():
-        from ingest.synth import generate
+        from synth import generate
 
         print(f"generating {args.persons:,} persons into {sample} …", flush=True)
         generate(sample, persons=args.persons)

@@ -29,14 +29,14 @@ from pathlib import Path
 
 import neo4j
 
+from access.audit.log import AuditLog
 from graph import admin
-from graph.audit import AuditLog
 from graph.errors import MemoryLimitExceeded, QueryTimeout
 from graph.gateway import Gateway
 from graph.model import schema_for
-from graph.settings import Settings
 from queries.pack_model import load_catalog
 from queries.runner import Runner
+from settings.table import Settings
 
 PICKS = """
 MATCH (p:Person)-[:HAS_PHONE]->(ph:Phone)
@@ -58,7 +58,7 @@ RETURN a.id_number AS a, b.id_number AS b LIMIT 100
 
 def load_sample(settings: Settings, persons: int, sample: Path | None) -> None:
     from ingest.api import import_files
-    from ingest.synth.pipeline import generate
+    from synth.generate import generate
 
     with tempfile.TemporaryDirectory(prefix="goldenbell-bench-") as scratch, Gateway.open(settings) as gateway:
         began = time.perf_counter()

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def child(out: str, persons: int, seed: int, dirty: bool) -> None:
     sys.path.insert(0, str(ROOT))
-    from ingest.synth import generate
+    from synth import generate
 
     started = time.perf_counter()
     summary = generate(out, persons=persons, seed=seed, dirty=dirty)

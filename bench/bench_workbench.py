@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.gateway import Gateway
-from graph.settings import PROJECT_ROOT, Settings
+from settings.table import PROJECT_ROOT, Settings
 from tests.workbench.browser import pilot
 
 # People with a vehicle, a phone and a registration or purchase: neighbourhoods worth drawing.

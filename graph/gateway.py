@@ -29,7 +29,7 @@ from graph.errors import (
     QueryTimeout,
     ReadOnlyViolation,
 )
-from graph.settings import Settings
+from settings.table import Settings
 
 APP_NAME = "goldenbell"
 

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.settings import PROJECT_ROOT, Settings
+from settings.table import PROJECT_ROOT, Settings
 
 SERVER_DIR = PROJECT_ROOT / "graph" / "server"
 MAIN_CLASS = "goldenbell.server.LocalNeo4j"

@@ -24,14 +24,14 @@ from ingest.duplicates import DuplicateFinder, fingerprint
 from ingest.extraction.hook import CaseTexts
 from ingest.loader import BatchWriter, FileContext
 from ingest.mapping import MappedRow, Reject, RowMapper
-from ingest.pipeline import BackgroundWriter
 from ingest.places import place_addresses
 from ingest.readers import Source, SourceError, open_source
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 from ingest.rejects import RejectWriter
 from ingest.resolution import link_candidates
 from ingest.spec import MappingSpec, SpecError, builtin_specs, resolve_spec
 from ingest.spec_headers import resolve_headers, spec_fits
+from ingest.writer import BackgroundWriter
 
 
 @dataclass

@@ -16,7 +16,7 @@ from graph.gateway import Gateway, driver_safe
 from graph.model import Schema
 from ingest import cypher
 from ingest.mapping import EntityRecord, MappedRow, Reject
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 from ingest.spec import ADDRESS_PARTS, PERSON_RECORD, PERSON_RECORD_PROPERTIES, MappingSpec
 
 

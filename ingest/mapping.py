@@ -18,7 +18,7 @@ from ingest.normalize import InvalidValue, normalise
 from ingest.normalize import citizen_id as citizen_ids
 from ingest.normalize.address import Address
 from ingest.readers.base import RawRow
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 from ingest.spec import ADDRESS_PARTS, PERSON_RECORD, PERSON_RECORD_OWN, Condition, EntityMap, MappingSpec, PropertyMap
 from ingest.spec_headers import HeaderMap
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.model import Names, Property, Schema
-from ingest.yaml_lines import LineDict, LineList, YamlSyntaxError, load_yaml
+from graph.yaml_lines import LineDict, LineList, YamlSyntaxError, load_yaml
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "specs"
 # A label keyed by an address gets these properties from the parsed address.

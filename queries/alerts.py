@@ -20,7 +20,7 @@ from typing import Any
 
 from neo4j.graph import Node
 
-from graph.audit import AuditEvent, AuditLog
+from access.audit.log import AuditEvent, AuditLog
 from graph.gateway import Gateway
 from graph.model import Schema
 from queries.entities import entity_ref

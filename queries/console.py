@@ -12,13 +12,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from graph.audit import AuditEvent, AuditLog
+from access.audit.log import AuditEvent, AuditLog
 from graph.errors import GraphError
 from graph.gateway import Gateway
 from graph.model import Schema
-from graph.settings import Settings
 from queries import subgraph
 from queries.readonly import NotReadOnly, check_read_only
+from settings.table import Settings
 
 MAX_CYPHER_LENGTH = 20_000
 

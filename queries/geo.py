@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.audit import AuditEvent, AuditLog
+from access.audit.log import AuditEvent, AuditLog
 from graph.ddl import quote
 from graph.gateway import Gateway
 from graph.model import Schema

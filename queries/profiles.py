@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.audit import AuditEvent, AuditLog
+from access.audit.log import AuditEvent, AuditLog
 from graph.ddl import quote
 from graph.errors import GraphError
 from graph.gateway import Gateway

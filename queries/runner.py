@@ -17,15 +17,15 @@ from typing import Any
 
 import neo4j
 
-from graph.audit import AuditEvent, AuditLog
+from access.audit.log import AuditEvent, AuditLog
 from graph.errors import GraphError
 from graph.gateway import Gateway, QueryResult
 from graph.model import Schema
-from graph.settings import Settings
 from queries import entities, subgraph
 from queries.pack_model import Catalog, Query
 from queries.parameters import EntityRef, ParameterError, plain
 from queries.readonly import NotReadOnly, check_read_only
+from settings.table import Settings
 
 KNOWN_ENTITIES = 10_000
 

@@ -18,7 +18,7 @@ import pytest
 from graph import admin, ddl, local_server
 from graph.gateway import Gateway
 from graph.model import Schema, load_schema
-from graph.settings import PROJECT_ROOT, Settings
+from settings.table import PROJECT_ROOT, Settings
 
 TEST_HOMES = PROJECT_ROOT / ".goldenbell"
 
@@ -91,7 +91,7 @@ def empty_graph(gateway: Gateway) -> Gateway:
 @pytest.fixture(scope="session")
 def sample_dir(tmp_path_factory) -> Path:
     """The default sample, as `make demo` loads it: default size and seed, with dirty rows."""
-    from ingest.synth import generate
+    from synth import generate
 
     folder = tmp_path_factory.mktemp("sample")
     generate(folder, dirty=True)

@@ -4,8 +4,8 @@ Run `make docs` to regenerate."""
 
 import re
 
-from graph.settings import SETTINGS
-from workbench import reference
+from cli import reference
+from settings.table import SETTINGS
 
 README = reference.README.read_text(encoding="utf-8")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from graph.audit import AuditLog
+from access.audit.log import AuditLog
 from graph.gateway import Gateway
 from graph.model import Schema
 from queries import subgraph

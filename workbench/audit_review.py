@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from workbench.access.audit_view import CSV_COLUMNS
+from access.audit.view import CSV_COLUMNS
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 # Filters on the action match it and its sub-actions ('query' matches 'query.run').

@@ -8,16 +8,16 @@ consulted. It returns an `Investigator`: user, role, case reference, reason and 
 session may see, which pages pass to every query run, audit event and display helper.
 
 The browser holds only the session token (in Streamlit's per-tab session state); users,
-roles, sessions and reasons live on the server (`workbench.access`).
+roles, sessions and reasons live on the server (`access`).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from access import REASONS, AccessDenied, ReasonRefused, Session, SessionEnded, reasons_for
+from access.roles import ROLES, Permission
 from workbench import resources, signin
-from workbench.access import REASONS, AccessDenied, ReasonRefused, Session, SessionEnded, reasons_for
-from workbench.access.roles import ROLES, Permission
 from workbench.investigator import Investigator
 from workbench.messages import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, message
 

@@ -1,6 +1,6 @@
 """Everything shown or exported goes through here: masking by role, escaping, names.
 
-`Display` applies the session's `Visibility` (workbench.access) for investigators whose
+`Display` applies the session's `Visibility` (access) for investigators whose
 role may not see citizen ID numbers and phone numbers: by the schema for known
 properties (and columns named like them), by pattern in any other text, except for the
 entities unmasked in the session. Captions, tooltips, table cells, map labels, downloads
@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from graph.masking import mask_value
+from access.masking import mask_value
 from graph.model import Schema
 from workbench.investigator import Investigator
 

@@ -13,10 +13,10 @@ from datetime import date
 from typing import Any
 
 from graph.errors import GraphError
-from graph.settings import Settings
 from queries.parameters import ParameterError
 from queries.profiles import parse_ref, read_entity
 from queries.runner import QueryOutcome, QueryRefused, Runner
+from settings.table import Settings
 from workbench.display import Display
 from workbench.map_state import MapState
 from workbench.messages import message

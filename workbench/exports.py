@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from access import Permission, export_audit
+from access.actor import guard
 from workbench import resources
-from workbench.access import Permission, export_audit
-from workbench.access.actor import guard
 from workbench.display import Display
 from workbench.investigator import Investigator
 from workbench.map_state import MapState

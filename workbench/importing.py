@@ -10,14 +10,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from graph.audit import AuditLog
+from access import Permission
+from access.actor import guard
+from access.audit.log import AuditLog
 from graph.gateway import Gateway
 from graph.model import Schema
-from graph.settings import Settings
 from ingest.api import ImportReport, Progress, import_files
 from ingest.readers import open_source
-from workbench.access import Permission
-from workbench.access.actor import guard
+from settings.table import Settings
 from workbench.investigator import Investigator
 
 PREVIEW_ROWS = 20

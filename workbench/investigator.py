@@ -1,6 +1,6 @@
 """Who is acting and why, as every page, query run, audit event and display helper takes it.
 
-An `Investigator` is built from the signed-in server-side session (workbench.access) by
+An `Investigator` is built from the signed-in server-side session (access) by
 `workbench.context.require()`; it holds no Streamlit state, so library code can take it.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graph.audit import AuditEvent
-from workbench.access import Actor, ReasonForAccess, ReasonRefused, ReasonRequired, Session, Visibility
-from workbench.access.roles import Permission, may, sees_sensitive
+from access import Actor, ReasonForAccess, ReasonRefused, ReasonRequired, Session, Visibility
+from access.audit.log import AuditEvent
+from access.roles import Permission, may, sees_sensitive
 from workbench.messages import DEFAULT_LANGUAGE
 
 

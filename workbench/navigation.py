@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from access.roles import Permission, may
 from workbench import page_switch
-from workbench.access.roles import Permission, may
 from workbench.context import require, t
 from workbench.views import (
     alerts,

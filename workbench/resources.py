@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.audit import AuditLog
+from access import Sessions
+from access.audit.log import AuditLog
 from graph.gateway import Gateway
 from graph.model import Schema, schema_for
-from graph.settings import Settings
 from queries.pack_model import Catalog, load_catalog
 from queries.runner import Runner
-from workbench.access import Sessions
+from settings.table import Settings
 
 
 @st.cache_resource

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from graph.settings import Settings
+from settings.table import Settings
 from workbench import page_switch, resources
 from workbench.display import Display, md_escape
 from workbench.explorer import Explorer

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from access import LoginRefused, Session, Sessions
 from workbench import resources
-from workbench.access import LoginRefused, Session, Sessions
 from workbench.display import md_escape
 from workbench.messages import message
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from graph.gateway import Gateway
 from ingest.extraction import link_cypher
+from ingest.extraction.extractor import MODEL_DIR, Extractor
 from ingest.extraction.gazetteer import Gazetteer
 from ingest.extraction.link import LinkCounts, case_texts, resolve, store
-from ingest.extraction.pipeline import MODEL_DIR, Extractor
 
 BATCH_SIZE = 200
 

@@ -33,7 +33,7 @@ from ingest.normalize.scalars import (
     clean_text,
     clean_text_list,
 )
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 __all__ = ["NORMALISERS", "InvalidValue", "normalise"]
 

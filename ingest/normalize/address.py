@@ -32,7 +32,7 @@ from functools import lru_cache
 from ingest.normalize import jiaxing
 from ingest.normalize.divisions import parse_division
 from ingest.normalize.invalid import InvalidValue, is_blank, missing, nfkc, shown
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 MIN_CJK_WITHOUT_DISTRICT = 6
 

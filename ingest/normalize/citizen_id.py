@@ -17,7 +17,7 @@ from datetime import date
 from stdnum.cn import ric
 
 from ingest.normalize.invalid import InvalidValue, is_blank, missing, nfkc, shown
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 # the first two digits: provinces, autonomous regions, municipalities, Taiwan, Hong Kong, Macao
 PROVINCE_CODES = frozenset(

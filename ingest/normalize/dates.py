@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 from ingest.normalize.invalid import InvalidValue, is_blank, missing, nfkc, shown
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # the 1900 date system counts 1900-02-29, a day that never was, as serial 60

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 _SHOWN_MAX = 60
 

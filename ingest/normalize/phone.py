@@ -16,7 +16,7 @@ import phonenumbers
 from phonenumbers import PhoneNumber, PhoneNumberType
 
 from ingest.normalize.invalid import InvalidValue, is_blank, missing, nfkc, shown
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 PREFIX_DIGITS = 7
 _MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ingest.normalize.invalid import InvalidValue, is_blank, missing, nfkc, shown
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 SUFFIXES = "学警挂领"

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from ingest.normalize.invalid import InvalidValue, is_blank, missing, nfkc, shown
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 # beyond 2**53 a float no longer holds every integer: such a number was rounded
 _EXACT_FLOAT_LIMIT = 2**53

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 
 class SourceError(ValueError):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.readers.base import RawRow, SourceError
 from ingest.readers.encoding import detect_encoding
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 
 def _original(fields: list[str]) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from ingest.readers.base import RawRow, SourceError
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 
 def _text(value: Any) -> str:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher, profiles
 
-from graph.audit import AuditLog
-from workbench.access.actor import Actor
-from workbench.access.passwords import Passwords
-from workbench.access.sessions import Sessions
-from workbench.access.users import UserStore
+from access.actor import Actor
+from access.audit.log import AuditLog
+from access.passwords import Passwords
+from access.sessions import Sessions
+from access.users import UserStore
 
 PASSWORD = "Correct-Horse-Battery-42"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from access.audit.view import export_audit, read_audit, spreadsheet_safe, verify_audit
+from access.errors import AccessDenied
 from tests.access.conftest import PASSWORD, actions
-from workbench.access.audit_view import export_audit, read_audit, spreadsheet_safe, verify_audit
-from workbench.access.errors import AccessDenied
 
 
 def test_an_analyst_may_not_read_the_log_and_the_attempt_is_recorded(sessions, audit):

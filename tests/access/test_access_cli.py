@@ -8,8 +8,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from graph.audit import AuditLog
-from workbench.cli import main
+from access.audit.log import AuditLog
+from cli.main import main
 
 PASSWORD = "Correct-Horse-Battery-42"
 

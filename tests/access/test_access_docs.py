@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from graph.settings import PROJECT_ROOT
-from workbench.access.reasons import REASONS
-from workbench.access.roles import ASSIGNABLE_ROLES, ROLES, Permission
+from access.reasons import REASONS
+from access.roles import ASSIGNABLE_ROLES, ROLES, Permission
+from settings.table import PROJECT_ROOT
 
 DOC = (PROJECT_ROOT / "docs" / "access-control.md").read_text(encoding="utf-8")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher, profiles
 
+from access.errors import PasswordRejected
+from access.passwords import Passwords, check_new_password, default_hasher
 from tests.access.conftest import PASSWORD
-from workbench.access.errors import PasswordRejected
-from workbench.access.passwords import Passwords, check_new_password, default_hasher
 
 
 def test_the_default_is_argon2id_with_the_rfc_9106_low_memory_profile():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from access.errors import ReasonRefused, ReasonRequired
+from access.reasons import REASONS, ReasonForAccess, normalise_case_ref, reasons_for
 from tests.access.conftest import PASSWORD, actions
-from workbench.access.errors import ReasonRefused, ReasonRequired
-from workbench.access.reasons import REASONS, ReasonForAccess, normalise_case_ref, reasons_for
 
 
 @pytest.mark.parametrize("blank", ["", "   ", "\t\n"])

@@ -7,10 +7,10 @@ import sqlite3
 import pytest
 from argon2 import PasswordHasher
 
+from access import Permission
+from access.errors import AccessDenied, LoginRefused, SessionEnded, SessionExpired
+from access.passwords import Passwords
 from tests.access.conftest import PASSWORD, actions
-from workbench.access import Permission
-from workbench.access.errors import AccessDenied, LoginRefused, SessionEnded, SessionExpired
-from workbench.access.passwords import Passwords
 
 
 def session_rows(sessions) -> int:

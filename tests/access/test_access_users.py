@@ -6,11 +6,11 @@ import sqlite3
 
 import pytest
 
-from graph.audit import AuditLog
+from access.actor import Actor
+from access.audit.log import AuditLog
+from access.errors import AccessDenied, PasswordRejected, UserError
+from access.users import UserStore
 from tests.access.conftest import PASSWORD, actions
-from workbench.access.actor import Actor
-from workbench.access.errors import AccessDenied, PasswordRejected, UserError
-from workbench.access.users import UserStore
 
 
 def test_users_are_listed_with_their_roles(users):

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from access import Permission, Visibility, unmask
+from access.errors import AccessDenied, ReasonRequired
 from queries.pack_model import load_catalog
 from queries.runner import Runner
 from tests.access.conftest import PASSWORD
-from workbench.access import Permission, Visibility, unmask
-from workbench.access.errors import AccessDenied, ReasonRequired
 
 ZHANG = "330402199001011234"
 LI = "330402198505052345"

@@ -5,7 +5,7 @@ import pytest
 
 from graph.errors import ConstraintViolation, CypherSyntaxError, GraphUnavailable, QueryTimeout, ReadOnlyViolation
 from graph.gateway import Gateway
-from graph.settings import Settings
+from settings.table import Settings
 
 RUNAWAY = "UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN count(*) AS n"
 

@@ -10,11 +10,11 @@ import neo4j
 import pytest
 from click.testing import CliRunner
 
+from cli.main import main
 from graph import local_server
 from graph.gateway import Gateway
-from graph.settings import Settings
+from settings.table import Settings
 from tests.conftest import server_env
-from workbench.cli import main
 
 pytestmark = pytest.mark.slow
 

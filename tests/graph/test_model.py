@@ -5,7 +5,7 @@ import pytest
 
 from graph.ddl import schema_objects
 from graph.model import SchemaError, load_schema
-from graph.settings import PROJECT_ROOT
+from settings.table import PROJECT_ROOT
 
 SHIPPED = PROJECT_ROOT / "graph" / "schema"
 

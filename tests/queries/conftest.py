@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.audit import AuditLog
+from access.audit.log import AuditLog
 from queries.pack_model import load_catalog
 from queries.runner import Runner
 

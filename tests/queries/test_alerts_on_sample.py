@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from graph import admin
-from graph.settings import PROJECT_ROOT
 from queries.alerts import run_rules
 from queries.entities import entity_ref
+from settings.table import PROJECT_ROOT
 from tests.queries.ground_truth import merged_by_import, score, table
 
 pytest.importorskip("ingest.api", reason="the importer (ingest.api) is not there yet")
-pytest.importorskip("ingest.synth.pipeline", reason="the sample generator (ingest.synth) is not there yet")
+pytest.importorskip("synth.generate", reason="the sample generator (synth) is not there yet")
 
 pytestmark = pytest.mark.slow
 
@@ -31,9 +31,9 @@ import json, sys
 from pathlib import Path
 from graph.gateway import Gateway
 from graph.model import schema_for
-from graph.settings import Settings
+from settings.table import Settings
 from ingest.api import import_files
-from ingest.synth.pipeline import generate
+from synth.generate import generate
 
 out = Path(sys.argv[1])
 generate(out)

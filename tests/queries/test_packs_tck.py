@@ -24,8 +24,8 @@ import pytest
 import yaml
 
 from graph.model import load_schema
-from graph.settings import PROJECT_ROOT
 from queries.pack_model import load_catalog
+from settings.table import PROJECT_ROOT
 
 TCK_DIR = Path(__file__).parent / "tck"
 BUILTIN = load_catalog(load_schema(PROJECT_ROOT / "graph" / "schema"))

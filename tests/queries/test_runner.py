@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from graph.audit import AuditLog
+from access.audit.log import AuditLog
 from graph.errors import QueryTimeout
 from queries.pack_model import Catalog, load_catalog, pack_files
 from queries.runner import QueryRefused, Runner

@@ -11,13 +11,13 @@ import streamlit as st
 from argon2 import PasswordHasher, profiles
 from streamlit.testing.v1 import AppTest
 
-from graph.audit import AuditLog
-from graph.settings import PROJECT_ROOT, Settings
-from workbench.access import Session, Sessions
-from workbench.access.actor import Actor
-from workbench.access.passwords import Passwords
-from workbench.access.roles import may
-from workbench.access.users import UserStore
+from access import Session, Sessions
+from access.actor import Actor
+from access.audit.log import AuditLog
+from access.passwords import Passwords
+from access.roles import may
+from access.users import UserStore
+from settings.table import PROJECT_ROOT, Settings
 from workbench.navigation import PAGES
 
 APP = str(PROJECT_ROOT / "workbench" / "app.py")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from graph.settings import PROJECT_ROOT
+from settings.table import PROJECT_ROOT
 from workbench.display import Display, md_escape
 from workbench.investigator import Investigator
 from workbench.map_state import MapState

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from workbench import open_when_ready as opener
+from cli import open_when_ready as opener
 
 
 class Health(BaseHTTPRequestHandler):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from access import SessionEnded
 from tests.workbench.conftest import PASSWORD, audit_events, one_page, sessions, workbench
-from workbench.access import SessionEnded
 from workbench.navigation import allowed
 
 LOGIN = "FormSubmitter:gb_login-登录"

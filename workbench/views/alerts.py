@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access import AccessError, Permission
+from access.actor import guard
 from graph.errors import GraphError
 from queries.alerts import STATUSES, AlertError, set_status
 from workbench import resources, session
-from workbench.access import AccessError, Permission
-from workbench.access.actor import guard
 from workbench.alert_inbox import inbox
 from workbench.context import require, t
 from workbench.display import md_escape

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access import AccessError, Permission, read_audit, verify_audit
+from access.audit.view import EXPORT_FORMATS
 from workbench import audit_review, exports, resources, session
-from workbench.access import AccessError, Permission, read_audit, verify_audit
-from workbench.access.audit_view import EXPORT_FORMATS
 from workbench.context import require, t
 from workbench.display import md_escape
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access import Permission
 from graph.errors import CypherSyntaxError, GraphError
 from queries.console import run_console
 from queries.readonly import NotReadOnly
 from workbench import exports, resources, session
-from workbench.access import Permission
 from workbench.context import require, t
 from workbench.display import md_escape
 from workbench.result_map import result_map

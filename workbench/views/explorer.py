@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access import Permission
 from workbench import exports, resources, session
-from workbench.access import Permission
 from workbench.canvas import canvas
 from workbench.context import require, t
 from workbench.display import md_escape

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from access import AccessError, Permission
 from graph.errors import GraphError
 from ingest.readers import SourceError
 from ingest.spec import SpecError, builtin_specs
 from workbench import exports, importing, resources, session
-from workbench.access import AccessError, Permission
 from workbench.context import require, t
 from workbench.display import md_escape
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access import Permission
 from graph.errors import GraphError
 from queries.runner import QueryRefused
 from workbench import exports, pack_form, resources, session
-from workbench.access import Permission
 from workbench.context import require, t
 from workbench.display import md_escape
 from workbench.result_map import result_map

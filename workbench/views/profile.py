@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from access import AccessError, Permission, unmask
 from graph.errors import GraphError
 from queries.parameters import ParameterError
 from queries.profiles import (
@@ -17,7 +18,6 @@ from queries.profiles import (
 )
 from queries.runner import QueryRefused
 from workbench import charts, resources, session
-from workbench.access import AccessError, Permission, unmask
 from workbench.case_text import render_case_text
 from workbench.context import require, t
 from workbench.display import md_escape

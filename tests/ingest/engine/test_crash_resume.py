@@ -61,7 +61,7 @@ def test_a_killed_import_resumes_to_the_same_graph(empty_graph, schema, neo4j_en
     command = [
         sys.executable,
         "-m",
-        "workbench.cli",
+        "cli.main",
         "ingest",
         "--batch-size",
         str(BATCH),

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from ingest.readers import SourceError, open_source
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 HEADER = "姓名,公民身份号码,户籍地址\n"
 ROW = "张伟,330402199001010011,浙江省嘉兴市南湖区新兴街道\n"

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from ingest.pipeline import HANDOFF_INTERVAL_S, BackgroundWriter
+from ingest.writer import HANDOFF_INTERVAL_S, BackgroundWriter
 
 
 class _Writes:

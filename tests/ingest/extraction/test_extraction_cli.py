@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 from stdnum.cn import ric
 
-from workbench.cli import main
+from cli.main import main
 
 BODY = "33040219850312123"
 KNOWN = BODY + ric.calc_check_digit(BODY + "0")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.extraction import training
-from ingest.extraction.corpus import narratives
-from ingest.extraction.evaluation import score
+from ingest.extraction.extractor import MODEL_DIR, Extractor, build
 from ingest.extraction.gazetteer import Gazetteer
-from ingest.extraction.pipeline import MODEL_DIR, Extractor, build
+from training import ner as training
+from training.corpus import narratives
+from training.evaluation import score
 
 MAX_MODEL_BYTES = 5_000_000
 
@@ -88,7 +88,7 @@ def test_retraining_with_the_same_seed_gives_the_same_weights_and_scores(heldout
 @pytest.mark.slow
 def test_the_shipped_model_is_what_the_training_script_builds(tmp_path):
     """The default recipe again, scored beside the shipped model on reports of other persons."""
-    from ingest.extraction.train import DEV_REPORTS, DEV_SEED_OFFSET, main, ner_scores
+    from training.train import DEV_REPORTS, DEV_SEED_OFFSET, main, ner_scores
 
     main(["--out", str(tmp_path / "model")])
     dev = narratives("train", DEV_REPORTS, training.DEFAULT_SEED + DEV_SEED_OFFSET)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from ingest.extraction.cases import extractor_for
-from ingest.extraction.corpus import from_sample
 from ingest.extraction.link import case_texts
 from ingest.extraction.mentions import LINKED_TYPES
+from training.corpus import from_sample
 
 STORED = """
 MATCH (c:Case)

@@ -6,7 +6,7 @@ from ingest.normalize import InvalidValue
 from ingest.normalize.address import Address, clean
 from ingest.normalize.divisions import parse_division
 from ingest.normalize.jiaxing import DISTRICTS, TOWNS
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 CANONICAL = "浙江省嘉兴市南湖区东栅街道东湖小区3幢2单元501室"
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from ingest.normalize import InvalidValue
 from ingest.normalize.citizen_id import PROVINCE_CODES, birth_date, clean, gender, region_code
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 # GB 11643-1999's own example
 PUBLISHED = "11010519491231002X"

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from ingest.normalize import InvalidValue
 from ingest.normalize.dates import SHANGHAI, clean_date, clean_datetime
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 DAY = date(2024, 3, 5)
 MOMENT = datetime(2024, 3, 5, 8, 30, 5, tzinfo=SHANGHAI)

@@ -5,11 +5,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph.model import VALUE_TYPES, load_schema
-from graph.settings import PROJECT_ROOT
 from ingest.normalize import NORMALISERS, InvalidValue, normalise
 from ingest.normalize.address import Address
 from ingest.normalize.dates import SHANGHAI
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
+from settings.table import PROJECT_ROOT
 
 # one good raw value per value type and what it becomes
 GOOD = {

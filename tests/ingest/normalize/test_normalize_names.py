@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from ingest.normalize import InvalidValue
 from ingest.normalize.names import MIDDLE_DOT, clean
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from ingest.normalize import InvalidValue
 from ingest.normalize.phone import clean, library_says_mobile
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 MOBILE = "13812345678"
 

@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from ingest.normalize import InvalidValue
 from ingest.normalize.plate import PROVINCES, SUFFIXES, clean, is_new_energy
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, no O
 DIGITS = "0123456789"

@@ -15,7 +15,7 @@ from ingest.normalize.scalars import (
     clean_text,
     clean_text_list,
 )
-from ingest.reasons import Reason
+from ingest.reject_reasons import Reason
 
 
 def reason_of(clean, raw: object) -> Reason:

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from graph.settings import PROJECT_ROOT
-from workbench.cli import streamlit_argv
+from cli.main import streamlit_argv
+from settings.table import PROJECT_ROOT
 
 CHROMIUM = os.environ.get("GOLDENBELL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -105,10 +105,10 @@ def add_user(env: Mapping[str, str], role: str = "analyst") -> None:
     """Create the pilot's account in the access database the workbench in `env` uses."""
     from argon2 import PasswordHasher, profiles
 
-    from graph.audit import AuditLog
-    from workbench.access.actor import Actor
-    from workbench.access.passwords import Passwords
-    from workbench.access.users import UserStore
+    from access.actor import Actor
+    from access.audit.log import AuditLog
+    from access.passwords import Passwords
+    from access.users import UserStore
 
     cheap = Passwords(PasswordHasher.from_parameters(profiles.CHEAPEST))
     store = UserStore(Path(env["GOLDENBELL_ACCESS_DB"]), AuditLog(Path(env["GOLDENBELL_AUDIT_LOG"])), cheap)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.settings import PROJECT_ROOT
+from settings.table import PROJECT_ROOT
 from tests.workbench.browser import pilot
 
 pytest.importorskip("playwright")

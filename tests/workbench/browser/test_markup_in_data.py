@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ingest.api import import_files
-from ingest.synth.citizen_ids import make_id
+from synth.citizen_ids import make_id
 from tests.workbench.browser import pilot
 from tests.workbench.browser.test_browser_flow import ARTIFACTS, shot
 

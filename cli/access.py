@@ -1,0 +1,298 @@
+"""`goldenbell user …` and `goldenbell audit …`.
+
+These run as the operator: the server account that owns the access database and the
+audit log. Every change and every reading of the log is recorded under the login name
+of whoever ran the command. Passwords are read from a hidden prompt or, for scripts,
+from standard input (`--password-stdin`); never from the command line, where other
+users of the machine and the shell history would see them.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from access.actor import Actor
+from access.audit.log import AuditLog
+from access.audit.view import EXPORT_FORMATS, export_audit, read_audit, verify_audit
+from access.errors import AccessError
+from access.roles import ASSIGNABLE_ROLES
+from access.users import UserStore
+from cli.db import fail, settings_or_fail
+
+console = Console(soft_wrap=True)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(value: Any) -> Text:
+    """A cell as literal text: no console markup, no terminal control characters."""
+    text = "" if value is None else value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text))
+
+
+def _table(*columns: str, whole: tuple[str, ...] = ()) -> Table:
+    """A table whose cells wrap rather than lose characters; `whole` columns never break."""
+    table = Table(box=None)
+    for column in columns:
+        table.add_column(column, no_wrap=column in whole, overflow="fold")
+    return table
+
+
+_actor_option = click.option(
+    "--actor", default=getpass.getuser, show_default="login name", help="Who is acting (recorded)."
+)
+_stdin_option = click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
+
+
+def _store() -> UserStore:
+    return UserStore.from_settings(settings_or_fail())
+
+
+def _new_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            fail("no password on standard input")
+        return password
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _admin(actor: str) -> Actor:
+    return Actor.cli(actor, reason="user_administration")
+
+
+@click.group("user")
+def user() -> None:
+    """Manage workbench users and their roles (every change is audited)."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ASSIGNABLE_ROLES), required=True, help="The user's role.")
+@click.option("--display-name", default="", help="Name shown in the workbench header.")
+@_stdin_option
+@_actor_option
+def user_add(name: str, role: str, display_name: str, password_stdin: bool, actor: str) -> None:
+    """Add a user with a role; the password is asked for (hidden) or read from standard input."""
+    store = _store()
+    password = _new_password(password_stdin)
+    try:
+        added = store.add(name, role, password, by=_admin(actor), display_name=display_name)
+    except AccessError as exc:
+        fail(str(exc))
+        return
+    click.echo(f"added {added.name} ({added.role})")
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
+def user_list(as_json: bool) -> None:
+    """List users with their role, status and last sign-in (never a password or hash)."""
+    users = _store().list()
+    if as_json:
+        fields = ("name", "display_name", "role", "disabled", "created_at", "password_changed_at", "last_login_at")
+        click.echo(json.dumps([{f: getattr(u, f) for f in fields} for u in users], ensure_ascii=False, indent=1))
+        return
+    table = _table("user", "name", "role", "status", "last sign-in", "password set")
+    for u in users:
+        status = "disabled" if u.disabled else "active"
+        table.add_row(*map(shown, (u.name, u.display_name, u.role, status, u.last_login_at, u.password_changed_at)))
+    console.print(table)
+
+
+@user.command("disable")
+@click.argument("name")
+@_actor_option
+def user_disable(name: str, actor: str) -> None:
+    """Disable a user; their sessions end at once."""
+    try:
+        _store().disable(name, by=_admin(actor))
+    except AccessError as exc:
+        fail(str(exc))
+    click.echo(f"disabled {name}")
+
+
+@user.command("enable")
+@click.argument("name")
+@_actor_option
+def user_enable(name: str, actor: str) -> None:
+    """Enable a disabled user again."""
+    try:
+        _store().enable(name, by=_admin(actor))
+    except AccessError as exc:
+        fail(str(exc))
+    click.echo(f"enabled {name}")
+
+
+@user.command("set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ASSIGNABLE_ROLES))
+@_actor_option
+def user_set_role(name: str, role: str, actor: str) -> None:
+    """Change a user's role; it applies from the user's next action."""
+    try:
+        changed = _store().set_role(name, role, by=_admin(actor))
+    except AccessError as exc:
+        fail(str(exc))
+        return
+    click.echo(f"{changed.name} is now {changed.role}")
+
+
+@user.command("reset-password")
+@click.argument("name")
+@_stdin_option
+@_actor_option
+def user_reset_password(name: str, password_stdin: bool, actor: str) -> None:
+    """Set a new password; the user's sessions end and any sign-in lock is lifted."""
+    store = _store()
+    password = _new_password(password_stdin)
+    try:
+        store.reset_password(name, password, by=_admin(actor))
+    except AccessError as exc:
+        fail(str(exc))
+    click.echo(f"password of {name} reset")
+
+
+def _log() -> AuditLog:
+    return AuditLog.from_settings(settings_or_fail())
+
+
+def _reader(actor: str) -> Actor:
+    return Actor.cli(actor, reason="audit_review")
+
+
+def _when(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"{value!r} is not a date or time (write 2025-03-01 or 2025-03-01T08:00+08:00)")
+        raise
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+_filter_options = [
+    click.option("--user", "user_name", default=None, help="Only entries of this user."),
+    click.option("--action", default=None, help="Only this action and its sub-actions (e.g. query, login)."),
+    click.option("--outcome", type=click.Choice(("ok", "refused", "error")), default=None, help="Only this outcome."),
+    click.option("--case", "case_ref", default=None, help="Only entries under this case reference."),
+    click.option("--since", default=None, help="Only entries at or after this time (ISO; UTC unless a zone is given)."),
+    click.option("--until", default=None, help="Only entries before this time."),
+]
+
+
+def _with_filters(command):
+    for option in reversed(_filter_options):
+        command = option(command)
+    return command
+
+
+def _filter_values(user_name, action, outcome, case_ref, since, until) -> dict[str, Any]:
+    return {
+        "user": user_name,
+        "action": action,
+        "outcome": outcome,
+        "case_ref": case_ref,
+        "since": _when(since),
+        "until": _when(until),
+    }
+
+
+@click.group("audit")
+def audit() -> None:
+    """Read, verify and export the audit log (reading it is itself recorded)."""
+
+
+@audit.command("show")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many entries.")
+@_with_filters
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines.")
+@_actor_option
+def audit_show(limit: int, user_name, action, outcome, case_ref, since, until, as_json: bool, actor: str) -> None:
+    """Show the newest entries, optionally filtered."""
+    filters = _filter_values(user_name, action, outcome, case_ref, since, until)
+    try:
+        entries = read_audit(_log(), _reader(actor), limit=limit, **filters)
+    except AccessError as exc:
+        fail(str(exc))
+        return
+    if as_json:
+        for entry in entries:
+            click.echo(json.dumps(entry, ensure_ascii=False, sort_keys=True))
+        return
+    table = _table(
+        "seq",
+        "time",
+        "user",
+        "role",
+        "action",
+        "outcome",
+        "case",
+        "reason",
+        "what",
+        "rows",
+        "message",
+        whole=("seq", "time", "action", "outcome"),
+    )
+    for e in entries:
+        what = e.get("query_id") or ""
+        if e.get("parameters"):
+            what = (what + " " if what else "") + json.dumps(e["parameters"], ensure_ascii=False, sort_keys=True)
+        cells = (e.get("seq"), e.get("time"), e.get("user"), e.get("role"), e.get("action"), e.get("outcome"))
+        cells += (e.get("case_ref"), e.get("reason"), what, e.get("rows"), e.get("message"))
+        table.add_row(*map(shown, cells))
+    console.print(table)
+    click.echo(f"{len(entries)} entries (newest first)", err=True)
+
+
+@audit.command("verify")
+@_actor_option
+def audit_verify(actor: str) -> None:
+    """Check the hash chain and the head record; exit 1 naming each entry changed, inserted or removed."""
+    try:
+        result = verify_audit(_log(), _reader(actor))
+    except AccessError as exc:
+        fail(str(exc))
+        return
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    if not result.ok:
+        for fault in result.faults:
+            click.echo(f"FAULT {fault}", err=True)
+        fail(f"the audit log {result.path} is not as written: {result.first_fault}")
+    sealed = f"; {result.unchained} earlier unchained lines sealed by the first entry" if result.unchained else ""
+    summary = f"{result.entries} entries, last seq {result.last_seq}, hash {result.last_hash}"
+    click.echo(f"audit log intact: {summary}{sealed}")
+
+
+@audit.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="jsonl", show_default=True, help="File format."
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write (new).")
+@_with_filters
+@_actor_option
+def audit_export(fmt: str, out: Path, user_name, action, outcome, case_ref, since, until, actor: str) -> None:
+    """Export entries, oldest first, to a new file readable by its owner only."""
+    if out.exists():
+        fail(f"{out} exists; an export never overwrites a file")
+    filters = _filter_values(user_name, action, outcome, case_ref, since, until)
+    try:
+        count = export_audit(_log(), _reader(actor), out, fmt, **filters)
+    except (AccessError, OSError) as exc:
+        fail(str(exc))
+        return
+    click.echo(f"wrote {count} entries to {out}")

@@ -1,0 +1,78 @@
+"""The `goldenbell` command: one entry point over every package's commands."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import click
+
+from cli.access import audit, user
+from cli.db import db, schema_group, settings_or_fail
+from cli.extract import extract
+from cli.ingest import ingest
+from cli.query import alerts, query
+from cli.synth import synth
+from settings.table import PROJECT_ROOT
+
+APP = PROJECT_ROOT / "workbench" / "app.py"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="goldenbell")
+def main() -> None:
+    """goldenbell: knowledge graph and investigation workbench for public-safety analysts."""
+
+
+main.add_command(db)
+main.add_command(schema_group)
+main.add_command(ingest)
+main.add_command(synth)
+main.add_command(query)
+main.add_command(alerts)
+main.add_command(extract)
+main.add_command(user)
+main.add_command(audit)
+
+
+def streamlit_argv(port: int) -> list[str]:
+    """How the workbench is served: headless Streamlit on loopback, no usage statistics."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
+        # No "Deploy" button: it leads off the police network.
+        "--client.toolbarMode",
+        "minimal",
+    ]
+
+
+@main.command("workbench")
+@click.option("--port", type=int, default=None, help="Port to listen on (default: GOLDENBELL_WORKBENCH_PORT).")
+@click.option("--open", "open_browser", is_flag=True, help="Also open it in the default browser.")
+def workbench(port: int | None, open_browser: bool) -> None:
+    """Serve the workbench on 127.0.0.1 and keep running until stopped."""
+    port = port or settings_or_fail().workbench_port
+    url = f"http://127.0.0.1:{port}/"
+    argv = streamlit_argv(port)
+    click.echo(f"workbench: {url}")
+    if open_browser:
+        subprocess.Popen([sys.executable, "-m", "cli.open_when_ready", url], start_new_session=True)
+    os.execv(sys.executable, argv)
+
+
+if __name__ == "__main__":
+    main()
