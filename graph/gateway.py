@@ -225,26 +225,6 @@ class Gateway:
         with self._translated(name, ""), self._session(neo4j.WRITE_ACCESS) as session:
             return session.execute_write(unit)
 
-    @contextmanager
-    def read_stream(
-        self,
-        name: str,
-        cypher: str,
-        parameters: Mapping[str, Any] | None = None,
-        *,
-        timeout: float | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> Iterator[Iterator[neo4j.Record]]:
-        """Yield records one at a time, for results too large to hold (exports)."""
-        with self._translated(name, cypher), self._session(neo4j.READ_ACCESS) as session:
-            tx = session.begin_transaction(
-                timeout=timeout or self.query_timeout, metadata=self._metadata(name, metadata)
-            )
-            try:
-                yield iter(tx.run(cypher, driver_safe(dict(parameters or {}))))
-            finally:
-                tx.close()
-
     def _session(self, mode: str) -> neo4j.Session:
         return self.driver.session(database=self.database, default_access_mode=mode)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -210,11 +210,6 @@ def record_open(audit: AuditLog, investigation: Investigation, *, user: str, cas
             rows=len(investigation.saved.entities),
         )
     )
-
-
-def refs_of(nodes: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """Element id → Label:key for nodes that have a schema key."""
-    return {node_id: node["ref"] for node_id, node in nodes.items() if node.get("ref")}
 
 
 __all__ = ["Investigation", "SavedMap", "get", "list_investigations", "read_map", "save"]

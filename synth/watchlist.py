@@ -73,9 +73,6 @@ class WatchBook:
             return WANTED
         return ("涉毒人员", "刑满释放人员", "其他重点人员")[min(2, int(u * 3))]
 
-    def is_background_wanted(self, i: int) -> bool:
-        return self.background_kind(i) == WANTED
-
     def background_entries(self, i: int, district_code: str) -> list[WatchEntry]:
         kind = self.background_kind(i)
         if kind is None:

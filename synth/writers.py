@@ -49,9 +49,6 @@ class Tracker:
         self.watch: set[str] = set()
         self.rows: dict[str, list[TrackedRow]] = {}
 
-    def watching(self, keys) -> bool:
-        return not self.watch.isdisjoint(keys)
-
     def record(self, file: str, row: int, values: dict) -> None:
         self.rows.setdefault(file, []).append(TrackedRow(file, row, values))
 

@@ -105,11 +105,3 @@ MATCH (c:Case {case_id: k.case_id})-[:HAS_MENTION]->(n:Mention)
 WHERE NOT n.mention_id IN k.mentions
 DETACH DELETE n
 """
-
-CASE_MENTION_COUNTS = """
-UNWIND $ids AS id
-MATCH (c:Case {case_id: id})
-RETURN c.case_id AS case_id,
-       COUNT { (c)-[:MENTIONS]->() } AS linked,
-       COUNT { (c)-[:HAS_MENTION]->(:Mention) } AS unresolved
-"""

@@ -10,7 +10,6 @@ from dataclasses import asdict, dataclass
 LINKED_TYPES = ("person", "id_number", "phone", "plate", "address")
 # ... and types the rules find that stay in the text (no node to link them to).
 TEXT_ONLY_TYPES = ("date", "time", "datetime")
-ENTITY_TYPES = LINKED_TYPES + TEXT_ONLY_TYPES
 
 
 @dataclass(frozen=True)
