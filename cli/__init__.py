@@ -1,0 +1,1 @@
+"""The `goldenbell` command line, every command in one place, and the generator of the README's reference parts."""

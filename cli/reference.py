@@ -1,5 +1,5 @@
-"""Generated parts of the docs: the README's settings table, CLI reference and list of
-built-in queries, docs/schema.md, and the alert rules' defaults in docs/query-packs.md.
+"""Generated parts of the docs: the README's settings table, CLI reference, list of
+built-in queries and map of the packages, docs/schema.md, and the alert rules' defaults in docs/query-packs.md.
 `make docs` rewrites them; tests fail when they drift from the code.
 
     python -m cli.reference          # rewrite README.md, docs/schema.md, docs/query-packs.md
@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from cli.main import main
+from cli.package_map import where_things_are
 from graph.docs import schema_markdown
 from graph.model import load_schema
 from queries.pack_model import Catalog, load_catalog
@@ -119,6 +120,7 @@ def generated_readme(text: str) -> str:
     text = replace_block(text, "packs", packs_table())
     text = replace_block(text, "specs", specs_table())
     text = replace_block(text, "ground-truth", ground_truth_format())
+    text = replace_block(text, "packages", where_things_are())
     return replace_block(text, "cli", cli_reference())
 
 

@@ -1,0 +1,1 @@
+"""Training and evaluating the NER model that text extraction ships, on case reports written by the synthetic city."""

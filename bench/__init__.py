@@ -1,0 +1,1 @@
+"""Benchmarks, run as scripts by `make bench`: figures and ratios, not pass or fail."""
