@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from synth.geography import CHECKPOINTS, DISTRICT_WEIGHTS, TOWNS, distance_km, town_centre
+from ingest.normalize.jiaxing import CITY, PROVINCE, TOWNS
+from synth.geography import CHECKPOINTS, DISTRICT_WEIGHTS, distance_km, town_centre
 from synth.phones import fullwidth_digits
 from synth.regions import DISTRICTS, District
 from synth.seeding import EntityRandom
 
-PROVINCE_CITY = "浙江省嘉兴市"
+PROVINCE_CITY = PROVINCE + CITY
 SCENARIO_BUILDING = 81
 
 _NAME_HEADS = (

@@ -1,8 +1,10 @@
-"""Jiaxing's geography as the sample data needs it: towns and streets of each
-district, the 16 smart checkpoints on the roads into the city, and distances.
+"""Jiaxing's geography as the sample data needs it: where each town lies, the 16
+smart checkpoints on the roads into the city, and distances.
 
-District and town names are public place names; every compound, community,
-shop and street number built on them is invented.
+District and town names are public place names, taken from the importer's
+gazetteer (ingest/normalize/jiaxing.py) so that every address written here is one
+the importer recognises; every compound, community, shop and street number built
+on them is invented.
 """
 
 from __future__ import annotations
@@ -16,55 +18,6 @@ from synth.seeding import mix64
 # Rough bounding box of the city; every coordinate the generator writes is inside.
 LAT_MIN, LAT_MAX = 30.35, 31.05
 LON_MIN, LON_MAX = 120.30, 121.30
-
-TOWNS: dict[str, tuple[str, ...]] = {
-    "330402": (
-        "建设街道",
-        "解放街道",
-        "南湖街道",
-        "新兴街道",
-        "新嘉街道",
-        "东栅街道",
-        "城南街道",
-        "长水街道",
-        "七星街道",
-        "大桥镇",
-        "凤桥镇",
-        "余新镇",
-    ),
-    "330411": ("新城街道", "嘉北街道", "塘汇街道", "高照街道", "王江泾镇", "油车港镇", "新塍镇", "王店镇", "洪合镇"),
-    "330421": ("罗星街道", "魏塘街道", "惠民街道", "大云镇", "西塘镇", "干窑镇", "陶庄镇", "姚庄镇", "天凝镇"),
-    "330424": ("武原街道", "西塘桥街道", "望海街道", "秦山街道", "沈荡镇", "百步镇", "于城镇", "澉浦镇", "通元镇"),
-    "330481": (
-        "海洲街道",
-        "硖石街道",
-        "海昌街道",
-        "马桥街道",
-        "许村镇",
-        "长安镇",
-        "周王庙镇",
-        "盐官镇",
-        "斜桥镇",
-        "丁桥镇",
-        "袁花镇",
-        "黄湾镇",
-    ),
-    "330482": ("当湖街道", "钟埭街道", "曹桥街道", "乍浦镇", "新埭镇", "新仓镇", "独山港镇", "林埭镇", "广陈镇"),
-    "330483": (
-        "梧桐街道",
-        "凤鸣街道",
-        "龙翔街道",
-        "高桥街道",
-        "濮院镇",
-        "屠甸镇",
-        "乌镇镇",
-        "洲泉镇",
-        "大麻镇",
-        "崇福镇",
-        "河山镇",
-        "石门镇",
-    ),
-}
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ingest.normalize.jiaxing import TOWNS
 from synth import citizen_ids, phones, plates
 from synth.compounds import PROVINCE_CITY
-from synth.geography import ROADS, TOWNS
+from synth.geography import ROADS
 from synth.names import draw_unknown_name
 from synth.regions import DISTRICTS
 from synth.seeding import stage_rng

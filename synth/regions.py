@@ -17,35 +17,39 @@ from pathlib import Path
 
 import stdnum
 
+from ingest.normalize import jiaxing
+
 
 @dataclass(frozen=True)
 class District:
     code: str  # today's six-digit code
-    name: str  # 南湖区
     weight: float  # share of the city's population
     lat: float
     lon: float
     # (first year, last year or None, code) in force over time
     history: tuple[tuple[int | None, int | None, str], ...]
 
+    @property
+    def name(self) -> str:
+        """南湖区: the importer's gazetteer holds the names."""
+        return jiaxing.DISTRICTS[self.code]
+
 
 # Jiaxing's districts and counties, their share of the population, centre, and
 # the codes they carried (checked against stdnum's table by the tests).
 DISTRICTS: tuple[District, ...] = (
-    District("330402", "南湖区", 0.15, 30.747, 120.783, ((None, 1982, "332102"), (1983, None, "330402"))),
+    District("330402", 0.15, 30.747, 120.783, ((None, 1982, "332102"), (1983, None, "330402"))),
     District(
         "330411",
-        "秀洲区",
         0.13,
         30.774,
         120.700,
         ((None, 1981, "332121"), (1982, 1982, "332102"), (1983, None, "330411")),
     ),
-    District("330421", "嘉善县", 0.12, 30.830, 120.925, ((None, 1982, "332122"), (1983, None, "330421"))),
-    District("330424", "海盐县", 0.08, 30.526, 120.946, ((None, 1982, "332125"), (1983, None, "330424"))),
+    District("330421", 0.12, 30.830, 120.925, ((None, 1982, "332122"), (1983, None, "330421"))),
+    District("330424", 0.08, 30.526, 120.946, ((None, 1982, "332125"), (1983, None, "330424"))),
     District(
         "330481",
-        "海宁市",
         0.19,
         30.510,
         120.681,
@@ -53,7 +57,6 @@ DISTRICTS: tuple[District, ...] = (
     ),
     District(
         "330482",
-        "平湖市",
         0.13,
         30.676,
         121.015,
@@ -61,7 +64,6 @@ DISTRICTS: tuple[District, ...] = (
     ),
     District(
         "330483",
-        "桐乡市",
         0.20,
         30.631,
         120.565,

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest.normalize.jiaxing import TOWNS
 from synth.compounds import PROVINCE_CITY
-from synth.geography import DISTRICT_WEIGHTS, ROADS, TOWNS, distance_km, town_centre
+from synth.geography import DISTRICT_WEIGHTS, ROADS, distance_km, town_centre
 from synth.phones import landline
 from synth.regions import DISTRICTS, District
 from synth.seeding import EntityRandom

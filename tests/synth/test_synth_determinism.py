@@ -9,7 +9,7 @@ from pathlib import Path
 
 from synth import generate
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -9,7 +9,7 @@ from synth.scenarios import _PLANTERS
 from synth.sources import DATE_FORMATS, SOURCES
 from tests.synth.test_synth_scenarios import KINDS
 
-DOC = (Path(__file__).resolve().parents[3] / "docs" / "sample-data.md").read_text(encoding="utf-8")
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "sample-data.md").read_text(encoding="utf-8")
 
 
 def test_every_file_and_column_is_documented():
