@@ -159,11 +159,12 @@ def load_csv(gateway: Gateway, settings: Settings, passages: Path, batch: int, s
     shutil.copyfile(passages, target)
     provenance = {"run": "bench-load-csv", "source": "智慧检查站过车记录", "file": "0" * 64, "now": datetime.now(UTC)}
     started = time.perf_counter()
-    gateway.write_autocommit(
+    gateway.write(
         "bench.load_csv",
         statement,
         {"url": f"file:///{PASSAGES}", "batch": batch, **provenance},
         timeout=24 * 3600,
+        autocommit=True,
     )
     seconds = time.perf_counter() - started
     target.unlink()

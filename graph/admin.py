@@ -57,16 +57,9 @@ def wipe(gateway: Gateway, batch_size: int = 10_000) -> int:
     go would need a million deletions in a single transaction.
     """
     before = gateway.read("admin.count_nodes", "MATCH (n) RETURN count(n) AS c").single_value(0)
-    gateway.write_autocommit(
-        "admin.wipe.relationships",
-        "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF $batch ROWS",
-        {"batch": batch_size},
-        timeout=24 * 3600,
-    )
-    gateway.write_autocommit(
-        "admin.wipe.nodes",
-        "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF $batch ROWS",
-        {"batch": batch_size},
-        timeout=24 * 3600,
-    )
+    for what, cypher in (
+        ("relationships", "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF $batch ROWS"),
+        ("nodes", "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF $batch ROWS"),
+    ):
+        gateway.write(f"admin.wipe.{what}", cypher, {"batch": batch_size}, timeout=24 * 3600, autocommit=True)
     return before

@@ -15,12 +15,34 @@ from graph.model import Schema
 @dataclass(frozen=True)
 class SchemaObject:
     name: str
-    kind: str  # "constraint" or "index"
     entity: str  # "node" or "relationship"
     labels: tuple[str, ...]
     properties: tuple[str, ...]
     index_type: str  # RANGE, FULLTEXT, POINT or UNIQUENESS
-    cypher: str
+    analyzer: str = ""  # FULLTEXT only
+
+    @property
+    def kind(self) -> str:
+        return "constraint" if self.index_type == "UNIQUENESS" else "index"
+
+    @property
+    def cypher(self) -> str:
+        """The statement that creates it, built from the fields alone."""
+        name = quote(self.name)
+        if self.entity == "relationship":
+            pattern, on = f"()-[r:{quote(self.labels[0])}]-()", _props("r", self.properties)
+        else:
+            pattern, on = f"(n:{'|'.join(quote(label) for label in self.labels)})", _props("n", self.properties)
+        if self.index_type == "UNIQUENESS":
+            return f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR {pattern} REQUIRE {on} IS UNIQUE"
+        if self.index_type == "FULLTEXT":
+            return (
+                f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR {pattern} ON EACH [{on}] "
+                f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{self.analyzer}', "
+                "`fulltext.eventually_consistent`: false}}"
+            )
+        point = "POINT " if self.index_type == "POINT" else ""
+        return f"CREATE {point}INDEX {name} IF NOT EXISTS FOR {pattern} ON ({on})"
 
 
 def quote(identifier: str) -> str:
@@ -34,80 +56,20 @@ def _props(var: str, properties: tuple[str, ...]) -> str:
 def schema_objects(schema: Schema) -> list[SchemaObject]:
     objects: list[SchemaObject] = []
     for node in schema.nodes.values():
-        label = quote(node.label)
-        objects.append(
-            SchemaObject(
-                name=f"gb_key_{node.label}",
-                kind="constraint",
-                entity="node",
-                labels=(node.label,),
-                properties=(node.key,),
-                index_type="UNIQUENESS",
-                cypher=f"CREATE CONSTRAINT {quote('gb_key_' + node.label)} IF NOT EXISTS "
-                f"FOR (n:{label}) REQUIRE n.{quote(node.key)} IS UNIQUE",
-            )
-        )
+        label = node.label
+        objects.append(SchemaObject(f"gb_key_{label}", "node", (label,), (node.key,), "UNIQUENESS"))
         wanted = [(p.name,) for p in node.properties.values() if p.index and p.name != node.key]
         wanted += [index for index in node.indexes if index not in wanted]
-        for props in wanted:
-            name = f"gb_idx_{node.label}_{'_'.join(props)}"
-            objects.append(
-                SchemaObject(
-                    name=name,
-                    kind="index",
-                    entity="node",
-                    labels=(node.label,),
-                    properties=props,
-                    index_type="RANGE",
-                    cypher=f"CREATE INDEX {quote(name)} IF NOT EXISTS FOR (n:{label}) ON ({_props('n', props)})",
-                )
-            )
-        for prop in node.properties.values():
-            if prop.type == "point":
-                name = f"gb_point_{node.label}_{prop.name}"
-                objects.append(
-                    SchemaObject(
-                        name=name,
-                        kind="index",
-                        entity="node",
-                        labels=(node.label,),
-                        properties=(prop.name,),
-                        index_type="POINT",
-                        cypher=f"CREATE POINT INDEX {quote(name)} IF NOT EXISTS "
-                        f"FOR (n:{label}) ON (n.{quote(prop.name)})",
-                    )
-                )
+        objects += [
+            SchemaObject(f"gb_idx_{label}_{'_'.join(props)}", "node", (label,), props, "RANGE") for props in wanted
+        ]
+        points = [p.name for p in node.properties.values() if p.type == "point"]
+        objects += [SchemaObject(f"gb_point_{label}_{name}", "node", (label,), (name,), "POINT") for name in points]
     for rel in schema.relationships.values():
         if rel.key:
-            name = f"gb_key_{rel.type}"
-            objects.append(
-                SchemaObject(
-                    name=name,
-                    kind="constraint",
-                    entity="relationship",
-                    labels=(rel.type,),
-                    properties=(rel.key,),
-                    index_type="UNIQUENESS",
-                    cypher=f"CREATE CONSTRAINT {quote(name)} IF NOT EXISTS "
-                    f"FOR ()-[r:{quote(rel.type)}]-() REQUIRE r.{quote(rel.key)} IS UNIQUE",
-                )
-            )
+            objects.append(SchemaObject(f"gb_key_{rel.type}", "relationship", (rel.type,), (rel.key,), "UNIQUENESS"))
     ft = schema.fulltext
-    labels = "|".join(quote(label) for label in ft.labels)
-    objects.append(
-        SchemaObject(
-            name=ft.name,
-            kind="index",
-            entity="node",
-            labels=ft.labels,
-            properties=ft.properties,
-            index_type="FULLTEXT",
-            cypher=f"CREATE FULLTEXT INDEX {quote(ft.name)} IF NOT EXISTS FOR (n:{labels}) "
-            f"ON EACH [{_props('n', ft.properties)}] "
-            f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{ft.analyzer}', "
-            "`fulltext.eventually_consistent`: false}}",
-        )
-    )
+    objects.append(SchemaObject(ft.name, "node", ft.labels, ft.properties, "FULLTEXT", analyzer=ft.analyzer))
     return objects
 
 
@@ -169,5 +131,5 @@ def apply_schema(gateway: Gateway, schema: Schema, *, await_seconds: int = 300) 
                 )
             )
     if any(item.outcome == "created" for item in report):
-        gateway.write_autocommit("schema.await", "CALL db.awaitIndexes($seconds)", {"seconds": await_seconds})
+        gateway.write("schema.await", "CALL db.awaitIndexes($seconds)", {"seconds": await_seconds}, autocommit=True)
     return report

@@ -176,31 +176,21 @@ class Gateway:
         *,
         timeout: float | None = None,
         metadata: Mapping[str, Any] | None = None,
+        autocommit: bool = False,
     ) -> QueryResult:
+        """Run a write in a transaction, retried on transient errors; or with `autocommit`, in
+        an implicit transaction run once, as `CALL { … } IN TRANSACTIONS` requires."""
         safe_parameters = driver_safe(dict(parameters or {}))
-
-        @neo4j.unit_of_work(timeout=timeout, metadata=self._metadata(name, metadata))
-        def work(tx: neo4j.ManagedTransaction) -> QueryResult:
-            return _collect(tx.run(cypher, safe_parameters), None)
-
         with self._translated(name, cypher), self._session(neo4j.WRITE_ACCESS) as session:
+            if autocommit:
+                query = neo4j.Query(cypher, timeout=timeout, metadata=self._metadata(name, metadata))
+                return _collect(session.run(query, safe_parameters), None)
+
+            @neo4j.unit_of_work(timeout=timeout, metadata=self._metadata(name, metadata))
+            def work(tx: neo4j.ManagedTransaction) -> QueryResult:
+                return _collect(tx.run(cypher, safe_parameters), None)
+
             return session.execute_write(work)
-
-    def write_autocommit(
-        self,
-        name: str,
-        cypher: str,
-        parameters: Mapping[str, Any] | None = None,
-        *,
-        timeout: float | None = None,
-        metadata: Mapping[str, Any] | None = None,
-    ) -> QueryResult:
-        """Run in an implicit transaction, as `CALL { … } IN TRANSACTIONS` requires."""
-        query = neo4j.Query(cypher, timeout=timeout, metadata=self._metadata(name, metadata))
-        with self._translated(name, cypher), self._session(neo4j.WRITE_ACCESS) as session:
-            result = session.run(query, driver_safe(dict(parameters or {})))
-            records = list(result)
-            return QueryResult(keys=list(result.keys()), records=records, summary=result.consume())
 
     def in_write_transaction(
         self,

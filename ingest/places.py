@@ -28,8 +28,9 @@ COMPOUNDS_PER_TRANSACTION = 20
 
 
 def place_addresses(gateway: Gateway, *, run_id: str, now: datetime) -> int:
-    return gateway.write_autocommit(
+    return gateway.write(
         "ingest.places.compounds",
         LINK_TO_COMPOUNDS,
         {"run": run_id, "now": now, "compounds": COMPOUNDS_PER_TRANSACTION},
+        autocommit=True,
     ).single_value(0)
