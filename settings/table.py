@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,25 +34,24 @@ def _log_retention(value: str) -> str:
     return text
 
 
-def _seconds(value: str) -> float:
-    seconds = float(value)
-    if seconds <= 0:
-        raise ValueError("expected a positive number of seconds")
-    return seconds
+N = TypeVar("N", int, float)
 
 
-def _port(value: str) -> int:
-    port = int(value)
-    if not 1 <= port <= 65535:
-        raise ValueError("expected a TCP port between 1 and 65535")
-    return port
+def _number(convert: Callable[[str], N], within: Callable[[N], bool], expected: str) -> Callable[[str], N]:
+    """A parser for numbers that must lie in a range, saying what was expected when not."""
+
+    def parse(value: str) -> N:
+        number = convert(value)
+        if not within(number):
+            raise ValueError(f"expected {expected}")
+        return number
+
+    return parse
 
 
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number <= 0:
-        raise ValueError("expected a positive whole number")
-    return number
+_seconds = _number(float, lambda n: n > 0, "a positive number of seconds")
+_port = _number(int, lambda n: 1 <= n <= 65535, "a TCP port between 1 and 65535")
+_positive_int = _number(int, lambda n: n > 0, "a positive whole number")
 
 
 def _optional_path(value: str) -> Path | None:
