@@ -17,6 +17,7 @@ from rich.text import Text
 from cli.db import fail, settings_or_fail
 from graph.errors import GraphError
 from graph.gateway import Gateway
+from graph.model import schema_for
 from settings.table import Settings
 
 console = Console(soft_wrap=True)
@@ -85,6 +86,7 @@ def extract(
     if write and file is not None:
         raise click.UsageError("--write stores links of cases in the graph: use it with --case or --all")
     settings = settings_or_fail()
+    schema = schema_for(settings)
     gateway = _open_graph(settings, required=file is None)
     try:
         if gateway is None:
@@ -92,9 +94,9 @@ def extract(
         else:
             extractor = extractor_for(gateway, model or MODEL_DIR)
         if write:
-            ids = list(case_ids) if case_ids else list(all_case_ids(gateway))
+            ids = list(case_ids) if case_ids else list(all_case_ids(gateway, schema))
             run_id = f"extract-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-            counts = link_cases(gateway, extractor, ids, run_id=run_id, source=SOURCE, now=datetime.now(UTC))
+            counts = link_cases(gateway, schema, extractor, ids, run_id=run_id, source=SOURCE, now=datetime.now(UTC))
             console.print(
                 f"{counts.cases} cases: {counts.linked} mentions linked, {counts.unresolved} kept unresolved "
                 f"(run {run_id})",
@@ -104,14 +106,14 @@ def extract(
         if file is not None:
             reports = read_reports(file)
         else:
-            ids = list(case_ids) if case_ids else list(all_case_ids(gateway))
-            found = {c.case_id: c.text for c in case_texts(gateway, ids)}
+            ids = list(case_ids) if case_ids else list(all_case_ids(gateway, schema))
+            found = {c.case_id: c.text for c in case_texts(gateway, schema, ids)}
             missing = [i for i in ids if i not in found]
             if missing:
                 fail(f"no Case with case_id {escape(', '.join(missing))}")
             reports = [(i, found[i]) for i in ids]
         mentions = list(extractor.extract_many(text for _, text in reports))
-        resolutions = resolve(gateway, mentions) if gateway is not None else None
+        resolutions = resolve(gateway, schema, mentions) if gateway is not None else None
         _print(reports, mentions, resolutions, as_json)
     except GraphError as exc:
         fail(escape(str(exc)))

@@ -435,7 +435,7 @@ def import_files(
         # registries imported with them whatever the file order.
         for job in jobs:
             if job.case_texts is not None:
-                job.report.mentions = job.case_texts.link(gateway, run_id=run_id, now=now)
+                job.report.mentions = job.case_texts.link(gateway, schema, run_id=run_id, now=now)
         status = "completed"
     finally:
         rejects.close()

@@ -11,10 +11,11 @@ from itertools import islice
 from pathlib import Path
 
 from graph.gateway import Gateway
-from ingest.extraction import link_cypher
+from graph.model import Schema
 from ingest.extraction.extractor import MODEL_DIR, Extractor
 from ingest.extraction.gazetteer import Gazetteer
 from ingest.extraction.link import LinkCounts, case_texts, resolve, store
+from ingest.extraction.link_cypher import link_cypher
 
 BATCH_SIZE = 200
 
@@ -40,6 +41,7 @@ def batches(items: Iterable, size: int) -> Iterator[list]:
 
 def link_cases(
     gateway: Gateway,
+    schema: Schema,
     extractor: Extractor,
     case_ids: Iterable[str],
     *,
@@ -53,24 +55,26 @@ def link_cases(
     row of a case's text when an import has them at hand (else the Case's provenance)."""
     total = LinkCounts()
     for ids in batches(case_ids, batch_size):
-        cases = case_texts(gateway, ids)
+        cases = case_texts(gateway, schema, ids)
         if origin:
             cases = [
                 replace(c, file=origin[c.case_id][0], row=origin[c.case_id][1]) if c.case_id in origin else c
                 for c in cases
             ]
         mentions = list(extractor.extract_many(c.text for c in cases))
-        counts = store(gateway, cases, resolve(gateway, mentions), run_id=run_id, source=source, now=now)
+        resolutions = resolve(gateway, schema, mentions)
+        counts = store(gateway, schema, cases, resolutions, run_id=run_id, source=source, now=now)
         total.cases += counts.cases
         total.linked += counts.linked
         total.unresolved += counts.unresolved
     return total
 
 
-def all_case_ids(gateway: Gateway, page: int = 10_000) -> Iterator[str]:
+def all_case_ids(gateway: Gateway, schema: Schema, page: int = 10_000) -> Iterator[str]:
+    statement = link_cypher(schema).all_case_ids
     skip = 0
     while True:
-        rows = gateway.read("extraction.case_ids", link_cypher.ALL_CASE_IDS, {"skip": skip, "limit": page}).data()
+        rows = gateway.read("extraction.case_ids", statement, {"skip": skip, "limit": page}).data()
         yield from (r["case_id"] for r in rows)
         if len(rows) < page:
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from graph.gateway import Gateway
+from graph.model import Schema
 from ingest.mapping import MappedRow
 from ingest.spec import MappingSpec
 
@@ -36,7 +37,7 @@ class CaseTexts:
             if entity.alias == self.alias:
                 self.rows[str(entity.key)] = row.number
 
-    def link(self, gateway: Gateway, *, run_id: str, now: datetime) -> int:
+    def link(self, gateway: Gateway, schema: Schema, *, run_id: str, now: datetime) -> int:
         """Extract and link every collected case; returns the number of mentions stored."""
         if not self.rows:
             return 0
@@ -44,6 +45,13 @@ class CaseTexts:
 
         origin = {case_id: (self.file_hash, row) for case_id, row in self.rows.items()}
         counts = link_cases(
-            gateway, extractor_for(gateway), list(self.rows), run_id=run_id, source=self.source, now=now, origin=origin
+            gateway,
+            schema,
+            extractor_for(gateway),
+            list(self.rows),
+            run_id=run_id,
+            source=self.source,
+            now=now,
+            origin=origin,
         )
         return counts.mentions

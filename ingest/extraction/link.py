@@ -29,7 +29,8 @@ from datetime import datetime
 import neo4j
 
 from graph.gateway import Gateway
-from ingest.extraction import link_cypher as q
+from graph.model import Schema
+from ingest.extraction.link_cypher import KEYED_TYPES, link_cypher
 from ingest.extraction.mentions import LINKED_TYPES, Mention
 
 NAME_CANDIDATE_CAP = 50
@@ -72,10 +73,11 @@ def mention_id(case_id: str, mention: Mention) -> str:
     return f"{case_id}:{mention.entity_type}:{mention.start}-{mention.end}"
 
 
-def resolve(gateway: Gateway, reports: Sequence[list[Mention]]) -> list[list[Resolution]]:
+def resolve(gateway: Gateway, schema: Schema, reports: Sequence[list[Mention]]) -> list[list[Resolution]]:
     """Each report's linkable mentions with what they resolve to (reads only)."""
+    q = link_cypher(schema)
     reports = [[m for m in mentions if m.entity_type in LINKED_TYPES] for mentions in reports]
-    wanted: dict[str, set[str]] = {"id_number": set(), "phone": set(), "plate": set(), "address": set()}
+    wanted: dict[str, set[str]] = {entity_type: set() for entity_type in KEYED_TYPES}
     people = []
     for i, mentions in enumerate(reports):
         for m in mentions:
@@ -85,20 +87,13 @@ def resolve(gateway: Gateway, reports: Sequence[list[Mention]]) -> list[list[Res
             if m.entity_type == "person" and m.key:
                 people.append({"i": f"{i}:{j}", "name": m.key, **_evidence(mentions)})
     found = gateway.read(
-        "extraction.existing_keys",
-        q.EXISTING_KEYS,
-        {
-            "persons": sorted(wanted["id_number"]),
-            "phones": sorted(wanted["phone"]),
-            "plates": sorted(wanted["plate"]),
-            "addresses": sorted(wanted["address"]),
-        },
+        "extraction.existing_keys", q.existing_keys, {entity_type: sorted(keys) for entity_type, keys in wanted.items()}
     ).data()[0]
     existing = {entity_type: set(keys) for entity_type, keys in found.items()}
     candidates = {}
     if people:
         rows = gateway.read(
-            "extraction.name_candidates", q.NAME_CANDIDATES, {"people": people, "cap": NAME_CANDIDATE_CAP}
+            "extraction.name_candidates", q.name_candidates, {"people": people, "cap": NAME_CANDIDATE_CAP}
         ).data()
         candidates = {row["i"]: row["candidates"] for row in rows}
     out = []
@@ -106,9 +101,9 @@ def resolve(gateway: Gateway, reports: Sequence[list[Mention]]) -> list[list[Res
         resolved = []
         for j, m in enumerate(mentions):
             if m.entity_type == "person":
-                resolved.append(_person(m, candidates.get(f"{i}:{j}", [])))
+                resolved.append(_person(m, q.targets["person"][0], candidates.get(f"{i}:{j}", [])))
             elif m.key in existing[m.entity_type]:
-                label = q.TARGETS[m.entity_type][0]
+                label = q.targets[m.entity_type][0]
                 resolved.append(Resolution(m, label, m.key, _times(m, BY_KEY), "key"))
             else:
                 resolved.append(Resolution(m, None, None, m.confidence, "not_in_graph"))
@@ -117,13 +112,14 @@ def resolve(gateway: Gateway, reports: Sequence[list[Mention]]) -> list[list[Res
 
 
 def _evidence(mentions: list[Mention]) -> dict[str, list[str]]:
-    def keys(entity_type: str) -> list[str]:
-        return sorted({m.key for m in mentions if m.entity_type == entity_type and m.key})
+    """The ID numbers, phones and plates a report writes, by entity type."""
+    return {
+        entity_type: sorted({m.key for m in mentions if m.entity_type == entity_type and m.key})
+        for entity_type in ("id_number", "phone", "plate")
+    }
 
-    return {"ids": keys("id_number"), "phones": keys("phone"), "plates": keys("plate")}
 
-
-def _person(m: Mention, candidates: list[dict]) -> Resolution:
+def _person(m: Mention, label: str, candidates: list[dict]) -> Resolution:
     for flag, factor, how in (
         ("by_id", BY_ID, "id_number"),
         ("by_phone", BY_PHONE, "phone"),
@@ -131,9 +127,9 @@ def _person(m: Mention, candidates: list[dict]) -> Resolution:
     ):
         backed = [c for c in candidates if c[flag]]
         if len(backed) == 1:
-            return Resolution(m, "Person", backed[0]["id_number"], _times(m, factor), how)
+            return Resolution(m, label, backed[0]["key"], _times(m, factor), how)
     if len(candidates) == 1:
-        return Resolution(m, "Person", candidates[0]["id_number"], _times(m, BY_UNIQUE_NAME), "unique_name")
+        return Resolution(m, label, candidates[0]["key"], _times(m, BY_UNIQUE_NAME), "unique_name")
     return Resolution(m, None, None, m.confidence, "ambiguous" if candidates else "not_in_graph")
 
 
@@ -143,6 +139,7 @@ def _times(m: Mention, factor: float) -> float:
 
 def store(
     gateway: Gateway,
+    schema: Schema,
     cases: Sequence[CaseText],
     resolutions: Sequence[list[Resolution]],
     *,
@@ -152,7 +149,8 @@ def store(
 ) -> LinkCounts:
     """Write the cases' links and unresolved mentions in one transaction, removing what an
     earlier extraction of these cases stored and this one no longer finds."""
-    links: dict[str, list[dict]] = {label: [] for label in q.WRITE_LINKS}
+    q = link_cypher(schema)
+    links: dict[str, list[dict]] = {label: [] for label in q.write_links}
     unresolved, kept = [], []
     counts = LinkCounts(cases=len(cases))
     for case, resolved in zip(cases, resolutions, strict=True):
@@ -181,18 +179,18 @@ def store(
     common = {"run": run_id, "source": source, "now": now}
 
     def work(tx: neo4j.ManagedTransaction) -> None:
-        tx.run(q.DELETE_STALE_LINKS, cases=kept).consume()
-        tx.run(q.DELETE_STALE_MENTIONS, cases=kept).consume()
+        tx.run(q.delete_stale_links, cases=kept).consume()
+        tx.run(q.delete_stale_mentions, cases=kept).consume()
         for label, rows in links.items():
             if rows:
-                tx.run(q.WRITE_LINKS[label], {**common, "links": rows}).consume()
+                tx.run(q.write_links[label], {**common, "links": rows}).consume()
         if unresolved:
-            tx.run(q.WRITE_UNRESOLVED, {**common, "mentions": unresolved}).consume()
+            tx.run(q.write_unresolved, {**common, "mentions": unresolved}).consume()
 
     gateway.in_write_transaction("extraction.store", work, metadata={"import_run": run_id})
     return counts
 
 
-def case_texts(gateway: Gateway, case_ids: Sequence[str]) -> list[CaseText]:
-    rows = gateway.read("extraction.case_texts", q.CASE_TEXTS, {"ids": list(case_ids)}).data()
+def case_texts(gateway: Gateway, schema: Schema, case_ids: Sequence[str]) -> list[CaseText]:
+    rows = gateway.read("extraction.case_texts", link_cypher(schema).case_texts, {"ids": list(case_ids)}).data()
     return [CaseText(r["case_id"], r["text"] or "", r["file"], r["row"]) for r in rows]

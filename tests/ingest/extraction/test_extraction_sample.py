@@ -32,11 +32,11 @@ def stored(sample_graph):
     return {r["case_id"]: r for r in sample_graph.read("test.stored_mentions", STORED).data()}
 
 
-def test_every_case_has_its_mentions_and_as_many_as_the_pipeline_finds(sample_graph, stored):
+def test_every_case_has_its_mentions_and_as_many_as_the_pipeline_finds(sample_graph, schema, stored):
     assert len(stored) >= 150
     assert all(r["linked"] or r["unresolved"] for r in stored.values())
     extractor = extractor_for(sample_graph)
-    cases = case_texts(sample_graph, sorted(stored))
+    cases = case_texts(sample_graph, schema, sorted(stored))
     for case, found in zip(cases, extractor.extract_many(c.text for c in cases), strict=True):
         expected = sorted((m.start, m.end, m.entity_type) for m in found if m.entity_type in LINKED_TYPES)
         r = stored[case.case_id]

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from ingest.extraction.link_cypher import TARGETS
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph.model import load_schema
+from ingest.extraction.link_cypher import LinkSchemaError, link_cypher
 from ingest.extraction.mentions import LINKED_TYPES
+from settings.table import PROJECT_ROOT
+
+SHIPPED = PROJECT_ROOT / "graph" / "schema"
 
 
 def test_mentions_point_at_labels_the_schema_allows_by_their_keys(schema):
     mentions = schema.relationship("MENTIONS")
-    for label, key in TARGETS.values():
+    for label, key in link_cypher(schema).targets.values():
         assert mentions.connects("Case", label)
         assert schema.node(label).key == key
     assert set(mentions.properties) >= {"start", "end", "text", "entity_type", "confidence"}
@@ -16,6 +26,32 @@ def test_mentions_point_at_labels_the_schema_allows_by_their_keys(schema):
 
 
 def test_every_linked_type_is_a_mention_type_of_the_schema(schema):
-    assert set(TARGETS) == set(LINKED_TYPES)
+    assert set(link_cypher(schema).targets) == set(LINKED_TYPES)
     assert set(schema.node("Mention").properties["entity_type"].values) == set(LINKED_TYPES)
     assert set(schema.relationship("MENTIONS").properties["entity_type"].values) == set(LINKED_TYPES)
+
+
+def _edited(tmp_path: Path, relative: str, old: str, new: str):
+    root = tmp_path / "schema"
+    shutil.copytree(SHIPPED, root)
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return load_schema(root)
+
+
+def test_a_renamed_key_in_the_schema_is_the_key_the_linker_matches_on(tmp_path):
+    schema = _edited(tmp_path, "nodes/Phone.yaml", "number", "msisdn")
+    cypher = link_cypher(schema)
+    assert cypher.targets["phone"] == ("Phone", "msisdn")
+    assert "MATCH (e:Phone {msisdn: l.key})" in cypher.write_links["Phone"]
+    assert "(:Phone {msisdn: k})" in cypher.existing_keys
+    statements = [cypher.existing_keys, cypher.name_candidates, cypher.delete_stale_links, *cypher.write_links.values()]
+    assert not any(re.search(r"\bnumber\b", statement) for statement in statements)
+
+
+def test_a_schema_without_what_the_linker_writes_is_refused_when_the_statements_are_built(tmp_path):
+    schema = _edited(tmp_path, "relationships/MENTIONS.yaml", "to: [Person, Vehicle, Phone, Address]", "to: [Person]")
+    with pytest.raises(LinkSchemaError, match="MENTIONS does not connect Case to Phone"):
+        link_cypher(schema)
