@@ -89,12 +89,22 @@ class BatchWriter:
     def _key_of(self, label: str) -> str:
         return self.schema.nodes[label].key
 
-    def missing_references(self, tx: neo4j.ManagedTransaction | None, rows: list[MappedRow]) -> dict[int, Reject]:
-        """Rows whose required match-only entities do not exist, keyed by row number.
-
-        An optional one that does not exist needs no check: the statement matches it
-        optionally and skips its links, and the row still loads.
+    def check_references(
+        self, rows: list[MappedRow], tx: neo4j.ManagedTransaction | None = None
+    ) -> tuple[list[MappedRow], list[Reject]]:
+        """(the rows that may load, a reject for each other row): the one check for rows whose
+        required match-only entities do not exist. Run in the batch's write transaction, or
+        outside any (`tx` None) for rows that are not written: a dry run's, and the rows
+        before a resume point, which an earlier run refused or committed.
         """
+        refused = self._missing_references(tx, rows)
+        if not refused:
+            return rows, []
+        return [row for row in rows if row.number not in refused], list(refused.values())
+
+    def _missing_references(self, tx: neo4j.ManagedTransaction | None, rows: list[MappedRow]) -> dict[int, Reject]:
+        """Rejects keyed by row number. An optional entity that does not exist needs no check:
+        the statement matches it optionally and skips its links, and the row still loads."""
         wanted: dict[tuple[str, Any], list[tuple[MappedRow, EntityRecord]]] = defaultdict(list)
         for row in rows:
             for entity in row.entities:
@@ -198,8 +208,7 @@ class BatchWriter:
         ahead = [prepared]  # dropped for good once the rows change, since `work` may be retried
 
         def work(tx: neo4j.ManagedTransaction) -> list[Reject]:
-            refused = self.missing_references(tx, rows)
-            kept = [row for row in rows if row.number not in refused]
+            kept, refused = self.check_references(rows, tx)
             if refused:
                 ahead[0] = None
             for query, params in ahead[0] or self._statements(kept):
@@ -213,6 +222,6 @@ class BatchWriter:
                 loaded=loaded + len(kept),
                 rejected=rejected + len(refused),
             ).consume()
-            return list(refused.values())
+            return refused
 
         return self.gateway.in_write_transaction("ingest.batch", work, metadata={"import_run": self.ctx.run_id})

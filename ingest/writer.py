@@ -17,11 +17,11 @@ from __future__ import annotations
 import queue
 import sys
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from ingest.ledger import Ledger
 from ingest.loader import BatchWriter
-from ingest.mapping import MappedRow, Reject
+from ingest.mapping import MappedRow
 
 _STOP = object()
 HANDOFF_INTERVAL_S = 0.001
@@ -57,18 +57,16 @@ _HANDOFF = _Handoff()
 class _Batch:
     rows: list[MappedRow]
     through_row: int
-    rejected_before: int  # rows of the file rejected while mapping, up to through_row
+    rejected_before: int  # rows of the file rejected on the reading thread, up to through_row
     prepared: list  # the batch's statements, built on the reading thread
 
 
 class BackgroundWriter:
-    def __init__(
-        self, writer: BatchWriter, on_refused: Callable[[Reject], None], *, loaded_before: int = 0, depth: int = 2
-    ):
+    """Writes the batches it is given in order, counting into the file's ledger."""
+
+    def __init__(self, writer: BatchWriter, ledger: Ledger, *, depth: int = 2):
         self.writer = writer
-        self.on_refused = on_refused
-        self.loaded = loaded_before  # rows written (and, before resuming, committed earlier)
-        self.refused = 0  # rows refused for missing references
+        self.ledger = ledger
         self.error: BaseException | None = None
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._joined = False
@@ -76,9 +74,10 @@ class BackgroundWriter:
         _HANDOFF.start()
         self._thread.start()
 
-    def submit(self, rows: list[MappedRow], *, through_row: int, rejected_before: int) -> None:
+    def submit(self, rows: list[MappedRow], *, through_row: int) -> None:
+        """Queue a batch (on the reading thread, once it has read through `through_row`)."""
         self._raise_if_failed()
-        self._queue.put(_Batch(rows, through_row, rejected_before, self.writer.prepare(rows)))
+        self._queue.put(_Batch(rows, through_row, self.ledger.rejected_here, self.writer.prepare(rows)))
 
     def finish(self) -> None:
         self._queue.put(_STOP)
@@ -116,14 +115,11 @@ class BackgroundWriter:
                 refused = self.writer.write(
                     batch.rows,
                     committed_through=batch.through_row,
-                    loaded=self.loaded,
-                    rejected=batch.rejected_before + self.refused,
+                    loaded=self.ledger.loaded,
+                    rejected=batch.rejected_before + self.ledger.refused,
                     prepared=batch.prepared,
                 )
             except BaseException as exc:  # noqa: BLE001 - handed to the reading thread, which re-raises it
                 self.error = exc
                 continue
-            for reject in refused:
-                self.on_refused(reject)
-            self.refused += len(refused)
-            self.loaded += len(batch.rows) - len(refused)
+            self.ledger.settle(len(batch.rows) - len(refused), refused, by_writer=True)

@@ -1,6 +1,6 @@
 """The import's hook: cases loaded from a spec with `extract_text:` get their mentions.
 
-`_FileImport` adds each loaded row; once every file of the run is in (so a report's
+`FileImport` adds each loaded row; once every file of the run is in (so a report's
 names find the registries imported with it), `link()` extracts the cases' stored texts
 and links them. Cheap to import: spaCy loads only when there is something to link.
 """

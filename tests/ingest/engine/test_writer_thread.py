@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from ingest.ledger import Ledger
 from ingest.writer import HANDOFF_INTERVAL_S, BackgroundWriter
 
 
@@ -31,9 +32,9 @@ class _Writes:
 def test_writes_run_with_quick_handoffs_and_the_setting_is_restored_after():
     before = sys.getswitchinterval()
     writes = _Writes()
-    writer = BackgroundWriter(writes, lambda reject: None)
-    writer.submit([], through_row=1, rejected_before=0)
-    writer.submit([], through_row=2, rejected_before=0)
+    writer = BackgroundWriter(writes, Ledger())
+    writer.submit([], through_row=1)
+    writer.submit([], through_row=2)
     writer.finish()
     assert writes.intervals == [HANDOFF_INTERVAL_S, HANDOFF_INTERVAL_S]
     assert sys.getswitchinterval() == before
@@ -41,8 +42,8 @@ def test_writes_run_with_quick_handoffs_and_the_setting_is_restored_after():
 
 def test_a_failed_import_restores_the_setting_too():
     before = sys.getswitchinterval()
-    writer = BackgroundWriter(_Writes(fail=True), lambda reject: None)
-    writer.submit([], through_row=1, rejected_before=0)
+    writer = BackgroundWriter(_Writes(fail=True), Ledger())
+    writer.submit([], through_row=1)
     with pytest.raises(OSError, match="disk is full"):
         writer.finish()
     writer.abandon()  # what the importer does after an error
@@ -51,8 +52,8 @@ def test_a_failed_import_restores_the_setting_too():
 
 def test_two_imports_at_once_restore_the_setting_only_when_both_are_done():
     before = sys.getswitchinterval()
-    first = BackgroundWriter(_Writes(), lambda reject: None)
-    second = BackgroundWriter(_Writes(), lambda reject: None)
+    first = BackgroundWriter(_Writes(), Ledger())
+    second = BackgroundWriter(_Writes(), Ledger())
     first.finish()
     assert sys.getswitchinterval() == HANDOFF_INTERVAL_S
     second.finish()
