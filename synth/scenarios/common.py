@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from synth.geography import CHECKPOINTS, distance_km
-from synth.scenarios.plan import Select
+from synth.purchases import PurchaseEvent, at, payment_code
+from synth.scenarios.plan import Plan, Select
 from synth.sources import CHECKPOINT_PASSAGES, GATE_PASSAGES, LICENCES, SALES, WATCH_LIST
 from synth.timeline import PERIOD_START
 
@@ -62,6 +63,17 @@ def watch_row(entry_id: str) -> Select:
 
 def purchases_of(id_number: str) -> Select:
     return Select(SALES.name, {"购买人证件号码": id_number}, collect={"Purchase": "交易流水号", "Shop": "销售点编号"})
+
+
+def buy(plan: Plan, rng, buyer, when: date, hour: int, shop, category: str, item: str, quantity: int, unit: str) -> int:
+    """Plant a purchase at `shop`; returns its time in seconds since the start of the period."""
+    second = at(when, hour, rng.randrange(60), rng.randrange(60))
+    plan.purchases.append(
+        PurchaseEvent(
+            second, buyer.index, len(plan.purchases), shop.index, category, item, quantity, unit, payment_code(rng)
+        )
+    )
+    return second
 
 
 def checkpoint_distance(a: int, b: int) -> float:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from synth.purchases import GAS_ITEM, KNIFE_ITEMS, PurchaseEvent, at, payment_code
-from synth.scenarios.common import day, purchases_of
+from synth.purchases import GAS_ITEM, KNIFE_ITEMS
+from synth.scenarios.common import buy, day, purchases_of
 from synth.scenarios.plan import Finding, Plan, Scenario
 from synth.shops import FIREWORKS, GAS, KNIVES
 from synth.timeline import SPRING_FESTIVAL
@@ -26,16 +26,6 @@ FIREWORK_PARAMS = {
 }
 
 
-def _buy(plan: Plan, rng, buyer, when, hour: int, shop, category: str, item: str, quantity: int, unit: str):
-    second = at(when, hour, rng.randrange(60), rng.randrange(60))
-    plan.purchases.append(
-        PurchaseEvent(
-            second, buyer.index, len(plan.purchases), shop.index, category, item, quantity, unit, payment_code(rng)
-        )
-    )
-    return second
-
-
 def _finding(buyer, text, facts) -> Finding:
     return Finding({"Person": [buyer.id_number]}, [purchases_of(buyer.id_number)], text, facts)
 
@@ -49,12 +39,12 @@ def plant_knives(plan: Plan, rng) -> Scenario:
     def spree(offsets_and_shops, base: int, gas_at=None):
         buyer = plan.pick_person(rng, vehicle=False, min_age=20, max_age=55)
         for offset, shop in offsets_and_shops:
-            _buy(
+            buy(
                 plan, rng, buyer, day(base + offset), rng.randint(9, 17), shop, KNIVES, rng.choice(KNIFE_ITEMS), 1, "把"
             )
         if gas_at is not None:
             offset, shop = gas_at
-            _buy(plan, rng, buyer, day(base + offset), 12, shop, GAS, GAS_ITEM[0], 1, GAS_ITEM[1])
+            buy(plan, rng, buyer, day(base + offset), 12, shop, GAS, GAS_ITEM[0], 1, GAS_ITEM[1])
         return buyer
 
     picked = rng.sample(shops, 4)
@@ -106,7 +96,7 @@ def plant_fireworks(plan: Plan, rng) -> Scenario:
     def buys(days_and_boxes):
         buyer = plan.pick_person(rng, vehicle=False, min_age=25, max_age=65)
         for when, boxes in days_and_boxes:
-            _buy(
+            buy(
                 plan,
                 rng,
                 buyer,
