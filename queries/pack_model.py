@@ -26,6 +26,7 @@ from graph.gateway import Gateway
 from graph.model import Names, Schema
 from queries.anchors import compile_anchors
 from queries.cypher_text import labels_and_types, parameters_used
+from queries.page_queries import PAGE_QUERIES
 from queries.parameter_specs import build_parameter
 from queries.parameters import Parameter
 from queries.readonly import NotReadOnly, check_read_only, text_check
@@ -112,8 +113,12 @@ def load_catalog(
     *,
     extra_dir: Path | None = None,
     gateway: Gateway | None = None,
+    required: Iterable[str] | None = None,
 ) -> Catalog:
-    """Load and check packs: the built-in ones plus `extra_dir`, or exactly `files`."""
+    """Load and check packs: the built-in ones plus `extra_dir`, or exactly `files`.
+
+    The queries `required` names must be among them; by default, when the built-in packs
+    load, the ones the workbench's pages run (page_queries.py)."""
     packs: dict[str, Pack] = {}
     queries: dict[str, Query] = {}
     for path in pack_files(extra_dir) if files is None else files:
@@ -123,6 +128,15 @@ def load_catalog(
         packs[pack.name] = pack
         for query in pack.queries:
             queries[query.id] = query
+    needed = (PAGE_QUERIES if files is None else ()) if required is None else tuple(required)
+    missing = [query_id for query_id in needed if query_id not in queries]
+    if missing:
+        raise PackError(
+            BUILTIN_DIR,
+            None,
+            f"the workbench's pages run {', '.join(missing)}, but no loaded pack defines "
+            f"{'it' if len(missing) == 1 else 'them'}",
+        )
     if gateway is not None:
         check_on_server(gateway, queries.values())
     return Catalog(packs=packs, queries=queries)

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from graph.errors import GraphError
+from queries import page_queries
 from queries.parameters import ParameterError
 from queries.profiles import parse_ref, read_entity
 from queries.runner import QueryOutcome, QueryRefused, Runner
@@ -103,7 +104,7 @@ class Explorer:
             "degree_cap": min(cap, 500),
         }
         try:
-            outcome = self._run("links.neighbourhood", params, "expand")
+            outcome = self._run(page_queries.NEIGHBOURHOOD, params, "expand")
         except (QueryRefused, GraphError) as exc:
             return Notice("error", self._t("common.failed", error=exc))
         total = self.state.count_after(outcome.nodes)
@@ -131,7 +132,7 @@ class Explorer:
         a, b = self.state.nodes[start], self.state.nodes[end]
         params = {"a": a["ref"], "b": b["ref"], "max_hops": max_hops, "types": list(filters.types)}
         try:
-            outcome = self._run("links.shortest_paths", params, "path")
+            outcome = self._run(page_queries.SHORTEST_PATHS, params, "path")
         except (QueryRefused, GraphError) as exc:
             return Notice("error", self._t("common.failed", error=exc))
         if not outcome.rows:

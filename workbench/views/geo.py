@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.errors import GraphError
+from queries import page_queries
 from queries.geo import places, point_labels
 from queries.runner import QueryRefused
 from workbench import charts, resources, session
@@ -38,7 +39,7 @@ def render() -> None:
     trajectory = []
     if plate.strip():
         try:
-            outcome = resources.runner().run("vehicles.trajectory", {"plate": plate}, **investigator.audit_fields())
+            outcome = resources.runner().run(page_queries.TRAJECTORY, {"plate": plate}, **investigator.audit_fields())
         except (QueryRefused, GraphError) as exc:
             session.say("error", t("common.failed", error=exc))
         else:

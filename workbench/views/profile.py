@@ -6,6 +6,7 @@ import streamlit as st
 
 from access import AccessError, Permission, unmask
 from graph.errors import GraphError
+from queries import page_queries
 from queries.parameters import ParameterError
 from queries.profiles import (
     NEIGHBOURS_SHOWN,
@@ -80,13 +81,13 @@ def render() -> None:
     runner = resources.runner()
     try:
         neighbours = runner.run(
-            "links.neighbourhood",
+            page_queries.NEIGHBOURHOOD,
             {"start": str(ref), "hops": 1, "degree_cap": NEIGHBOURS_SHOWN},
             action="profile.links",
             **investigator.audit_fields(),
         )
         timeline = runner.run(
-            "links.timeline", {"entity": str(ref)}, action="profile.timeline", **investigator.audit_fields()
+            page_queries.TIMELINE, {"entity": str(ref)}, action="profile.timeline", **investigator.audit_fields()
         )
     except (QueryRefused, GraphError) as exc:
         session.say("error", t("common.failed", error=exc))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.errors import GraphError
+from queries import page_queries
 from queries.runner import QueryRefused
 from workbench import resources, session
 from workbench.context import require, t
@@ -28,7 +29,7 @@ def render() -> None:
     if submitted and text.strip():
         try:
             outcome = resources.runner().run(
-                "search.entities",
+                page_queries.SEARCH,
                 {"text": text, "labels": labels, "limit": 60},
                 action="search",
                 **investigator.audit_fields(),
