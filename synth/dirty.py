@@ -313,33 +313,32 @@ class FileDirt:
         raise ValueError(f"unknown fault {fault}")
 
 
+# Variants that are a function of the value alone.
+_RECOVERABLE = {
+    "fullwidth": phones.fullwidth_digits,
+    "plus86_spaced": phones.plus86_spaced,
+    "plus86_dashed": phones.plus86_dashed,
+    "dashed": phones.dashed,
+    "plate_dot": plates.with_dot,
+    "plate_hyphen": plates.with_hyphen,
+    "plate_lower": plates.lower_case,
+    "plate_fullwidth": plates.fullwidth,
+}
+
+
 def _recover(variant: str, value, choice: int):
     if not isinstance(value, str) or not value:
         return None
-    if variant == "fullwidth":
-        return phones.fullwidth_digits(value)
+    if variant in _RECOVERABLE:
+        return _RECOVERABLE[variant](value)
     if variant == "id15":
         # 18-digit numbers replaced the 15-digit ones in 1999: only people born
         # early enough to hold an ID card by then had one
         if len(value) != 18 or not "1900" <= value[6:10] <= "1983":
             return None
         return citizen_ids.to_15(value)
-    if variant == "plus86_spaced":
-        return phones.plus86_spaced(value)
-    if variant == "plus86_dashed":
-        return phones.plus86_dashed(value)
-    if variant == "dashed":
-        return phones.dashed(value)
     if variant == "address_variant":
         return address_variants(value, choice) if value.startswith("浙江省嘉兴市") else None
-    if variant == "plate_dot":
-        return plates.with_dot(value)
-    if variant == "plate_hyphen":
-        return plates.with_hyphen(value)
-    if variant == "plate_lower":
-        return plates.lower_case(value)
-    if variant == "plate_fullwidth":
-        return plates.fullwidth(value)
     raise ValueError(f"unknown variant {variant}")
 
 

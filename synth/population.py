@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from array import array
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import accumulate
@@ -166,6 +167,19 @@ def _composition(rng, total: int, parts: int, cap: int) -> list[int]:
     return sizes
 
 
+def _group_of(i: int, block: int, groups_per_block: int, sizes: Callable[[int], list[int]]) -> tuple[int, range]:
+    """(group number, the indexes in it) of index i, where every `block` indexes are split
+    into `groups_per_block` households or flats of the given sizes."""
+    b, offset = divmod(i, block)
+    start = b * block
+    for k, size in enumerate(sizes(b)):
+        if offset < size:
+            return b * groups_per_block + k, range(start, start + size)
+        offset -= size
+        start += size
+    raise AssertionError("person outside its block")
+
+
 class Population:
     def __init__(self, persons: int, seed: int):
         self.n = persons
@@ -202,25 +216,11 @@ class Population:
 
     def household_of(self, i: int) -> tuple[int, range]:
         """(household number, the persons in it) of local person i."""
-        block, offset = divmod(i, HOUSEHOLD_BLOCK)
-        start = block * HOUSEHOLD_BLOCK
-        for k, size in enumerate(self._local_sizes(block)):
-            if offset < size:
-                return block * HOUSEHOLDS_PER_BLOCK + k, range(start, start + size)
-            offset -= size
-            start += size
-        raise AssertionError("person outside its block")
+        return _group_of(i, HOUSEHOLD_BLOCK, HOUSEHOLDS_PER_BLOCK, self._local_sizes)
 
     def flat_of(self, f: int) -> tuple[int, range]:
         """(flat number, floating-population indexes living there) of floating person f."""
-        block, offset = divmod(f, FLAT_BLOCK)
-        start = block * FLAT_BLOCK
-        for k, size in enumerate(self._flat_sizes(block)):
-            if offset < size:
-                return block * FLATS_PER_BLOCK + k, range(start, start + size)
-            offset -= size
-            start += size
-        raise AssertionError("person outside its block")
+        return _group_of(f, FLAT_BLOCK, FLATS_PER_BLOCK, self._flat_sizes)
 
     def _household_place(self, h: int) -> tuple[int, int]:
         x = self._household_slots.forward(h)

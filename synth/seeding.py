@@ -65,45 +65,31 @@ class Shuffle:
         self._left_mask = (1 << (bits - bits // 2)) - 1
         self._right_mask = (1 << self._right_bits) - 1
         base = stage_seed(seed, stage)
-        self._keys = tuple(mix64(base + r) & 0xFFFFFFFF for r in range(4))
+        keys = tuple(mix64(base + r) & 0xFFFFFFFF for r in range(4))
+        # Each round xors one half (left when True) with a hash of the other under its key;
+        # undoing the rounds in reverse order inverts the network.
+        self._rounds = ((keys[0], True), (keys[1], False), (keys[2], True), (keys[3], False))
+        self._backwards = self._rounds[::-1]
 
     def forward(self, i: int) -> int:
-        if not 0 <= i < self.n:
-            raise IndexError(i)
-        shift, lmask, rmask, n = self._right_bits, self._left_mask, self._right_mask, self.n
-        k0, k1, k2, k3 = self._keys
-        x = i
-        while True:
-            left, right = x >> shift, x & rmask
-            # four rounds, each xoring one half with a hash of the other
-            t = ((right ^ k0) * 0x9E3779B1) & 0xFFFFFFFF
-            left ^= ((t ^ (t >> 15)) * 0x85EBCA6B >> 13) & lmask
-            t = ((left ^ k1) * 0x9E3779B1) & 0xFFFFFFFF
-            right ^= ((t ^ (t >> 15)) * 0x85EBCA6B >> 13) & rmask
-            t = ((right ^ k2) * 0x9E3779B1) & 0xFFFFFFFF
-            left ^= ((t ^ (t >> 15)) * 0x85EBCA6B >> 13) & lmask
-            t = ((left ^ k3) * 0x9E3779B1) & 0xFFFFFFFF
-            right ^= ((t ^ (t >> 15)) * 0x85EBCA6B >> 13) & rmask
-            x = (left << shift) | right
-            if x < n:
-                return x
+        return self._walk(i, self._rounds)
 
     def inverse(self, j: int) -> int:
-        if not 0 <= j < self.n:
-            raise IndexError(j)
+        return self._walk(j, self._backwards)
+
+    def _walk(self, x: int, rounds: tuple[tuple[int, bool], ...]) -> int:
+        if not 0 <= x < self.n:
+            raise IndexError(x)
         shift, lmask, rmask, n = self._right_bits, self._left_mask, self._right_mask, self.n
-        k0, k1, k2, k3 = self._keys
-        x = j
         while True:
             left, right = x >> shift, x & rmask
-            t = ((left ^ k3) * 0x9E3779B1) & 0xFFFFFFFF
-            right ^= ((t ^ (t >> 15)) * 0x85EBCA6B >> 13) & rmask
-            t = ((right ^ k2) * 0x9E3779B1) & 0xFFFFFFFF
-            left ^= ((t ^ (t >> 15)) * 0x85EBCA6B >> 13) & lmask
-            t = ((left ^ k1) * 0x9E3779B1) & 0xFFFFFFFF
-            right ^= ((t ^ (t >> 15)) * 0x85EBCA6B >> 13) & rmask
-            t = ((right ^ k0) * 0x9E3779B1) & 0xFFFFFFFF
-            left ^= ((t ^ (t >> 15)) * 0x85EBCA6B >> 13) & lmask
+            for key, on_left in rounds:
+                t = (((right if on_left else left) ^ key) * 0x9E3779B1) & 0xFFFFFFFF
+                t = (t ^ (t >> 15)) * 0x85EBCA6B >> 13
+                if on_left:
+                    left ^= t & lmask
+                else:
+                    right ^= t & rmask
             x = (left << shift) | right
             if x < n:
                 return x

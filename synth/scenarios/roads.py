@@ -200,64 +200,30 @@ def plant_hazmat_night(plan: Plan, rng) -> Scenario:
         u, _ = plan.pick_vehicle(rng, kind=kind)
         return u, fleet.plate(u), planner.home(u).nearest_checkpoints
 
+    def at_night(plate: str, when, text: str) -> Finding:
+        return Finding({"Vehicle": [plate]}, passages(plate, gates=False, when=night), text, {"date": when.isoformat()})
+
     u, plate, near = truck("hazmat")
     when = day(rng.randint(30, 150))
     plan.add_passages(planner.round_trip(u, when - timedelta(days=12), near[0], hms(9, 20), hms(4), leave_first=False))
     plan.add_passages(
         planner.round_trip(u, when, near[0], hms(23, 40), hms(2, 15), leave_first=False, return_checkpoint=near[1])
     )
-    scenario.positives.append(
-        Finding(
-            {"Vehicle": [plate]},
-            passages(plate, gates=False, when=night),
-            "a tanker enters at 23:40 and leaves at 01:55",
-            {"date": when.isoformat()},
-        )
-    )
+    scenario.positives.append(at_night(plate, when, "a tanker enters at 23:40 and leaves at 01:55"))
     u, plate, near = truck("hazmat")
     when = day(rng.randint(160, 300))
     plan.add_passages(planner.round_trip(u, when, near[0], hms(4, 40), hms(9, 20)))
     plan.add_passages(planner.round_trip(u, when + timedelta(days=6), near[0], hms(10), hms(3), leave_first=False))
-    scenario.positives.append(
-        Finding(
-            {"Vehicle": [plate]},
-            passages(plate, gates=False, when=night),
-            "a tanker leaves at 04:40 (it comes back at 14:00, by day)",
-            {"date": when.isoformat()},
-        )
-    )
+    scenario.positives.append(at_night(plate, when, "a tanker leaves at 04:40 (it comes back at 14:00, by day)"))
 
-    u, plate, near = truck("hazmat")
-    when = day(rng.randint(30, 300))
-    plan.add_passages(planner.round_trip(u, when, near[0], hms(6, 5), hms(15, 45), leave_first=False))
-    scenario.decoys.append(
-        Finding(
-            {"Vehicle": [plate]},
-            passages(plate, gates=False),
-            "a tanker at 06:05 and 21:50: just outside the night hours",
-            {},
-        )
-    )
-    u, plate, near = truck("truck")
-    when = day(rng.randint(30, 300))
-    plan.add_passages(planner.round_trip(u, when, near[0], hms(1, 30), hms(1, 10), leave_first=False))
-    scenario.decoys.append(
-        Finding(
-            {"Vehicle": [plate]},
-            passages(plate, gates=False),
-            "an ordinary lorry (货运) at 01:30 and 02:40: no hazardous goods",
-            {},
-        )
-    )
-    u, plate, near = truck("coach")
-    when = day(rng.randint(30, 300))
-    plan.add_passages(planner.round_trip(u, when, near[0], hms(23, 10), hms(0, 45), leave_first=False))
-    scenario.decoys.append(
-        Finding(
-            {"Vehicle": [plate]},
-            passages(plate, gates=False),
-            "a coach (公路客运, a key vehicle) at night, but not a hazardous-goods vehicle",
-            {},
-        )
-    )
+    # decoys: just outside the night hours, or at night but carrying no hazardous goods
+    for kind, t_out, stay, text in (
+        ("hazmat", (6, 5), (15, 45), "a tanker at 06:05 and 21:50: just outside the night hours"),
+        ("truck", (1, 30), (1, 10), "an ordinary lorry (货运) at 01:30 and 02:40: no hazardous goods"),
+        ("coach", (23, 10), (0, 45), "a coach (公路客运, a key vehicle) at night, but not a hazardous-goods vehicle"),
+    ):
+        u, plate, near = truck(kind)
+        when = day(rng.randint(30, 300))
+        plan.add_passages(planner.round_trip(u, when, near[0], hms(*t_out), hms(*stay), leave_first=False))
+        scenario.decoys.append(Finding({"Vehicle": [plate]}, passages(plate, gates=False), text, {}))
     return scenario
