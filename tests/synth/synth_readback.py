@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
@@ -345,21 +346,18 @@ class Sample:
         return out
 
     def knives(self, min_shops: int, days: int) -> set[str]:
-        hits = set()
-        for buyer, items in self.purchases("管制刀具").items():
-            items.sort()
-            for k, (t, _, _) in enumerate(items):
-                shops = {s for u, s, _ in items[k:] if u - t <= timedelta(days=days)}
-                if len(shops) >= min_shops:
-                    hits.add(buyer)
-        return hits
+        return self._buyers_in_a_window("管制刀具", days, lambda window: len({s for _, s, _ in window}) >= min_shops)
 
     def fireworks(self, limit: float, days: int) -> set[str]:
+        return self._buyers_in_a_window("烟花爆竹", days, lambda window: sum(q for _, _, q in window) > limit)
+
+    def _buyers_in_a_window(self, category: str, days: int, exceeds: Callable[[list], bool]) -> set[str]:
+        """Buyers with a purchase whose `days` from it (its own included) hold purchases that exceed the rule."""
         hits = set()
-        for buyer, items in self.purchases("烟花爆竹").items():
+        for buyer, items in self.purchases(category).items():
             items.sort()
             for k, (t, _, _) in enumerate(items):
-                if sum(q for u, _, q in items[k:] if u - t <= timedelta(days=days)) > limit:
+                if exceeds([item for item in items[k:] if item[0] - t <= timedelta(days=days)]):
                     hits.add(buyer)
         return hits
 

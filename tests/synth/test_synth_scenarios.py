@@ -35,6 +35,13 @@ def keys(findings: list[dict], label: str) -> set:
     return {k for f in findings for k in f["entities"].get(label, [])}
 
 
+def assert_hits_are_the_positives(hits: dict, positives: list[dict], label: str, evidence: str) -> None:
+    """The rule finds each positive's `label` entity, and for it exactly the finding's `evidence` entities."""
+    assert set(hits) == keys(positives, label)
+    for finding in positives:
+        assert hits[finding["entities"][label][0]] == set(finding["entities"][evidence])
+
+
 def test_all_ten_scenarios_with_positives_decoys_and_rows(sample):
     scenarios = sample.truth["scenarios"]
     assert [s["id"] for s in scenarios] == list(range(1, 11))
@@ -54,10 +61,7 @@ def test_all_ten_scenarios_with_positives_decoys_and_rows(sample):
 
 def test_revoked_licence_driving(sample):
     s = scenario(sample, "revoked_licence_driving")
-    hits = sample.revoked_driving()
-    assert set(hits) == keys(s["positives"], "Person")
-    for finding in s["positives"]:
-        assert hits[finding["entities"]["Person"][0]] == set(finding["entities"]["Passage"])
+    assert_hits_are_the_positives(sample.revoked_driving(), s["positives"], "Person", "Passage")
 
 
 def test_wanted_person_active(sample):
@@ -92,10 +96,8 @@ def test_fireworks_over_threshold(sample):
 
 def test_cloned_plate(sample):
     s = scenario(sample, "cloned_plate")
-    hits = sample.cloned(s["params"]["max_speed_kmh"])
-    assert set(hits) == keys(s["positives"], "Vehicle")
+    assert_hits_are_the_positives(sample.cloned(s["params"]["max_speed_kmh"]), s["positives"], "Vehicle", "Passage")
     for finding in s["positives"]:
-        assert hits[finding["entities"]["Vehicle"][0]] == set(finding["entities"]["Passage"])
         assert finding["speed_kmh"] > s["params"]["max_speed_kmh"]
     assert all(d.get("speed_kmh", 0) < s["params"]["max_speed_kmh"] for d in s["decoys"])
 
@@ -113,10 +115,9 @@ def test_co_travel(sample):
 
 def test_shared_phone(sample):
     s = scenario(sample, "shared_phone")
-    hits = sample.shared_phones(s["params"]["min_unrelated_persons"])
-    assert set(hits) == keys(s["positives"], "Phone")
-    for finding in s["positives"]:
-        assert hits[finding["entities"]["Phone"][0]] == set(finding["entities"]["Person"])
+    assert_hits_are_the_positives(
+        sample.shared_phones(s["params"]["min_unrelated_persons"]), s["positives"], "Phone", "Person"
+    )
 
 
 def test_hazmat_night_passage(sample):

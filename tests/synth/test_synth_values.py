@@ -37,13 +37,8 @@ def test_phones_are_unique_mobile_numbers():
 @given(index=st.integers(0, 10**6))
 def test_written_phone_forms_canonicalise_back(index):
     number = phones.PhoneBook(7).number(index)
-    for written in (
-        phones.plus86_spaced(number),
-        phones.plus86_dashed(number),
-        phones.dashed(number),
-        phones.fullwidth_digits(number),
-    ):
-        assert canonical_phone(written) == number
+    for written_as in (phones.plus86_spaced, phones.plus86_dashed, phones.dashed, phones.fullwidth_digits):
+        assert canonical_phone(written_as(number)) == number
     assert canonical_phone(phones.invalid(number)) != number
 
 
@@ -64,13 +59,8 @@ def test_plates_are_unique_and_well_formed():
 @given(index=st.integers(0, 99999))
 def test_written_plate_forms_canonicalise_back(index):
     plate = plates.PlateBook(5, 100000, 10, 10, 10).regular(index)
-    for written in (
-        plates.with_dot(plate),
-        plates.with_hyphen(plate),
-        plates.lower_case(plate),
-        plates.fullwidth(plate),
-    ):
-        assert canonical_plate(written) == plate
+    for written_as in (plates.with_dot, plates.with_hyphen, plates.lower_case, plates.fullwidth):
+        assert canonical_plate(written_as(plate)) == plate
     assert not PLATE.match(plates.invalid(plate))
 
 
