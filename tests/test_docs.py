@@ -2,6 +2,7 @@
 from the code, and these tests fail when someone changes one without the other.
 Run `make docs` to regenerate."""
 
+import importlib
 import re
 
 from cli import package_map, reference
@@ -112,12 +113,21 @@ def _path_exists(path: str) -> bool:
 
 
 def _module_exists(dotted: str) -> bool:
+    """The longest importable module of `dotted`, then the names after it, each found in the one before."""
     parts = dotted.split(".")
     if parts[-1] in _FILE_SUFFIXES:
         return True
-    # A module followed by the names in it: some prefix of two parts or more is a module or package.
-    prefixes = [PROJECT_ROOT.joinpath(*parts[:n]) for n in range(2, len(parts) + 1)]
-    return any(p.with_suffix(".py").is_file() or (p / "__init__.py").is_file() for p in prefixes)
+    for n in range(len(parts), 0, -1):
+        try:
+            found = importlib.import_module(".".join(parts[:n]))
+        except ModuleNotFoundError:
+            continue
+        for name in parts[n:]:
+            if not hasattr(found, name):
+                return False
+            found = getattr(found, name)
+        return True
+    return False
 
 
 def test_every_path_and_module_the_docs_name_exists():
