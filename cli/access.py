@@ -24,11 +24,13 @@ from rich.text import Text
 
 from access.actor import Actor
 from access.audit.log import AuditLog
-from access.audit.view import EXPORT_FORMATS, export_audit, read_audit, verify_audit
+from access.audit.seal import check_entity
+from access.audit.view import EXPORT_FORMATS, export_audit, read_audit, verify_audit, who_audit
 from access.errors import AccessError
 from access.roles import ASSIGNABLE_ROLES
 from access.users import UserStore
 from cli.db import fail, settings_or_fail
+from settings.table import SettingsError
 
 console = Console(soft_wrap=True)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -166,7 +168,11 @@ def user_reset_password(name: str, password_stdin: bool, actor: str) -> None:
 
 
 def _log() -> AuditLog:
-    return AuditLog.from_settings(settings_or_fail())
+    try:
+        return AuditLog.from_settings(settings_or_fail())
+    except SettingsError as exc:  # the audit key file
+        fail(f"bad setting {exc}")
+        raise
 
 
 def _reader(actor: str) -> Actor:
@@ -211,6 +217,14 @@ def _filter_values(user_name, action, outcome, case_ref, since, until) -> dict[s
     }
 
 
+def _what(entry: dict[str, Any]) -> str:
+    """What was asked: the query id and its parameters."""
+    what = entry.get("query_id") or ""
+    if entry.get("parameters"):
+        what = (what + " " if what else "") + json.dumps(entry["parameters"], ensure_ascii=False, sort_keys=True)
+    return what
+
+
 @click.group("audit")
 def audit() -> None:
     """Read, verify and export the audit log (reading it is itself recorded)."""
@@ -248,23 +262,28 @@ def audit_show(limit: int, user_name, action, outcome, case_ref, since, until, a
         whole=("seq", "time", "action", "outcome"),
     )
     for e in entries:
-        what = e.get("query_id") or ""
-        if e.get("parameters"):
-            what = (what + " " if what else "") + json.dumps(e["parameters"], ensure_ascii=False, sort_keys=True)
         cells = (e.get("seq"), e.get("time"), e.get("user"), e.get("role"), e.get("action"), e.get("outcome"))
-        cells += (e.get("case_ref"), e.get("reason"), what, e.get("rows"), e.get("message"))
+        cells += (e.get("case_ref"), e.get("reason"), _what(e), e.get("rows"), e.get("message"))
         table.add_row(*map(shown, cells))
     console.print(table)
     click.echo(f"{len(entries)} entries (newest first)", err=True)
 
 
 @audit.command("verify")
+@click.option(
+    "--anchors",
+    "anchor_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Check against the anchors in this file (repeatable): an anchor file, a log server's store or a "
+    "syslog file. Default: the file anchors in GOLDENBELL_AUDIT_ANCHORS.",
+)
 @_actor_option
-def audit_verify(actor: str) -> None:
-    """Check the hash chain and the head record; exit 1 naming each entry changed, inserted or removed."""
+def audit_verify(anchor_files: tuple[Path, ...], actor: str) -> None:
+    """Check the chain, the head record and the anchors; exit 1 naming each entry changed, inserted or removed."""
     try:
-        result = verify_audit(_log(), _reader(actor))
-    except AccessError as exc:
+        result = verify_audit(_log(), _reader(actor), list(anchor_files) or None)
+    except (AccessError, OSError) as exc:
         fail(str(exc))
         return
     for note in result.notes:
@@ -275,7 +294,46 @@ def audit_verify(actor: str) -> None:
         fail(f"the audit log {result.path} is not as written: {result.first_fault}")
     sealed = f"; {result.unchained} earlier unchained lines sealed by the first entry" if result.unchained else ""
     summary = f"{result.entries} entries, last seq {result.last_seq}, hash {result.last_hash}"
+    if result.files:
+        summary += f", {len(result.files) + 1} files"
+    if result.last_anchor is not None:
+        last = result.last_anchor
+        summary += f"; matches {result.anchors} anchors, the last seq {last.seq} at {last.time}"
     click.echo(f"audit log intact: {summary}{sealed}")
+
+
+@audit.command("who")
+@click.option("--entity", required=True, help="The entity, as Label:key (Person:<ID number>, Phone:<number>, …).")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many entries.")
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines.")
+@_actor_option
+def audit_who(entity: str, limit: int, as_json: bool, actor: str) -> None:
+    """Who consulted an entity: when, in which case and why, with which action or query (recorded)."""
+    try:
+        check_entity(entity)
+    except ValueError as exc:
+        fail(f"--entity: {exc}")
+    try:
+        found = who_audit(_log(), _reader(actor), entity, limit=limit)
+    except AccessError as exc:
+        fail(str(exc))
+        return
+    if as_json:
+        for entry in found.entries:
+            click.echo(json.dumps(entry, ensure_ascii=False, sort_keys=True))
+    else:
+        listed = _table("time", "user", "role", "case", "reason", "action", "what", "rows", whole=("time", "action"))
+        for e in found.entries:
+            cells = (e.get("time"), e.get("user"), e.get("role"), e.get("case_ref"), e.get("reason"), e.get("action"))
+            listed.add_row(*map(shown, (*cells, _what(e), e.get("rows"))))
+        console.print(listed)
+    if found.unsearchable:
+        click.echo(
+            f"warning: {found.unsearchable} entries name their entities under an audit key not at hand "
+            "(GOLDENBELL_AUDIT_KEY_FILE) and could not be searched",
+            err=True,
+        )
+    click.echo(f"{len(found.entries)} consultations of {entity} (newest first)", err=True)
 
 
 @audit.command("export")

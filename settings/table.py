@@ -58,6 +58,31 @@ def _optional_path(value: str) -> Path | None:
     return Path(value) if value else None
 
 
+def _bytes(value: str) -> int:
+    if value == "0":
+        return 0
+    text = _size(value)
+    return int(text.rstrip("kmg")) * {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}.get(text[-1], 1)
+
+
+def _anchor_list(value: str) -> tuple[str, ...]:
+    # The sinks themselves are built by access.audit.anchors; here only their form is checked.
+    anchors = tuple(item.strip() for item in value.split(",") if item.strip())
+    for item in anchors:
+        kind, _, rest = item.partition(":")
+        if item.startswith(("http://", "https://")) or (kind == "file" and rest.startswith("/")) or kind == "syslog":
+            continue
+        raise ValueError(f"{item!r}: an anchor is file:/absolute/path, syslog[:address] or an http(s):// URL")
+    return anchors
+
+
+def _audit_retention(value: str) -> str:
+    text = " ".join(value.split())
+    if not re.fullmatch(r"all|[1-9][0-9]* (files|days)", text):
+        raise ValueError("expected 'all', 'N files' or 'N days'")
+    return text
+
+
 @dataclass(frozen=True)
 class Setting:
     env: str
@@ -199,6 +224,41 @@ SETTINGS: tuple[Setting, ...] = (
         _optional_path,
     ),
     Setting(
+        "GOLDENBELL_AUDIT_ANCHORS",
+        "audit_anchors",
+        "",
+        "Where each sync of the audit log also sends its head, comma-separated: `file:/path` (a line appended "
+        "before the head moves; put it where the service account cannot rewrite it), `syslog`, "
+        "`syslog:/dev/log` or `syslog:host:port`, and `http(s)://` URLs of a log server (JSON POSTed, 3 s "
+        "timeout). `goldenbell audit verify` checks the log against the file anchors. Empty: none.",
+        _anchor_list,
+    ),
+    Setting(
+        "GOLDENBELL_AUDIT_KEY_FILE",
+        "audit_key_file",
+        "",
+        "File holding a secret (16 bytes or more) with which audit entries are sealed (HMAC-SHA256) and the "
+        "entities they name are hashed; keep it apart from the log. Empty: entries are sealed with SHA-256 and "
+        "entities kept as they are.",
+        _optional_path,
+    ),
+    Setting(
+        "GOLDENBELL_AUDIT_ROTATE_SIZE",
+        "audit_rotate_bytes",
+        "100m",
+        "Size at which the audit log is rotated into `<log>.<last seq>`, the chain running on across "
+        "files; `0`: never.",
+        _bytes,
+    ),
+    Setting(
+        "GOLDENBELL_AUDIT_RETENTION",
+        "audit_retention",
+        "all",
+        "Rotated audit log files kept: `all`, `N files` (the newest N) or `N days`; older ones are removed "
+        "at the next rotation.",
+        _audit_retention,
+    ),
+    Setting(
         "GOLDENBELL_ACCESS_DB",
         "access_db",
         "",
@@ -290,6 +350,10 @@ class Settings:
     expand_cap: int
     packs_dir: Path | None
     audit_log: Path | None
+    audit_anchors: tuple[str, ...]
+    audit_key_file: Path | None
+    audit_rotate_bytes: int
+    audit_retention: str
     access_db: Path | None
     session_idle_minutes: int
     session_max_hours: int

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,8 +56,16 @@ class Tail:
     needs_newline: bool  # the file ends inside a line (a torn write): end it before appending
 
 
-def last_entry(fd: int) -> Tail:
-    """The last entry's seq and hash, read backwards from the end of the file."""
+HashOf = Callable[[Mapping[str, Any]], str | None]
+
+
+def _hash(value: Mapping[str, Any], hash_of: HashOf) -> str:
+    # An entry sealed with a key not at hand keeps the hash it carries.
+    return hash_of(value) or value["hash"]
+
+
+def last_entry(fd: int, hash_of: HashOf = entry_hash) -> Tail:
+    """The last entry's seq and hash (as `hash_of` computes it), read backwards from the end."""
     size = os.fstat(fd).st_size
     if size == 0:
         return Tail(0, hashlib.sha256(b"").hexdigest(), False)
@@ -73,12 +81,12 @@ def last_entry(fd: int) -> Tail:
         if body and (cut >= 0 or position == 0):
             value = parse_line(body[cut + 1 :])
             if is_entry(value):
-                return Tail(value["seq"], entry_hash(value), torn)
+                return Tail(value["seq"], _hash(value, hash_of), torn)
             break
-    return _scan(fd, size, needs_newline=torn)
+    return _scan(fd, size, needs_newline=torn, hash_of=hash_of)
 
 
-def _scan(fd: int, size: int, *, needs_newline: bool) -> Tail:
+def _scan(fd: int, size: int, *, needs_newline: bool, hash_of: HashOf) -> Tail:
     """The slow path when the last line is not an entry: the last entry anywhere, or, for a
     log with none yet, the hash of everything so far (which the first entry seals)."""
     prefix = hashlib.sha256()
@@ -100,7 +108,7 @@ def _scan(fd: int, size: int, *, needs_newline: bool) -> Tail:
         if is_entry(value):
             last = value
     if last is not None:
-        return Tail(last["seq"], entry_hash(last), needs_newline)
+        return Tail(last["seq"], _hash(last, hash_of), needs_newline)
     if needs_newline:
         prefix.update(b"\n")
     return Tail(0, prefix.hexdigest(), needs_newline)

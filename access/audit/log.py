@@ -27,108 +27,79 @@ deleted entry breaks the chain and `AuditLog.verify` names it.
   consultation wait for its own kept the runner from staying within 10 % of the raw
   driver call. Until the syncer runs, the head lags the log, which `verify` notes
   (it is what a writer stopped between entry and head leaves) but is not a fault.
+- Beyond the head: each sync also sends the head to the anchors (`access.audit.anchors`),
+  file anchors before the head moves; entries may be sealed with a key
+  (`access.audit.seal`); the live file rotates into numbered files and the chain runs on
+  across them (`access.audit.files`).
 """
 
 from __future__ import annotations
 
-import atexit
 import fcntl
 import json
-import logging
 import os
-import threading
-import time
-from collections import deque
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as time_of_day
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from access.audit.chain import Head, canonical, entry_hash, last_entry, parse_line, write_all
+from access.audit import files
+from access.audit.anchors import Anchor, Anchoring, Report
+from access.audit.chain import Head, Tail, canonical, entry_hash, last_entry, parse_line, write_all
 from access.audit.check import MAX_FAULTS, ChainChecker, Fault, Verification
+from access.audit.event import AuditEvent, record_of, utc_now
+from access.audit.files import Retention
+from access.audit.reading import Consultations, consultations, select
+from access.audit.seal import Sealer, load_key
+from access.audit.syncer import Syncer
 from settings.table import Settings
 
 __all__ = ["AuditEvent", "AuditLog", "Fault", "Head", "Verification", "canonical", "entry_hash", "utc_now"]
 
-OUTCOMES = frozenset({"ok", "refused", "error"})
-_log = logging.getLogger(__name__)
 SYNC_DELAY_S = 0.05  # how long an entry appended with sync=False may stay in the OS's cache
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-@dataclass(frozen=True)
-class AuditEvent:
-    user: str
-    action: str  # 'query.run', 'search', 'expand', 'export', 'import', 'alert.run', 'login', 'user.add', …
-    outcome: str = "ok"  # 'ok', 'refused' or 'error'
-    message: str = ""  # why it was refused or failed
-    query_id: str = ""
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-    reason: str = ""
-    case_ref: str = ""
-    rows: int | None = None
-    time: str = field(default_factory=utc_now)
-    role: str = ""
-    session: str = ""  # the session's public id (never its token)
-
-    def __post_init__(self) -> None:
-        if self.outcome not in OUTCOMES:
-            raise ValueError(f"audit outcome must be one of {', '.join(sorted(OUTCOMES))}, not {self.outcome!r}")
-        if not self.user:
-            raise ValueError("an audit event needs the user who acted")
-
-
-_EVENT_FIELDS = tuple(f.name for f in fields(AuditEvent))
-
-
-def _jsonable(value: Any) -> Any:
-    # Parameters hold dates, durations and driver values; the log keeps their text form.
-    if type(value) in _PLAIN:
-        return value
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, datetime | date | time_of_day):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return f"PT{value.total_seconds():g}S"
-    iso = getattr(value, "iso_format", None)
-    return iso() if callable(iso) else str(value)
-
-
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
-def _record_of(event: AuditEvent) -> dict[str, Any]:
-    # Not dataclasses.asdict: it deep-copies the parameters, which _jsonable copies anyway.
-    return {name: _jsonable(getattr(event, name)) for name in _EVENT_FIELDS}
+SYSTEM_USER = "goldenbell"  # who records what goldenbell itself noticed (an anchor that failed)
 
 
 class AuditLog:
     """Append-only, hash-chained JSON lines; an entry is on disk when `append` returns, or within
     SYNC_DELAY_S when appended with sync=False."""
 
-    def __init__(self, path: Path):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        anchors: Sequence[str] = (),
+        key: bytes | None = None,
+        rotate_bytes: int = 0,
+        retention: Retention | None = None,
+    ):
         self.path = Path(path)
+        self.sealer = Sealer(key)
+        self.anchoring = Anchoring(self.path.absolute(), anchors, self._record_reports, utc_now)
+        self.rotate_bytes = rotate_bytes  # 0: never rotate
+        self.retention = retention or Retention()
         # (device, inode, size) of the log after this object's last append, with that entry's
         # seq and hash: while the file stays so, the next append need not read its tail.
         self._after_last: tuple[tuple[int, int, int], int, str] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AuditLog:
-        return cls(settings.audit_log_path)
+        """The log the settings name (AuditKeyError when the key file cannot be used)."""
+        return cls(
+            settings.audit_log_path,
+            anchors=settings.audit_anchors,
+            key=load_key(settings.audit_key_file) if settings.audit_key_file else None,
+            rotate_bytes=settings.audit_rotate_bytes,
+            retention=Retention.parse(settings.audit_retention),
+        )
 
     @property
     def head_path(self) -> Path:
         return self.path.with_name(self.path.name + ".head")
+
+    @property
+    def anchor_files(self) -> list[Path]:
+        """The file anchors this log writes to: what `verify` checks against by default."""
+        return [sink.path for sink in self.anchoring.files]
 
     # -- writing -------------------------------------------------------------------------
 
@@ -138,46 +109,90 @@ class AuditLog:
         With `sync` (the default) the entry is on disk when this returns; without, it is
         in the file and reaches the disk within SYNC_DELAY_S (see the module's notes).
         """
-        record = _record_of(event)
-        # 0600: the log names who looked at whom, so only its owner reads it.
+        record = record_of(event)
+        if event.entities:
+            record["entities"] = self.sealer.entities(event.entities)
+        reports: list[Report] = []
+        fd = self._open_live()
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-        except FileNotFoundError:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
             info = os.fstat(fd)
-            where = (info.st_dev, info.st_ino, info.st_size)
-            if self._after_last is not None and self._after_last[0] == where:
+            if self._after_last is not None and self._after_last[0] == (info.st_dev, info.st_ino, info.st_size):
                 # The file is as this object left it: its last entry is the one written here.
                 seq, prev, needs_newline = self._after_last[1], self._after_last[2], False
             else:
-                tail = last_entry(fd)
+                tail = self._tail(fd)
                 head = self.read_head()
                 # Continuing from the head, not only the file, keeps a cut-off end visible as a gap.
                 seq, prev, needs_newline = max(tail.seq, head.seq if head else 0), tail.hash, tail.needs_newline
             record["seq"] = seq + 1
             record["prev"] = prev
-            record["hash"] = entry_hash(record)
+            record["hash"] = self.sealer.seal(record)
             data = (b"\n" if needs_newline else b"") + canonical(record) + b"\n"
             write_all(fd, data)
             self._after_last = ((info.st_dev, info.st_ino, info.st_size + len(data)), record["seq"], record["hash"])
             if sync:
                 os.fsync(fd)
-                self._write_head(Head(record["seq"], record["hash"]))
+                head = Head(record["seq"], record["hash"])
+                reports = self.anchoring.anchor(head) if self.anchoring else []
+                self._write_head(head)
         finally:
             os.close(fd)  # also releases the lock
         if not sync:
-            _SYNCER.soon(self.path)
+            _SYNCER.soon(self)
+        self._record_reports(reports)
         return record
+
+    def _open_live(self) -> int:
+        """The live file, open and exclusively locked; rotated first when it is due."""
+        while True:
+            try:
+                # 0600: the log names who looked at whom, so only its owner reads it.
+                fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            except FileNotFoundError:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            keep = False
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                if self._still_live(fd):
+                    size = os.fstat(fd).st_size
+                    tail = self._tail(fd) if self.rotate_bytes and size >= self.rotate_bytes else None
+                    if tail is None or not tail.seq:
+                        keep = True
+                        return fd
+                    files.rotate(self.path, fd, tail.seq)
+                    files.prune(self.path, self.retention)
+                # Rotated away (by this writer or one we waited for): take the new live file.
+            finally:
+                if not keep:
+                    os.close(fd)
+
+    def _still_live(self, fd: int) -> bool:
+        try:
+            current = os.stat(self.path)
+        except FileNotFoundError:
+            return False
+        info = os.fstat(fd)
+        return (current.st_dev, current.st_ino) == (info.st_dev, info.st_ino)
+
+    def _tail(self, fd: int) -> Tail:
+        """The last entry; in a live file still empty after a rotation, the rotated file's last."""
+        tail = last_entry(fd, self.sealer.hash_of)
+        if tail.seq or os.fstat(fd).st_size:
+            return tail
+        older = files.rotated(self.path)
+        if not older:
+            return tail
+        with older[-1].open("rb") as handle:
+            before = last_entry(handle.fileno(), self.sealer.hash_of)
+        return Tail(before.seq, before.hash, False)
 
     def flush(self) -> None:
         """Force entries appended with sync=False to disk now."""
         _SYNCER.now(self.path)
 
     def _sync(self) -> None:
-        """Force the log to disk, then move the head to the last entry that is on disk.
+        """Force the log to disk, anchor the last entry on disk, then move the head to it.
 
         The slow parts (the syncs) run without the lock, so appends do not wait for them.
         """
@@ -185,15 +200,19 @@ class AuditLog:
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND)
         except FileNotFoundError:
             return  # removed since (a test's temporary folder): nothing left to keep
+        reports: list[Report] = []
         try:
             fcntl.flock(fd, fcntl.LOCK_SH)
-            tail = last_entry(fd)
+            tail = last_entry(fd, self.sealer.hash_of)
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.fsync(fd)  # everything up to `tail`, and maybe more, is now on disk
-            if not tail.seq:
-                return
+            head = self.read_head()
+            if not tail.seq or (head is not None and head.seq >= tail.seq):
+                return  # nothing new (or a rotation just emptied the live file: its writer synced)
+            if self.anchoring:
+                reports = self.anchoring.anchor(Head(tail.seq, tail.hash))  # before the head moves
             # The syncer thread and a flush (or the exit hook) may sync at once: a file each.
-            suffix = f".sync{os.getpid()}.{threading.get_ident()}"
+            suffix = f".sync{os.getpid()}.{id(self)}.{os.urandom(4).hex()}"
             temporary = self._head_file(Head(tail.seq, tail.hash), suffix=suffix)
             fcntl.flock(fd, fcntl.LOCK_EX)
             head = self.read_head()
@@ -203,6 +222,13 @@ class AuditLog:
                 temporary.unlink()
         finally:
             os.close(fd)
+            self._record_reports(reports)
+
+    def _record_reports(self, reports: list[Report]) -> None:
+        """Record that an anchor sink began or stopped failing (never while the log is locked)."""
+        for outcome, message in reports:
+            event = AuditEvent(user=SYSTEM_USER, action="audit.anchor", outcome=outcome, message=message)
+            self.append(event, sync=False)
 
     def _write_head(self, head: Head) -> None:
         os.replace(self._head_file(head), self.head_path)
@@ -231,90 +257,84 @@ class AuditLog:
             return Head(-1, "")
         return Head(value["seq"], value["hash"])
 
-    def _snapshot(self) -> tuple[int, Head | None]:
-        """The log's length and head as one writer left them (a shared lock waits out an append)."""
-        try:
-            fd = os.open(self.path, os.O_RDONLY)
-        except FileNotFoundError:
-            return 0, self.read_head()
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH)
-            return os.fstat(fd).st_size, self.read_head()
-        finally:
-            os.close(fd)
+    def _snapshot(self) -> tuple[IO[bytes] | None, int, Head | None, list[Path]]:
+        """The live file (open), its length, the head and the rotated files, as one writer left
+        them: a shared lock waits out an append or a rotation."""
+        while True:
+            try:
+                handle = self.path.open("rb")
+            except FileNotFoundError:
+                return None, 0, self.read_head(), files.rotated(self.path)
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+            if self._still_live(handle.fileno()):
+                size, head, older = os.fstat(handle.fileno()).st_size, self.read_head(), files.rotated(self.path)
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                return handle, size, head, older
+            handle.close()
 
-    def _lines(self, size: int | None = None) -> Iterator[tuple[int, bytes]]:
+    @staticmethod
+    def _lines(handle: IO[bytes], size: int | None = None) -> Iterator[tuple[int, bytes]]:
         """(line number, bytes without the newline) of the first `size` bytes."""
-        if not self.path.exists():
-            return
-        with self.path.open("rb") as handle:
-            offset = 0
-            for number, raw in enumerate(handle, start=1):
-                if size is not None and offset >= size:
-                    return
-                yield number, raw.rstrip(b"\n")
-                offset += len(raw)
+        offset = 0
+        for number, raw in enumerate(handle, start=1):
+            if size is not None and offset >= size:
+                return
+            yield number, raw.rstrip(b"\n")
+            offset += len(raw)
 
     def events(self) -> Iterator[dict[str, Any]]:
-        """Every readable entry, oldest first (unreadable lines are `verify`'s to report)."""
-        for _number, raw in self._lines():
-            if raw.strip():
-                value = parse_line(raw)
-                if isinstance(value, dict):
-                    yield value
+        """Every readable entry, oldest first, rotated files first (unreadable lines are
+        `verify`'s to report)."""
+        for path in [*files.rotated(self.path), self.path]:
+            try:
+                handle = path.open("rb")
+            except FileNotFoundError:
+                continue  # removed by retention meanwhile, or no log yet
+            with handle:
+                for raw in handle:
+                    if raw.strip():
+                        value = parse_line(raw)
+                        if isinstance(value, dict):
+                            yield value
 
-    def read(
-        self,
-        *,
-        user: str | None = None,
-        action: str | None = None,
-        outcome: str | None = None,
-        case_ref: str | None = None,
-        since: str | datetime | None = None,
-        until: str | datetime | None = None,
-        limit: int | None = None,
-        newest_first: bool = True,
-    ) -> list[dict[str, Any]]:
-        """Entries that match every filter given. `action` matches itself and its sub-actions
-        ('query' matches 'query.run'); `since`/`until` bound the time (UTC, until exclusive);
-        `limit` keeps the newest matches."""
-        low = _utc_text(since)
-        high = _utc_text(until)
+    def read(self, *, limit: int | None = None, newest_first: bool = True, **filters: Any) -> list[dict[str, Any]]:
+        """Entries that match every filter given (see `access.audit.reading.select`)."""
+        return select(self.events(), limit=limit, newest_first=newest_first, **filters)
 
-        def wanted(entry: Mapping[str, Any]) -> bool:
-            entry_action = str(entry.get("action", ""))
-            stamp = str(entry.get("time", ""))
-            return (
-                (user is None or entry.get("user") == user)
-                and (action is None or entry_action == action or entry_action.startswith(action + "."))
-                and (outcome is None or entry.get("outcome") == outcome)
-                and (case_ref is None or entry.get("case_ref") == case_ref)
-                and (low is None or stamp >= low)
-                and (high is None or stamp < high)
-            )
-
-        kept: deque[dict[str, Any]] = deque(maxlen=limit if limit and limit > 0 else None)
-        for entry in self.events():
-            if wanted(entry):
-                kept.append(entry)
-        out = list(kept)
-        return out[::-1] if newest_first else out
+    def consulted(self, entity: str, *, limit: int | None = None) -> Consultations:
+        """The entries whose consultation returned `entity` (Label:key), newest first."""
+        return consultations(self.events(), self.sealer, entity, limit=limit)
 
     # -- verifying -----------------------------------------------------------------------
 
-    def verify(self) -> Verification:
-        """Walk the chain and the head; name every entry that is not as it was written.
+    def verify(self, anchors: Sequence[Anchor] | None = None) -> Verification:
+        """Walk the chain across the rotated files and the live one, and the head; with
+        `anchors`, check the log against those that name it. Name every entry that is not as
+        it was written.
 
         After a fault the walk resynchronises, so one edit yields one fault and later
         faults are still found (at most MAX_FAULTS are kept).
         """
-        size, head = self._snapshot()
-        checker = ChainChecker(head)
-        for number, raw in self._lines(size):
-            checker.line(number, raw)
-            if len(checker.faults) >= MAX_FAULTS:
-                break
+        handle, size, head, older = self._snapshot()
+        name = str(self.path.absolute())
+        mine = None if anchors is None else [anchor for anchor in anchors if anchor.log == name]
+        checker = ChainChecker(head, self.sealer, mine, after_retention=bool(older))
+        try:
+            for path in older:
+                checker.file = path.name
+                with path.open("rb") as rotated:
+                    self._walk(checker, self._lines(rotated))
+            checker.file = None
+            if handle is not None:
+                self._walk(checker, self._lines(handle, size))
+        finally:
+            if handle is not None:
+                handle.close()
         checker.finish()
+        if anchors is not None and not mine and checker.entries:
+            named = ", ".join(sorted({anchor.log for anchor in anchors}))
+            found = f"none of the {len(anchors)} anchors names it (they name {named})" if anchors else "none was found"
+            checker.fault("anchor", f"the log has entries but no anchor vouches for {name}: {found}")
         return Verification(
             path=self.path,
             entries=checker.entries,
@@ -324,65 +344,18 @@ class AuditLog:
             head=head,
             faults=tuple(checker.faults[:MAX_FAULTS]),
             notes=tuple(checker.notes),
+            files=tuple(older),
+            anchors=len(mine or ()),
+            last_anchor=max(mine, key=lambda a: a.seq) if mine else None,
+            keyed=checker.keyed,
         )
 
-
-def _utc_text(value: str | datetime | None) -> str | None:
-    """Times as comparable UTC text (the log writes UTC with milliseconds)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="milliseconds")
+    @staticmethod
+    def _walk(checker: ChainChecker, lines: Iterator[tuple[int, bytes]]) -> None:
+        for number, raw in lines:
+            checker.line(number, raw)
+            if len(checker.faults) >= MAX_FAULTS:
+                return
 
 
-class _Syncer:
-    """Forces recently appended logs to disk shortly after, many entries per sync."""
-
-    def __init__(self, delay: float):
-        self.delay = delay
-        self._dirty: set[Path] = set()
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def soon(self, path: Path) -> None:
-        with self._lock:
-            self._dirty.add(path)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="goldenbell-audit-sync", daemon=True)
-                self._thread.start()
-                atexit.register(self.now)
-        self._wake.set()
-
-    def now(self, path: Path | None = None) -> None:
-        with self._lock:
-            paths = {path} & self._dirty if path is not None else set(self._dirty)
-            self._dirty -= paths
-        for each in paths:
-            AuditLog(each)._sync()
-
-    def _run(self) -> None:
-        while True:
-            self._wake.wait()
-            self._wake.clear()
-            time.sleep(self.delay)  # let more entries join this sync
-            with self._lock:
-                paths, self._dirty = self._dirty, set()
-            for path in paths:
-                try:
-                    AuditLog(path)._sync()
-                except FileNotFoundError:
-                    pass  # its folder was removed (a test's): nothing left to keep
-                except OSError as exc:  # the disk refused: keep it for the next round, and say so
-                    _log.warning("could not sync the audit log %s: %s; will retry", path, exc)
-                    with self._lock:
-                        self._dirty.add(path)
-
-
-_SYNCER = _Syncer(SYNC_DELAY_S)
+_SYNCER = Syncer(SYNC_DELAY_S)

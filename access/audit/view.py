@@ -1,4 +1,4 @@
-"""Reading, verifying and exporting the audit log — each itself an audited act.
+"""Reading, verifying, exporting and asking who consulted an entity — each itself an audited act.
 
 The reader's entry is written before the entries are returned (or the file is
 written), with the filters as parameters and the number of entries as the row count.
@@ -11,12 +11,16 @@ import csv
 import io
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from access.actor import Actor, guard
+from access.audit.anchors import read_anchors
 from access.audit.log import AuditLog, Verification, canonical
+from access.audit.reading import Consultations
+from access.audit.seal import check_entity
 from access.roles import Permission
 
 EXPORT_FORMATS = ("jsonl", "csv")
@@ -33,6 +37,7 @@ CSV_COLUMNS = (
     "query_id",
     "parameters",
     "rows",
+    "entities",
     "message",
     "hash",
 )
@@ -53,14 +58,38 @@ def read_audit(audit: AuditLog, actor: Actor, *, limit: int | None = 200, **filt
     return entries
 
 
-def verify_audit(audit: AuditLog, actor: Actor) -> Verification:
-    guard(audit, actor, Permission.READ_AUDIT, "audit.verify")
-    result = audit.verify()
+def verify_audit(audit: AuditLog, actor: Actor, anchor_files: Sequence[Path] | None = None) -> Verification:
+    """Verify the chain; against the anchors in `anchor_files` (None: the log's own file anchors,
+    if it has any). OSError when an anchor file cannot be read."""
+    files = list(audit.anchor_files if anchor_files is None else anchor_files)
+    asked = {"anchors": [str(path) for path in files]} if files else {}
+    guard(audit, actor, Permission.READ_AUDIT, "audit.verify", asked)
+    anchors = [anchor for path in files for anchor in read_anchors(path)] if files else None
+    result = audit.verify(anchors)
     message = "chain intact" if result.ok else f"{len(result.faults)} fault(s); first: {result.first_fault}"
+    if anchors is not None:
+        message += f"; {result.anchors} anchors checked"
     audit.append(
-        actor.event("audit.verify", outcome="ok" if result.ok else "error", message=message, rows=result.entries)
+        actor.event(
+            "audit.verify",
+            outcome="ok" if result.ok else "error",
+            message=message,
+            rows=result.entries,
+            parameters=asked,
+        )
     )
     return result
+
+
+def who_audit(audit: AuditLog, actor: Actor, entity: str, *, limit: int | None = 500) -> Consultations:
+    """Who consulted `entity` (Label:key): the entries whose results held it, newest first.
+    The question is itself recorded, naming the entity as the log names entities."""
+    check_entity(entity)
+    asked = {"limit": limit} if limit else {}
+    guard(audit, actor, Permission.READ_AUDIT, "audit.who", asked)
+    found = audit.consulted(entity, limit=limit)
+    audit.append(replace(actor.event("audit.who", parameters=asked, rows=len(found.entries)), entities=(entity,)))
+    return found
 
 
 def export_audit(audit: AuditLog, actor: Actor, out: Path, fmt: str = "jsonl", **filters: Any) -> int:
