@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from access.audit.seal import check_entity
 from access.audit.view import CSV_COLUMNS
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -41,6 +42,8 @@ ACTIONS = (
 OUTCOMES = ("ok", "refused", "error")
 # The export's columns but the hash, which says nothing to a reader.
 COLUMNS = tuple(column for column in CSV_COLUMNS if column != "hash")
+# Who consulted an entity: when, who, why, and with what.
+WHO_COLUMNS = ("time", "user", "role", "session", "case_ref", "reason", "action", "query_id", "parameters", "rows")
 
 
 def filters(
@@ -66,14 +69,27 @@ def filters(
     return {name: value for name, value in out.items() if value not in (None, "")}
 
 
-def rows(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def rows(entries: Iterable[Mapping[str, Any]], columns: tuple[str, ...] = COLUMNS) -> list[dict[str, Any]]:
     """Entries as table rows with one column each; parameters as JSON text."""
     return [
         {
             column: json.dumps(entry.get(column), ensure_ascii=False, sort_keys=True)
             if column == "parameters"
             else entry.get(column)
-            for column in COLUMNS
+            for column in columns
         }
         for entry in entries
     ]
+
+
+def who_rows(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return rows(entries, WHO_COLUMNS)
+
+
+def entity_ref(text: str) -> str | None:
+    """What the auditor typed as Label:key (spaces around it dropped), or None if it is not."""
+    ref = (text or "").strip()
+    try:
+        return check_entity(ref)
+    except ValueError:
+        return None

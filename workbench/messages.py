@@ -244,6 +244,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.run": ("执行", "Run"),
     "console.readonly": ("只允许读取：{error}", "Reads only: {error}"),
     "console.syntax": ("Cypher 语法错误：{error}", "Cypher syntax error: {error}"),
+    "console.too_long": ("查询过长，未执行：{error}", "Too long, not run: {error}"),
     # audit log
     "audit.filters": ("筛选", "Filters"),
     "audit.user": ("用户", "User"),
@@ -263,6 +264,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The chain is intact: {n} entries, last hash {hash}. Copy the last hash to another system.",
     ),
     "audit.broken": ("哈希链有 {n} 处异常：", "The chain has {n} fault(s):"),
+    "audit.anchored": (
+        "已与 {n} 个锚点核对一致，最后一个锚点为第 {seq} 条（{time}）。",
+        "Matches {n} anchors; the last names seq {seq} ({time}).",
+    ),
+    "audit.anchors_unreadable": ("无法读取锚点文件：{error}", "Cannot read the anchor file: {error}"),
+    "audit.who": ("谁查看过此对象", "Who consulted this entity"),
+    "audit.who_entity": ("对象（类型:键，如 Person:身份号码）", "Entity (Label:key, e.g. Person:ID number)"),
+    "audit.who_ask": ("查询（留痕）", "Look up (recorded)"),
+    "audit.who_bad": (
+        "请按“类型:键”填写对象，如 Person:330402199001011234 或 Phone:13800000000。",
+        "Write the entity as Label:key, such as Person:330402199001011234 or Phone:13800000000.",
+    ),
+    "audit.who_count": ("{n} 次查看，最新在前", "{n} consultations, newest first"),
+    "audit.who_none": ("审计日志中没有查看过此对象的记录。", "The log records nobody consulting this entity."),
+    "audit.who_unsearchable": (
+        "有 {n} 条记录的对象以本机没有的审计密钥保存，无法检索。",
+        "{n} entries keep their entities under an audit key not at hand and could not be searched.",
+    ),
     "audit.export": ("导出", "Export"),
     "audit.format": ("格式", "Format"),
     "audit.download": ("下载审计日志（{fmt}，留痕）", "Download the audit log ({fmt}, recorded)"),

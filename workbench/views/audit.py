@@ -10,13 +10,15 @@ from __future__ import annotations
 import streamlit as st
 
 from access import AccessError, Permission, read_audit, verify_audit
-from access.audit.view import EXPORT_FORMATS
+from access.audit.view import EXPORT_FORMATS, who_audit
 from workbench import audit_review, exports, resources, session
 from workbench.context import require, t
-from workbench.display import md_escape
+from workbench.display import Display, md_escape
+from workbench.investigator import Investigator
 
 ENTRIES_KEY = "gb_audit_entries"
 VERIFIED_KEY = "gb_audit_verified"
+WHO_KEY = "gb_audit_who_found"
 
 
 def render() -> None:
@@ -65,10 +67,16 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         if st.button(t("audit.verify"), key="gb_audit_verify"):
-            st.session_state[VERIFIED_KEY] = verify_audit(resources.audit(), investigator.actor)
+            try:
+                st.session_state[VERIFIED_KEY] = verify_audit(resources.audit(), investigator.actor)
+            except OSError as exc:  # an anchor file that cannot be read
+                session.say("error", t("audit.anchors_unreadable", error=exc))
         result = st.session_state.get(VERIFIED_KEY)
         if result is not None and result.ok:
             st.success(md_escape(t("audit.intact", n=result.entries, hash=result.last_hash)))
+            if result.last_anchor is not None:
+                last = result.last_anchor
+                st.caption(md_escape(t("audit.anchored", n=result.anchors, seq=last.seq, time=last.time)))
         elif result is not None:
             st.error(md_escape(t("audit.broken", n=len(result.faults))))
             st.text("\n".join(str(fault) for fault in result.faults))
@@ -83,3 +91,32 @@ def render() -> None:
             on_click="ignore",
             key="gb_audit_download",
         )
+    _who(investigator, display)
+
+
+def _who(investigator: Investigator, display: Display) -> None:
+    """Who consulted one entity: when, in which case and why, with which action or query."""
+    st.subheader(t("audit.who"))
+    with st.form("gb_audit_who"):
+        entity = st.text_input(t("audit.who_entity"), key="gb_audit_entity", max_chars=128, placeholder="Person:…")
+        asked = st.form_submit_button(t("audit.who_ask"))
+    if asked:
+        ref = audit_review.entity_ref(entity)
+        if ref is None:
+            session.say("error", t("audit.who_bad"))
+            return
+        try:
+            st.session_state[WHO_KEY] = who_audit(resources.audit(), investigator.actor, ref)
+        except AccessError as exc:
+            session.say("error", t("common.refused", error=exc))
+            return
+    found = st.session_state.get(WHO_KEY)
+    if found is None:
+        return
+    if found.entries:
+        st.caption(md_escape(t("audit.who_count", n=len(found.entries))))
+        st.dataframe(display.frame(audit_review.who_rows(found.entries)), hide_index=True, width="stretch")
+    else:
+        st.info(t("audit.who_none"))
+    if found.unsearchable:
+        st.warning(t("audit.who_unsearchable", n=found.unsearchable))
