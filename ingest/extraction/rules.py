@@ -52,32 +52,30 @@ def fold(text: str) -> str:
     return text.translate(_FULL_WIDTH)
 
 
-def find_ids(text: str) -> Iterator[Mention]:
-    for m in _ID.finditer(fold(text)):
+def _accepted(pattern: re.Pattern, normaliser, text: str) -> Iterator[tuple[re.Match, str]]:
+    """The spans the pattern proposes that the normaliser accepts, with its canonical key."""
+    for m in pattern.finditer(fold(text)):
         try:
-            key = citizen_id.clean(m.group())
+            key = normaliser.clean(m.group())
         except InvalidValue:
-            continue  # a wrong check digit, region or birth date: not an ID number
+            continue  # e.g. a wrong check digit, region or birth date: not an ID number
+        yield m, key
+
+
+def find_ids(text: str) -> Iterator[Mention]:
+    for m, key in _accepted(_ID, citizen_id, text):
         confidence = CONFIDENCE["id_number" if len(m.group()) == 18 else "id_number_15"]
-        yield Mention(m.start(), m.end(), text[m.start() : m.end()], "id_number", key, confidence, "rule")
+        yield _mention(text, m.start(), m.end(), "id_number", key, confidence)
 
 
 def find_phones(text: str) -> Iterator[Mention]:
-    for m in _PHONE.finditer(fold(text)):
-        try:
-            key = phone.clean(m.group())
-        except InvalidValue:
-            continue
-        yield Mention(m.start(), m.end(), text[m.start() : m.end()], "phone", key, CONFIDENCE["phone"], "rule")
+    for m, key in _accepted(_PHONE, phone, text):
+        yield _mention(text, m.start(), m.end(), "phone", key, CONFIDENCE["phone"])
 
 
 def find_plates(text: str) -> Iterator[Mention]:
-    for m in _PLATE.finditer(fold(text)):
-        try:
-            key = plate.clean(m.group())
-        except InvalidValue:
-            continue
-        yield Mention(m.start(), m.end(), text[m.start() : m.end()], "plate", key, CONFIDENCE["plate"], "rule")
+    for m, key in _accepted(_PLATE, plate, text):
+        yield _mention(text, m.start(), m.end(), "plate", key, CONFIDENCE["plate"])
 
 
 def find_datetimes(text: str) -> Iterator[Mention]:
@@ -97,7 +95,11 @@ def find_datetimes(text: str) -> Iterator[Mention]:
 
 
 def _datetime_mention(text: str, start: int, end: int, entity_type: str, key: str) -> Mention:
-    return Mention(start, end, text[start:end], entity_type, key, CONFIDENCE["date"], "rule")
+    return _mention(text, start, end, entity_type, key, CONFIDENCE["date"])
+
+
+def _mention(text: str, start: int, end: int, entity_type: str, key: str, confidence: float) -> Mention:
+    return Mention(start, end, text[start:end], entity_type, key, confidence, "rule")
 
 
 FINDERS: tuple[Callable[[str], Iterator[Mention]], ...] = (find_ids, find_phones, find_plates, find_datetimes)

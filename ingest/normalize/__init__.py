@@ -21,18 +21,8 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from types import MappingProxyType
 
-from ingest.normalize import address, citizen_id, names, phone, plate
-from ingest.normalize.dates import clean_date, clean_datetime
+from ingest.normalize import address, citizen_id, dates, names, phone, plate, scalars
 from ingest.normalize.invalid import InvalidValue, is_blank
-from ingest.normalize.scalars import (
-    clean_bool,
-    clean_enum,
-    clean_float,
-    clean_int,
-    clean_point,
-    clean_text,
-    clean_text_list,
-)
 from ingest.reject_reasons import Reason
 
 __all__ = ["NORMALISERS", "InvalidValue", "normalise"]
@@ -41,19 +31,19 @@ __all__ = ["NORMALISERS", "InvalidValue", "normalise"]
 # each raises InvalidValue, with reason required.missing for blank input
 NORMALISERS: Mapping[str, Callable[[object], object]] = MappingProxyType(
     {
-        "text": clean_text,
+        "text": scalars.clean_text,
         "name": names.clean,
         "address": address.clean,
         "citizen_id": citizen_id.clean,
         "phone": phone.clean,
         "plate": plate.clean,
-        "int": clean_int,
-        "float": clean_float,
-        "bool": clean_bool,
-        "date": clean_date,
-        "datetime": clean_datetime,
-        "point": clean_point,
-        "text_list": clean_text_list,
+        "int": scalars.clean_int,
+        "float": scalars.clean_float,
+        "bool": scalars.clean_bool,
+        "date": dates.clean_date,
+        "datetime": dates.clean_datetime,
+        "point": scalars.clean_point,
+        "text_list": scalars.clean_text_list,
     }
 )
 
@@ -66,7 +56,7 @@ def normalise(value_type: str, raw: object, *, values: tuple[str, ...] = ()) -> 
     if value_type == "enum":
         if not values:
             raise ValueError("an enum needs its allowed values")
-        clean: Callable[[object], object] = partial(clean_enum, values=values)
+        clean: Callable[[object], object] = partial(scalars.clean_enum, values=values)
     else:
         try:
             clean = NORMALISERS[value_type]

@@ -16,12 +16,7 @@ from ingest.normalize.scalars import (
     clean_text_list,
 )
 from ingest.reject_reasons import Reason
-
-
-def reason_of(clean, raw: object) -> Reason:
-    with pytest.raises(InvalidValue) as caught:
-        clean(raw)
-    return caught.value.reason
+from tests.ingest.normalize.refusal import reason_of
 
 
 @pytest.mark.parametrize(
