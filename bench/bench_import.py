@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,8 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 from graph import admin, ddl, local_server  # noqa: E402
 from graph.gateway import Gateway  # noqa: E402
-from graph.model import load_schema  # noqa: E402
 from settings.table import Settings  # noqa: E402
+from workspace import Workspace  # noqa: E402
 
 PASSAGES = "checkpoint_passages.csv"
 REFERENCE_FILES = ("checkpoints.csv",)
@@ -193,7 +194,39 @@ def naive(gateway: Gateway, passages: Path, limit: int) -> tuple[int, float]:
     return len(rows), time.perf_counter() - started
 
 
+@dataclass
+class Figures:
+    rows: int
+    ours_s: float
+    ours_rss: float
+    tenth_rss: float
+    csv_s: float
+    prov_s: float
+    naive_rows: int
+    naive_s: float
+    whole: tuple[dict, float, float] | None  # (report, seconds, peak RSS) of the whole sample
+
+
 def main() -> None:
+    args = _arguments()
+    workdir = Path(tempfile.mkdtemp(prefix="goldenbell-bench-import-"))
+    sample = args.sample or workdir / "sample"
+    if not (sample / PASSAGES).exists():
+        from synth import generate
+
+        print(f"generating {args.persons:,} persons into {sample} …", flush=True)
+        generate(sample, persons=args.persons)
+    env, server = _environment(args, workdir)
+    try:
+        figures = _measure(args, env, sample, workdir)
+    finally:
+        if server is not None:
+            local_server.stop(server)
+        shutil.rmtree(workdir, ignore_errors=True)
+    _print_figures(figures)
+
+
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--sample", type=Path, help="reuse generated sample files from this folder")
@@ -207,94 +240,90 @@ def main() -> None:
         default=True,
         help="also import every source once for the overall rate (hours at city scale)",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="goldenbell-bench-import-"))
-    sample = args.sample or workdir / "sample"
-    if not (sample / PASSAGES).exists():
-        from synth import generate
 
-        print(f"generating {args.persons:,} persons into {sample} …", flush=True)
-        generate(sample, persons=args.persons)
-    passages = sample / PASSAGES
+def _environment(args: argparse.Namespace, workdir: Path) -> tuple[dict[str, str], Settings | None]:
+    """The environment the importer runs in, and the local server started for the run (None with NEO4J_URI)."""
     env = {**os.environ}
-    server = None
-    if not os.environ.get("NEO4J_URI"):
-        env.update(
-            {
-                "GOLDENBELL_HOME": str(workdir / "home"),
-                "GOLDENBELL_BOLT_PORT": str(free_port()),
-                "GOLDENBELL_HEAP": args.heap,
-                "GOLDENBELL_PAGECACHE": args.pagecache,
-                "GOLDENBELL_TX_TIMEOUT": "86400",
-                "GOLDENBELL_BATCH_SIZE": str(args.batch_size),
-            }
-        )
-        server = Settings.from_env(env)
-        local_server.start(server)
-    settings = Settings.from_env(env)
-    schema = load_schema(settings.schema_path)
-    try:
-        with Gateway.open(settings) as gateway:
-            rows = rows_in(passages)
-            print(
-                f"{PASSAGES}: {rows:,} rows, {passages.stat().st_size / 1e6:.0f} MB; batch {args.batch_size}",
-                flush=True,
-            )
+    if os.environ.get("NEO4J_URI"):
+        return env, None
+    env.update(
+        {
+            "GOLDENBELL_HOME": str(workdir / "home"),
+            "GOLDENBELL_BOLT_PORT": str(free_port()),
+            "GOLDENBELL_HEAP": args.heap,
+            "GOLDENBELL_PAGECACHE": args.pagecache,
+            "GOLDENBELL_TX_TIMEOUT": "86400",
+            "GOLDENBELL_BATCH_SIZE": str(args.batch_size),
+        }
+    )
+    server = Settings.from_env(env)
+    local_server.start(server)
+    return env, server
 
+
+def _measure(args: argparse.Namespace, env: dict[str, str], sample: Path, workdir: Path) -> Figures:
+    passages = sample / PASSAGES
+    with Workspace.open(Settings.from_env(env)) as workspace:
+        settings, gateway, schema = workspace.settings, workspace.gateway, workspace.schema
+
+        def from_references() -> None:
+            """An emptied graph holding only the checkpoints the passages refer to."""
             fresh(gateway, schema)
             ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
-            report, ours_s, ours_rss = ingest(env, [passages], workdir)
-            assert report["rows_loaded"] == rows, report
-            print(f"  importer: {ours_s:.1f} s, {rows / ours_s:,.0f} rows/s, peak RSS {ours_rss:.0f} MB", flush=True)
-            tenth = head_of(passages, 0.1, workdir / PASSAGES)
+
+        rows = rows_in(passages)
+        print(f"{PASSAGES}: {rows:,} rows, {passages.stat().st_size / 1e6:.0f} MB; batch {args.batch_size}", flush=True)
+
+        from_references()
+        report, ours_s, ours_rss = ingest(env, [passages], workdir)
+        assert report["rows_loaded"] == rows, report
+        print(f"  importer: {ours_s:.1f} s, {rows / ours_s:,.0f} rows/s, peak RSS {ours_rss:.0f} MB", flush=True)
+        tenth = head_of(passages, 0.1, workdir / PASSAGES)
+        from_references()
+        _, _, tenth_rss = ingest(env, [tenth], workdir)
+
+        from_references()
+        csv_s = load_csv(gateway, settings, passages, args.batch_size)
+        print(f"  LOAD CSV: {csv_s:.1f} s, {rows / csv_s:,.0f} rows/s", flush=True)
+
+        from_references()
+        prov_s = load_csv(gateway, settings, passages, args.batch_size, LOAD_CSV_PROVENANCE)
+        print(f"  LOAD CSV with provenance: {prov_s:.1f} s, {rows / prov_s:,.0f} rows/s", flush=True)
+
+        from_references()
+        naive_rows, naive_s = naive(gateway, passages, args.naive_rows)
+        print(f"  one per row: {naive_rows / naive_s:,.0f} rows/s", flush=True)
+
+        whole = None
+        if args.whole_sample:
             fresh(gateway, schema)
-            ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
-            _, _, tenth_rss = ingest(env, [tenth], workdir)
+            everything = sorted(p for p in sample.iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
+            whole = ingest(env, everything, workdir)
+    return Figures(rows, ours_s, ours_rss, tenth_rss, csv_s, prov_s, naive_rows, naive_s, whole)
 
-            fresh(gateway, schema)
-            ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
-            csv_s = load_csv(gateway, settings, passages, args.batch_size)
-            print(f"  LOAD CSV: {csv_s:.1f} s, {rows / csv_s:,.0f} rows/s", flush=True)
 
-            fresh(gateway, schema)
-            ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
-            prov_s = load_csv(gateway, settings, passages, args.batch_size, LOAD_CSV_PROVENANCE)
-            print(f"  LOAD CSV with provenance: {prov_s:.1f} s, {rows / prov_s:,.0f} rows/s", flush=True)
-
-            fresh(gateway, schema)
-            ingest(env, [sample / f for f in REFERENCE_FILES], workdir)
-            naive_rows, naive_s = naive(gateway, passages, args.naive_rows)
-            print(f"  one per row: {naive_rows / naive_s:,.0f} rows/s", flush=True)
-
-            full = None
-            if args.whole_sample:
-                fresh(gateway, schema)
-                everything = sorted(p for p in sample.iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
-                full, full_s, full_rss = ingest(env, everything, workdir)
-    finally:
-        if server is not None:
-            local_server.stop(server)
-        shutil.rmtree(workdir, ignore_errors=True)
-
-    ours = rows / ours_s
-    load = rows / csv_s
-    slow = naive_rows / naive_s
+def _print_figures(f: Figures) -> None:
+    rows = f.rows
+    ours, load, with_provenance, slow = rows / f.ours_s, rows / f.csv_s, rows / f.prov_s, f.naive_rows / f.naive_s
     print()
     print(f"{'method':<44} {'rows':>11} {'seconds':>9} {'rows/s':>9} {'peak RSS':>10}")
     print(
-        f"{'importer (validated, provenance, resumable)':<44} {rows:>11,} {ours_s:>9.1f} {ours:>9,.0f} "
-        f"{ours_rss:>8.0f}MB"
+        f"{'importer (validated, provenance, resumable)':<44} {rows:>11,} {f.ours_s:>9.1f} {ours:>9,.0f} "
+        f"{f.ours_rss:>8.0f}MB"
     )
-    print(f"{'importer on a tenth of the file':<44} {rows // 10:>11,} {'':>9} {'':>9} {tenth_rss:>8.0f}MB")
-    print(f"{'LOAD CSV … IN TRANSACTIONS (server side)':<44} {rows:>11,} {csv_s:>9.1f} {load:>9,.0f} {'(server)':>10}")
-    with_provenance = rows / prov_s
+    print(f"{'importer on a tenth of the file':<44} {rows // 10:>11,} {'':>9} {'':>9} {f.tenth_rss:>8.0f}MB")
     print(
-        f"{'LOAD CSV, same provenance as the importer':<44} {rows:>11,} {prov_s:>9.1f} {with_provenance:>9,.0f} "
+        f"{'LOAD CSV … IN TRANSACTIONS (server side)':<44} {rows:>11,} {f.csv_s:>9.1f} {load:>9,.0f} {'(server)':>10}"
+    )
+    print(
+        f"{'LOAD CSV, same provenance as the importer':<44} {rows:>11,} {f.prov_s:>9.1f} {with_provenance:>9,.0f} "
         f"{'(server)':>10}"
     )
-    print(f"{'one transaction per row (subset)':<44} {naive_rows:>11,} {naive_s:>9.1f} {slow:>9,.0f}")
-    if full is not None:
+    print(f"{'one transaction per row (subset)':<44} {f.naive_rows:>11,} {f.naive_s:>9.1f} {slow:>9,.0f}")
+    if f.whole is not None:
+        full, full_s, full_rss = f.whole
         print(
             f"{'importer, whole sample (all sources)':<44} {full['rows_read']:>11,} {full_s:>9.1f} "
             f"{full['rows_read'] / full_s:>9,.0f} {full_rss:>8.0f}MB"
@@ -304,7 +333,7 @@ def main() -> None:
         f"importer / LOAD CSV = {ours / load:.2f}x    importer / LOAD CSV with provenance = "
         f"{ours / with_provenance:.2f}x    importer / one-per-row = {ours / slow:.0f}x"
     )
-    print(f"peak RSS full / tenth = {ours_rss / tenth_rss:.2f}")
+    print(f"peak RSS full / tenth = {f.ours_rss / f.tenth_rss:.2f}")
 
 
 if __name__ == "__main__":
