@@ -4,19 +4,47 @@ The files are the single description of the graph: labels, keys, properties and
 their value types, relationship types and their end labels, captions, styles and
 bilingual names. Everything else (constraints, indexes, import validation, map
 styles, docs) is derived from the `Schema` this module returns. A bad file fails
-fast with a `SchemaError` naming the file and the fault.
+fast with a `SchemaError` naming the file, the line and the fault. The types a
+schema is made of are in graph/schema_types.py; they are named here too, as the
+schema's one front door.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from graph.schema_types import (
+    ANY_LABEL,
+    FulltextIndex,
+    Names,
+    NodeType,
+    Property,
+    RelationshipType,
+    Schema,
+    Style,
+)
+from graph.yaml_lines import FileFault, LineDict, LineList, load_yaml
+
+__all__ = [
+    "ANY_LABEL",
+    "MASKS",
+    "SHAPES",
+    "VALUE_TYPES",
+    "FulltextIndex",
+    "Names",
+    "NodeType",
+    "Property",
+    "RelationshipType",
+    "Schema",
+    "SchemaError",
+    "Style",
+    "load_schema",
+    "schema_for",
+]
 
 # Value types a property may have. The semantic ones (citizen_id, phone, plate,
 # name, address) are stored as strings; importers normalise and validate them.
@@ -53,7 +81,6 @@ SHAPES = frozenset(
         "tag",
     }
 )
-ANY_LABEL = "*"
 
 _LABEL = re.compile(r"[A-Z][A-Za-z0-9]*")
 _REL_TYPE = re.compile(r"[A-Z][A-Z0-9_]*")
@@ -62,144 +89,44 @@ _ANALYZER = re.compile(r"[a-z][a-z0-9-]*")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-class SchemaError(ValueError):
-    """A schema file is malformed; the message names the file and the fault."""
-
-    def __init__(self, path: Path | str, fault: str):
-        self.path = Path(path)
-        self.fault = fault
-        super().__init__(f"{path}: {fault}")
-
-
-@dataclass(frozen=True)
-class Names:
-    zh: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
-
-
-@dataclass(frozen=True)
-class Property:
-    name: str
-    type: str
-    names: Names
-    required: bool = False
-    fulltext: bool = False
-    index: bool = False
-    mask: str | None = None
-    values: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Style:
-    color: str
-    shape: str
-    icon: str
-
-
-@dataclass(frozen=True)
-class NodeType:
-    label: str
-    names: Names
-    description: Names
-    key: str
-    caption: str
-    style: Style
-    properties: Mapping[str, Property]
-    indexes: tuple[tuple[str, ...], ...]
-    path: Path
-
-    @property
-    def key_property(self) -> Property:
-        return self.properties[self.key]
-
-
-@dataclass(frozen=True)
-class RelationshipType:
-    type: str
-    names: Names
-    start: tuple[str, ...]
-    end: tuple[str, ...]
-    properties: Mapping[str, Property]
-    key: str | None
-    path: Path
-
-    def connects(self, start_label: str, end_label: str) -> bool:
-        return (ANY_LABEL in self.start or start_label in self.start) and (
-            ANY_LABEL in self.end or end_label in self.end
-        )
-
-
-@dataclass(frozen=True)
-class FulltextIndex:
-    name: str
-    analyzer: str
-    labels: tuple[str, ...]
-    properties: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Schema:
-    nodes: Mapping[str, NodeType]
-    relationships: Mapping[str, RelationshipType]
-    provenance: Mapping[str, Property]
-    fulltext: FulltextIndex
-    root: Path = field(compare=False)
-
-    def node(self, label: str) -> NodeType:
-        try:
-            return self.nodes[label]
-        except KeyError:
-            raise KeyError(f"unknown node label {label!r}; the schema has {', '.join(sorted(self.nodes))}") from None
-
-    def relationship(self, rel_type: str) -> RelationshipType:
-        try:
-            return self.relationships[rel_type]
-        except KeyError:
-            raise KeyError(
-                f"unknown relationship type {rel_type!r}; the schema has {', '.join(sorted(self.relationships))}"
-            ) from None
-
-    def masked_properties(self) -> dict[str, str]:
-        """Property name → mask kind, over every label (names are shared by meaning)."""
-        out: dict[str, str] = {}
-        for node in self.nodes.values():
-            for prop in node.properties.values():
-                if prop.mask:
-                    out[prop.name] = prop.mask
-        return out
+class SchemaError(FileFault):
+    """A schema file is malformed; the message names the file, the line and the fault."""
 
 
 def load_schema(root: Path | str) -> Schema:
     root = Path(root)
     if not root.is_dir():
-        raise SchemaError(root, "schema folder does not exist")
+        raise SchemaError(root, 0, "schema folder does not exist")
     shared_path = root / "schema.yaml"
     shared = _read(shared_path)
     _only_keys(shared_path, shared, {"version", "provenance", "fulltext"}, "top level")
-    provenance = _properties(shared_path, shared.get("provenance") or {}, "provenance")
+    provenance = _properties(shared_path, shared, "provenance", "provenance")
 
     nodes: dict[str, NodeType] = {}
     for path in sorted((root / "nodes").glob("*.yaml")):
-        node = _node(path, _read(path), provenance)
+        data = _read(path)
+        node = _node(path, data, provenance)
         if node.label in nodes:
-            raise SchemaError(path, f"label {node.label} is already defined in {nodes[node.label].path.name}")
+            raise SchemaError(
+                path, data.line_of("label"), f"label {node.label} is already defined in {nodes[node.label].path.name}"
+            )
         nodes[node.label] = node
     if not nodes:
-        raise SchemaError(root / "nodes", "no node type files (*.yaml) found")
+        raise SchemaError(root / "nodes", 0, "no node type files (*.yaml) found")
 
     relationships: dict[str, RelationshipType] = {}
     for path in sorted((root / "relationships").glob("*.yaml")):
-        rel = _relationship(path, _read(path), nodes, provenance)
+        data = _read(path)
+        rel = _relationship(path, data, nodes, provenance)
         if rel.type in relationships:
             raise SchemaError(
-                path, f"relationship type {rel.type} is already defined in {relationships[rel.type].path.name}"
+                path,
+                data.line_of("type"),
+                f"relationship type {rel.type} is already defined in {relationships[rel.type].path.name}",
             )
         relationships[rel.type] = rel
 
-    fulltext = _fulltext(shared_path, shared.get("fulltext"), nodes)
+    fulltext = _fulltext(shared_path, shared, nodes)
     return Schema(nodes=nodes, relationships=relationships, provenance=provenance, fulltext=fulltext, root=root)
 
 
@@ -213,188 +140,218 @@ def schema_for(settings) -> Schema:
     return _cached(str(settings.schema_path))
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> LineDict:
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SchemaError(path, "file is missing") from None
-    except UnicodeDecodeError as exc:
-        raise SchemaError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SchemaError(path, f"YAML syntax error{where}: {problem}") from None
-    if not isinstance(data, dict):
-        raise SchemaError(path, "expected a mapping at the top level")
+        data = load_yaml(path)
+    except FileFault as exc:  # missing, not UTF-8, not YAML
+        raise SchemaError(path, exc.line, exc.fault) from None
+    if not isinstance(data, LineDict):
+        raise SchemaError(path, 0, "expected a mapping at the top level")
     return data
 
 
-def _only_keys(path: Path, data: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
+def _only_keys(path: Path, data: LineDict, allowed: Iterable[str], where: str) -> None:
     unknown = sorted(set(data) - set(allowed))
     if unknown:
         raise SchemaError(
-            path, f"{where}: unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(sorted(allowed))}"
+            path,
+            data.line_of(str(unknown[0])),
+            f"{where}: unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(sorted(allowed))}",
         )
 
 
-def _require(path: Path, data: Mapping[str, Any], key: str, where: str) -> Any:
+def _require(path: Path, data: LineDict, key: str, where: str) -> Any:
     if key not in data or data[key] in (None, ""):
-        raise SchemaError(path, f"{where}: missing required key '{key}'")
+        raise SchemaError(path, data.line_of(key), f"{where}: missing required key '{key}'")
     return data[key]
 
 
-def _names(path: Path, value: Any, where: str) -> Names:
+def _names(path: Path, owner: LineDict, key: str, where: str) -> Names:
+    value = owner.get(key)
     if not isinstance(value, dict) or not value.get("zh") or not value.get("en"):
-        raise SchemaError(path, f"{where}: names need both 'zh' and 'en', got {value!r}")
+        raise SchemaError(path, owner.line_of(key), f"{where}: names need both 'zh' and 'en', got {value!r}")
     return Names(zh=str(value["zh"]), en=str(value["en"]))
 
 
-def _properties(path: Path, data: Any, where: str) -> dict[str, Property]:
-    if not isinstance(data, dict):
-        raise SchemaError(path, f"{where}: properties must be a mapping of name → definition")
-    out = {}
-    for name, spec in data.items():
-        here = f"{where}, property '{name}'"
-        if not isinstance(name, str) or not _PROPERTY.fullmatch(name):
-            raise SchemaError(path, f"{here}: property names are lower_snake_case")
-        if not isinstance(spec, dict):
-            raise SchemaError(path, f"{here}: expected a mapping with at least 'type' and 'names'")
-        _only_keys(path, spec, {"type", "names", "required", "fulltext", "index", "mask", "values"}, here)
-        value_type = _require(path, spec, "type", here)
-        if value_type not in VALUE_TYPES:
-            raise SchemaError(
-                path, f"{here}: unknown type '{value_type}'; known types: {', '.join(sorted(VALUE_TYPES))}"
-            )
-        values = tuple(str(v) for v in spec.get("values") or ())
-        if value_type == "enum" and not values:
-            raise SchemaError(path, f"{here}: an enum needs its 'values'")
-        if values and value_type != "enum":
-            raise SchemaError(path, f"{here}: 'values' is only allowed for type enum")
-        mask = spec.get("mask")
-        if mask is not None and mask not in MASKS:
-            raise SchemaError(path, f"{here}: unknown mask '{mask}'; known masks: {', '.join(sorted(MASKS))}")
-        for flag in ("required", "fulltext", "index"):
-            if not isinstance(spec.get(flag, False), bool):
-                raise SchemaError(path, f"{here}: '{flag}' must be true or false")
-        out[name] = Property(
-            name=name,
-            type=value_type,
-            names=_names(path, spec.get("names"), here),
-            required=spec.get("required", False),
-            fulltext=spec.get("fulltext", False),
-            index=spec.get("index", False),
-            mask=mask,
-            values=values,
+def _properties(path: Path, owner: LineDict, key: str, where: str) -> dict[str, Property]:
+    data = owner.get(key) or LineDict()
+    if not isinstance(data, LineDict):
+        raise SchemaError(path, owner.line_of(key), f"{where}: properties must be a mapping of name → definition")
+    return {name: _property(path, data, name, f"{where}, property '{name}'") for name in data}
+
+
+def _property(path: Path, owner: LineDict, name: Any, here: str) -> Property:
+    spec = owner[name]
+    if not isinstance(name, str) or not _PROPERTY.fullmatch(name):
+        raise SchemaError(path, owner.line_of(name), f"{here}: property names are lower_snake_case")
+    if not isinstance(spec, LineDict):
+        raise SchemaError(path, owner.line_of(name), f"{here}: expected a mapping with at least 'type' and 'names'")
+    _only_keys(path, spec, {"type", "names", "required", "fulltext", "index", "mask", "values"}, here)
+    value_type = _require(path, spec, "type", here)
+    if value_type not in VALUE_TYPES:
+        raise SchemaError(
+            path,
+            spec.line_of("type"),
+            f"{here}: unknown type '{value_type}'; known types: {', '.join(sorted(VALUE_TYPES))}",
         )
-    return out
+    values = tuple(str(v) for v in spec.get("values") or ())
+    if value_type == "enum" and not values:
+        raise SchemaError(path, spec.line, f"{here}: an enum needs its 'values'")
+    if values and value_type != "enum":
+        raise SchemaError(path, spec.line_of("values"), f"{here}: 'values' is only allowed for type enum")
+    mask = spec.get("mask")
+    if mask is not None and mask not in MASKS:
+        raise SchemaError(
+            path, spec.line_of("mask"), f"{here}: unknown mask '{mask}'; known masks: {', '.join(sorted(MASKS))}"
+        )
+    for flag in ("required", "fulltext", "index"):
+        if not isinstance(spec.get(flag, False), bool):
+            raise SchemaError(path, spec.line_of(flag), f"{here}: '{flag}' must be true or false")
+    return Property(
+        name=name,
+        type=value_type,
+        names=_names(path, spec, "names", here),
+        required=spec.get("required", False),
+        fulltext=spec.get("fulltext", False),
+        index=spec.get("index", False),
+        mask=mask,
+        values=values,
+    )
 
 
-def _node(path: Path, data: dict[str, Any], provenance: Mapping[str, Property]) -> NodeType:
+def _own_properties(
+    path: Path, data: LineDict, provenance: Mapping[str, Property], where: str, every: str
+) -> dict[str, Property]:
+    properties = _properties(path, data, "properties", where)
+    clash = sorted(set(properties) & set(provenance))
+    if clash:
+        raise SchemaError(
+            path,
+            data.line_of("properties"),
+            f"{where}: {', '.join(clash)} is a provenance property every {every} has already",
+        )
+    return properties
+
+
+def _node(path: Path, data: LineDict, provenance: Mapping[str, Property]) -> NodeType:
     _only_keys(
         path, data, {"label", "names", "description", "key", "caption", "style", "properties", "indexes"}, "node type"
     )
     label = _require(path, data, "label", "node type")
     if not isinstance(label, str) or not _LABEL.fullmatch(label):
-        raise SchemaError(path, f"label {label!r} must be UpperCamelCase letters and digits")
+        raise SchemaError(path, data.line_of("label"), f"label {label!r} must be UpperCamelCase letters and digits")
     if path.stem != label:
-        raise SchemaError(path, f"file name must be the label: expected {label}.yaml")
+        raise SchemaError(path, data.line_of("label"), f"file name must be the label: expected {label}.yaml")
     where = f"label {label}"
-    properties = _properties(path, _require(path, data, "properties", where), where)
-    clash = sorted(set(properties) & set(provenance))
-    if clash:
-        raise SchemaError(path, f"{where}: {', '.join(clash)} is a provenance property every node has already")
+    _require(path, data, "properties", where)
+    properties = _own_properties(path, data, provenance, where, "node")
     key = _require(path, data, "key", where)
     if key not in properties:
-        raise SchemaError(path, f"{where}: key '{key}' is not one of its properties")
+        raise SchemaError(path, data.line_of("key"), f"{where}: key '{key}' is not one of its properties")
     if not properties[key].required:
-        raise SchemaError(path, f"{where}: key '{key}' must be marked required: true")
+        raise SchemaError(path, data.line_of("key"), f"{where}: key '{key}' must be marked required: true")
     caption = data.get("caption", key)
     if caption not in properties:
-        raise SchemaError(path, f"{where}: caption '{caption}' is not one of its properties")
-    style_data = _require(path, data, "style", where)
-    if not isinstance(style_data, dict):
-        raise SchemaError(path, f"{where}: style must be a mapping with color, shape and icon")
-    _only_keys(path, style_data, {"color", "shape", "icon"}, f"{where}, style")
-    color = str(_require(path, style_data, "color", f"{where}, style"))
-    if not _COLOUR.fullmatch(color):
-        raise SchemaError(path, f"{where}, style: color {color!r} must look like #1f3a93")
-    shape = str(style_data.get("shape", "ellipse"))
-    if shape not in SHAPES:
-        raise SchemaError(path, f"{where}, style: unknown shape '{shape}'; known shapes: {', '.join(sorted(SHAPES))}")
-    indexes = []
-    for index in data.get("indexes") or ():
-        if not isinstance(index, list) or not index:
-            raise SchemaError(path, f"{where}: each index is a list of property names, got {index!r}")
-        missing = [p for p in index if p not in properties]
-        if missing:
-            raise SchemaError(path, f"{where}: index {index} names unknown property {', '.join(map(str, missing))}")
-        indexes.append(tuple(index))
+        raise SchemaError(path, data.line_of("caption"), f"{where}: caption '{caption}' is not one of its properties")
     return NodeType(
         label=label,
-        names=_names(path, data.get("names"), where),
-        description=_names(path, data.get("description") or data.get("names"), f"{where}, description"),
+        names=_names(path, data, "names", where),
+        description=_names(path, data, "description" if data.get("description") else "names", f"{where}, description"),
         key=key,
         caption=caption,
-        style=Style(color=color, shape=shape, icon=str(style_data.get("icon", label[0]))),
+        style=_style(path, data, label, where),
         properties=properties,
-        indexes=tuple(indexes),
+        indexes=_indexes(path, data, properties, where),
         path=path,
     )
 
 
-def _end_labels(path: Path, value: Any, nodes: Mapping[str, NodeType], where: str) -> tuple[str, ...]:
+def _style(path: Path, data: LineDict, label: str, where: str) -> Style:
+    style = _require(path, data, "style", where)
+    if not isinstance(style, LineDict):
+        raise SchemaError(path, data.line_of("style"), f"{where}: style must be a mapping with color, shape and icon")
+    where = f"{where}, style"
+    _only_keys(path, style, {"color", "shape", "icon"}, where)
+    color = str(_require(path, style, "color", where))
+    if not _COLOUR.fullmatch(color):
+        raise SchemaError(path, style.line_of("color"), f"{where}: color {color!r} must look like #1f3a93")
+    shape = str(style.get("shape", "ellipse"))
+    if shape not in SHAPES:
+        raise SchemaError(
+            path, style.line_of("shape"), f"{where}: unknown shape '{shape}'; known shapes: {', '.join(sorted(SHAPES))}"
+        )
+    return Style(color=color, shape=shape, icon=str(style.get("icon", label[0])))
+
+
+def _indexes(path: Path, data: LineDict, properties: Mapping[str, Property], where: str) -> tuple[tuple[str, ...], ...]:
+    indexes = data.get("indexes") or LineList()
+    out = []
+    for i, index in enumerate(indexes):
+        line = indexes.line_of(i) if isinstance(indexes, LineList) else data.line_of("indexes")
+        if not isinstance(index, list) or not index:
+            raise SchemaError(path, line, f"{where}: each index is a list of property names, got {index!r}")
+        missing = [p for p in index if p not in properties]
+        if missing:
+            raise SchemaError(
+                path, line, f"{where}: index {index} names unknown property {', '.join(map(str, missing))}"
+            )
+        out.append(tuple(index))
+    return tuple(out)
+
+
+def _end_labels(path: Path, data: LineDict, key: str, nodes: Mapping[str, NodeType], where: str) -> tuple[str, ...]:
+    value = _require(path, data, key, where)
+    where = f"{where}, {key}"
     labels = value if isinstance(value, list) else [value]
     if not labels or any(not isinstance(label, str) for label in labels):
-        raise SchemaError(path, f"{where}: expected a list of labels, got {value!r}")
+        raise SchemaError(path, data.line_of(key), f"{where}: expected a list of labels, got {value!r}")
     for label in labels:
         if label != ANY_LABEL and label not in nodes:
-            raise SchemaError(path, f"{where}: unknown label '{label}'; known labels: {', '.join(sorted(nodes))}")
+            raise SchemaError(
+                path, data.line_of(key), f"{where}: unknown label '{label}'; known labels: {', '.join(sorted(nodes))}"
+            )
     return tuple(labels)
 
 
 def _relationship(
-    path: Path, data: dict[str, Any], nodes: Mapping[str, NodeType], provenance: Mapping[str, Property]
+    path: Path, data: LineDict, nodes: Mapping[str, NodeType], provenance: Mapping[str, Property]
 ) -> RelationshipType:
     _only_keys(path, data, {"type", "names", "from", "to", "properties", "key"}, "relationship type")
     rel_type = _require(path, data, "type", "relationship type")
     if not isinstance(rel_type, str) or not _REL_TYPE.fullmatch(rel_type):
-        raise SchemaError(path, f"relationship type {rel_type!r} must be UPPER_SNAKE_CASE")
+        raise SchemaError(path, data.line_of("type"), f"relationship type {rel_type!r} must be UPPER_SNAKE_CASE")
     if path.stem != rel_type:
-        raise SchemaError(path, f"file name must be the type: expected {rel_type}.yaml")
+        raise SchemaError(path, data.line_of("type"), f"file name must be the type: expected {rel_type}.yaml")
     where = f"relationship {rel_type}"
-    properties = _properties(path, data.get("properties") or {}, where)
-    clash = sorted(set(properties) & set(provenance))
-    if clash:
-        raise SchemaError(path, f"{where}: {', '.join(clash)} is a provenance property every relationship has already")
+    properties = _own_properties(path, data, provenance, where, "relationship")
     key = data.get("key")
     if key is not None and (key not in properties or not properties[key].required):
-        raise SchemaError(path, f"{where}: key '{key}' must be one of its required properties")
+        raise SchemaError(path, data.line_of("key"), f"{where}: key '{key}' must be one of its required properties")
     return RelationshipType(
         type=rel_type,
-        names=_names(path, data.get("names"), where),
-        start=_end_labels(path, _require(path, data, "from", where), nodes, f"{where}, from"),
-        end=_end_labels(path, _require(path, data, "to", where), nodes, f"{where}, to"),
+        names=_names(path, data, "names", where),
+        start=_end_labels(path, data, "from", nodes, where),
+        end=_end_labels(path, data, "to", nodes, where),
         properties=properties,
         key=key,
         path=path,
     )
 
 
-def _fulltext(path: Path, data: Any, nodes: Mapping[str, NodeType]) -> FulltextIndex:
-    if not isinstance(data, dict):
-        raise SchemaError(path, "fulltext: expected a mapping with name and analyzer")
+def _fulltext(path: Path, shared: LineDict, nodes: Mapping[str, NodeType]) -> FulltextIndex:
+    data = shared.get("fulltext")
+    if not isinstance(data, LineDict):
+        raise SchemaError(path, shared.line_of("fulltext"), "fulltext: expected a mapping with name and analyzer")
     _only_keys(path, data, {"name", "analyzer"}, "fulltext")
     labels = tuple(label for label, node in nodes.items() if any(p.fulltext for p in node.properties.values()))
     properties = tuple(sorted({p.name for node in nodes.values() for p in node.properties.values() if p.fulltext}))
     if not labels:
-        raise SchemaError(path, "fulltext: no property is marked fulltext: true")
+        raise SchemaError(path, data.line, "fulltext: no property is marked fulltext: true")
     analyzer = str(data.get("analyzer", "standard-no-stop-words"))
     if not _ANALYZER.fullmatch(analyzer):
         raise SchemaError(
             path,
+            data.line_of("analyzer"),
             f"fulltext: analyzer {analyzer!r} is not an analyzer name (see db.index.fulltext.listAvailableAnalyzers)",
         )
     return FulltextIndex(

@@ -1,4 +1,5 @@
-"""YAML loading that remembers line numbers, so a fault in a mapping spec can name its line."""
+"""YAML loading that remembers line numbers, so a fault in a schema file, a mapping spec or
+a query pack names its file and line: the one loader all three read their files with."""
 
 from __future__ import annotations
 
@@ -48,16 +49,35 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
-class YamlSyntaxError(ValueError):
-    def __init__(self, path: Path, line: int, problem: str):
-        self.path, self.line, self.problem = path, line, problem
-        super().__init__(f"{path}, line {line}: YAML syntax error: {problem}")
+class FileFault(ValueError):
+    """A fault in a data file; the message names the file, the line when known (0: not
+    known, or the file as a whole), and the fault."""
+
+    def __init__(self, path: Path | str, line: int, fault: str):
+        self.path, self.line, self.fault = Path(path), line, fault
+        super().__init__(f"{path}, line {line}: {fault}" if line else f"{path}: {fault}")
+
+
+class YamlSyntaxError(FileFault):
+    """The file is not YAML; the fault says the line and column where the parser gave up."""
+
+    def __init__(self, path: Path, line: int, column: int, problem: str):
+        super().__init__(path, 0, f"YAML syntax error at line {line}, column {column}: {problem}")
+        self.syntax_line, self.column, self.problem = line, column, problem
 
 
 def load_yaml(path: Path) -> Any:
-    text = path.read_text(encoding="utf-8")
+    """The file's data with its mappings as LineDicts and lists as LineLists. A missing
+    file, one that is not UTF-8 or not YAML raises a FileFault naming it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FileFault(path, 0, "file is missing") from None
+    except UnicodeDecodeError as exc:
+        raise FileFault(path, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
         return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise YamlSyntaxError(path, mark.line + 1 if mark else 0, getattr(exc, "problem", None) or str(exc)) from None
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise YamlSyntaxError(path, line, column, getattr(exc, "problem", None) or str(exc)) from None

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.model import Names, Property, Schema
-from graph.yaml_lines import LineDict, LineList, YamlSyntaxError, load_yaml
+from graph.yaml_lines import FileFault, LineDict, LineList, YamlSyntaxError, load_yaml
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "specs"
 # A label keyed by an address gets these properties from the parsed address.
@@ -27,12 +27,8 @@ PERSON_RECORD_PROPERTIES = (*PERSON_RECORD_OWN, "phone", "id_number_raw")
 _ALIAS = re.compile(r"[a-z][a-z0-9_]*")
 
 
-class SpecError(ValueError):
+class SpecError(FileFault):
     """A spec is malformed or does not fit the schema or the file."""
-
-    def __init__(self, path: Path | str, line: int, fault: str):
-        self.path, self.line, self.fault = Path(path), line, fault
-        super().__init__(f"{path}, line {line}: {fault}")
 
 
 @dataclass(frozen=True)
@@ -153,8 +149,8 @@ class _Reader:
             raise self.fail(data.line, f"{where}: missing required key '{key}'")
         return data[key]
 
-    def load(self) -> MappingSpec:
-        data = self.mapping(load_yaml(self.path), 1, "spec")
+    def load(self, data: Any) -> MappingSpec:
+        data = self.mapping(data, 1, "spec")
         self.only(
             data,
             {"spec", "names", "source", "description", "files", "columns", "entities", "links", "extract_text"},
@@ -359,11 +355,12 @@ class _Reader:
 def load_spec(path: Path | str, schema: Schema) -> MappingSpec:
     path = Path(path)
     try:
-        return _Reader(path, schema).load()
+        data = load_yaml(path)
     except YamlSyntaxError as exc:
-        raise SpecError(path, exc.line, f"YAML syntax error: {exc.problem}") from None
-    except FileNotFoundError:
-        raise SpecError(path, 0, "spec file not found") from None
+        raise SpecError(path, exc.syntax_line, f"YAML syntax error: {exc.problem}") from None
+    except FileFault as exc:  # missing, or not UTF-8
+        raise SpecError(path, exc.line, exc.fault) from None
+    return _Reader(path, schema).load(data)
 
 
 def builtin_specs(schema: Schema) -> dict[str, MappingSpec]:

@@ -6,7 +6,8 @@ the query and the fault:
 - the file's shape (known keys, bilingual names, ids prefixed by the pack name);
 - parameters: every declared one is used in the Cypher and every `$name` used is
   declared; types, bounds and defaults make sense;
-- every label and relationship type the Cypher names exists in the schema;
+- every label and relationship type the Cypher names exists in the schema, and none is
+  chosen at run time (Neo4j 5's `:$($label)`, `:$any(…)`, `:$all(…)`);
 - with a gateway, the server's plan: valid Cypher, a pure read (readonly.py), and
   for alert rules the `entities` and `summary` columns the alert store needs.
 """
@@ -19,11 +20,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from graph.errors import CypherSyntaxError
 from graph.gateway import Gateway
 from graph.model import Names, Schema
+from graph.yaml_lines import FileFault, LineDict, LineList, load_yaml
 from queries.anchors import compile_anchors
 from queries.cypher_text import labels_and_types, parameters_used
 from queries.page_queries import PAGE_QUERIES
@@ -40,15 +40,12 @@ _PACK_KEYS = {"pack", "version", "names", "description", "queries"}
 _QUERY_KEYS = {"id", "names", "description", "parameters", "cypher", "returns", "alert", "timeout_s"}
 
 
-class PackError(ValueError):
+class PackError(FileFault):
     """A pack is malformed or a query in it is not acceptable."""
 
-    def __init__(self, path: Path | str, query_id: str | None, fault: str):
-        self.path = Path(path)
+    def __init__(self, path: Path | str, query_id: str | None, fault: str, line: int = 0):
+        super().__init__(path, line, f"query {query_id}: {fault}" if query_id else fault)
         self.query_id = query_id
-        self.fault = fault
-        where = f"{path}: query {query_id}" if query_id else str(path)
-        super().__init__(f"{where}: {fault}")
 
 
 @dataclass(frozen=True)
@@ -56,6 +53,7 @@ class Query:
     id: str
     pack: str
     path: Path
+    line: int  # where its entry starts in the pack file
     names: Names
     description: Names
     parameters: Mapping[str, Parameter]
@@ -67,7 +65,7 @@ class Query:
     anchored: frozenset[str] = frozenset()  # entity parameters passed as {label, key}
 
     def fail(self, fault: str) -> PackError:
-        return PackError(self.path, self.id, fault)
+        return PackError(self.path, self.id, fault, self.line)
 
 
 @dataclass(frozen=True)
@@ -147,94 +145,106 @@ def load_pack(path: Path, schema: Schema) -> Pack:
     data = _read(path)
     unknown = sorted(set(data) - _PACK_KEYS)
     if unknown:
-        raise PackError(path, None, f"unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(_PACK_KEYS)}")
+        raise PackError(
+            path,
+            None,
+            f"unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(_PACK_KEYS)}",
+            data.line_of(str(unknown[0])),
+        )
     name = data.get("pack")
     if not isinstance(name, str) or not _PACK_NAME.fullmatch(name):
-        raise PackError(path, None, f"'pack' must be a lower_snake_case name, got {name!r}")
+        raise PackError(path, None, f"'pack' must be a lower_snake_case name, got {name!r}", data.line_of("pack"))
     version = data.get("version")
     if not isinstance(version, int) or version < 1:
-        raise PackError(path, None, "'version' must be a whole number ≥ 1 (raise it when a query changes)")
+        raise PackError(
+            path, None, "'version' must be a whole number ≥ 1 (raise it when a query changes)", data.line_of("version")
+        )
     entries = data.get("queries")
-    if not isinstance(entries, list) or not entries:
-        raise PackError(path, None, "'queries' must be a non-empty list")
+    if not isinstance(entries, LineList) or not entries:
+        raise PackError(path, None, "'queries' must be a non-empty list", data.line_of("queries"))
     queries: list[Query] = []
-    for entry in entries:
-        query = _query(path, name, entry, schema)
+    for i, entry in enumerate(entries):
+        query = _query(path, name, entry, entries.line_of(i), schema)
         if any(q.id == query.id for q in queries):
-            raise PackError(path, query.id, "the id is used twice in this pack")
+            raise query.fail("the id is used twice in this pack")
         queries.append(query)
     return Pack(
         name=name,
         version=version,
-        names=_names(path, None, data.get("names"), "names"),
-        description=_names(path, None, data.get("description") or data.get("names"), "description"),
+        names=_names(path, None, data, "names"),
+        description=_names(path, None, data, "description" if data.get("description") else "names"),
         path=path,
         queries=tuple(queries),
     )
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> LineDict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PackError(path, None, "file is missing") from None
-    except UnicodeDecodeError as exc:
-        raise PackError(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise PackError(path, None, f"YAML syntax error{where}: {getattr(exc, 'problem', None) or exc}") from None
-    if not isinstance(data, dict):
+        data = load_yaml(path)
+    except FileFault as exc:  # missing, not UTF-8, not YAML
+        raise PackError(path, None, exc.fault, exc.line) from None
+    if not isinstance(data, LineDict):
         raise PackError(path, None, "expected a mapping at the top level")
     return data
 
 
-def _names(path: Path, query_id: str | None, value: Any, key: str) -> Names:
+def _names(path: Path, query_id: str | None, owner: LineDict, key: str) -> Names:
     # Exactly zh and en: a stray key is usually an unquoted comma in a {zh: …, en: …} mapping.
+    value = owner.get(key)
     if not isinstance(value, Mapping) or set(value) != {"zh", "en"} or not value["zh"] or not value["en"]:
-        raise PackError(path, query_id, f"'{key}' needs exactly zh and en (quote text with commas), got {value!r}")
+        raise PackError(
+            path,
+            query_id,
+            f"'{key}' needs exactly zh and en (quote text with commas), got {value!r}",
+            owner.line_of(key),
+        )
     return Names(zh=str(value["zh"]).strip(), en=str(value["en"]).strip())
 
 
-def _query(path: Path, pack: str, entry: Any, schema: Schema) -> Query:
-    if not isinstance(entry, Mapping):
-        raise PackError(path, None, f"each query is a mapping, got {entry!r}")
+def _query(path: Path, pack: str, entry: Any, line: int, schema: Schema) -> Query:
+    if not isinstance(entry, LineDict):
+        raise PackError(path, None, f"each query is a mapping, got {entry!r}", line)
     query_id = str(entry.get("id", ""))
+
+    def fail(key: str, fault: str) -> PackError:
+        return PackError(path, query_id or None, fault, entry.line_of(key))
+
     pack_name, _, local = query_id.partition(".")
     if pack_name != pack or not _QUERY_NAME.fullmatch(local):
-        raise PackError(path, query_id or None, f"the id must be '{pack}.<lower_snake_case>', got {query_id!r}")
+        raise fail("id", f"the id must be '{pack}.<lower_snake_case>', got {query_id!r}")
     unknown = sorted(set(entry) - _QUERY_KEYS)
     if unknown:
-        raise PackError(path, query_id, f"unknown key(s) {', '.join(map(str, unknown))}")
+        raise fail(str(unknown[0]), f"unknown key(s) {', '.join(map(str, unknown))}")
     cypher = entry.get("cypher")
     if not isinstance(cypher, str) or not cypher.strip():
-        raise PackError(path, query_id, "'cypher' is missing")
+        raise fail("cypher", "'cypher' is missing")
     returns = entry.get("returns", "table")
     if returns not in RETURNS:
-        raise PackError(path, query_id, f"'returns' must be one of {', '.join(RETURNS)}, got {returns!r}")
+        raise fail("returns", f"'returns' must be one of {', '.join(RETURNS)}, got {returns!r}")
     alert = entry.get("alert", False)
     if not isinstance(alert, bool):
-        raise PackError(path, query_id, "'alert' must be true or false")
+        raise fail("alert", "'alert' must be true or false")
     timeout = entry.get("timeout_s")
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0):
-        raise PackError(path, query_id, "'timeout_s' must be a positive number of seconds")
-    specs = entry.get("parameters") or {}
-    if not isinstance(specs, Mapping):
-        raise PackError(path, query_id, "'parameters' is a mapping of name → definition")
+        raise fail("timeout_s", "'timeout_s' must be a positive number of seconds")
+    specs = entry.get("parameters") or LineDict()
+    if not isinstance(specs, LineDict):
+        raise fail("parameters", "'parameters' is a mapping of name → definition")
     parameters = {}
     for name, spec in specs.items():
         if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            raise PackError(path, query_id, f"parameter name {name!r} must be lower_snake_case")
+            raise PackError(path, query_id, f"parameter name {name!r} must be lower_snake_case", specs.line_of(name))
         try:
             parameters[name] = build_parameter(name, spec, schema)
         except ValueError as exc:
-            raise PackError(path, query_id, str(exc)) from None
+            raise PackError(path, query_id, str(exc), specs.line_of(name)) from None
     query = Query(
         id=query_id,
         pack=pack,
         path=path,
-        names=_names(path, query_id, entry.get("names"), "names"),
-        description=_names(path, query_id, entry.get("description"), "description"),
+        line=entry.line,
+        names=_names(path, query_id, entry, "names"),
+        description=_names(path, query_id, entry, "description"),
         parameters=parameters,
         cypher=cypher.strip(),
         returns=returns,

@@ -93,6 +93,25 @@ def test_a_malformed_file_is_named_with_its_fault(schema_copy, relative, old, ne
     assert fault in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "fault"),
+    [
+        ("nodes/Person.yaml", "type: citizen_id", "type: citizenid", "unknown type 'citizenid'"),
+        ("nodes/Vehicle.yaml", 'color: "#337ab7"', 'color: "blue"', "must look like #1f3a93"),
+        ("nodes/Person.yaml", "key: id_number", "key: passport", "key 'passport' is not one of its properties"),
+        ("relationships/OWNS.yaml", "to: [Vehicle]", "to: [Car]", "unknown label 'Car'"),
+    ],
+)
+def test_a_fault_names_the_line_it_is_on(schema_copy, relative, old, new, fault):
+    broken = _break(schema_copy, relative, old, new)
+    lines = broken.read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(lines, start=1) if new in text)
+    with pytest.raises(SchemaError) as caught:
+        load_schema(schema_copy)
+    assert caught.value.line == line
+    assert f"{broken}, line {line}: " in str(caught.value) and fault in str(caught.value)
+
+
 def test_a_duplicate_label_names_both_files(schema_copy):
     (schema_copy / "nodes" / "Person.yaml").rename(schema_copy / "nodes" / "Human.yaml")
     with pytest.raises(SchemaError, match=r"file name must be the label: expected Person\.yaml"):

@@ -193,3 +193,36 @@ def test_choices_queries_are_checked_too(tmp_path, schema, gateway):
     cypher = "MATCH (v:Vehicle {plate: $plate}) RETURN v"
     message = refusal(write_pack(tmp_path, cypher, parameters=parameters), schema, gateway)
     assert "choices of 'plate' must return a column named value" in message
+
+
+TWO_QUERIES = """pack: trial
+version: 1
+names: {zh: 试验, en: Trial}
+queries:
+  - id: trial.first
+    names: {zh: 一, en: First}
+    description: {zh: 一, en: First}
+    cypher: RETURN 1 AS one
+  - id: trial.second
+    names: {zh: 二, en: Second}
+    description: {zh: 二, en: Second}
+    cypher: MATCH (x:Starship) RETURN x
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "fault"),
+    [
+        ("    cypher: MATCH (x:Starship) RETURN x", "    cypher: RETURN 2 AS two\n    colour: red", 13, "unknown key"),
+        ("    cypher: MATCH (x:Starship) RETURN x", "    cypher: RETURN 2 AS two\n    returns: chart", 13, "'returns'"),
+        ("", "", 9, "label 'Starship' is not in the schema"),
+        ("version: 1", "version: one", 2, "'version'"),
+    ],
+)
+def test_a_fault_names_the_pack_file_and_line(tmp_path, schema, old, new, line, fault):
+    path = tmp_path / "trial.yaml"
+    path.write_text(TWO_QUERIES.replace(old, new, 1) if old else TWO_QUERIES, encoding="utf-8")
+    with pytest.raises(PackError) as caught:
+        load_pack(path, schema)
+    assert caught.value.line == line, str(caught.value)
+    assert f"{path}, line {line}:" in str(caught.value) and fault in str(caught.value)

@@ -1,0 +1,115 @@
+"""What a loaded schema is made of: node and relationship types, their properties and
+bilingual names, styles and the full-text index. graph/model.py reads the files under
+graph/schema/ into these; everything else takes them from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ANY_LABEL = "*"
+
+
+@dataclass(frozen=True)
+class Names:
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str
+    type: str
+    names: Names
+    required: bool = False
+    fulltext: bool = False
+    index: bool = False
+    mask: str | None = None
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Style:
+    color: str
+    shape: str
+    icon: str
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    names: Names
+    description: Names
+    key: str
+    caption: str
+    style: Style
+    properties: Mapping[str, Property]
+    indexes: tuple[tuple[str, ...], ...]
+    path: Path
+
+    @property
+    def key_property(self) -> Property:
+        return self.properties[self.key]
+
+
+@dataclass(frozen=True)
+class RelationshipType:
+    type: str
+    names: Names
+    start: tuple[str, ...]  # labels it may start at; ANY_LABEL for any
+    end: tuple[str, ...]
+    properties: Mapping[str, Property]
+    key: str | None
+    path: Path
+
+    def connects(self, start_label: str, end_label: str) -> bool:
+        return (ANY_LABEL in self.start or start_label in self.start) and (
+            ANY_LABEL in self.end or end_label in self.end
+        )
+
+
+@dataclass(frozen=True)
+class FulltextIndex:
+    """The one full-text index, over every property marked `fulltext: true`."""
+
+    name: str
+    analyzer: str
+    labels: tuple[str, ...]
+    properties: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Schema:
+    nodes: Mapping[str, NodeType]
+    relationships: Mapping[str, RelationshipType]
+    provenance: Mapping[str, Property]
+    fulltext: FulltextIndex
+    root: Path = field(compare=False)
+
+    def node(self, label: str) -> NodeType:
+        try:
+            return self.nodes[label]
+        except KeyError:
+            raise KeyError(f"unknown node label {label!r}; the schema has {', '.join(sorted(self.nodes))}") from None
+
+    def relationship(self, rel_type: str) -> RelationshipType:
+        try:
+            return self.relationships[rel_type]
+        except KeyError:
+            raise KeyError(
+                f"unknown relationship type {rel_type!r}; the schema has {', '.join(sorted(self.relationships))}"
+            ) from None
+
+    def masked_properties(self) -> dict[str, str]:
+        """Property name → mask kind, over every label (names are shared by meaning)."""
+        out: dict[str, str] = {}
+        for node in self.nodes.values():
+            for prop in node.properties.values():
+                if prop.mask:
+                    out[prop.name] = prop.mask
+        return out
