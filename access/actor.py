@@ -1,4 +1,5 @@
-"""Who acts, in which role and for what purpose: the fields every audit entry carries.
+"""Who acts, in which role and for what purpose: the fields every audit entry carries,
+travelling as one value with every audited call.
 
 A workbench session turns into an Actor for each action; a command-line run is the
 `operator` (the server account, recorded with its login name).
@@ -8,11 +9,11 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from access.audit.log import AuditEvent, AuditLog
-from access.errors import AccessDenied
+from access.errors import AccessDenied, ReasonRequired
 from access.roles import OPERATOR, Permission, denial, may
 
 
@@ -31,29 +32,18 @@ class Actor:
     def may(self, permission: Permission) -> bool:
         return may(self.role, permission)
 
-    def event(
-        self,
-        action: str,
-        *,
-        outcome: str = "ok",
-        message: str = "",
-        parameters: Mapping[str, Any] | None = None,
-        rows: int | None = None,
-        query_id: str = "",
-    ) -> AuditEvent:
-        return AuditEvent(
-            user=self.user,
-            role=self.role,
-            session=self.session,
-            action=action,
-            outcome=outcome,
-            message=message,
-            parameters=dict(parameters or {}),
-            rows=rows,
-            query_id=query_id,
-            reason=self.reason,
-            case_ref=self.case_ref,
-        )
+    def consulting(self) -> Actor:
+        """This actor, about to consult the data: ReasonRequired until a case reference and a
+        reason are given. Checked before anything is read, so a refused search leaves no
+        consultation in the log."""
+        if not self.case_ref or not self.reason:
+            raise ReasonRequired("give a case reference and a reason before searching (请先填写案件编号和查询事由)")
+        return self
+
+    def event(self, action: str, *, parameters: Mapping[str, Any] | None = None, **details: Any) -> AuditEvent:
+        """The audit event of `action` by this actor; `details` are the event's other fields
+        (outcome, message, rows, query_id)."""
+        return AuditEvent(action=action, parameters=dict(parameters or {}), **details, **asdict(self))
 
 
 def guard(

@@ -20,7 +20,7 @@ from typing import Any
 from access.actor import Actor, guard
 from access.audit.log import AuditLog, utc_now
 from access.database import connect, transaction
-from access.errors import LoginRefused, ReasonRefused, ReasonRequired, SessionEnded, SessionExpired
+from access.errors import LoginRefused, ReasonRefused, SessionEnded, SessionExpired
 from access.passwords import Passwords
 from access.reasons import ReasonForAccess
 from access.roles import Permission, may, sees_sensitive
@@ -70,13 +70,6 @@ class Session:
     @property
     def actor(self) -> Actor:
         return Actor(self.user, self.role, self.id, self.case_ref, self.reason)
-
-    def consultation(self) -> dict[str, str]:
-        """`user`, `case_ref` and `reason` for `Runner.run`; ReasonRequired until both are given.
-        Called before the runner, so a refused search leaves no consultation in the log."""
-        if not self.case_ref or not self.reason:
-            raise ReasonRequired("give a case reference and a reason before searching (请先填写案件编号和查询事由)")
-        return {"user": self.user, "case_ref": self.case_ref, "reason": self.reason}
 
 
 class Sessions:

@@ -22,8 +22,8 @@ def unmask(sessions: Sessions, session: Session, entity: str) -> Session:
     """The session with `entity` (e.g. 'Person:330402199001011234') unmasked; AccessDenied
     (audited) when the role may not, ReasonRequired when no reason was given."""
     sessions.guard(session, Permission.UNMASK, "unmask", {"entity": entity})
-    session.consultation()  # a reason first, as for any consultation
+    actor = session.actor.consulting()  # a reason first, as for any consultation
     if not _ENTITY.fullmatch(entity or ""):
         raise AccessError(f"{entity!r} is not an entity reference (Label:key)")
-    sessions.audit.append(session.actor.event("unmask", parameters={"entity": entity}, rows=1))
+    sessions.audit.append(actor.event("unmask", parameters={"entity": entity}, rows=1))
     return sessions.grant_unmasked(session, entity)

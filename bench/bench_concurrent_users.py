@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import random
 import statistics
 import tempfile
@@ -29,22 +30,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from access import Actor, Permission, Sessions
-from access.audit.log import AuditLog
-from access.users import UserStore
-from graph.errors import GraphError
-from graph.gateway import Gateway
-from graph.model import Schema, schema_for
-from queries.pack_model import Catalog, load_catalog
-from queries.runner import QueryRefused, Runner
-from settings.table import Settings
+from bench_queries import PICKS
 
-PICKS = """
-MATCH (p:Person)-[:HAS_PHONE]->(ph:Phone)
-WITH p, ph ORDER BY p.id_number LIMIT 400
-OPTIONAL MATCH (p)-[:OWNS]->(v:Vehicle)
-RETURN p.id_number AS person, p.name AS name, ph.number AS phone, v.plate AS plate
-"""
+from access import Actor, Permission
+from access.audit.log import AuditLog
+from graph.errors import GraphError
+from queries.runner import QueryRefused
+from workspace import Workspace
+
 PASSWORD = "Bench-Passphrase-2025"
 # (query, weight): what an analyst's session mostly does — search, then expand and look closer.
 MIX = (
@@ -56,7 +49,7 @@ MIX = (
 )
 
 
-def load_default_sample(settings: Settings, gateway: Gateway, schema: Schema) -> None:
+def load_default_sample(workspace: Workspace) -> None:
     from ingest.api import import_files
     from synth import generate
 
@@ -65,8 +58,13 @@ def load_default_sample(settings: Settings, gateway: Gateway, schema: Schema) ->
         generate(folder)
         files = sorted(p for p in Path(folder).iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
         rejects = Path(folder, "rejects.csv")
-        size = settings.batch_size
-        report = import_files(files, schema=schema, gateway=gateway, rejects_path=rejects, batch_size=size)
+        report = import_files(
+            files,
+            schema=workspace.schema,
+            gateway=workspace.gateway,
+            rejects_path=rejects,
+            batch_size=workspace.settings.batch_size,
+        )
         print(f"loaded the default sample: {report.rows_loaded:,} rows in {time.perf_counter() - began:.0f} s")
 
 
@@ -95,13 +93,11 @@ class Phase:
 
 
 class Load:
-    def __init__(self, gateway: Gateway, catalog: Catalog, schema: Schema, settings: Settings, seed: int):
-        self.gateway = gateway
-        self.catalog = catalog
-        self.schema = schema
-        self.settings = settings
+    def __init__(self, workspace: Workspace, folder: Path, seed: int):
+        self.workspace = workspace
+        self.folder = folder
         self.seed = seed
-        self.people = gateway.read("bench.picks", PICKS).data()
+        self.people = workspace.gateway.read("bench.picks", PICKS).data()
         if not self.people:
             raise SystemExit("the database holds no people with phones: load a sample first")
         self.plates = [p["plate"] for p in self.people if p["plate"]] or [None]
@@ -118,17 +114,21 @@ class Load:
         }
         return query_id, make[query_id]()
 
-    def run_phase(self, users: int, seconds: float, max_runs: int, folder: Path) -> tuple[Phase, AuditLog]:
-        audit = AuditLog(folder / f"audit-{users}-users.jsonl")
-        store = UserStore(folder / f"access-{users}-users.db", audit)
-        sessions = Sessions(store)
+    def scratch(self, name: str) -> Workspace:
+        """A workspace on the same gateway with an audit log and an access database of its own."""
+        audit_log, access_db = self.folder / f"audit-{name}.jsonl", self.folder / f"access-{name}.db"
+        settings = dataclasses.replace(self.workspace.settings, audit_log=audit_log, access_db=access_db)
+        return Workspace(settings, gateway=self.workspace.gateway)
+
+    def run_phase(self, users: int, seconds: float, max_runs: int) -> tuple[Phase, AuditLog]:
+        phase_workspace = self.scratch(f"{users}-users")
+        sessions, runner = phase_workspace.sessions, phase_workspace.runner
         operator = Actor.cli("bench")
         names = [f"analyst{i:02d}" for i in range(users)]
         for name in names:
-            store.add(name, "analyst", PASSWORD, by=operator)
+            phase_workspace.users.add(name, "analyst", PASSWORD, by=operator)
         phase = Phase(users, seconds)
         phase.performed[(operator.user, "user.add")] = users
-        runner = Runner(self.gateway, self.catalog, self.schema, self.settings, audit)
         signed_in = [sessions.authenticate(name, PASSWORD) for name in names]
         tokens = [
             sessions.set_reason(s.token, f"BENCH-2025-{i:04d}", "intelligence_analysis").token
@@ -152,7 +152,7 @@ class Load:
                 if not session.may(Permission.SEARCH):
                     break
                 try:
-                    runner.run(query_id, params, **session.consultation())
+                    runner.run(query_id, params, actor=session.actor.consulting())
                     done["ok"] += 1
                 except QueryRefused:
                     done["refused"] += 1
@@ -176,17 +176,18 @@ class Load:
         for token, name in zip(tokens, names, strict=True):
             sessions.logout(token)
             phase.performed[(name, "logout")] += 1
-        return phase, audit
+        return phase, phase_workspace.audit
 
 
-def warm(load: Load, runner_audit: Path) -> None:
+def warm(load: Load) -> None:
     """One pass over the mix so both phases meet warm plans and caches."""
-    runner = Runner(load.gateway, load.catalog, load.schema, load.settings, AuditLog(runner_audit))
+    warm_up = load.scratch("warm-up")
+    actor = Actor.cli("bench-warm-up", case_ref="BENCH-0", reason="intelligence_analysis")
     rng = random.Random(load.seed)
     for _ in range(30):
         query_id, params = load.params(rng)
         with contextlib.suppress(QueryRefused, GraphError):  # warming only: outcomes do not matter here
-            runner.run(query_id, params, user="bench-warm-up", case_ref="BENCH-0", reason="intelligence_analysis")
+            warm_up.runner.run(query_id, params, actor=actor)
 
 
 def check_audit(phase: Phase, audit: AuditLog) -> list[str]:
@@ -234,21 +235,19 @@ def main() -> None:
     parser.add_argument("--max-runs", type=int, default=100_000, help="at most this many runs per user and phase")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    settings = Settings.from_env()
-    with Gateway.open(settings) as gateway, tempfile.TemporaryDirectory(prefix="goldenbell-bench-access-") as tmp:
-        schema = schema_for(settings)
+    with Workspace.open() as workspace, tempfile.TemporaryDirectory(prefix="goldenbell-bench-access-") as tmp:
+        gateway, settings = workspace.gateway, workspace.settings
         if not gateway.read("bench.any", "MATCH (p:Person) RETURN count(p) > 0 AS any").single_value(False):
-            load_default_sample(settings, gateway, schema)
+            load_default_sample(workspace)
         persons = gateway.read("bench.persons", "MATCH (p:Person) RETURN count(p)").single_value(0)
         print(f"database: {settings.uri} ({persons:,} persons); pool of {settings.pool_size} Bolt connections")
-        load = Load(gateway, load_catalog(schema, extra_dir=settings.packs_dir), schema, settings, args.seed)
-        folder = Path(tmp)
-        warm(load, folder / "warm-up.jsonl")
+        load = Load(workspace, Path(tmp), args.seed)
+        warm(load)
         mix = ", ".join(f"{q} {w}%" for q, w in MIX)
         print(f"query mix: {mix}\neach phase runs {args.seconds:g} s; every run resumes a session and is audited\n")
-        baseline, baseline_audit = load.run_phase(1, args.seconds, args.max_runs, folder)
+        baseline, baseline_audit = load.run_phase(1, args.seconds, args.max_runs)
         report(baseline, baseline_audit)
-        loaded, loaded_audit = load.run_phase(args.users, args.seconds, args.max_runs, folder)
+        loaded, loaded_audit = load.run_phase(args.users, args.seconds, args.max_runs)
         report(loaded, loaded_audit)
         if baseline.throughput and baseline.latencies and loaded.latencies:
             print(

@@ -18,6 +18,7 @@ printed beside it: it is what the runner's own work (the audit line above all) c
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import statistics
@@ -29,14 +30,11 @@ from pathlib import Path
 
 import neo4j
 
-from access.audit.log import AuditLog
+from access.actor import Actor
 from graph import admin
 from graph.errors import MemoryLimitExceeded, QueryTimeout
-from graph.gateway import Gateway
-from graph.model import schema_for
-from queries.pack_model import load_catalog
-from queries.runner import Runner
 from settings.table import Settings
+from workspace import Workspace
 
 PICKS = """
 MATCH (p:Person)-[:HAS_PHONE]->(ph:Phone)
@@ -56,11 +54,15 @@ RETURN a.id_number AS a, b.id_number AS b LIMIT 100
 """
 
 
-def load_sample(settings: Settings, persons: int, sample: Path | None) -> None:
+BENCH = Actor.cli("bench", case_ref="BENCH")
+
+
+def load_sample(workspace: Workspace, persons: int, sample: Path | None) -> None:
     from ingest.api import import_files
     from synth.generate import generate
 
-    with tempfile.TemporaryDirectory(prefix="goldenbell-bench-") as scratch, Gateway.open(settings) as gateway:
+    with tempfile.TemporaryDirectory(prefix="goldenbell-bench-") as scratch:
+        gateway = workspace.gateway
         began = time.perf_counter()
         folder = sample or Path(scratch)
         if sample is None:
@@ -69,17 +71,18 @@ def load_sample(settings: Settings, persons: int, sample: Path | None) -> None:
         admin.wipe(gateway)
         report = import_files(
             [Path(folder, name) for name in truth["generated_files"]],
-            schema=schema_for(settings),
+            schema=workspace.schema,
             gateway=gateway,
             rejects_path=Path(scratch, "rejects.csv"),
-            batch_size=settings.batch_size,
+            batch_size=workspace.settings.batch_size,
         )
         seconds = time.perf_counter() - began
         persons = truth["persons"]
         print(f"loaded {report.rows_loaded:,} of {report.rows_read:,} rows ({persons:,} persons) in {seconds:.0f} s")
 
 
-def describe(gateway: Gateway) -> None:
+def describe(workspace: Workspace) -> None:
+    gateway = workspace.gateway
     rows = gateway.read(
         "bench.counts", "MATCH (n) WITH labels(n)[0] AS label, count(*) AS n RETURN label, n ORDER BY n DESC"
     ).data()
@@ -110,15 +113,12 @@ def line(name: str, times: list[float], goal: float | None = None, rows: str = "
 
 
 class Bench:
-    def __init__(self, settings: Settings, runs: int, seed: int):
-        self.settings = settings
+    def __init__(self, workspace: Workspace, runs: int, seed: int):
+        self.settings = workspace.settings
         self.runs = runs
         self.rng = random.Random(seed)
-        self.gateway = Gateway.open(settings)
-        self.schema = schema_for(settings)
-        self.audit_dir = tempfile.TemporaryDirectory(prefix="goldenbell-bench-audit-")
-        catalog = load_catalog(self.schema, extra_dir=settings.packs_dir)
-        self.runner = Runner(self.gateway, catalog, self.schema, settings, AuditLog(Path(self.audit_dir.name) / "a"))
+        self.gateway = workspace.gateway
+        self.runner = workspace.runner
         self.people = self.gateway.read("bench.picks", PICKS).data()
         window = self.gateway.read("bench.window", WINDOW).records[0]
         self.first, self.last = window["first"], window["last"]
@@ -127,7 +127,7 @@ class Bench:
             raise SystemExit("the database holds no people with phones or no passages: load a sample with --load")
 
     def run(self, query_id: str, params: dict) -> int:
-        return len(self.runner.run(query_id, params, user="bench", case_ref="BENCH").rows)
+        return len(self.runner.run(query_id, params, actor=BENCH).rows)
 
     def cycle(self, query_id: str, make: Callable[[], dict], runs: int, goal: float | None = None, name: str = ""):
         rows: list[int] = []
@@ -205,7 +205,7 @@ class Bench:
                 list(session.run(query.compiled, raw))
 
         def drawn(values: dict) -> None:
-            outcome = self.runner.run(query_id, values, user="bench", case_ref="BENCH")
+            outcome = self.runner.run(query_id, values, actor=BENCH)
             len(outcome.rows) + len(outcome.nodes)
 
         for values, raw in cases[:2]:  # warm every path
@@ -243,11 +243,18 @@ def main() -> None:
     parser.add_argument("--alert-runs", type=int, default=5, help="runs per alert rule")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    settings = Settings.from_env()
+    with tempfile.TemporaryDirectory(prefix="goldenbell-bench-audit-") as scratch:
+        # The runs are audited as the workbench's are, in a log of their own.
+        settings = dataclasses.replace(Settings.from_env(), audit_log=Path(scratch) / "a")
+        with Workspace.open(settings) as workspace:
+            run(workspace, args)
+
+
+def run(workspace: Workspace, args: argparse.Namespace) -> None:
     if args.load:
-        load_sample(settings, args.persons, args.sample)
-    bench = Bench(settings, args.runs, args.seed)
-    describe(bench.gateway)
+        load_sample(workspace, args.persons, args.sample)
+    bench = Bench(workspace, args.runs, args.seed)
+    describe(workspace)
     print(f"\nheadline queries ({args.runs} runs each, through the runner, one audit line per run):")
     bench.cycle("search.entities", bench.params("search.entities"), args.runs, 50, "full-text search")
     bench.cycle(
@@ -267,7 +274,6 @@ def main() -> None:
     for query_id in ("search.entities", "links.neighbourhood", "links.shortest_paths", "vehicles.trajectory"):
         bench.overhead(query_id, bench.params(query_id))
     bench.overhead(shortest, bench.linked_pair, "links.shortest_paths (linked pairs)")
-    bench.gateway.close()
 
 
 if __name__ == "__main__":

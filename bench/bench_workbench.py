@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.gateway import Gateway
-from settings.table import PROJECT_ROOT, Settings
+from settings.table import PROJECT_ROOT
 from tests.workbench.browser import pilot
+from workspace import Workspace
 
 # People with a vehicle, a phone and a registration or purchase: neighbourhoods worth drawing.
 PEOPLE = """
@@ -137,9 +137,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="expansions measured per hop count")
     args = parser.parse_args()
-    settings = Settings.from_env()
-    with Gateway.open(settings) as gateway:
-        refs = [f"Person:{r['id']}" for r in gateway.read("bench.people", PEOPLE, {"n": args.runs}).data()]
+    with Workspace.open() as workspace:
+        refs = [f"Person:{r['id']}" for r in workspace.gateway.read("bench.people", PEOPLE, {"n": args.runs}).data()]
     if not refs:
         sys.exit("the database holds no people with vehicles: load the sample first (make demo)")
     env = {k: v for k, v in os.environ.items() if k.startswith(("GOLDENBELL_", "NEO4J_"))}

@@ -19,17 +19,14 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from access.actor import Actor
-from access.audit.log import AuditLog
 from access.audit.seal import check_entity
 from access.audit.view import EXPORT_FORMATS, export_audit, read_audit, verify_audit, who_audit
 from access.errors import AccessError
 from access.roles import ASSIGNABLE_ROLES
-from access.users import UserStore
-from cli.db import fail, settings_or_fail
+from cli.common import fail, open_workspace, table
 from settings.table import SettingsError
 
 console = Console(soft_wrap=True)
@@ -42,24 +39,12 @@ def shown(value: Any) -> Text:
     return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text))
 
 
-def _table(*columns: str, whole: tuple[str, ...] = ()) -> Table:
-    """A table whose cells wrap rather than lose characters; `whole` columns never break."""
-    table = Table(box=None)
-    for column in columns:
-        table.add_column(column, no_wrap=column in whole, overflow="fold")
-    return table
-
-
 _actor_option = click.option(
     "--actor", default=getpass.getuser, show_default="login name", help="Who is acting (recorded)."
 )
 _stdin_option = click.option(
     "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
 )
-
-
-def _store() -> UserStore:
-    return UserStore.from_settings(settings_or_fail())
 
 
 def _new_password(from_stdin: bool) -> str:
@@ -88,13 +73,10 @@ def user() -> None:
 @_actor_option
 def user_add(name: str, role: str, display_name: str, password_stdin: bool, actor: str) -> None:
     """Add a user with a role; the password is asked for (hidden) or read from standard input."""
-    store = _store()
-    password = _new_password(password_stdin)
-    try:
+    with open_workspace(AccessError) as workspace:
+        store = workspace.users
+        password = _new_password(password_stdin)
         added = store.add(name, role, password, by=_admin(actor), display_name=display_name)
-    except AccessError as exc:
-        fail(str(exc))
-        return
     click.echo(f"added {added.name} ({added.role})")
 
 
@@ -102,40 +84,33 @@ def user_add(name: str, role: str, display_name: str, password_stdin: bool, acto
 @click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
 def user_list(as_json: bool) -> None:
     """List users with their role, status and last sign-in (never a password or hash)."""
-    users = _store().list()
+    with open_workspace() as workspace:
+        users = workspace.users.list()
     if as_json:
         fields = ("name", "display_name", "role", "disabled", "created_at", "password_changed_at", "last_login_at")
         click.echo(json.dumps([{f: getattr(u, f) for f in fields} for u in users], ensure_ascii=False, indent=1))
         return
-    table = _table("user", "name", "role", "status", "last sign-in", "password set")
+    listed = table("user", "name", "role", "status", "last sign-in", "password set")
     for u in users:
         status = "disabled" if u.disabled else "active"
-        table.add_row(*map(shown, (u.name, u.display_name, u.role, status, u.last_login_at, u.password_changed_at)))
-    console.print(table)
+        listed.add_row(*map(shown, (u.name, u.display_name, u.role, status, u.last_login_at, u.password_changed_at)))
+    console.print(listed)
 
 
-@user.command("disable")
-@click.argument("name")
-@_actor_option
-def user_disable(name: str, actor: str) -> None:
-    """Disable a user; their sessions end at once."""
-    try:
-        _store().disable(name, by=_admin(actor))
-    except AccessError as exc:
-        fail(str(exc))
-    click.echo(f"disabled {name}")
+def _switch_command(verb: str, help: str) -> None:
+    """`user disable` and `user enable`: the same command, switching the other way."""
+
+    @user.command(verb, help=help)
+    @click.argument("name")
+    @_actor_option
+    def command(name: str, actor: str) -> None:
+        with open_workspace(AccessError) as workspace:
+            getattr(workspace.users, verb)(name, by=_admin(actor))
+        click.echo(f"{verb}d {name}")
 
 
-@user.command("enable")
-@click.argument("name")
-@_actor_option
-def user_enable(name: str, actor: str) -> None:
-    """Enable a disabled user again."""
-    try:
-        _store().enable(name, by=_admin(actor))
-    except AccessError as exc:
-        fail(str(exc))
-    click.echo(f"enabled {name}")
+_switch_command("disable", "Disable a user; their sessions end at once.")
+_switch_command("enable", "Enable a disabled user again.")
 
 
 @user.command("set-role")
@@ -144,11 +119,8 @@ def user_enable(name: str, actor: str) -> None:
 @_actor_option
 def user_set_role(name: str, role: str, actor: str) -> None:
     """Change a user's role; it applies from the user's next action."""
-    try:
-        changed = _store().set_role(name, role, by=_admin(actor))
-    except AccessError as exc:
-        fail(str(exc))
-        return
+    with open_workspace(AccessError) as workspace:
+        changed = workspace.users.set_role(name, role, by=_admin(actor))
     click.echo(f"{changed.name} is now {changed.role}")
 
 
@@ -158,21 +130,11 @@ def user_set_role(name: str, role: str, actor: str) -> None:
 @_actor_option
 def user_reset_password(name: str, password_stdin: bool, actor: str) -> None:
     """Set a new password; the user's sessions end and any sign-in lock is lifted."""
-    store = _store()
-    password = _new_password(password_stdin)
-    try:
+    with open_workspace(AccessError) as workspace:
+        store = workspace.users
+        password = _new_password(password_stdin)
         store.reset_password(name, password, by=_admin(actor))
-    except AccessError as exc:
-        fail(str(exc))
     click.echo(f"password of {name} reset")
-
-
-def _log() -> AuditLog:
-    try:
-        return AuditLog.from_settings(settings_or_fail())
-    except SettingsError as exc:  # the audit key file
-        fail(f"bad setting {exc}")
-        raise
 
 
 def _reader(actor: str) -> Actor:
@@ -238,16 +200,13 @@ def audit() -> None:
 def audit_show(limit: int, user_name, action, outcome, case_ref, since, until, as_json: bool, actor: str) -> None:
     """Show the newest entries, optionally filtered."""
     filters = _filter_values(user_name, action, outcome, case_ref, since, until)
-    try:
-        entries = read_audit(_log(), _reader(actor), limit=limit, **filters)
-    except AccessError as exc:
-        fail(str(exc))
-        return
+    with open_workspace(AccessError) as workspace:
+        entries = read_audit(workspace.audit, _reader(actor), limit=limit, **filters)
     if as_json:
         for entry in entries:
             click.echo(json.dumps(entry, ensure_ascii=False, sort_keys=True))
         return
-    table = _table(
+    listed = table(
         "seq",
         "time",
         "user",
@@ -264,8 +223,8 @@ def audit_show(limit: int, user_name, action, outcome, case_ref, since, until, a
     for e in entries:
         cells = (e.get("seq"), e.get("time"), e.get("user"), e.get("role"), e.get("action"), e.get("outcome"))
         cells += (e.get("case_ref"), e.get("reason"), _what(e), e.get("rows"), e.get("message"))
-        table.add_row(*map(shown, cells))
-    console.print(table)
+        listed.add_row(*map(shown, cells))
+    console.print(listed)
     click.echo(f"{len(entries)} entries (newest first)", err=True)
 
 
@@ -281,11 +240,8 @@ def audit_show(limit: int, user_name, action, outcome, case_ref, since, until, a
 @_actor_option
 def audit_verify(anchor_files: tuple[Path, ...], actor: str) -> None:
     """Check the chain, the head record and the anchors; exit 1 naming each entry changed, inserted or removed."""
-    try:
-        result = verify_audit(_log(), _reader(actor), list(anchor_files) or None)
-    except (AccessError, OSError) as exc:
-        fail(str(exc))
-        return
+    with open_workspace(AccessError, SettingsError, OSError) as workspace:
+        result = verify_audit(workspace.audit, _reader(actor), list(anchor_files) or None)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     if not result.ok:
@@ -313,16 +269,13 @@ def audit_who(entity: str, limit: int, as_json: bool, actor: str) -> None:
         check_entity(entity)
     except ValueError as exc:
         fail(f"--entity: {exc}")
-    try:
-        found = who_audit(_log(), _reader(actor), entity, limit=limit)
-    except AccessError as exc:
-        fail(str(exc))
-        return
+    with open_workspace(AccessError, SettingsError) as workspace:
+        found = who_audit(workspace.audit, _reader(actor), entity, limit=limit)
     if as_json:
         for entry in found.entries:
             click.echo(json.dumps(entry, ensure_ascii=False, sort_keys=True))
     else:
-        listed = _table("time", "user", "role", "case", "reason", "action", "what", "rows", whole=("time", "action"))
+        listed = table("time", "user", "role", "case", "reason", "action", "what", "rows", whole=("time", "action"))
         for e in found.entries:
             cells = (e.get("time"), e.get("user"), e.get("role"), e.get("case_ref"), e.get("reason"), e.get("action"))
             listed.add_row(*map(shown, (*cells, _what(e), e.get("rows"))))
@@ -348,9 +301,6 @@ def audit_export(fmt: str, out: Path, user_name, action, outcome, case_ref, sinc
     if out.exists():
         fail(f"{out} exists; an export never overwrites a file")
     filters = _filter_values(user_name, action, outcome, case_ref, since, until)
-    try:
-        count = export_audit(_log(), _reader(actor), out, fmt, **filters)
-    except (AccessError, OSError) as exc:
-        fail(str(exc))
-        return
+    with open_workspace(AccessError, OSError) as workspace:
+        count = export_audit(workspace.audit, _reader(actor), out, fmt, **filters)
     click.echo(f"wrote {count} entries to {out}")

@@ -5,33 +5,19 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from rich.console import Console
 from rich.table import Table
 
+from cli.common import errors, fail, open_workspace, settings_or_fail
 from graph import admin, ddl, local_server
 from graph.docs import schema_markdown
-from graph.errors import GraphError
-from graph.gateway import Gateway
-from graph.model import SchemaError, schema_for
-from settings.table import Settings, SettingsError
+from settings.table import Settings
 
 console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
-
-
-def fail(message: str, code: int = 1) -> None:
-    errors.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
-    sys.exit(code)
-
-
-def settings_or_fail() -> Settings:
-    try:
-        return Settings.from_env()
-    except SettingsError as exc:
-        fail(f"bad setting {exc}")
-        raise  # unreachable; fail() exits
 
 
 @click.group("db")
@@ -39,42 +25,40 @@ def db() -> None:
     """Run and inspect the database."""
 
 
+@contextmanager
+def _local_server() -> Iterator[Settings]:
+    """The settings, for starting or stopping the local Neo4j. When NEO4J_URI names another
+    server there is nothing to do: said so, the rest of the block is skipped."""
+    try:
+        yield settings_or_fail()
+    except local_server.NotNeeded as exc:
+        console.print(str(exc), highlight=False)
+    except local_server.ServerError as exc:
+        fail(str(exc))
+
+
 @db.command("start")
 def db_start() -> None:
     """Start the local Neo4j in the background and wait until Bolt answers."""
-    settings = settings_or_fail()
     began = time.monotonic()
-    try:
+    with _local_server() as settings:
         state = local_server.start(settings)
-    except local_server.NotNeeded as exc:
-        console.print(str(exc), highlight=False)
-        return
-    except local_server.ServerError as exc:
-        fail(str(exc))
-        return
-    console.print(
-        f"Neo4j {state.version} is up at bolt://127.0.0.1:{state.port} in {time.monotonic() - began:.1f} s "
-        f"(pid {state.pid}, store {state.neo4j_home}, log {state.log})",
-        highlight=False,
-    )
+        console.print(
+            f"Neo4j {state.version} is up at bolt://127.0.0.1:{state.port} in {time.monotonic() - began:.1f} s "
+            f"(pid {state.pid}, store {state.neo4j_home}, log {state.log})",
+            highlight=False,
+        )
 
 
 @db.command("stop")
 def db_stop() -> None:
     """Stop the local Neo4j gracefully."""
-    settings = settings_or_fail()
-    try:
+    with _local_server() as settings:
         state = local_server.stop(settings)
-    except local_server.NotNeeded as exc:
-        console.print(str(exc), highlight=False)
-        return
-    except local_server.ServerError as exc:
-        fail(str(exc))
-        return
-    if state is None:
-        console.print("No local Neo4j is running; nothing to stop.")
-    else:
-        console.print(f"Stopped the local Neo4j (pid {state.pid}).", highlight=False)
+        if state is None:
+            console.print("No local Neo4j is running; nothing to stop.")
+        else:
+            console.print(f"Stopped the local Neo4j (pid {state.pid}).", highlight=False)
 
 
 @db.command("status")
@@ -90,12 +74,8 @@ def db_status(as_json: bool) -> None:
                 f"no local Neo4j is running (no live process recorded in {local_server.pid_file(settings)}). "
                 "Start it with `goldenbell db start`, or set NEO4J_URI to use another server."
             )
-    try:
-        with Gateway.open(settings) as gateway:
-            status = admin.database_status(gateway, schema_for(settings))
-    except (GraphError, SchemaError) as exc:
-        fail(str(exc))
-        return
+    with open_workspace() as workspace:
+        status = admin.database_status(workspace.gateway, workspace.schema)
     store = local_server.store_size(settings) if state else None
     if as_json:
         payload = {**status.__dict__, "store_bytes": store, "pid": state.pid if state else None}
@@ -123,14 +103,8 @@ def db_status(as_json: bool) -> None:
 @db.command("init")
 def db_init() -> None:
     """Create the schema's constraints and indexes (idempotent)."""
-    settings = settings_or_fail()
-    try:
-        schema = schema_for(settings)
-        with Gateway.open(settings) as gateway:
-            report = ddl.apply_schema(gateway, schema)
-    except (GraphError, SchemaError) as exc:
-        fail(str(exc))
-        return
+    with open_workspace() as workspace:
+        report = ddl.apply_schema(workspace.gateway, workspace.schema)
     created = [r for r in report if r.outcome == "created"]
     differs = [r for r in report if r.outcome == "differs"]
     console.print(
@@ -152,13 +126,8 @@ def db_wipe(yes: bool) -> None:
     """Delete all data (constraints and indexes stay). Needs --yes."""
     if not yes:
         fail("`db wipe` deletes every node and relationship; run it again with --yes to do so.")
-    settings = settings_or_fail()
-    try:
-        with Gateway.open(settings) as gateway:
-            deleted = admin.wipe(gateway)
-    except GraphError as exc:
-        fail(str(exc))
-        return
+    with open_workspace() as workspace:
+        deleted = admin.wipe(workspace.gateway)
     console.print(f"Deleted {deleted} nodes and their relationships.", highlight=False)
 
 
@@ -178,12 +147,8 @@ def schema_group() -> None:
 )
 def schema_show(fmt: str) -> None:
     """Print every node label and relationship type with its properties."""
-    settings = settings_or_fail()
-    try:
-        schema = schema_for(settings)
-    except SchemaError as exc:
-        fail(str(exc))
-        return
+    with open_workspace() as workspace:
+        schema = workspace.schema
     if fmt == "markdown":
         click.echo(schema_markdown(schema), nl=False)
         return

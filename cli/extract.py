@@ -14,11 +14,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from cli.db import fail, settings_or_fail
+from cli.common import fail, open_workspace
 from graph.errors import GraphError
 from graph.gateway import Gateway
-from graph.model import schema_for
-from settings.table import Settings
+from workspace import Workspace
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
@@ -45,20 +44,18 @@ def read_reports(path: Path) -> list[tuple[str, str]]:
     return [(path.name, path.read_text(encoding="utf-8-sig"))]
 
 
-def _open_graph(settings: Settings, *, required: bool) -> Gateway | None:
-    if not required and not (settings.uses_external_neo4j or settings.password_file.exists()):
+def _open_graph(workspace: Workspace, *, required: bool) -> Gateway | None:
+    if not required and not workspace.database_configured:
         errors.print("no database: names and addresses are not matched against the graph, nothing is resolved")
         return None
-    gateway = Gateway.open(settings)
     try:
-        gateway.verify()
+        workspace.gateway.verify()
     except GraphError as exc:
-        gateway.close()
         if required:
             fail(escape(str(exc)))
         errors.print("no database answers: names and addresses are not matched against the graph, nothing is resolved")
         return None
-    return gateway
+    return workspace.gateway
 
 
 @click.command("extract")
@@ -77,26 +74,38 @@ def extract(
     file: Path | None, case_ids: tuple[str, ...], all_cases: bool, write: bool, as_json: bool, model: Path | None
 ) -> None:
     """Find people, ID numbers, phones, plates, addresses, dates and times in case reports."""
-    from ingest.extraction.cases import all_case_ids, extractor_for, link_cases
-    from ingest.extraction.extractor import MODEL_DIR, Extractor
-    from ingest.extraction.link import case_texts, resolve
-
     if (file is not None) + bool(case_ids) + all_cases != 1:
         raise click.UsageError("give a FILE, --case ID or --all")
     if write and file is not None:
         raise click.UsageError("--write stores links of cases in the graph: use it with --case or --all")
-    settings = settings_or_fail()
-    schema = schema_for(settings)
-    gateway = _open_graph(settings, required=file is None)
+    with open_workspace() as workspace:
+        _extract(workspace, file, case_ids, write, as_json, model)
+
+
+def _extract(
+    workspace: Workspace,
+    file: Path | None,
+    case_ids: tuple[str, ...],
+    write: bool,
+    as_json: bool,
+    model: Path | None,
+) -> None:
+    from ingest.extraction.cases import all_case_ids, extractor_for, link_cases
+    from ingest.extraction.extractor import MODEL_DIR, Extractor
+    from ingest.extraction.link import case_texts, resolve
+
+    gateway = _open_graph(workspace, required=file is None)
     try:
         if gateway is None:
             extractor = Extractor.load(model or MODEL_DIR)
         else:
             extractor = extractor_for(gateway, model or MODEL_DIR)
         if write:
-            ids = list(case_ids) if case_ids else list(all_case_ids(gateway, schema))
+            ids = list(case_ids) if case_ids else list(all_case_ids(gateway, workspace.schema))
             run_id = f"extract-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-            counts = link_cases(gateway, schema, extractor, ids, run_id=run_id, source=SOURCE, now=datetime.now(UTC))
+            counts = link_cases(
+                gateway, workspace.schema, extractor, ids, run_id=run_id, source=SOURCE, now=datetime.now(UTC)
+            )
             console.print(
                 f"{counts.cases} cases: {counts.linked} mentions linked, {counts.unresolved} kept unresolved "
                 f"(run {run_id})",
@@ -106,20 +115,17 @@ def extract(
         if file is not None:
             reports = read_reports(file)
         else:
-            ids = list(case_ids) if case_ids else list(all_case_ids(gateway, schema))
-            found = {c.case_id: c.text for c in case_texts(gateway, schema, ids)}
+            ids = list(case_ids) if case_ids else list(all_case_ids(gateway, workspace.schema))
+            found = {c.case_id: c.text for c in case_texts(gateway, workspace.schema, ids)}
             missing = [i for i in ids if i not in found]
             if missing:
                 fail(f"no Case with case_id {escape(', '.join(missing))}")
             reports = [(i, found[i]) for i in ids]
         mentions = list(extractor.extract_many(text for _, text in reports))
-        resolutions = resolve(gateway, schema, mentions) if gateway is not None else None
+        resolutions = resolve(gateway, workspace.schema, mentions) if gateway is not None else None
         _print(reports, mentions, resolutions, as_json)
     except GraphError as exc:
         fail(escape(str(exc)))
-    finally:
-        if gateway is not None:
-            gateway.close()
 
 
 def _print(reports, mentions, resolutions, as_json: bool) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -11,15 +10,15 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from access.audit.log import AuditEvent, AuditLog
+from access.actor import Actor
+from cli.common import fail, open_workspace
 from graph.errors import GraphError
 from graph.gateway import Gateway
-from graph.model import SchemaError, schema_for
+from ingest.api import ImportReport, import_files, new_run_id
 from ingest.api import Progress as ImportProgress
-from ingest.api import import_files, new_run_id
 from ingest.readers import SourceError
 from ingest.spec import SpecError
-from settings.table import Settings, SettingsError
+from workspace import Workspace
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -60,62 +59,37 @@ def ingest(
     as_json: bool,
 ) -> None:
     """Import files into the graph; every row is loaded or written to the reject file with its reason."""
-    try:
-        settings = Settings.from_env()
-        schema = schema_for(settings)
-    except (SettingsError, SchemaError) as exc:
-        _fail(str(exc))
-        return
-    run_id = new_run_id()
-    rejects = rejects or settings.home.resolve() / "rejects" / f"{run_id}.csv"
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]} rows/s"),
-        TimeElapsedColumn(),
-    )
-    bar = Progress(*columns, console=console, disable=as_json or not console.is_terminal)
-    tasks: dict[Path, int] = {}
-
-    def on_progress(p: ImportProgress) -> None:
-        if p.path not in tasks:
-            tasks[p.path] = bar.add_task(p.path.name, total=p.rows_total, rate="-")
-        task = bar.tasks[tasks[p.path]]
-        rate = p.rows_done / task.elapsed if task.elapsed else 0
-        bar.update(tasks[p.path], completed=p.rows_done, total=p.rows_total, rate=f"{rate:,.0f}")
-
-    gateway = None
-    try:
-        gateway = _gateway(settings, optional=dry_run)
-        with bar:
-            report = import_files(
-                paths,
-                schema=schema,
-                gateway=gateway,
-                spec=spec,
-                dry_run=dry_run,
-                rejects_path=rejects,
-                batch_size=batch_size or settings.batch_size,
-                force=force,
-                progress=on_progress,
-                run_id=run_id,
-            )
-    except (SpecError, SourceError, GraphError) as exc:
-        _audit(settings, paths, spec, dry_run, outcome="error", message=str(exc))
-        _fail(str(exc))
-        return
-    finally:
-        if gateway is not None:
-            gateway.close()
-    _audit(
-        settings,
-        paths,
-        spec,
-        dry_run,
-        rows=report.rows_loaded,
-        message=f"run {report.run_id}: read {report.rows_read}, rejected {report.rows_rejected}",
-    )
+    with open_workspace() as workspace:
+        run_id = new_run_id()
+        rejects = rejects or workspace.settings.home.resolve() / "rejects" / f"{run_id}.csv"
+        bar = _bar(quiet=as_json)
+        try:
+            gateway = _gateway(workspace, optional=dry_run)
+            with bar:
+                report = import_files(
+                    paths,
+                    schema=workspace.schema,
+                    gateway=gateway,
+                    spec=spec,
+                    dry_run=dry_run,
+                    rejects_path=rejects,
+                    batch_size=batch_size or workspace.settings.batch_size,
+                    force=force,
+                    progress=_progress(bar),
+                    run_id=run_id,
+                )
+        except (SpecError, SourceError, GraphError) as exc:
+            _audit(workspace, paths, spec, dry_run, outcome="error", message=str(exc))
+            fail(str(exc))
+            return
+        _audit(
+            workspace,
+            paths,
+            spec,
+            dry_run,
+            rows=report.rows_loaded,
+            message=f"run {report.run_id}: read {report.rows_read}, rejected {report.rows_rejected}",
+        )
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -126,35 +100,53 @@ def ingest(
         sys.exit(3)
 
 
-def _audit(settings: Settings, paths, spec, dry_run: bool, **outcome) -> None:
-    """Imports are recorded like every other act on the data, from the command line too."""
-    AuditLog.from_settings(settings).append(
-        AuditEvent(
-            user=getpass.getuser(),
-            action="import.dry_run" if dry_run else "import",
-            parameters={"files": [p.name for p in paths], "spec": spec or "(by file)"},
-            **outcome,
-        )
+def _bar(*, quiet: bool) -> Progress:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} rows/s"),
+        TimeElapsedColumn(),
     )
+    return Progress(*columns, console=console, disable=quiet or not console.is_terminal)
 
 
-def _gateway(settings: Settings, *, optional: bool) -> Gateway | None:
+def _progress(bar: Progress):
+    """A progress callback drawing one bar per file, with its rate."""
+    tasks: dict[Path, int] = {}
+
+    def on_progress(p: ImportProgress) -> None:
+        if p.path not in tasks:
+            tasks[p.path] = bar.add_task(p.path.name, total=p.rows_total, rate="-")
+        task = bar.tasks[tasks[p.path]]
+        rate = p.rows_done / task.elapsed if task.elapsed else 0
+        bar.update(tasks[p.path], completed=p.rows_done, total=p.rows_total, rate=f"{rate:,.0f}")
+
+    return on_progress
+
+
+def _audit(workspace: Workspace, paths, spec, dry_run: bool, **outcome) -> None:
+    """Imports are recorded like every other act on the data, from the command line too."""
+    action = "import.dry_run" if dry_run else "import"
+    parameters = {"files": [p.name for p in paths], "spec": spec or "(by file)"}
+    workspace.audit.append(Actor.cli().event(action, parameters=parameters, **outcome))
+
+
+def _gateway(workspace: Workspace, *, optional: bool) -> Gateway | None:
     """A dry run checks references when a database answers, and works without one."""
-    if optional and not (settings.uses_external_neo4j or settings.password_file.exists()):
+    if optional and not workspace.database_configured:
         return None
-    gateway = Gateway.open(settings)
     try:
-        gateway.verify()
+        workspace.gateway.verify()
     except GraphError:
-        gateway.close()
         if optional:
             console.print("no database answers: the dry run checks files without looking up references")
             return None
         raise
-    return gateway
+    return workspace.gateway
 
 
-def _summary(report) -> None:
+def _summary(report: ImportReport) -> None:
     verb = "would load" if report.dry_run else "loaded"
     for f in report.files:
         if f.skipped:
@@ -176,8 +168,3 @@ def _summary(report) -> None:
     )
     if report.rows_rejected:
         console.print(f"rejects: {report.rejects_path}", highlight=False)
-
-
-def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
-    sys.exit(1)

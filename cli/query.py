@@ -6,48 +6,24 @@ import csv
 import getpass
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 
-from access.audit.log import AuditLog
-from cli.db import fail, settings_or_fail
-from graph.errors import GraphError
-from graph.gateway import Gateway
-from graph.model import SchemaError, schema_for
+from access.actor import Actor
+from cli.common import fail, open_workspace, table
 from queries import alerts as alert_store
-from queries.pack_model import Catalog, PackError, load_catalog
+from queries.pack_model import load_catalog
 from queries.parameters import ParameterError
-from queries.runner import QueryOutcome, QueryRefused, Runner
+from queries.runner import QueryOutcome, QueryRefused
 from queries.subgraph import plain
 
 console = Console(soft_wrap=True)
 FORMATS = ("table", "json", "csv")
-
-
-def _catalog() -> Catalog:
-    """The packs, checked without a server (enough to list and show them)."""
-    settings = settings_or_fail()
-    return load_catalog(schema_for(settings), extra_dir=settings.packs_dir)
-
-
-@contextmanager
-def _runner() -> Iterator[Runner]:
-    """A runner over the configured database. The packs' text is checked here; each query's
-    plan is checked on the server by the runner before it first runs (`query check` does all)."""
-    settings = settings_or_fail()
-    try:
-        with Gateway.open(settings) as gateway:
-            schema = schema_for(settings)
-            catalog = load_catalog(schema, extra_dir=settings.packs_dir)
-            yield Runner(gateway, catalog, schema, settings, AuditLog.from_settings(settings))
-    except (GraphError, PackError, SchemaError, QueryRefused, ParameterError, alert_store.AlertError) as exc:
-        fail(str(exc))
+# What running a query or an alert rule may refuse: the command ends with the reason.
+RUN_ERRORS = (QueryRefused, ParameterError, alert_store.AlertError)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -66,14 +42,6 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
     return params
 
 
-def _table(*columns: str, whole: tuple[str, ...] = ()) -> Table:
-    """A table whose cells wrap rather than lose characters; `whole` columns never break."""
-    table = Table(box=None)
-    for column in columns:
-        table.add_column(column, no_wrap=column in whole, overflow="fold")
-    return table
-
-
 _params_option = click.option(
     "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value; repeat for more."
 )
@@ -90,27 +58,26 @@ def query() -> None:
 @click.option("--alerts", "only_alerts", is_flag=True, help="Only alert rules.")
 def query_list(pack: str | None, only_alerts: bool) -> None:
     """List every saved query with its titles, what it returns and whether it is an alert rule."""
-    try:
-        catalog = _catalog()
-    except (PackError, SchemaError) as exc:
-        fail(str(exc))
-        return
-    table = _table("id", "标题", "title", "returns", "alert", whole=("id",))
+    with open_workspace() as workspace:  # the packs, checked without a server
+        catalog = workspace.catalog
+    listed = table("id", "标题", "title", "returns", "alert", whole=("id",))
     for q in catalog.queries.values():
         if (pack and q.pack != pack) or (only_alerts and not q.alert):
             continue
-        table.add_row(q.id, q.names.zh, q.names.en, q.returns, "yes" if q.alert else "")
-    console.print(table)
+        listed.add_row(q.id, q.names.zh, q.names.en, q.returns, "yes" if q.alert else "")
+    console.print(listed)
 
 
 @query.command("show")
 @click.argument("query_id")
 def query_show(query_id: str) -> None:
     """Show a query's description, parameters and Cypher."""
+    with open_workspace() as workspace:
+        catalog = workspace.catalog
     try:
-        q = _catalog().query(query_id)
-    except (PackError, SchemaError, KeyError) as exc:
-        fail(exc.args[0] if isinstance(exc, KeyError) else str(exc))
+        q = catalog.query(query_id)
+    except KeyError as exc:
+        fail(exc.args[0])
         return
     out = [f"{q.id}  {q.names.zh} / {q.names.en}", f"pack file: {q.path}"]
     out += [f"returns: {q.returns}" + ("; alert rule" if q.alert else ""), "", q.description.zh, q.description.en, ""]
@@ -142,10 +109,10 @@ def query_run(
 ) -> None:
     """Run a saved query with -p name=value parameters; the run is recorded in the audit log."""
     values = _parse_params(params)
-    with _runner() as runner:
-        outcome = runner.run(
-            query_id, values, user=user, case_ref=case_ref, reason=reason, row_cap=row_cap, timeout=timeout
-        )
+    actor = Actor.cli(user, case_ref=case_ref, reason=reason)
+    # Each query's plan is checked on the server before it first runs (`query check` checks all).
+    with open_workspace(*RUN_ERRORS) as workspace:
+        outcome = workspace.runner.run(query_id, values, actor=actor, row_cap=row_cap, timeout=timeout)
     _print(outcome, fmt)
 
 
@@ -173,10 +140,10 @@ def _print(outcome: QueryOutcome, fmt: str) -> None:
             writer.writerow([_cell(row[c]) for c in outcome.columns])
         click.echo(note, err=True)
         return
-    table = _table(*outcome.columns)
+    shown = table(*outcome.columns)
     for row in outcome.rows:
-        table.add_row(*(_cell(row[c]) for c in outcome.columns))
-    console.print(table)
+        shown.add_row(*(_cell(row[c]) for c in outcome.columns))
+    console.print(shown)
     click.echo(note, err=True)
 
 
@@ -192,18 +159,13 @@ def _cell(value: Any) -> str:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 def query_check(files: tuple[str, ...]) -> None:
     """Check packs on the server (parameters, labels, read-only plan); with FILES, only those."""
-    settings = settings_or_fail()
-    try:
-        with Gateway.open(settings) as gateway:
-            catalog = load_catalog(
-                schema_for(settings),
-                [Path(f) for f in files] if files else None,
-                extra_dir=settings.packs_dir,
-                gateway=gateway,
-            )
-    except (GraphError, PackError, SchemaError) as exc:
-        fail(str(exc))
-        return
+    with open_workspace() as workspace:
+        catalog = load_catalog(
+            workspace.schema,
+            [Path(f) for f in files] if files else None,
+            extra_dir=workspace.settings.packs_dir,
+            gateway=workspace.gateway,
+        )
     click.echo(f"{len(catalog.queries)} queries in {len(catalog.packs)} packs: all read-only, all valid.")
 
 
@@ -221,14 +183,14 @@ def alerts_run(rule: str | None, params: tuple[str, ...], user: str) -> None:
     values = _parse_params(params)
     if values and not rule:
         fail("-p needs --rule: parameters belong to one rule")
-    with _runner() as runner:
-        reports = alert_store.run_rules(runner, user=user, rule=rule, params=values)
-    table = _table("rule", "hits", "new", "again", "ms", whole=("rule",))
+    with open_workspace(*RUN_ERRORS) as workspace:
+        reports = alert_store.run_rules(workspace.runner, Actor.cli(user), rule=rule, params=values)
+    shown = table("rule", "hits", "new", "again", "ms", whole=("rule",))
     for r in reports:
-        table.add_row(r.rule, str(r.hits), str(r.created), str(r.updated), f"{r.elapsed_ms:.0f}")
+        shown.add_row(r.rule, str(r.hits), str(r.created), str(r.updated), f"{r.elapsed_ms:.0f}")
         if r.truncated:
             click.echo(f"warning: {r.rule} hit the row cap; raise GOLDENBELL_ROW_CAP or narrow it", err=True)
-    console.print(table)
+    console.print(shown)
 
 
 @alerts.command("list")
@@ -237,18 +199,13 @@ def alerts_run(rule: str | None, params: tuple[str, ...], user: str) -> None:
 @click.option("--limit", type=int, default=200, show_default=True, help="At most this many alerts.")
 def alerts_list(status: str | None, rule: str | None, limit: int) -> None:
     """List alerts, most recently fired first."""
-    settings = settings_or_fail()
-    try:
-        with Gateway.open(settings) as gateway:
-            records = alert_store.list_alerts(gateway, status=status, rule=rule, limit=limit)
-    except (GraphError, alert_store.AlertError) as exc:
-        fail(str(exc))
-        return
-    schema = schema_for(settings)
-    table = _table("alert", "rule", "status", "last fired", "times", "involves", "summary", whole=("alert",))
+    with open_workspace(alert_store.AlertError) as workspace:
+        records = alert_store.list_alerts(workspace.gateway, status=status, rule=rule, limit=limit)
+        schema = workspace.schema
+    shown = table("alert", "rule", "status", "last fired", "times", "involves", "summary", whole=("alert",))
     for record in records:
         involved = ", ".join(f"{i['role']}={plain(i['node'], schema)}" for i in record["involved"] if i["node"])
-        table.add_row(
+        shown.add_row(
             record["alert_id"],
             record["rule"],
             record["status"],
@@ -257,34 +214,21 @@ def alerts_list(status: str | None, rule: str | None, limit: int) -> None:
             involved,
             record["summary"] or "",
         )
-    console.print(table)
+    console.print(shown)
 
 
-def _set_status(alert_id: str, status: str, user: str, reason: str) -> None:
-    settings = settings_or_fail()
-    try:
-        with Gateway.open(settings) as gateway:
-            alert_store.set_status(
-                gateway, AuditLog.from_settings(settings), alert_id, status, user=user, reason=reason
-            )
-    except (GraphError, alert_store.AlertError) as exc:
-        fail(str(exc))
-    click.echo(f"alert {alert_id}: {status}")
+def _status_command(name: str, status: str, help: str) -> None:
+    """`alerts ack` and `alerts close`: the same command, setting a different status."""
+
+    @alerts.command(name, help=help)
+    @click.argument("alert_id")
+    @_user_option
+    @click.option("--reason", default="", help="Why (recorded).")
+    def command(alert_id: str, user: str, reason: str) -> None:
+        with open_workspace(alert_store.AlertError) as workspace:
+            alert_store.set_status(workspace.gateway, workspace.audit, alert_id, status, Actor.cli(user, reason=reason))
+        click.echo(f"alert {alert_id}: {status}")
 
 
-@alerts.command("ack")
-@click.argument("alert_id")
-@_user_option
-@click.option("--reason", default="", help="Why (recorded).")
-def alerts_ack(alert_id: str, user: str, reason: str) -> None:
-    """Mark an alert acknowledged (someone is on it)."""
-    _set_status(alert_id, "acknowledged", user, reason)
-
-
-@alerts.command("close")
-@click.argument("alert_id")
-@_user_option
-@click.option("--reason", default="", help="Why (recorded).")
-def alerts_close(alert_id: str, user: str, reason: str) -> None:
-    """Close an alert; later runs that find the same facts leave it closed."""
-    _set_status(alert_id, "closed", user, reason)
+_status_command("ack", "acknowledged", "Mark an alert acknowledged (someone is on it).")
+_status_command("close", "closed", "Close an alert; later runs that find the same facts leave it closed.")

@@ -20,7 +20,8 @@ from typing import Any
 
 from neo4j.graph import Node
 
-from access.audit.log import AuditEvent, AuditLog
+from access.actor import Actor
+from access.audit.log import AuditLog
 from graph.gateway import Gateway
 from graph.model import Schema
 from queries.entities import entity_ref
@@ -135,12 +136,7 @@ def store(gateway: Gateway, found: list[Hit], *, run_id: str, now: datetime | No
 
 
 def run_rules(
-    runner: Runner,
-    *,
-    user: str,
-    rule: str | None = None,
-    params: Mapping[str, Any] | None = None,
-    case_ref: str = "",
+    runner: Runner, actor: Actor, *, rule: str | None = None, params: Mapping[str, Any] | None = None
 ) -> list[RuleReport]:
     """Run one alert rule or all of them and store what they find. Callable after an import."""
     rules = [runner.catalog.query(rule)] if rule else runner.catalog.alert_rules()
@@ -149,7 +145,7 @@ def run_rules(
     run_id = "alerts-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     reports = []
     for query in rules:
-        outcome = runner.run(query.id, params if rule else None, user=user, case_ref=case_ref, action="alert.run")
+        outcome = runner.run(query.id, params if rule else None, actor=actor, action="alert.run")
         found = hits(outcome, runner.schema)
         created, updated = store(runner.gateway, found, run_id=run_id)
         reports.append(
@@ -174,7 +170,7 @@ def list_alerts(
     return gateway.read("alerts.list", _LIST, {"status": status, "rule": rule, "limit": limit}).records
 
 
-def set_status(gateway: Gateway, audit: AuditLog, alert_id: str, status: str, *, user: str, reason: str = "") -> None:
+def set_status(gateway: Gateway, audit: AuditLog, alert_id: str, status: str, actor: Actor) -> None:
     if status not in STATUSES:
         raise AlertError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     action = {"acknowledged": "alert.ack", "closed": "alert.close", "new": "alert.reopen"}[status]
@@ -182,15 +178,6 @@ def set_status(gateway: Gateway, audit: AuditLog, alert_id: str, status: str, *,
     found = gateway.write(f"alerts.{status}", _SET_STATUS, params).records
     outcome = "ok" if found else "refused"
     message = "" if found else f"no alert {alert_id}"
-    audit.append(
-        AuditEvent(
-            user=user,
-            action=action,
-            outcome=outcome,
-            message=message,
-            parameters={"alert_id": alert_id},
-            reason=reason,
-        )
-    )
+    audit.append(actor.event(action, outcome=outcome, message=message, parameters={"alert_id": alert_id}))
     if not found:
         raise AlertError(f"no alert {alert_id!r}; `goldenbell alerts list` shows their ids")

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from access.audit.log import AuditEvent, AuditLog
+from access.actor import Actor
 from graph.errors import GraphError
-from graph.gateway import Gateway
-from graph.model import Schema
 from queries import subgraph
 from queries.readonly import NotReadOnly, check_read_only
-from settings.table import Settings
+from queries.runner import Runner
 
 MAX_CYPHER_LENGTH = 20_000
 
@@ -34,23 +33,13 @@ class ConsoleOutcome:
     elapsed_ms: float
 
 
-def run_console(
-    gateway: Gateway,
-    schema: Schema,
-    settings: Settings,
-    audit: AuditLog,
-    cypher: str,
-    *,
-    user: str,
-    case_ref: str,
-    reason: str,
-    row_cap: int | None = None,
-) -> ConsoleOutcome:
-    """Raise NotReadOnly for anything but a read, GraphError when the server fails it."""
+def run_console(runner: Runner, cypher: str, *, actor: Actor, row_cap: int | None = None) -> ConsoleOutcome:
+    """Raise NotReadOnly for anything but a read, GraphError when the server fails it. Runs on
+    the runner's gateway, within its settings' limits, recorded in its audit log."""
+    gateway, schema, settings, audit = runner.gateway, runner.schema, runner.settings, runner.audit
     cap = min(row_cap or settings.row_cap, settings.row_cap)
-    event = {"user": user, "action": "console.run", "case_ref": case_ref, "reason": reason}
-    parameters = {"cypher": cypher[:MAX_CYPHER_LENGTH]}
-    metadata = {"user": user, "case_ref": case_ref, "reason": reason, "query_id": "console"}
+    event = partial(actor.event, "console.run", parameters={"cypher": cypher[:MAX_CYPHER_LENGTH]})
+    metadata = {"user": actor.user, "case_ref": actor.case_ref, "reason": actor.reason, "query_id": "console"}
     began = time.perf_counter()
     try:
         if len(cypher) > MAX_CYPHER_LENGTH:
@@ -58,19 +47,12 @@ def run_console(
         check_read_only(gateway, cypher, name="console.check")
         result = gateway.read("console", cypher, timeout=settings.query_timeout, metadata=metadata, max_rows=cap)
     except NotReadOnly as exc:
-        audit.append(AuditEvent(**event, parameters=parameters, outcome="refused", message=exc.reason))
+        audit.append(event(outcome="refused", message=exc.reason))
         raise
     except GraphError as exc:
-        audit.append(AuditEvent(**event, parameters=parameters, outcome="error", message=str(exc)))
+        audit.append(event(outcome="error", message=str(exc)))
         raise
-    audit.append(
-        AuditEvent(
-            **event,
-            parameters=parameters,
-            rows=len(result.records),
-            message="truncated at the row cap" if result.truncated else "",
-        )
-    )
+    audit.append(event(rows=len(result.records), message="truncated at the row cap" if result.truncated else ""))
     graph = subgraph.extract(result.records, schema)
     return ConsoleOutcome(
         columns=list(result.keys),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from access.audit.log import AuditEvent, AuditLog
+from access.actor import Actor
+from access.audit.log import AuditLog
 from graph.ddl import quote
 from graph.gateway import Gateway
 from graph.model import Schema
@@ -48,9 +49,7 @@ def places(
     audit: AuditLog,
     labels: list[str],
     *,
-    user: str,
-    case_ref: str,
-    reason: str,
+    actor: Actor,
     limit: int = 5000,
 ) -> list[dict[str, Any]]:
     """Rows of label, key, name, longitude, latitude and passages, at most `limit` per label."""
@@ -61,14 +60,5 @@ def places(
             continue
         result = gateway.read(f"geo.places.{label}", _places_cypher(schema, label, known[label]), {"limit": limit})
         rows += [{"label": label, **record.data()} for record in result.records]
-    audit.append(
-        AuditEvent(
-            user=user,
-            action="map.places",
-            parameters={"labels": labels},
-            case_ref=case_ref,
-            reason=reason,
-            rows=len(rows),
-        )
-    )
+    audit.append(actor.event("map.places", parameters={"labels": labels}, rows=len(rows)))
     return rows

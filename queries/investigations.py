@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from access.audit.log import AuditEvent, AuditLog
+from access.actor import Actor
+from access.audit.log import AuditLog
 from graph.ddl import quote
 from graph.gateway import Gateway
 from graph.model import Schema
@@ -110,9 +111,7 @@ def save(
     *,
     title: str,
     notes: str,
-    user: str,
-    case_ref: str,
-    reason: str,
+    actor: Actor,
     investigation_id: str | None = None,
 ) -> str:
     investigation_id = investigation_id or new_id()
@@ -120,24 +119,16 @@ def save(
         "id": investigation_id,
         "title": title.strip() or investigation_id,
         "notes": notes,
-        "owner": user,
-        "case_ref": case_ref,
-        "reason": reason,
+        "owner": actor.user,
+        "case_ref": actor.case_ref,
+        "reason": actor.reason,
         "map_json": saved.to_json(),
         "node_count": len(saved.entities),
         "now": datetime.now(UTC),
     }
     gateway.write("investigations.save", _SAVE, params)
-    audit.append(
-        AuditEvent(
-            user=user,
-            action="investigation.save",
-            parameters={"investigation_id": investigation_id, "entities": len(saved.entities)},
-            case_ref=case_ref,
-            reason=reason,
-            rows=len(saved.entities),
-        )
-    )
+    parameters = {"investigation_id": investigation_id, "entities": len(saved.entities)}
+    audit.append(actor.event("investigation.save", parameters=parameters, rows=len(saved.entities)))
     return investigation_id
 
 
@@ -199,17 +190,9 @@ def read_map(gateway: Gateway, schema: Schema, saved: SavedMap) -> tuple[Subgrap
     return graph, missing
 
 
-def record_open(audit: AuditLog, investigation: Investigation, *, user: str, case_ref: str, reason: str) -> None:
-    audit.append(
-        AuditEvent(
-            user=user,
-            action="investigation.open",
-            parameters={"investigation_id": investigation.id},
-            case_ref=case_ref,
-            reason=reason,
-            rows=len(investigation.saved.entities),
-        )
-    )
+def record_open(audit: AuditLog, investigation: Investigation, *, actor: Actor) -> None:
+    parameters = {"investigation_id": investigation.id}
+    audit.append(actor.event("investigation.open", parameters=parameters, rows=len(investigation.saved.entities)))
 
 
 __all__ = ["Investigation", "SavedMap", "get", "list_investigations", "read_map", "save"]

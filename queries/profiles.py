@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from access.audit.log import AuditEvent, AuditLog
+from access.actor import Actor
+from access.audit.log import AuditLog
 from graph.ddl import quote
 from graph.errors import GraphError
 from graph.gateway import Gateway
@@ -52,20 +54,17 @@ def read_entity(
     audit: AuditLog,
     ref: EntityRef,
     *,
-    user: str,
-    case_ref: str,
-    reason: str,
+    actor: Actor,
     action: str = "profile.view",
 ) -> EntityProfile | None:
     """The entity and its number of relationships, or None; the look is recorded either way."""
-    event = {"user": user, "action": action, "case_ref": case_ref, "reason": reason}
-    parameters = {"entity": str(ref)}
+    event = partial(actor.event, action, parameters={"entity": str(ref)})
     try:
         result = gateway.read(f"profiles.entity.{ref.label}", _entity_cypher(schema, ref.label), {"key": ref.key})
     except GraphError as exc:
-        audit.append(AuditEvent(**event, parameters=parameters, outcome="error", message=str(exc)))
+        audit.append(event(outcome="error", message=str(exc)))
         raise
-    audit.append(AuditEvent(**event, parameters=parameters, rows=len(result.records)))
+    audit.append(event(rows=len(result.records)))
     if not result.records:
         return None
     graph = Subgraph(schema)

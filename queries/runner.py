@@ -12,11 +12,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import neo4j
 
+from access.actor import Actor
 from access.audit.log import AuditEvent, AuditLog
 from graph.errors import GraphError
 from graph.gateway import Gateway, QueryResult
@@ -95,16 +96,16 @@ class Runner:
         query_id: str,
         params: Mapping[str, Any] | None = None,
         *,
-        user: str,
-        case_ref: str = "",
-        reason: str | None = None,
+        actor: Actor,
         row_cap: int | None = None,
         timeout: float | None = None,
         action: str = "query.run",
     ) -> QueryOutcome:
-        if not user or not user.strip():
+        """Run `query_id` for `actor` (who asks, in which role, for which case and why),
+        recorded as `action`."""
+        if not actor.user or not actor.user.strip():
             raise QueryRefused(f"query {query_id}: no user given; every run is recorded with who asked")
-        event = {"user": user, "action": action, "query_id": query_id, "case_ref": case_ref, "reason": reason or ""}
+        event = partial(actor.event, action, query_id=query_id)
         try:
             query = self.catalog.query(query_id)
             values = self.coerce(query, params)
@@ -114,7 +115,8 @@ class Runner:
         shown = {name: plain(value) for name, value in values.items()}
         cap = min(row_cap or self.settings.row_cap, self.settings.row_cap)
         limit = timeout or query.timeout_s or self.settings.query_timeout
-        metadata = {"user": user, "case_ref": case_ref, "query_id": query_id, **({"reason": reason} if reason else {})}
+        metadata = {"user": actor.user, "case_ref": actor.case_ref, "query_id": query_id}
+        metadata |= {"reason": actor.reason} if actor.reason else {}
         began = time.perf_counter()
         try:
             cypher_params = self.cypher_parameters(query, values, timeout=limit, metadata=metadata)
@@ -225,7 +227,7 @@ class Runner:
 
     def _record(
         self,
-        event: Mapping[str, Any],
+        event: Callable[..., AuditEvent],
         params: Mapping[str, Any],
         outcome: str,
         message: str,
@@ -233,9 +235,7 @@ class Runner:
         *,
         sync: bool = True,
     ) -> None:
-        self.audit.append(
-            AuditEvent(**event, parameters=dict(params), outcome=outcome, message=message, rows=rows), sync=sync
-        )
+        self.audit.append(event(parameters=params, outcome=outcome, message=message, rows=rows), sync=sync)
 
 
 def _message(exc: BaseException) -> str:

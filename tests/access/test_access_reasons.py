@@ -62,7 +62,8 @@ def test_a_session_takes_a_reason_its_role_may_use_and_records_it(sessions, audi
     updated = sessions.set_reason(session.token, "jx-2025-0142", "case_investigation")
     assert (updated.case_ref, updated.reason) == ("JX-2025-0142", "case_investigation")
     resumed = sessions.resume(session.token)
-    assert resumed.consultation() == {"user": "ana", "case_ref": "JX-2025-0142", "reason": "case_investigation"}
+    consulting = resumed.actor.consulting()
+    assert (consulting.user, consulting.case_ref, consulting.reason) == ("ana", "JX-2025-0142", "case_investigation")
     entry = list(audit.events())[-1]
     assert (entry["action"], entry["case_ref"], entry["reason"]) == ("reason.set", "JX-2025-0142", "case_investigation")
 
@@ -71,5 +72,5 @@ def test_without_a_reason_a_consultation_is_refused_before_anything_is_logged(se
     session = sessions.authenticate("ana", PASSWORD)
     logged = len(actions(audit))
     with pytest.raises(ReasonRequired):
-        session.consultation()
+        session.actor.consulting()
     assert len(actions(audit)) == logged

@@ -54,8 +54,8 @@ def test_an_analyst_sees_masked_what_a_supervisor_sees_in_full(runner, schema, s
         ("search.entities", {"text": "张三"}),
         ("search.entities", {"text": PHONE}),
     ):
-        as_analyst = shown(schema, analyst, runner.run(query_id, params, **analyst.consultation()))
-        as_supervisor = shown(schema, supervisor, runner.run(query_id, params, **supervisor.consultation()))
+        as_analyst = shown(schema, analyst, runner.run(query_id, params, actor=analyst.actor.consulting()))
+        as_supervisor = shown(schema, supervisor, runner.run(query_id, params, actor=supervisor.actor.consulting()))
         assert not [value for value in RAW if value in as_analyst], query_id
         assert "330402********1234" in as_analyst or "138****5678" in as_analyst
         assert ZHANG in as_supervisor or PHONE in as_supervisor
@@ -69,7 +69,9 @@ def test_unmasking_one_entity_is_audited_and_reveals_that_entity_only(runner, sc
     entry = list(audit.events())[-1]
     assert (entry["user"], entry["action"], entry["outcome"]) == ("ana", "unmask", "ok")
     assert entry["parameters"] == {"entity": f"Person:{ZHANG}"} and entry["case_ref"] == "JX-2025-0142"
-    outcome = runner.run("links.neighbourhood", {"start": f"Person:{ZHANG}", "hops": 2}, **unmasked.consultation())
+    outcome = runner.run(
+        "links.neighbourhood", {"start": f"Person:{ZHANG}", "hops": 2}, actor=unmasked.actor.consulting()
+    )
     text = shown(schema, unmasked, outcome)
     assert ZHANG in text and LI not in text and PHONE not in text
     # The grant lives in the server-side session: the next page run still has it.
@@ -92,14 +94,14 @@ def test_no_unmasking_and_no_search_without_a_reason_and_nothing_logged(runner, 
     with pytest.raises(ReasonRequired):
         unmask(sessions, session, f"Person:{ZHANG}")
     with pytest.raises(ReasonRequired):
-        runner.run("search.entities", {"text": "张三"}, **session.consultation())
+        runner.run("search.entities", {"text": "张三"}, actor=session.actor.consulting())
     assert list(audit.events()) == before
     assert not [e for e in audit.events() if e["action"] in ("query.run", "search", "unmask")]
 
 
 def test_a_consultation_carries_the_case_and_reason_into_the_audit(runner, sessions, audit):
     session = signed_in(sessions, "ana")
-    runner.run("search.entities", {"text": "张三"}, **session.consultation())
+    runner.run("search.entities", {"text": "张三"}, actor=session.actor.consulting())
     entry = list(audit.events())[-1]
     assert (entry["user"], entry["action"], entry["case_ref"], entry["reason"]) == (
         "ana",

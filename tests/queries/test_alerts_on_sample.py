@@ -19,6 +19,7 @@ import pytest
 # importer or generator fail at collection, before a Neo4j server is started for nothing.
 import ingest.api  # noqa: F401
 import synth.generate  # noqa: F401
+from access.actor import Actor
 from graph import admin
 from queries.alerts import run_rules
 from queries.entities import entity_ref
@@ -72,7 +73,7 @@ def stored_hits(gateway, schema) -> dict[str, list[set[str]]]:
 
 
 def test_every_alert_rule_finds_its_planted_scenarios_and_no_decoy(sample, gateway, runner, schema):
-    reports = run_rules(runner, user="test", case_ref="ground-truth")
+    reports = run_rules(runner, Actor.cli("test", case_ref="ground-truth"))
     assert not any(r.truncated for r in reports)
     kinds, rules = score(sample, stored_hits(gateway, schema))
     print("\n" + table(kinds, rules))
@@ -84,9 +85,9 @@ def test_every_alert_rule_finds_its_planted_scenarios_and_no_decoy(sample, gatew
 
 
 def test_a_second_run_adds_no_alert(sample, gateway, runner):
-    run_rules(runner, user="test")
+    run_rules(runner, Actor.cli("test"))
     before = gateway.read("test.count", "MATCH (a:Alert) RETURN count(a)").single_value()
-    reports = run_rules(runner, user="test")
+    reports = run_rules(runner, Actor.cli("test"))
     assert sum(r.created for r in reports) == 0
     assert gateway.read("test.count", "MATCH (a:Alert) RETURN count(a)").single_value() == before
 

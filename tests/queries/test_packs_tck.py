@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from access.actor import Actor
 from graph.model import load_schema
 from queries.pack_model import load_catalog
 from settings.table import PROJECT_ROOT
@@ -59,7 +60,7 @@ def test_every_builtin_query_has_a_scenario():
 def test_scenario(empty_graph, runner, query_id, case):
     if case.get("given"):
         empty_graph.write("tck.given", case["given"])
-    outcome = runner.run(query_id, case.get("parameters") or {}, user="tck", case_ref="TCK")
+    outcome = runner.run(query_id, case.get("parameters") or {}, actor=Actor.cli("tck", case_ref="TCK"))
     expected = case["expect"] or []
     columns = sorted({column for row in expected for column in row})
     for column in columns:

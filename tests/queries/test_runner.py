@@ -9,10 +9,13 @@ from dataclasses import replace
 
 import pytest
 
+from access.actor import Actor
 from access.audit.log import AuditLog
 from graph.errors import QueryTimeout
 from queries.pack_model import Catalog, load_catalog, pack_files
 from queries.runner import QueryRefused, Runner
+
+U1 = Actor.cli("u1")  # who runs the trial queries
 
 HOSTILE = "'}) DETACH DELETE n //"
 
@@ -100,7 +103,7 @@ def test_values_are_coerced_from_command_line_text(trial):
         "usage": "危险货物运输",
         "kinds": "OWNS,HAS_PHONE",
     }
-    row = trial.run("trial.echo", params, user="u1").rows[0]
+    row = trial.run("trial.echo", params, actor=U1).rows[0]
     assert row == {
         "text": "张三",
         "n": 7,
@@ -115,7 +118,7 @@ def test_values_are_coerced_from_command_line_text(trial):
 
 
 def test_defaults_fill_what_is_not_given(trial):
-    row = trial.run("trial.echo", {}, user="u1").rows[0]
+    row = trial.run("trial.echo", {}, actor=U1).rows[0]
     assert row["n"] == 5 and row["text"] is None and row["span"] == "PT1H" and row["kinds"] == []
 
 
@@ -137,7 +140,7 @@ def test_defaults_fill_what_is_not_given(trial):
 )
 def test_bad_values_are_refused_before_anything_runs_and_the_refusal_is_audited(trial, audit, params, fault):
     with pytest.raises(QueryRefused, match=fault):
-        trial.run("trial.echo", params, user="u1", case_ref="JX-1")
+        trial.run("trial.echo", params, actor=Actor.cli("u1", case_ref="JX-1"))
     [event] = audit_lines(audit)
     assert event["outcome"] == "refused" and fault.split(":")[0] in event["message"]
     assert event["user"] == "u1" and event["case_ref"] == "JX-1" and event["query_id"] == "trial.echo"
@@ -145,45 +148,45 @@ def test_bad_values_are_refused_before_anything_runs_and_the_refusal_is_audited(
 
 def test_a_missing_required_value_is_refused(trial):
     with pytest.raises(QueryRefused, match="parameter 'name': a value is required"):
-        trial.run("trial.named", {}, user="u1")
+        trial.run("trial.named", {}, actor=U1)
 
 
 def test_an_unknown_query_is_refused_and_audited(trial, audit):
     with pytest.raises(QueryRefused, match=r"no query 'trial\.nothing'"):
-        trial.run("trial.nothing", {}, user="u1")
+        trial.run("trial.nothing", {}, actor=U1)
     assert audit_lines(audit)[0]["outcome"] == "refused"
 
 
 def test_the_row_cap_truncates_and_says_so(trial, audit):
-    outcome = trial.run("trial.count", {"n": 50}, user="u1", row_cap=10)
+    outcome = trial.run("trial.count", {"n": 50}, actor=U1, row_cap=10)
     assert [r["i"] for r in outcome.rows] == list(range(1, 11))
     assert outcome.truncated and outcome.row_cap == 10
     assert audit_lines(audit)[-1]["message"] == "truncated at the row cap"
-    full = trial.run("trial.count", {"n": 5}, user="u1", row_cap=10)
+    full = trial.run("trial.count", {"n": 5}, actor=U1, row_cap=10)
     assert not full.truncated and len(full.rows) == 5
 
 
 def test_a_row_cap_above_the_setting_is_lowered_to_it(trial, neo4j_settings):
     capped = replace(neo4j_settings, row_cap=20)
     runner = Runner(trial.gateway, trial.catalog, trial.schema, capped, trial.audit)
-    outcome = runner.run("trial.count", {"n": 100}, user="u1", row_cap=1000)
+    outcome = runner.run("trial.count", {"n": 100}, actor=U1, row_cap=1000)
     assert len(outcome.rows) == 20 and outcome.truncated
 
 
 def test_a_hostile_value_is_only_a_value_and_writes_nothing(empty_graph, trial):
     empty_graph.write("test.people", "CREATE (:Person {id_number: 'P1', name: '张三'}), (:Phone {number: '1'})")
     before = node_count(empty_graph)
-    assert trial.run("trial.named", {"name": HOSTILE}, user="u1").rows == []
-    assert trial.run("search.entities", {"text": HOSTILE}, user="u1").rows == []
+    assert trial.run("trial.named", {"name": HOSTILE}, actor=U1).rows == []
+    assert trial.run("search.entities", {"text": HOSTILE}, actor=U1).rows == []
     with pytest.raises(QueryRefused, match="no Person with id_number"):
-        trial.run("links.neighbourhood", {"start": f"Person:{HOSTILE}"}, user="u1")
+        trial.run("links.neighbourhood", {"start": f"Person:{HOSTILE}"}, actor=U1)
     assert node_count(empty_graph) == before == 2
 
 
 def test_a_runaway_query_ends_with_a_timeout_message_and_an_audited_error(trial, audit):
     began = time.monotonic()
     with pytest.raises(QueryTimeout, match=r"trial\.runaway' was stopped because it ran past its time limit"):
-        trial.run("trial.runaway", {}, user="u1")
+        trial.run("trial.runaway", {}, actor=U1)
     assert time.monotonic() - began < 10
     [event] = audit_lines(audit)
     assert event["outcome"] == "error" and "time limit" in event["message"]
@@ -202,14 +205,14 @@ def test_the_transaction_carries_user_case_and_query_id(trial, gateway):
     watcher = threading.Thread(target=watch)
     watcher.start()
     with pytest.raises(QueryTimeout):
-        trial.run("trial.runaway", {}, user="analyst7", case_ref="JX-2025-042", reason="盗窃案串并")
+        trial.run("trial.runaway", {}, actor=Actor.cli("analyst7", case_ref="JX-2025-042", reason="盗窃案串并"))
     watcher.join()
     assert seen and seen[0]["user"] == "analyst7" and seen[0]["case_ref"] == "JX-2025-042"
     assert seen[0]["reason"] == "盗窃案串并" and seen[0]["app"] == "goldenbell"
 
 
 def test_the_audit_line_is_written_before_results_come_back(trial, audit):
-    outcome = trial.run("trial.count", {"n": 3}, user="u1", case_ref="JX-9", reason="核查")
+    outcome = trial.run("trial.count", {"n": 3}, actor=Actor.cli("u1", case_ref="JX-9", reason="核查"))
     [event] = audit_lines(audit)
     assert event["action"] == "query.run" and event["outcome"] == "ok" and event["rows"] == len(outcome.rows) == 3
     assert event["parameters"] == {"n": 3} and event["reason"] == "核查"
@@ -220,7 +223,7 @@ def test_no_results_without_an_audit_record(trial, tmp_path):
     broken = AuditLog(tmp_path)  # a folder: appending fails
     runner = Runner(trial.gateway, trial.catalog, trial.schema, trial.settings, broken)
     with pytest.raises(OSError):
-        runner.run("trial.count", {"n": 3}, user="u1")
+        runner.run("trial.count", {"n": 3}, actor=U1)
 
 
 def test_the_runner_itself_refuses_a_query_whose_plan_writes(empty_graph, trial, audit):
@@ -230,7 +233,7 @@ def test_the_runner_itself_refuses_a_query_whose_plan_writes(empty_graph, trial,
     catalog = Catalog(packs=trial.catalog.packs, queries={**trial.catalog.queries, "trial.sneaky": query})
     runner = Runner(empty_graph, catalog, trial.schema, trial.settings, audit)
     with pytest.raises(QueryRefused, match="writes"):
-        runner.run("trial.sneaky", {}, user="u1")
+        runner.run("trial.sneaky", {}, actor=U1)
     assert node_count(empty_graph) == 0
     assert audit_lines(audit)[-1]["outcome"] == "refused"
 
@@ -241,7 +244,7 @@ def test_the_subgraph_holds_each_node_and_relationship_once(empty_graph, runner)
         "CREATE (a:Person {id_number: 'A', name: '甲'})-[:HAS_PHONE]->(ph:Phone {number: '13900000001'}),"
         " (b:Person {id_number: 'B', name: '乙'})-[:HAS_PHONE]->(ph), (a)-[:OWNS]->(:Vehicle {plate: '浙F00001'})",
     )
-    outcome = runner.run("links.neighbourhood", {"start": "Person:A", "hops": 2}, user="u1")
+    outcome = runner.run("links.neighbourhood", {"start": "Person:A", "hops": 2}, actor=U1)
     nodes = {n["ref"]: n for n in outcome.nodes}
     assert set(nodes) == {"Person:A", "Person:B", "Phone:13900000001", "Vehicle:浙F00001"}
     assert nodes["Person:A"]["caption"] == "甲" and nodes["Person:A"]["labels"] == ["Person"]
@@ -255,16 +258,16 @@ def test_the_subgraph_holds_each_node_and_relationship_once(empty_graph, runner)
 def test_an_entity_is_addressed_by_label_and_key(empty_graph, runner):
     empty_graph.write("test.one", "CREATE (:Vehicle {plate: '浙F00001'})-[:OF_VEHICLE]->(:Vehicle {plate: 'x'})")
     with pytest.raises(QueryRefused, match="label 'Car' is not one of"):
-        runner.run("links.neighbourhood", {"start": "Car:浙F00001"}, user="u1")
+        runner.run("links.neighbourhood", {"start": "Car:浙F00001"}, actor=U1)
     with pytest.raises(QueryRefused, match="should be Label:key"):
-        runner.run("links.neighbourhood", {"start": "浙F00001"}, user="u1")
-    assert len(runner.run("links.neighbourhood", {"start": "Vehicle:浙F00001"}, user="u1").rows) == 1
-    assert len(runner.run("links.neighbourhood", {"start": {"label": "Vehicle", "key": "x"}}, user="u1").rows) == 1
+        runner.run("links.neighbourhood", {"start": "浙F00001"}, actor=U1)
+    assert len(runner.run("links.neighbourhood", {"start": "Vehicle:浙F00001"}, actor=U1).rows) == 1
+    assert len(runner.run("links.neighbourhood", {"start": {"label": "Vehicle", "key": "x"}}, actor=U1).rows) == 1
 
 
 def test_a_run_without_a_user_is_refused(trial):
     with pytest.raises(QueryRefused, match="no user given"):
-        trial.run("trial.count", {}, user=" ")
+        trial.run("trial.count", {}, actor=Actor.cli(" "))
 
 
 def test_choices_come_from_their_query(empty_graph, runner):
@@ -292,6 +295,6 @@ def test_an_entity_anchor_compiles_to_one_guarded_seek_per_allowed_label(trial_c
 def test_an_entity_used_more_than_once_is_looked_up_first(empty_graph, trial, trial_catalog):
     assert trial_catalog.query("trial.twice").anchored == frozenset()
     empty_graph.write("test.one", "CREATE (:Person {id_number: 'P1', name: '张三'})")
-    assert trial.run("trial.twice", {"who": "Person:P1"}, user="u1").rows == [{"name": "张三", "same": True}]
+    assert trial.run("trial.twice", {"who": "Person:P1"}, actor=U1).rows == [{"name": "张三", "same": True}]
     with pytest.raises(QueryRefused, match="no Person with id_number 'P2'"):
-        trial.run("trial.twice", {"who": "Person:P2"}, user="u1")
+        trial.run("trial.twice", {"who": "Person:P2"}, actor=U1)
