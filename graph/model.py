@@ -219,6 +219,16 @@ def _property(path: Path, owner: LineDict, name: Any, here: str) -> Property:
     )
 
 
+def _file_name(path: Path, data: LineDict, key: str, where: str, pattern: re.Pattern[str], rule: str) -> str:
+    """The label or relationship type a file defines: well formed, and the file's own name."""
+    name = _require(path, data, key, where)
+    if not isinstance(name, str) or not pattern.fullmatch(name):
+        raise SchemaError(path, data.line_of(key), rule.format(name))
+    if path.stem != name:
+        raise SchemaError(path, data.line_of(key), f"file name must be the {key}: expected {name}.yaml")
+    return name
+
+
 def _own_properties(
     path: Path, data: LineDict, provenance: Mapping[str, Property], where: str, every: str
 ) -> dict[str, Property]:
@@ -237,11 +247,7 @@ def _node(path: Path, data: LineDict, provenance: Mapping[str, Property]) -> Nod
     _only_keys(
         path, data, {"label", "names", "description", "key", "caption", "style", "properties", "indexes"}, "node type"
     )
-    label = _require(path, data, "label", "node type")
-    if not isinstance(label, str) or not _LABEL.fullmatch(label):
-        raise SchemaError(path, data.line_of("label"), f"label {label!r} must be UpperCamelCase letters and digits")
-    if path.stem != label:
-        raise SchemaError(path, data.line_of("label"), f"file name must be the label: expected {label}.yaml")
+    label = _file_name(path, data, "label", "node type", _LABEL, "label {!r} must be UpperCamelCase letters and digits")
     where = f"label {label}"
     _require(path, data, "properties", where)
     properties = _own_properties(path, data, provenance, where, "node")
@@ -317,11 +323,9 @@ def _relationship(
     path: Path, data: LineDict, nodes: Mapping[str, NodeType], provenance: Mapping[str, Property]
 ) -> RelationshipType:
     _only_keys(path, data, {"type", "names", "from", "to", "properties", "key"}, "relationship type")
-    rel_type = _require(path, data, "type", "relationship type")
-    if not isinstance(rel_type, str) or not _REL_TYPE.fullmatch(rel_type):
-        raise SchemaError(path, data.line_of("type"), f"relationship type {rel_type!r} must be UPPER_SNAKE_CASE")
-    if path.stem != rel_type:
-        raise SchemaError(path, data.line_of("type"), f"file name must be the type: expected {rel_type}.yaml")
+    rel_type = _file_name(
+        path, data, "type", "relationship type", _REL_TYPE, "relationship type {!r} must be UPPER_SNAKE_CASE"
+    )
     where = f"relationship {rel_type}"
     properties = _own_properties(path, data, provenance, where, "relationship")
     key = data.get("key")

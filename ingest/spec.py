@@ -59,11 +59,23 @@ class ValueSource:
 
 @dataclass(frozen=True)
 class PropertyMap:
-    name: str
-    type: str
-    values: tuple[str, ...]
+    """A property of the schema and where a row's value for it comes from."""
+
+    target: Property  # its name, value type and enum values are the schema's
     source: ValueSource
     line: int
+
+    @property
+    def name(self) -> str:
+        return self.target.name
+
+    @property
+    def type(self) -> str:
+        return self.target.type
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return self.target.values
 
 
 @dataclass(frozen=True)
@@ -257,7 +269,7 @@ class _Reader:
             raise self.fail(line, f"{where}: '{name}' is not a property of it in the schema; it has {', '.join(owner)}")
         prop = owner[name]
         source = self.source(value, line, prop, columns, f"{where}, property '{name}'")
-        return PropertyMap(name=name, type=prop.type, values=prop.values, source=source, line=line)
+        return PropertyMap(target=prop, source=source, line=line)
 
     def entity(self, alias: str, value: Any, line: int, columns: Mapping[str, Column]) -> EntityMap:
         where = f"entity '{alias}'"

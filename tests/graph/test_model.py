@@ -65,51 +65,36 @@ def _break(root: Path, relative: str, old: str, new: str) -> Path:
 
 
 @pytest.mark.parametrize(
-    ("relative", "old", "new", "fault"),
+    ("relative", "old", "new", "line", "fault"),
     [
-        ("nodes/Person.yaml", "type: citizen_id", "type: citizenid", "unknown type 'citizenid'"),
-        ("nodes/Person.yaml", "key: id_number", "key: passport", "key 'passport' is not one of its properties"),
-        ("nodes/Person.yaml", "caption: name", "caption: nickname", "caption 'nickname'"),
-        ("nodes/Person.yaml", "names: {zh: 人员, en: Person}", "names: {zh: 人员}", "names need both 'zh' and 'en'"),
-        ("nodes/Person.yaml", "label: Person", "label: Person\nlabels: oops", "unknown key(s) labels"),
+        ("nodes/Person.yaml", "type: citizen_id", "type: citizenid", 11, "unknown type 'citizenid'"),
+        ("nodes/Person.yaml", "key: id_number", "key: passport", 6, "key 'passport' is not one of its properties"),
+        ("nodes/Person.yaml", "caption: name", "caption: nickname", 7, "caption 'nickname'"),
+        ("nodes/Person.yaml", "names: {zh: 人员, en: Person}", "names: {zh: 人员}", 2, "names need both 'zh' and 'en'"),
+        ("nodes/Person.yaml", "label: Person", "label: Person\nlabels: oops", 2, "unknown key(s) labels"),
         (
             "nodes/Person.yaml",
             "  gender:\n    type: enum\n    values: [男, 女]",
             "  gender:\n    type: enum",
+            23,
             "an enum needs its 'values'",
         ),
-        ("nodes/Vehicle.yaml", 'color: "#337ab7"', 'color: "blue"', "must look like #1f3a93"),
-        ("nodes/Phone.yaml", "properties:\n", "properties:\n  - oops\n", "YAML syntax error at line"),
-        ("relationships/OWNS.yaml", "to: [Vehicle]", "to: [Car]", "unknown label 'Car'"),
-        ("relationships/OWNS.yaml", "type: OWNS", "type: owns", "must be UPPER_SNAKE_CASE"),
+        ("nodes/Vehicle.yaml", 'color: "#337ab7"', 'color: "blue"', 8, "must look like #1f3a93"),
+        # the parser's line is in the fault: the file has no line of its own to name
+        ("nodes/Phone.yaml", "properties:\n", "properties:\n  - oops\n", 0, "YAML syntax error at line 11"),
+        ("relationships/OWNS.yaml", "to: [Vehicle]", "to: [Car]", 4, "unknown label 'Car'"),
+        ("relationships/OWNS.yaml", "type: OWNS", "type: owns", 1, "must be UPPER_SNAKE_CASE"),
     ],
 )
-def test_a_malformed_file_is_named_with_its_fault(schema_copy, relative, old, new, fault):
+def test_a_malformed_file_is_named_with_its_line_and_fault(schema_copy, relative, old, new, line, fault):
     broken = _break(schema_copy, relative, old, new)
     with pytest.raises(SchemaError) as caught:
         load_schema(schema_copy)
     assert caught.value.path == broken
     assert str(broken) in str(caught.value)
     assert fault in str(caught.value)
-
-
-@pytest.mark.parametrize(
-    ("relative", "old", "new", "fault"),
-    [
-        ("nodes/Person.yaml", "type: citizen_id", "type: citizenid", "unknown type 'citizenid'"),
-        ("nodes/Vehicle.yaml", 'color: "#337ab7"', 'color: "blue"', "must look like #1f3a93"),
-        ("nodes/Person.yaml", "key: id_number", "key: passport", "key 'passport' is not one of its properties"),
-        ("relationships/OWNS.yaml", "to: [Vehicle]", "to: [Car]", "unknown label 'Car'"),
-    ],
-)
-def test_a_fault_names_the_line_it_is_on(schema_copy, relative, old, new, fault):
-    broken = _break(schema_copy, relative, old, new)
-    lines = broken.read_text(encoding="utf-8").splitlines()
-    line = next(number for number, text in enumerate(lines, start=1) if new in text)
-    with pytest.raises(SchemaError) as caught:
-        load_schema(schema_copy)
     assert caught.value.line == line
-    assert f"{broken}, line {line}: " in str(caught.value) and fault in str(caught.value)
+    assert not line or f"{broken}, line {line}: " in str(caught.value)
 
 
 def test_a_duplicate_label_names_both_files(schema_copy):
