@@ -66,7 +66,9 @@ VALUE_TYPES = frozenset(
         "text_list",
     }
 )
-MASKS = frozenset({"citizen_id", "phone"})
+# How a sensitive property is masked (access/masking.py): as an ID number, as a phone, or as a
+# value read out of an ID number (birth date, region), which must be hidden with it.
+MASKS = frozenset({"citizen_id", "phone", "derived_from_id"})
 SHAPES = frozenset(
     {
         "ellipse",
