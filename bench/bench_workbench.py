@@ -143,11 +143,11 @@ def main() -> None:
         sys.exit("the database holds no people with vehicles: load the sample first (make demo)")
     env = {k: v for k, v in os.environ.items() if k.startswith(("GOLDENBELL_", "NEO4J_"))}
     with tempfile.TemporaryDirectory(prefix="goldenbell-bench-") as tmp:
-        env["GOLDENBELL_AUDIT_LOG"] = str(Path(tmp) / "audit.jsonl")
-        env["GOLDENBELL_ACCESS_DB"] = str(Path(tmp) / "access.db")
-        pilot.add_user(env)
         log = PROJECT_ROOT / "test-artifacts" / "bench-workbench.log"
-        with pilot.workbench_server(env, log=log) as url, pilot.browser(Path(tmp) / "profile") as (page, requests):
+        with (
+            pilot.pilot_workbench(env, Path(tmp), log=log) as url,
+            pilot.browser(Path(tmp) / "profile") as (page, requests),
+        ):
             pilot.pass_gate(page, url, case_ref="BENCH-1")
             page.get_by_role("link", name="关系图谱").click()
             page.get_by_label("加入实体（标签:编码）").wait_for()

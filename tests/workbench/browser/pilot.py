@@ -72,6 +72,19 @@ def workbench_server(env: Mapping[str, str], *, log: Path) -> Iterator[str]:
 
 
 @contextmanager
+def pilot_workbench(env: Mapping[str, str], folder: Path, *, log: Path) -> Iterator[str]:
+    """The workbench with an audit log and user store of its own in `folder`, holding the pilot's account."""
+    env = {
+        **env,
+        "GOLDENBELL_AUDIT_LOG": str(folder / "audit.jsonl"),
+        "GOLDENBELL_ACCESS_DB": str(folder / "access.db"),
+    }
+    add_user(env)
+    with workbench_server(env, log=log) as url:
+        yield url
+
+
+@contextmanager
 def browser(user_data_dir: Path, *, viewport: tuple[int, int] = (1400, 1000)):
     """A fresh Chromium (its own profile folder) and one page; yields (page, requests seen)."""
     from playwright.sync_api import sync_playwright

@@ -39,13 +39,7 @@ def planted(ground_truth) -> tuple[str, str, str]:
 
 @pytest.fixture
 def server(neo4j_env, sample_graph, tmp_path):
-    env = {
-        **neo4j_env,
-        "GOLDENBELL_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
-        "GOLDENBELL_ACCESS_DB": str(tmp_path / "access.db"),
-    }
-    pilot.add_user(env)
-    with pilot.workbench_server(env, log=ARTIFACTS / "streamlit.log") as url:
+    with pilot.pilot_workbench(neo4j_env, tmp_path, log=ARTIFACTS / "streamlit.log") as url:
         yield url
 
 
@@ -56,7 +50,7 @@ def shot(page, name: str) -> None:
 
 def test_wanted_person_to_accomplice_in_chromium(server, ground_truth, tmp_path):
     wanted, accomplice, accomplice_name = planted(ground_truth)
-    masked = wanted[:6] + "********" + wanted[-4:]
+    masked = "*" * 14 + wanted[-4:]
     with pilot.browser(tmp_path / "chromium-profile") as (page, requests):
         pilot.pass_gate(page, server)
 
