@@ -19,7 +19,22 @@ from queries import subgraph
 from queries.readonly import NotReadOnly, check_read_only
 from queries.runner import Runner
 
-MAX_CYPHER_LENGTH = 20_000
+# How much of the text an audit entry keeps, refused or not: enough to show what was tried.
+AUDITED_CYPHER_LENGTH = 20_000
+
+
+class CypherTooLong(ValueError):
+    """The text is longer than the console takes (`GOLDENBELL_CONSOLE_MAX_CHARS`); `reason` says by how much.
+
+    The query timeout bounds running, not planning, and planning a long expression can take
+    far longer, so long text is refused before the server sees it."""
+
+    def __init__(self, length: int, limit: int):
+        self.reason = (
+            f"the query is {length:,} characters long; the console takes at most {limit:,} "
+            "(GOLDENBELL_CONSOLE_MAX_CHARS)"
+        )
+        super().__init__(self.reason)
 
 
 @dataclass(frozen=True)
@@ -34,16 +49,19 @@ class ConsoleOutcome:
 
 
 def run_console(runner: Runner, cypher: str, *, actor: Actor, row_cap: int | None = None) -> ConsoleOutcome:
-    """Raise NotReadOnly for anything but a read, GraphError when the server fails it. Runs on
-    the runner's gateway, within its settings' limits, recorded in its audit log."""
+    """Raise CypherTooLong (audited) for text over the settings' length, NotReadOnly for
+    anything but a read, GraphError when the server fails it. Runs on the runner's gateway,
+    within its settings' limits, recorded in its audit log."""
     gateway, schema, settings, audit = runner.gateway, runner.schema, runner.settings, runner.audit
     cap = min(row_cap or settings.row_cap, settings.row_cap)
-    event = partial(actor.event, "console.run", parameters={"cypher": cypher[:MAX_CYPHER_LENGTH]})
+    event = partial(actor.event, "console.run", parameters={"cypher": cypher[:AUDITED_CYPHER_LENGTH]})
+    if len(cypher) > settings.console_max_chars:
+        refused = CypherTooLong(len(cypher), settings.console_max_chars)
+        audit.append(event(outcome="refused", message=refused.reason))
+        raise refused
     metadata = {"user": actor.user, "case_ref": actor.case_ref, "reason": actor.reason, "query_id": "console"}
     began = time.perf_counter()
     try:
-        if len(cypher) > MAX_CYPHER_LENGTH:
-            raise NotReadOnly(f"the query is longer than {MAX_CYPHER_LENGTH} characters")
         check_read_only(gateway, cypher, name="console.check")
         result = gateway.read("console", cypher, timeout=settings.query_timeout, metadata=metadata, max_rows=cap)
     except NotReadOnly as exc:

@@ -1,5 +1,5 @@
 """What a Cypher text names, read without a server: parameters, labels, relationship
-types, procedures and statement separators.
+types (and any chosen at run time), procedures and statement separators.
 
 String literals and comments are blanked first (keeping every offset), so a `$word`
 or `:Word` inside a quoted value or a comment is not mistaken for Cypher. This is a
@@ -21,6 +21,10 @@ _LOAD_CSV = re.compile(r"\bLOAD\s+CSV\b", re.I)
 _IN_TRANSACTIONS = re.compile(r"\}\s*IN\s+(?:[\w$]+\s+)?(?:CONCURRENT\s+)?TRANSACTIONS\b", re.I)
 # Clauses that only writes use; the server's plan is still the judge of the rest.
 _WRITE_CLAUSE = re.compile(r"(?<![.$\w])(CREATE|MERGE|SET|DELETE|REMOVE|FOREACH|DETACH)\b(?!\s*:)", re.I)
+# Neo4j 5's dynamic labels and types, `$(expr)`, `$any(expr)` and `$all(expr)`: in a pattern,
+# a predicate, SET or REMOVE they take the label or type from a value. A parameter is `$name`
+# and is never followed by a parenthesis, so a `$` before one can only be this.
+_DYNAMIC_NAME = re.compile(r"\$\s*(?:any|all)?\s*\(", re.I)
 
 
 def blank_literals(cypher: str, *, identifiers: bool = False) -> str:
@@ -125,6 +129,21 @@ def _label_expression(text: str, i: int) -> tuple[list[str], int]:
             continue
         break
     return names, i
+
+
+def dynamic_names(cypher: str) -> list[str]:
+    """The dynamic label and type expressions in the text (`$($label)`, `$any($types)`, …), as written."""
+    text = blank_literals(cypher, identifiers=True)
+    found = []
+    for match in _DYNAMIC_NAME.finditer(text):
+        depth, end = 0, len(text)
+        for j in range(match.end() - 1, len(text)):
+            depth += {"(": 1, ")": -1}.get(text[j], 0)
+            if depth == 0:
+                end = j + 1
+                break
+        found.append(" ".join(cypher[match.start() : end].split()))
+    return found
 
 
 def procedures_called(cypher: str) -> set[str]:

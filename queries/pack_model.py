@@ -25,7 +25,7 @@ from graph.gateway import Gateway
 from graph.model import Names, Schema
 from graph.yaml_lines import FileFault, LineDict, LineList, load_yaml
 from queries.anchors import compile_anchors
-from queries.cypher_text import labels_and_types, parameters_used
+from queries.cypher_text import dynamic_names, labels_and_types, parameters_used
 from queries.page_queries import PAGE_QUERIES
 from queries.parameter_specs import build_parameter
 from queries.parameters import Parameter
@@ -259,6 +259,13 @@ def _query(path: Path, pack: str, entry: Any, line: int, schema: Schema) -> Quer
 def check_text(query: Query, schema: Schema) -> None:
     """Parameters declared and used agree; labels and types exist in the schema; no write
     or file access shows in the text (the server's plan is checked by check_on_server)."""
+    # A label or type picked at run time (`:$($label)`) could be any; they are written, from the schema.
+    dynamic = dynamic_names(query.cypher + "\n" + "\n".join(p.choices or "" for p in query.parameters.values()))
+    if dynamic:
+        raise query.fail(
+            f"dynamic label or type {', '.join(dynamic)}: a query names its labels and types "
+            "from the schema, written in its Cypher"
+        )
     try:
         text_check(query.cypher)
         for parameter in query.parameters.values():

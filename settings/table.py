@@ -173,6 +173,15 @@ SETTINGS: tuple[Setting, ...] = (
         _seconds,
     ),
     Setting(
+        "GOLDENBELL_CONSOLE_MAX_CHARS",
+        "console_max_chars",
+        "4000",
+        "Longest Cypher text, in characters, the console accepts; longer text is refused before the server "
+        "plans it, since planning a long expression can outrun `GOLDENBELL_QUERY_TIMEOUT`. The longest "
+        "built-in pack query is about 3,200.",
+        _positive_int,
+    ),
+    Setting(
         "GOLDENBELL_START_TIMEOUT",
         "start_timeout",
         "120",
@@ -342,6 +351,7 @@ class Settings:
     tx_memory_total: str
     tx_log_keep: str
     query_timeout: float
+    console_max_chars: int
     start_timeout: float
     java: str
     schema_dir: Path | None

@@ -22,11 +22,16 @@ from workbench.investigator import Investigator
 
 # Characters Markdown (and Streamlit's own directives) give a meaning to.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=])")
+# Where GitHub-flavoured Markdown makes a link of plain text: `scheme://`, `www.` and an address's `@`.
+# Escaping does not stop it (Streamlit finds links in the text after escapes are read), so an
+# invisible WORD JOINER goes inside each: the text reads as typed, but no longer forms a link.
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+LINK_BREAK = "\u2060"
 
 
 def md_escape(text: Any) -> str:
     """Text safe to put in a Streamlit label or Markdown: shown as typed, never as markup or a link."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub(LINK_BREAK, str(text)))
 
 
 def html_text(text: Any) -> str:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from access import Permission
 from graph.errors import CypherSyntaxError, GraphError
-from queries.console import run_console
+from queries.console import CypherTooLong, run_console
 from queries.readonly import NotReadOnly
 from workbench import exports, resources, session
 from workbench.context import require, t
@@ -38,6 +38,9 @@ def render() -> None:
                 cypher,
                 **investigator.audit_fields(),
             )
+        except CypherTooLong as exc:
+            st.session_state.pop(RESULT_KEY, None)
+            session.say("error", t("console.too_long", error=exc.reason))
         except NotReadOnly as exc:
             st.session_state.pop(RESULT_KEY, None)
             session.say("error", t("console.readonly", error=exc.reason))

@@ -48,7 +48,8 @@ def render() -> None:
         return
     st.session_state[session.PROFILE_KEY] = str(ref)
     node = found.node
-    st.header(md_escape(f"{display.label_name(node['label'])} · {display.caption(node)}"))
+    # No heading anchor: its href would be made from the entity's caption, which is data.
+    st.header(md_escape(f"{display.label_name(node['label'])} · {display.caption(node)}"), anchor=False)
     st.caption(md_escape(t("profile.degree", n=found.degree)))
     left, right = st.columns(2)
     if left.button(t("profile.to_explorer"), key="gb_profile_to_map"):

@@ -7,6 +7,10 @@ So the person named `<img src=x onerror=alert(1)>` is refused by an import, then
 directly, and in real Chromium must read as typed in the search results, the profile, the
 map's node information and the exported report, with no dialog opening and no such image
 in the page, the canvas frame or the report.
+
+Web and mail addresses in data (`https://…`, `www.…`, `…@…`) are text too: in the profile's
+heading, the case's report text and the mention's button they read as typed, and no link in
+the page points anywhere the data names.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from ingest.api import import_files
 from synth.citizen_ids import make_id
 from tests.workbench.browser import pilot
 from tests.workbench.browser.test_browser_flow import ARTIFACTS, shot
+from workbench.display import LINK_BREAK
 
 pytest.importorskip("playwright")
 pytestmark = [
@@ -111,3 +116,82 @@ def test_a_name_made_of_markup_stays_text_in_chromium(server, tmp_path):
 
     assert dialogs == [], "no script from the data ran"
     assert pilot.foreign(online, server) == [], "nothing was fetched from anywhere, not even the image"
+
+
+# A web address, a bare `www.` host and a mail address, as another system might write them.
+URL_NAME = "张链 https://evil.example/x"
+URL_ADDRESS = "www.evil.example 南湖区1号"
+URL_CASE_ID = "JX-URL-0001"
+URL_CASE_TEXT = f"报警人称{URL_NAME}发来 https://evil.example/x ，又见 www.evil.example ，邮件 tip@evil.example 。"
+URL_ID = make_id("330402", date(1990, 3, 8), 41)
+WRITE_URLS = """
+MERGE (p:Person {id_number: $id}) SET p.name = $name, p.hukou_address = $address
+MERGE (c:Case {case_id: $case_id}) SET c.title = $name, c.text = $text
+MERGE (c)-[m:MENTIONS]->(p) SET m.start = $start, m.end = $end, m.text = $name
+"""
+# Any link in any frame whose address came from the data above.
+DATA_LINKS = "Array.from(document.querySelectorAll('a')).map(a => a.href).filter(h => /evil/i.test(h))"
+
+
+@pytest.fixture
+def url_server(neo4j_env, empty_graph, tmp_path):
+    start = URL_CASE_TEXT.index(URL_NAME)
+    parameters = {"id": URL_ID, "name": URL_NAME, "address": URL_ADDRESS, "case_id": URL_CASE_ID}
+    parameters |= {"text": URL_CASE_TEXT, "start": start, "end": start + len(URL_NAME)}
+    empty_graph.write("test.url_person", WRITE_URLS, parameters)
+    env = {
+        **neo4j_env,
+        "GOLDENBELL_AUDIT_LOG": str(tmp_path / "audit.jsonl"),
+        "GOLDENBELL_ACCESS_DB": str(tmp_path / "access.db"),
+    }
+    pilot.add_user(env)
+    with pilot.workbench_server(env, log=ARTIFACTS / "streamlit-urls.log") as url:
+        yield url
+
+
+def data_links(page) -> list[str]:
+    return [href for frame in page.frames for href in frame.evaluate(DATA_LINKS)]
+
+
+def as_read(text: str) -> str:
+    """The text a reader sees: the invisible joiners that keep an address from becoming a link dropped."""
+    return text.replace(LINK_BREAK, "")
+
+
+def open_profile(page, ref: str) -> None:
+    page.get_by_role("link", name="实体档案").click()
+    box = page.get_by_label("实体（标签:编码）")
+    box.fill(ref)
+    box.press("Enter")
+    page.get_by_role("heading", name="属性").wait_for()
+
+
+def test_addresses_in_data_are_text_not_links_in_chromium(url_server, tmp_path):
+    with pilot.browser(tmp_path / "chromium-profile") as (page, requests):
+        pilot.pass_gate(page, url_server)
+
+        # The person's profile: the name in the heading, the address in the properties.
+        open_profile(page, f"Person:{URL_ID}")
+        heading = page.get_by_role("heading", level=2).first
+        assert as_read(heading.inner_text()).endswith(URL_NAME)
+        shot(page, "urls-1-profile")
+        assert data_links(page) == []
+
+        # The case: its title in the heading, its report text with the mention's button.
+        open_profile(page, f"Case:{URL_CASE_ID}")
+        page.get_by_role("heading", name="案情简述").wait_for()
+        assert as_read(page.get_by_role("heading", level=2).first.inner_text()).endswith(URL_NAME)
+        text = page.locator("[data-testid='stMarkdownContainer']", has_text="tip@")
+        assert as_read(text.first.inner_text()).strip() == URL_CASE_TEXT
+        mention = page.get_by_role("button", name="张链")
+        assert as_read(mention.inner_text()).strip() == URL_NAME
+        shot(page, "urls-2-case")
+        assert data_links(page) == []
+
+        # The mention's button still opens the person it names.
+        mention.click()
+        page.get_by_role("heading", name="人员", exact=False).first.wait_for()
+        assert as_read(page.get_by_role("heading", level=2).first.inner_text()).endswith(URL_NAME)
+        assert data_links(page) == []
+
+    assert pilot.foreign(list(requests), url_server) == [], "nothing was fetched from the addresses in the data"
