@@ -42,7 +42,7 @@ demo: setup $(DEMO_USERS)
 
 # One demo account per role, each with a fresh random password kept in an owner-only file.
 $(DEMO_USERS): | venv
-	@mkdir -p $(dir $@)
+	@umask 077; mkdir -p $(dir $@)
 	@umask 077; rm -f $@.new; for role in analyst supervisor auditor admin; do \
 		pw=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(12))'); \
 		echo "$$pw" | $(GOLDENBELL) user add demo-$$role --role $$role --password-stdin >/dev/null || exit 1; \

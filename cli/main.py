@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -9,12 +10,13 @@ import sys
 import click
 
 from cli.access import audit, user
-from cli.db import db, schema_group, settings_or_fail
+from cli.db import db, fail, schema_group, settings_or_fail
 from cli.extract import extract
 from cli.ingest import ingest
 from cli.query import alerts, query
 from cli.synth import synth
-from settings.table import PROJECT_ROOT
+from settings.home import OwnerOnlyError, owner_only_umask, tighten_home
+from settings.table import PROJECT_ROOT, Settings, SettingsError
 
 APP = PROJECT_ROOT / "workbench" / "app.py"
 
@@ -23,6 +25,13 @@ APP = PROJECT_ROOT / "workbench" / "app.py"
 @click.version_option(package_name="goldenbell")
 def main() -> None:
     """goldenbell: knowledge graph and investigation workbench for public-safety analysts."""
+    # First of all: what goldenbell writes, and the Neo4j and workbench it starts, is its user's only.
+    owner_only_umask()
+    with contextlib.suppress(SettingsError):  # a bad setting is reported by the command that reads it
+        try:
+            tighten_home(Settings.from_env().home)
+        except OwnerOnlyError as exc:
+            fail(str(exc))
 
 
 main.add_command(db)

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from settings.home import OWNER_ONLY_UMASK, OwnerOnlyError, open_private, private_home, tighten_tree
 from settings.table import PROJECT_ROOT, Settings
 
 SERVER_DIR = PROJECT_ROOT / "graph" / "server"
@@ -152,14 +153,19 @@ def start(settings: Settings) -> RunState:
             "Stop it, or choose another port with GOLDENBELL_BOLT_PORT."
         )
     argv = command(settings)
-    home = settings.home.resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    _owner_only(settings)
     log = log_file(settings)
-    with log.open("ab") as out:
+    with open_private(log, "ab") as out:
         out.write(f"\n--- starting {time.strftime('%Y-%m-%d %H:%M:%S')} ---\n".encode())
         offset = out.tell()
+        # umask 077: the store and transaction logs the JVM writes are its user's only.
         process = subprocess.Popen(
-            argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+            argv,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            umask=OWNER_ONLY_UMASK,
         )
     state = RunState(
         pid=process.pid,
@@ -168,14 +174,14 @@ def start(settings: Settings) -> RunState:
         log=str(log),
         started_at=time.time(),
     )
-    pid_file(settings).write_text(json.dumps(state.__dict__), encoding="utf-8")
+    _record(settings, state)
     deadline = time.monotonic() + settings.start_timeout
     while time.monotonic() < deadline:
         text = _read_from(log, offset)
         if READY in text:
             version = text.split("version=", 1)[1].split()[0] if "version=" in text else ""
             state = RunState(**{**state.__dict__, "version": version})
-            pid_file(settings).write_text(json.dumps(state.__dict__), encoding="utf-8")
+            _record(settings, state)
             return state
         if REFUSED in text or FAILED in text or process.poll() is not None:
             process.wait(timeout=60)
@@ -191,6 +197,20 @@ def start(settings: Settings) -> RunState:
         f"the local Neo4j did not answer within {settings.start_timeout:g} s (GOLDENBELL_START_TIMEOUT); "
         f"it was stopped.\n--- last lines of {log} ---\n{tail(log)}"
     )
+
+
+def _owner_only(settings: Settings) -> None:
+    """GOLDENBELL_HOME 0700, and a store written before under a looser umask tightened."""
+    try:
+        private_home(settings.home)
+        tighten_tree(settings.neo4j_home)
+    except OwnerOnlyError as exc:
+        raise ServerError(str(exc)) from exc
+
+
+def _record(settings: Settings, state: RunState) -> None:
+    with open_private(pid_file(settings), "w", encoding="utf-8") as out:
+        out.write(json.dumps(state.__dict__))
 
 
 def _read_from(path: Path, offset: int) -> str:

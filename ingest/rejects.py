@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ingest.mapping import Reject
+from settings.home import open_private
 
 COLUMNS = ["file", "row", "column", "value", "reason", "message", "original"]
 
@@ -27,8 +28,8 @@ class RejectWriter:
         if self.path is None:
             return
         if self._writer is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("w", encoding="utf-8-sig", newline="")
+            # Owner-only (0600, folder 0700): each line holds a whole source row in clear.
+            self._file = open_private(self.path, "w", encoding="utf-8-sig", newline="")
             self._writer = csv.writer(self._file)
             self._writer.writerow(COLUMNS)
         self._writer.writerow(

@@ -17,6 +17,7 @@ from graph.gateway import Gateway
 from graph.model import Schema
 from ingest.api import ImportReport, Progress, import_files
 from ingest.readers import open_source
+from settings.home import open_private, private_dir
 from settings.table import Settings
 from workbench.investigator import Investigator
 
@@ -27,8 +28,7 @@ _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 def upload_folder(settings: Settings) -> Path:
     """A fresh folder for one batch of uploads, under $GOLDENBELL_HOME/uploads."""
     folder = (settings.home / "uploads" / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}").resolve()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_dir(folder)
 
 
 def safe_name(name: str) -> str:
@@ -40,7 +40,8 @@ def safe_name(name: str) -> str:
 
 def store(folder: Path, name: str, data: bytes) -> Path:
     path = folder / safe_name(name)
-    path.write_bytes(data)
+    with open_private(path, "wb") as out:  # raw source rows: the owner's only
+        out.write(data)
     return path
 
 

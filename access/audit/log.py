@@ -51,6 +51,7 @@ from access.audit.files import Retention
 from access.audit.reading import Consultations, consultations, select
 from access.audit.seal import Sealer, load_key
 from access.audit.syncer import Syncer
+from settings.home import private_dir
 from settings.table import Settings
 
 __all__ = ["AuditEvent", "AuditLog", "Fault", "Head", "Verification", "canonical", "entry_hash", "utc_now"]
@@ -149,7 +150,7 @@ class AuditLog:
                 # 0600: the log names who looked at whom, so only its owner reads it.
                 fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             except FileNotFoundError:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(self.path.parent)
                 fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             keep = False
             try:
