@@ -1,11 +1,15 @@
-"""What a session may see of ID numbers and phones: the one masking policy that pages,
-maps, tooltips, exports and reports apply to everything they show.
+"""What a session may see of ID numbers, phones and what is derived from an ID number: the one
+masking policy that pages, maps, tooltips, exports and reports apply to everything they show.
 
 Raw values stay on the server (in the query outcome); masking is applied when a value
 is turned into something shown or written out. A role with SEE_SENSITIVE sees them in
-full; any other sees them masked (330402********1234, 138****5678) except for the
+full; any other sees them masked (**************1234, 138****5678, ****-**-**) except for the
 entities unmasked in its session, whose key (the ID number of a Person, the number of a
 Phone) is then shown wherever it appears.
+
+What a value is comes from three places, strongest first: the schema's `mask:` on a node's
+property; the `sensitive:` columns a pack query declares (and columns named like a masked
+property); and, for every other string, the free-text patterns of access/masking.py.
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar
 
-from access.masking import mask_text, mask_value, masked_properties
+from access.masking import TEXT, mask_number, mask_text, mask_value, masked_properties
 from access.sessions import Session
 from graph.model import Schema
 
 T = TypeVar("T")  # QueryOutcome, ConsoleOutcome: dataclasses with rows, nodes and relationships
+
+# Kinds whose value is an entity's key: an unmasked entity's key shows wherever it appears.
+_KEY_KINDS = frozenset({"citizen_id", "phone"})
 
 
 @dataclass(frozen=True)
@@ -41,15 +48,38 @@ class Visibility:
             return text
         return _mask_keeping(text, sorted(self.revealed, key=len, reverse=True))
 
-    def value(self, value: Any) -> Any:
-        """Any JSON-ready value (a row cell, a parameter): every string in it through `text`."""
+    def value(self, value: Any, kinds: Mapping[str, str] | None = None) -> Any:
+        """Any JSON-ready value (a row cell, a parameter): every string in it through `text`,
+        numbers long enough to be an ID or a phone masked as their digits, and in a map the
+        keys named in `kinds` (column → mask kind) masked as that kind."""
+        if self.sees_all:
+            return value
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, Mapping):
-            return {k: self.value(v) for k, v in value.items()}
+            return {
+                k: self.of_kind(kinds[k], v) if kinds and k in kinds else self.value(v, kinds) for k, v in value.items()
+            }
         if isinstance(value, list | tuple):
-            return [self.value(v) for v in value]
-        return value
+            return [self.value(v, kinds) for v in value]
+        return mask_number(value)
+
+    def of_kind(self, kind: str, value: Any) -> Any:
+        """A value known to be of a mask kind (a schema mask, or `text` for free text that may
+        quote one). The key of an entity unmasked in this session shows as it is."""
+        if self.sees_all or value is None:
+            return value
+        if kind == TEXT:
+            return self.value(value)
+        if isinstance(value, list | tuple):
+            return [self.of_kind(kind, v) for v in value]
+        if kind in _KEY_KINDS and isinstance(value, str) and value in self.revealed:
+            return value
+        return mask_value(kind, value)
+
+    def rows(self, rows: Iterable[Mapping[str, Any]], kinds: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """Table rows; a column named in `kinds` is masked as that kind, any other as `value`."""
+        return [self.value(dict(row), kinds) for row in rows]
 
     def properties(
         self, schema: Schema, labels: Iterable[str], properties: Mapping[str, Any], ref: str | None = None
@@ -64,10 +94,10 @@ class Visibility:
         for name, value in properties.items():
             if name not in kinds:
                 out[name] = self.value(value)
-            elif whole or (isinstance(value, str) and value in self.revealed):
+            elif whole:
                 out[name] = value
             else:
-                out[name] = mask_value(kinds[name], value)
+                out[name] = self.of_kind(kinds[name], value)
         return out
 
     def node(self, schema: Schema, node: Mapping[str, Any]) -> dict[str, Any]:
@@ -75,10 +105,14 @@ class Visibility:
         if self.sees_all:
             return dict(node)
         ref = node.get("ref")
+        spec = schema.nodes.get(node.get("label") or "")
+        caption_kind = spec.properties[spec.caption].mask if spec is not None else None
+        whole = ref is not None and ref in self.unmasked
+        caption = node.get("caption")
         return {
             **node,
             "ref": self.value(ref),
-            "caption": self.value(node.get("caption")),
+            "caption": caption if whole else self.of_kind(caption_kind or TEXT, caption),
             "properties": self.properties(schema, node.get("labels") or [], node.get("properties") or {}, ref),
         }
 
@@ -88,20 +122,23 @@ class Visibility:
         return {**relationship, "properties": self.properties(schema, [], relationship.get("properties") or {})}
 
     def outcome(self, schema: Schema, outcome: T) -> T:
-        """A copy of a runner or console outcome fit to show or export: rows, parameters,
-        nodes and relationships masked; the driver's records left out (they hold raw values)."""
+        """A copy of a runner or console outcome fit to show or export: rows (with the columns
+        the query declares sensitive, and those named like a masked property, masked as such),
+        parameters, nodes and relationships masked; the driver's records left out (they hold
+        raw values)."""
         if self.sees_all:
             return outcome
         names = {f.name for f in fields(outcome)}
+        kinds = {**schema.masked_properties(), **(getattr(outcome, "sensitive", None) or {})}
         nodes = [self.node(schema, node) for node in outcome.nodes]
         relationships = [self.relationship(schema, rel) for rel in outcome.relationships]
-        changes: dict[str, Any] = {"rows": [self.value(dict(row)) for row in outcome.rows]}
+        changes: dict[str, Any] = {"rows": self.rows(outcome.rows, kinds)}
         if "drawn" in names:
             changes["drawn"] = (nodes, relationships)
         else:
             changes["nodes"], changes["relationships"] = nodes, relationships
         if "params" in names:
-            changes["params"] = self.value(dict(outcome.params))
+            changes["params"] = self.value(dict(outcome.params), kinds)
         if "records" in names:
             changes["records"] = []
         return replace(outcome, **changes)

@@ -2,13 +2,15 @@
 
 `Display` applies the session's `Visibility` (access) for investigators whose
 role may not see citizen ID numbers and phone numbers: by the schema for known
-properties (and columns named like them), by pattern in any other text, except for the
-entities unmasked in the session. Captions, tooltips, table cells, map labels, downloads
-and reports all take their values from it, so the masking can be proven in one place.
+properties (and columns named like them), by a pack query's declared `sensitive:` columns
+(`declaring`), by pattern in any other text, except for the entities unmasked in the
+session. Captions, tooltips, table cells, map labels, downloads and reports all take their
+values from it, so the masking can be proven in one place.
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections.abc import Iterable, Mapping
@@ -16,7 +18,6 @@ from typing import Any
 
 import pandas as pd
 
-from access.masking import mask_value
 from graph.model import Schema
 from workbench.investigator import Investigator
 
@@ -55,22 +56,21 @@ class Display:
         text = "" if value is None else str(value)
         return self.visibility.text(text) if self.masked else text
 
+    def declaring(self, sensitive: Mapping[str, str]) -> Display:
+        """This display, with a pack query's `sensitive:` columns (column → mask kind) masked as declared."""
+        if not sensitive:
+            return self
+        other = copy.copy(self)
+        other._columns = {**self._columns, **sensitive}
+        return other
+
     def value(self, value: Any, kind: str | None = None) -> Any:
-        """Any value; `kind` is the mask kind when the schema says what the value is."""
+        """Any value; `kind` is the mask kind when the schema or the query says what the value is."""
         if not self.masked or value is None:
             return value
         if kind is not None:
-            if isinstance(value, list | tuple):
-                return [self.value(v, kind) for v in value]
-            # The key of an entity unmasked in this session shows wherever it appears.
-            return value if str(value) in self.visibility.revealed else mask_value(kind, value)
-        if isinstance(value, str):
-            return self.visibility.text(value)
-        if isinstance(value, Mapping):
-            return {k: self.cell(str(k), v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [self.value(v) for v in value]
-        return value
+            return self.visibility.of_kind(kind, value)
+        return self.visibility.value(value, self._columns)
 
     def cell(self, column: str, value: Any) -> Any:
         """A table cell: columns named like a masked property are masked as that property."""

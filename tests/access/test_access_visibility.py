@@ -57,7 +57,7 @@ def test_an_analyst_sees_masked_what_a_supervisor_sees_in_full(runner, schema, s
         as_analyst = shown(schema, analyst, runner.run(query_id, params, actor=analyst.actor.consulting()))
         as_supervisor = shown(schema, supervisor, runner.run(query_id, params, actor=supervisor.actor.consulting()))
         assert not [value for value in RAW if value in as_analyst], query_id
-        assert "330402********1234" in as_analyst or "138****5678" in as_analyst
+        assert "**************1234" in as_analyst or "138****5678" in as_analyst
         assert ZHANG in as_supervisor or PHONE in as_supervisor
         if query_id == "links.neighbourhood":  # names stay; numbers in free text are masked
             assert "张三" in as_analyst and "南湖区，联系电话 138****5678" in as_analyst
@@ -142,4 +142,4 @@ def test_console_outcomes_are_masked_the_same_way(schema):
     outcome = ConsoleLike(rows=[{"id": ZHANG, "note": f"电话 {PHONE}"}], nodes=[], relationships=[])
     masked = Visibility(sees_all=False, unmasked=frozenset({f"Person:{ZHANG}"})).outcome(schema, outcome)
     assert masked.rows == [{"id": ZHANG, "note": "电话 138****5678"}]
-    assert Visibility(sees_all=False).outcome(schema, outcome).rows[0]["id"] == "330402********1234"
+    assert Visibility(sees_all=False).outcome(schema, outcome).rows[0]["id"] == "**************1234"
