@@ -59,21 +59,20 @@ def render() -> None:
     names = {node_id: display.caption(node) for node_id, node in state.nodes.items()}
     options = sorted(names, key=lambda node_id: names[node_id])
     cols = st.columns([3, 3, 1, 2], vertical_alignment="bottom")
-    start = cols[0].selectbox(
-        t("explorer.path_start"),
-        options,
-        index=_index(options, state.path_start),
-        format_func=names.get,
-        key="gb_ps",
-        placeholder=t("common.choose"),
+    ends = (
+        (cols[0], "explorer.path_start", state.path_start, "gb_ps"),
+        (cols[1], "explorer.path_end", state.path_end, "gb_pe"),
     )
-    end = cols[1].selectbox(
-        t("explorer.path_end"),
-        options,
-        index=_index(options, state.path_end),
-        format_func=names.get,
-        key="gb_pe",
-        placeholder=t("common.choose"),
+    start, end = (
+        column.selectbox(
+            t(label),
+            options,
+            index=_index(options, current),
+            format_func=names.get,
+            key=key,
+            placeholder=t("common.choose"),
+        )
+        for column, label, current, key in ends
     )
     max_hops = cols[2].number_input(t("explorer.max_hops"), 1, 6, 4, key="gb_max_hops")
     if cols[3].button(t("explorer.find_path"), type="primary", key="gb_find_path"):

@@ -24,23 +24,9 @@ def render() -> None:
     left, right = st.columns(2)
     left.metric("节点 Nodes", f"{status.nodes:,}")
     right.metric("关系 Relationships", f"{status.relationships:,}")
-    left.dataframe(
-        display.frame(
-            [
-                {"标签 Label": f"{label} · {display.label_name(label)}", "数量 Count": n}
-                for label, n in status.labels.items()
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    right.dataframe(
-        display.frame(
-            [
-                {"关系 Type": f"{rel_type} · {display.type_name(rel_type)}", "数量 Count": n}
-                for rel_type, n in status.relationship_types.items()
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    for column, heading, counts, name_of in (
+        (left, "标签 Label", status.labels, display.label_name),
+        (right, "关系 Type", status.relationship_types, display.type_name),
+    ):
+        rows = [{heading: f"{key} · {name_of(key)}", "数量 Count": n} for key, n in counts.items()]
+        column.dataframe(display.frame(rows), hide_index=True, width="stretch")
