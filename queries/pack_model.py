@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from graph.errors import CypherSyntaxError
 from graph.gateway import Gateway
 from graph.model import Names, Schema
 from graph.yaml_lines import FileFault, LineDict, LineList, load_yaml
+from queries import sensitive as sensitive_columns
 from queries.anchors import compile_anchors
 from queries.cypher_text import dynamic_names, labels_and_types, parameters_used
 from queries.page_queries import PAGE_QUERIES
@@ -37,7 +38,7 @@ ALERT_COLUMNS = ("entities", "summary")
 _PACK_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _PACK_KEYS = {"pack", "version", "names", "description", "queries"}
-_QUERY_KEYS = {"id", "names", "description", "parameters", "cypher", "returns", "alert", "timeout_s"}
+_QUERY_KEYS = {"id", "names", "description", "parameters", "cypher", "returns", "alert", "timeout_s", "sensitive"}
 
 
 class PackError(FileFault):
@@ -63,6 +64,7 @@ class Query:
     timeout_s: float | None
     compiled: str = ""  # what runs: `cypher` with its entity anchors compiled (anchors.py)
     anchored: frozenset[str] = frozenset()  # entity parameters passed as {label, key}
+    sensitive: Mapping[str, str] = field(default_factory=dict)  # column → mask kind (sensitive.py)
 
     def fail(self, fault: str) -> PackError:
         return PackError(self.path, self.id, fault, self.line)
@@ -250,10 +252,18 @@ def _query(path: Path, pack: str, entry: Any, line: int, schema: Schema) -> Quer
         returns=returns,
         alert=alert,
         timeout_s=float(timeout) if timeout is not None else None,
+        sensitive=_sensitive(path, query_id, entry.get("sensitive")),
     )
     check_text(query, schema)
     compiled, anchored = compile_anchors(query.cypher, parameters, schema)
     return replace(query, compiled=compiled, anchored=anchored)
+
+
+def _sensitive(path: Path, query_id: str, value: Any) -> dict[str, str]:
+    try:
+        return sensitive_columns.declared(value)
+    except ValueError as exc:
+        raise PackError(path, query_id, str(exc)) from None
 
 
 def check_text(query: Query, schema: Schema) -> None:
@@ -290,12 +300,22 @@ def check_text(query: Query, schema: Schema) -> None:
                 f"relationship type {rel_type!r} is not in the schema "
                 f"(known: {', '.join(sorted(schema.relationships))})"
             )
+    for fault in sensitive_columns.undeclared(query.cypher, query.sensitive, schema):
+        raise query.fail(fault)
+    for parameter in query.parameters.values():
+        if parameter.choices and sensitive_columns.undeclared(parameter.choices, {}, schema):
+            raise query.fail(f"choices of '{parameter.name}' return a masked property; a picker may not list them")
 
 
 def check_on_server(gateway: Gateway, queries: Iterable[Query]) -> None:
     """EXPLAIN each query (and its choices query) in a read transaction."""
     for query in queries:
         columns = _explain(gateway, query, query.compiled, "")
+        unknown = sorted(set(query.sensitive) - set(columns))
+        if unknown:
+            raise query.fail(
+                f"'sensitive' names {', '.join(unknown)}, not a column the query returns ({', '.join(columns)})"
+            )
         if query.alert:
             missing = [c for c in ALERT_COLUMNS if c not in columns]
             if missing:
