@@ -10,7 +10,8 @@ import sys
 import click
 
 from cli.access import audit, user
-from cli.db import db, fail, schema_group, settings_or_fail
+from cli.common import fail, settings_or_fail
+from cli.db import db, schema_group
 from cli.extract import extract
 from cli.ingest import ingest
 from cli.query import alerts, query

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from access.audit.log import AuditLog
-from graph.gateway import Gateway
-from graph.model import Schema
 from queries import subgraph
 from queries.alerts import list_alerts
 from workbench.investigator import Investigator
+from workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -28,17 +26,12 @@ class InboxAlert:
 
 
 def inbox(
-    gateway: Gateway,
-    schema: Schema,
-    audit: AuditLog,
-    investigator: Investigator,
-    *,
-    status: str | None,
-    rule: str | None,
-    limit: int = 200,
+    workspace: Workspace, investigator: Investigator, *, status: str | None, rule: str | None, limit: int = 200
 ) -> list[InboxAlert]:
-    records = list_alerts(gateway, status=status, rule=rule, limit=limit)
-    audit.append(investigator.event("alerts.list", parameters={"status": status, "rule": rule}, rows=len(records)))
+    schema = workspace.schema
+    records = list_alerts(workspace.gateway, status=status, rule=rule, limit=limit)
+    event = investigator.event("alerts.list", parameters={"status": status, "rule": rule}, rows=len(records))
+    workspace.audit.append(event)
     out = []
     for record in records:
         graph = subgraph.extract(

@@ -11,7 +11,7 @@ def run() -> None:
     owner_only_umask()
     st.set_page_config(page_title="goldenbell 金钟罩", layout="wide")
     try:
-        private_home(resources.settings().home)
+        private_home(resources.workspace().settings.home)
     except OwnerOnlyError as exc:
         st.error(str(exc))
         st.stop()

@@ -52,7 +52,7 @@ def current_session() -> Session | None:
     if not token:
         return None
     try:
-        return resources.sessions().resume(token)
+        return resources.workspace().sessions.resume(token)
     except SessionEnded as exc:
         end_tab(notice=str(exc))
         return None
@@ -75,13 +75,13 @@ def _signed_in() -> Session:
     if not isinstance(session, Session) or session.token != st.session_state.get(TOKEN_KEY):
         session = current_session()
     if session is None:
-        signin.login_form(resources.sessions(), lang())
+        signin.login_form(resources.workspace().sessions, lang())
         st.stop()
     return session
 
 
 def sign_out(session: Session) -> None:
-    resources.sessions().logout(session.token)
+    resources.workspace().sessions.logout(session.token)
     end_tab()
     signin.sso_logout(session)
     st.rerun()
@@ -131,7 +131,7 @@ def _reason_gate(session: Session) -> None:
         st.rerun()
     if submitted:
         try:
-            resources.sessions().set_reason(session.token, case_ref, code, note)
+            resources.workspace().sessions.set_reason(session.token, case_ref, code, note)
         except ReasonRefused as exc:
             signin.say_error(str(exc))
             return
@@ -144,7 +144,7 @@ def _reason_gate(session: Session) -> None:
 
 def _denied(session: Session, permission: Permission, page: str) -> None:
     try:
-        resources.sessions().guard(session, permission, "page.open", {"page": page})
+        resources.workspace().sessions.guard(session, permission, "page.open", {"page": page})
     except AccessDenied as exc:
         signin.say_error(t("ctx.denied", error=exc))
         st.stop()

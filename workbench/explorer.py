@@ -1,9 +1,9 @@
 """What the link explorer does when asked: add, expand, show more, remove, pin, find paths.
 
 Canvas events arrive here as plain dicts (`handle`), so tests drive the explorer the way
-the browser does, without a browser. Every database read goes through the runner with
-the investigator's user, case reference and reason, and so is audited (`expand`,
-`path`, `search` actions).
+the browser does, without a browser. Every database read goes through the runner as the
+investigator's acting user (user, role, case reference and reason), and so is audited
+(`expand`, `path`, `search` actions).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from queries import page_queries
 from queries.parameters import ParameterError
 from queries.profiles import parse_ref, read_entity
 from queries.runner import QueryOutcome, QueryRefused, Runner
-from settings.table import Settings
 from workbench.display import Display
 from workbench.map_state import MapState
 from workbench.messages import message
@@ -50,9 +49,9 @@ class Outcome:
 
 
 class Explorer:
-    def __init__(self, runner: Runner, settings: Settings, display: Display, state: MapState):
+    def __init__(self, runner: Runner, display: Display, state: MapState):
         self.runner = runner
-        self.settings = settings
+        self.settings = runner.settings
         self.display = display  # captions in notices are masked like everything else shown
         self.investigator = display.investigator
         self.state = state
@@ -61,7 +60,7 @@ class Explorer:
         return message(key, self.investigator.lang, **values)
 
     def _run(self, query_id: str, params: dict[str, Any], action: str) -> QueryOutcome:
-        return self.runner.run(query_id, params, action=action, **self.investigator.audit_fields())
+        return self.runner.run(query_id, params, action=action, actor=self.investigator.actor.consulting())
 
     # --- actions ---------------------------------------------------------------------
 
@@ -74,8 +73,8 @@ class Explorer:
                 schema,
                 self.runner.audit,
                 parse_ref(ref, schema),
+                actor=self.investigator.actor.consulting(),
                 action="map.add",
-                **self.investigator.audit_fields(),
             )
         except (ParameterError, GraphError) as exc:
             return Notice("error", self._t("common.refused", error=exc))

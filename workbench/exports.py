@@ -25,12 +25,12 @@ from workbench.report import map_html, report_html
 
 
 def _allowed(display: Display, what: str, permission: Permission = Permission.EXPORT) -> None:
-    guard(resources.audit(), display.investigator.actor, permission, "export", {"what": what})
+    guard(resources.workspace().audit, display.investigator.actor, permission, "export", {"what": what})
 
 
 def _record(display: Display, what: str, rows: int, **details: Any) -> None:
     event = display.investigator.event("export", parameters={"what": what, **details}, rows=rows)
-    resources.audit().append(event)
+    resources.workspace().audit.append(event)
 
 
 def map_file(state: MapState, display: Display, shown: set[str] | None, *, title: str) -> str:
@@ -85,5 +85,5 @@ def audit_file(investigator: Investigator, fmt: str, **filters: Any) -> bytes:
     byte for byte, so a copy verifies; recorded as `audit.export` (READ_AUDIT, not EXPORT)."""
     with tempfile.TemporaryDirectory(prefix="goldenbell-audit-") as folder:
         out = Path(folder) / f"audit.{fmt}"
-        export_audit(resources.audit(), investigator.actor, out, fmt, **filters)
+        export_audit(resources.workspace().audit, investigator.actor, out, fmt, **filters)
         return out.read_bytes()

@@ -12,14 +12,12 @@ from typing import Any
 
 from access import Permission
 from access.actor import guard
-from access.audit.log import AuditLog
-from graph.gateway import Gateway
-from graph.model import Schema
 from ingest.api import ImportReport, Progress, import_files
 from ingest.readers import open_source
 from settings.home import open_private, private_dir
 from settings.table import Settings
 from workbench.investigator import Investigator
+from workspace import Workspace
 
 PREVIEW_ROWS = 20
 _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
@@ -51,31 +49,29 @@ def preview(path: Path, rows: int = PREVIEW_ROWS) -> tuple[list[str], list[dict[
 
 
 def run_import(
+    workspace: Workspace,
     paths: list[Path],
-    *,
-    schema: Schema,
-    gateway: Gateway,
-    settings: Settings,
-    audit: AuditLog,
     investigator: Investigator,
+    *,
     spec: str | None,
     dry_run: bool,
     progress: Callable[[Progress], None] | None = None,
 ) -> ImportReport:
     """Import (or dry-run) the files; rejects go to a file beside them. Audited as `import`."""
+    audit = workspace.audit
     rejects = paths[0].parent / "rejects.csv"
     parameters = {"files": [p.name for p in paths], "spec": spec or "", "dry_run": dry_run}
     guard(audit, investigator.actor, Permission.IMPORT, "import", parameters)
-    investigator.audit_fields()  # and a reason, as for any consultation
+    investigator.actor.consulting()  # and a reason, as for any consultation
     try:
         report = import_files(
             paths,
-            schema=schema,
-            gateway=gateway,
+            schema=workspace.schema,
+            gateway=workspace.gateway,
             spec=spec,
             dry_run=dry_run,
             rejects_path=rejects,
-            batch_size=settings.batch_size,
+            batch_size=workspace.settings.batch_size,
             user=investigator.user,
             progress=progress,
         )

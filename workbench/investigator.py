@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from access import Actor, ReasonForAccess, ReasonRefused, ReasonRequired, Session, Visibility
+from access import Actor, ReasonForAccess, ReasonRefused, Session, Visibility
 from access.audit.log import AuditEvent
 from access.roles import Permission, may, sees_sensitive
 from workbench.messages import DEFAULT_LANGUAGE
@@ -53,6 +53,8 @@ class Investigator:
 
     @property
     def actor(self) -> Actor:
+        """The acting user every audited call takes; `actor.consulting()` before reading data
+        (ReasonRequired until a case reference and a reason are given)."""
         return Actor(self.user, self.role, self.session_id, self.case_ref, self.reason)
 
     @property
@@ -62,15 +64,7 @@ class Investigator:
         except ReasonRefused:
             return self.reason
 
-    def audit_fields(self) -> dict[str, str]:
-        """What `Runner.run` and the other audited reads take about the person and the purpose.
-        ReasonRequired until a case reference and a reason are given: nothing is consulted
-        (or logged as a consultation) without them."""
-        if not self.case_ref or not self.reason:
-            raise ReasonRequired("give a case reference and a reason before searching (请先填写案件编号和查询事由)")
-        return {"user": self.user, "case_ref": self.case_ref, "reason": self.reason}
-
     def event(self, action: str, **details) -> AuditEvent:
-        """An audit event for something this investigator did (an export, an import, …)."""
-        self.audit_fields()
-        return self.actor.event(action, **details)
+        """An audit event for something this investigator did (an export, an import, …);
+        ReasonRequired, like any consultation, until a case reference and a reason are given."""
+        return self.actor.consulting().event(action, **details)

@@ -31,7 +31,7 @@ def result_map(
         if notice is not None:
             session.notify(notice.level, notice.text)
         session.go("explorer")
-    cap = resources.settings().map_node_cap
+    cap = resources.workspace().settings.map_node_cap
     if len(nodes) > cap:
         session.say("warning", t("explorer.over_cap", n=len(nodes), cap=cap))
     preview = MapState()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from settings.table import Settings
 from workbench import page_switch, resources
 from workbench.display import Display, md_escape
 from workbench.explorer import Explorer
@@ -23,15 +22,11 @@ def map_state() -> MapState:
 
 
 def display(investigator: Investigator) -> Display:
-    return Display(resources.schema(), investigator)
-
-
-def settings() -> Settings:
-    return resources.settings()
+    return Display(resources.workspace().schema, investigator)
 
 
 def explorer(investigator: Investigator) -> Explorer:
-    return Explorer(resources.runner(), resources.settings(), display(investigator), map_state())
+    return Explorer(resources.workspace().runner, display(investigator), map_state())
 
 
 def go(page: str) -> None:

@@ -48,7 +48,7 @@ def _sso_session(sessions: Sessions, lang: str) -> Session | None:
     refusal shown) when it maps to no enabled user."""
     refused = st.session_state.get(SSO_REFUSED_KEY)
     if refused is None:
-        name = st.user.get(resources.settings().sso_claim)
+        name = st.user.get(resources.workspace().settings.sso_claim)
         try:
             return sessions.authenticate_external(str(name or ""), provider=SSO_PROVIDER)
         except LoginRefused as exc:

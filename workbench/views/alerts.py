@@ -9,9 +9,11 @@ from access.actor import guard
 from graph.errors import GraphError
 from queries.alerts import STATUSES, AlertError, set_status
 from workbench import resources, session
-from workbench.alert_inbox import inbox
+from workbench.alert_inbox import InboxAlert, inbox
 from workbench.context import require, t
 from workbench.display import md_escape
+from workbench.investigator import Investigator
+from workspace import Workspace
 
 # status to set → message key of its button
 STATUS_BUTTONS = (("acknowledged", "alerts.ack"), ("closed", "alerts.close"), ("new", "alerts.reopen"))
@@ -21,7 +23,8 @@ def render() -> None:
     investigator = require(page="alerts")
     display = session.display(investigator)
     lang = investigator.lang
-    catalog = resources.catalog()
+    workspace = resources.workspace()
+    catalog = workspace.catalog
     st.title(t("page.alerts"))
     session.show_notices()
 
@@ -40,14 +43,7 @@ def render() -> None:
         key="gb_alert_rule",
     )
     try:
-        alerts = inbox(
-            resources.gateway(),
-            resources.schema(),
-            resources.audit(),
-            investigator,
-            status=status or None,
-            rule=rule or None,
-        )
+        alerts = inbox(workspace, investigator, status=status or None, rule=rule or None)
     except GraphError as exc:
         session.say("error", t("common.db_down", error=exc))
         return
@@ -73,28 +69,25 @@ def render() -> None:
                 if notice is not None:
                     session.notify(notice.level, notice.text)
                 session.go("explorer")
-            if not investigator.may(Permission.ALERT_STATUS):
+            if investigator.may(Permission.ALERT_STATUS):
+                _status_buttons(workspace, investigator, alert, cols[1:])
+
+
+def _status_buttons(workspace: Workspace, investigator: Investigator, alert: InboxAlert, cols: list) -> None:
+    """Acknowledge, close or reopen the alert; each change audited with who made it and why."""
+    for col, (target, key) in zip(cols, STATUS_BUTTONS, strict=True):
+        if col.button(t(key), key=f"gb_alert_{target}_{alert.alert_id}", disabled=alert.status == target):
+            try:
+                guard(
+                    workspace.audit,
+                    investigator.actor,
+                    Permission.ALERT_STATUS,
+                    key.replace("alerts.", "alert."),  # the action set_status records
+                    {"alert_id": alert.alert_id},
+                )
+                set_status(workspace.gateway, workspace.audit, alert.alert_id, target, investigator.actor)
+            except (AlertError, GraphError, AccessError) as exc:
+                session.say("error", t("common.failed", error=exc))
                 continue
-            for col, (target, key) in zip(cols[1:], STATUS_BUTTONS, strict=True):
-                if col.button(t(key), key=f"gb_alert_{target}_{alert.alert_id}", disabled=alert.status == target):
-                    try:
-                        guard(
-                            resources.audit(),
-                            investigator.actor,
-                            Permission.ALERT_STATUS,
-                            key.replace("alerts.", "alert."),  # the action set_status records
-                            {"alert_id": alert.alert_id},
-                        )
-                        set_status(
-                            resources.gateway(),
-                            resources.audit(),
-                            alert.alert_id,
-                            target,
-                            user=investigator.user,
-                            reason=f"{investigator.case_ref} {investigator.reason}",
-                        )
-                    except (AlertError, GraphError, AccessError) as exc:
-                        session.say("error", t("common.failed", error=exc))
-                        continue
-                    session.notify("success", t("alerts.done", id=alert.alert_id, status=t(f"status.{target}")))
-                    st.rerun()
+            session.notify("success", t("alerts.done", id=alert.alert_id, status=t(f"status.{target}")))
+            st.rerun()

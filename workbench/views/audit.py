@@ -51,7 +51,7 @@ def render() -> None:
     if sent:
         try:
             st.session_state[ENTRIES_KEY] = read_audit(
-                resources.audit(), investigator.actor, limit=int(limit), **chosen
+                resources.workspace().audit, investigator.actor, limit=int(limit), **chosen
             )
         except AccessError as exc:
             session.say("error", t("common.refused", error=exc))
@@ -68,7 +68,7 @@ def render() -> None:
     with left:
         if st.button(t("audit.verify"), key="gb_audit_verify"):
             try:
-                st.session_state[VERIFIED_KEY] = verify_audit(resources.audit(), investigator.actor)
+                st.session_state[VERIFIED_KEY] = verify_audit(resources.workspace().audit, investigator.actor)
             except OSError as exc:  # an anchor file that cannot be read
                 session.say("error", t("audit.anchors_unreadable", error=exc))
         result = st.session_state.get(VERIFIED_KEY)
@@ -106,7 +106,7 @@ def _who(investigator: Investigator, display: Display) -> None:
             session.say("error", t("audit.who_bad"))
             return
         try:
-            st.session_state[WHO_KEY] = who_audit(resources.audit(), investigator.actor, ref)
+            st.session_state[WHO_KEY] = who_audit(resources.workspace().audit, investigator.actor, ref)
         except AccessError as exc:
             session.say("error", t("common.refused", error=exc))
             return

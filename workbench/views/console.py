@@ -31,12 +31,7 @@ def render() -> None:
     if sent:
         try:
             st.session_state[RESULT_KEY] = run_console(
-                resources.gateway(),
-                resources.schema(),
-                resources.settings(),
-                resources.audit(),
-                cypher,
-                **investigator.audit_fields(),
+                resources.workspace().runner, cypher, actor=investigator.actor.consulting()
             )
         except CypherTooLong as exc:
             st.session_state.pop(RESULT_KEY, None)

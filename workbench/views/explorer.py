@@ -15,7 +15,7 @@ CANVAS_KEY = "gb_canvas"
 
 
 def _filters(display) -> Filters:
-    schema = resources.schema()
+    schema = resources.workspace().schema
     with st.sidebar:
         hops = st.select_slider(t("explorer.hops"), options=[1, 2, 3], value=1, key="gb_hops")
         types = st.multiselect(

@@ -20,7 +20,8 @@ from workbench.display import md_escape
 def render() -> None:
     investigator = require(page="map")
     display = session.display(investigator)
-    schema = resources.schema()
+    workspace = resources.workspace()
+    schema = workspace.schema
     st.title(t("page.geo"))
     labels = list(point_labels(schema))
     chosen = st.multiselect(
@@ -32,14 +33,16 @@ def render() -> None:
     )
     plate = st.text_input(t("geo.plate"), key="gb_geo_plate", max_chars=12)
     try:
-        rows = places(resources.gateway(), schema, resources.audit(), chosen, **investigator.audit_fields())
+        rows = places(workspace.gateway, schema, workspace.audit, chosen, actor=investigator.actor.consulting())
     except GraphError as exc:
         session.say("error", t("common.db_down", error=exc))
         return
     trajectory = []
     if plate.strip():
         try:
-            outcome = resources.runner().run(page_queries.TRAJECTORY, {"plate": plate}, **investigator.audit_fields())
+            outcome = workspace.runner.run(
+                page_queries.TRAJECTORY, {"plate": plate}, actor=investigator.actor.consulting()
+            )
         except (QueryRefused, GraphError) as exc:
             session.say("error", t("common.failed", error=exc))
         else:

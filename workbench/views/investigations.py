@@ -17,7 +17,7 @@ def render() -> None:
     investigator = require(page="investigations")
     display = session.display(investigator)
     state = session.map_state()
-    gateway, schema, audit = resources.gateway(), resources.schema(), resources.audit()
+    workspace = resources.workspace()
     st.title(t("page.investigations"))
     session.show_notices()
 
@@ -32,13 +32,13 @@ def render() -> None:
         else:
             try:
                 state.investigation_id = investigations.save(
-                    gateway,
-                    audit,
+                    workspace.gateway,
+                    workspace.audit,
                     state.to_saved(),
                     title=title,
                     notes=notes,
+                    actor=investigator.actor.consulting(),
                     investigation_id=state.investigation_id,
-                    **investigator.audit_fields(),
                 )
             except GraphError as exc:
                 session.say("error", t("common.failed", error=exc))
@@ -63,7 +63,7 @@ def render() -> None:
 
     st.subheader(t("inv.list"))
     try:
-        saved = investigations.list_investigations(gateway, schema)
+        saved = investigations.list_investigations(workspace.gateway, workspace.schema)
     except GraphError as exc:
         session.say("error", t("common.db_down", error=exc))
         return
@@ -89,12 +89,12 @@ def render() -> None:
 
 
 def _open(investigation_id: str, investigator, display) -> None:
-    gateway, schema = resources.gateway(), resources.schema()
-    found = investigations.get(gateway, schema, investigation_id)
+    workspace = resources.workspace()
+    found = investigations.get(workspace.gateway, workspace.schema, investigation_id)
     if found is None:
         return
-    graph, missing = investigations.read_map(gateway, schema, found.saved)
-    investigations.record_open(resources.audit(), found, **investigator.audit_fields())
+    graph, missing = investigations.read_map(workspace.gateway, workspace.schema, found.saved)
+    investigations.record_open(workspace.audit, found, actor=investigator.actor.consulting())
     state = MapState.from_saved(found.saved, graph.nodes, graph.relationships)
     state.investigation_id, state.title, state.notes = found.id, found.title, found.notes
     st.session_state[session.MAP_KEY] = state

@@ -19,8 +19,8 @@ def render() -> None:
     investigator = require(page="packs")
     display = session.display(investigator)
     lang = investigator.lang
-    catalog = resources.catalog()
-    runner = resources.runner()
+    workspace = resources.workspace()
+    catalog, runner = workspace.catalog, workspace.runner
     st.title(t("page.packs"))
     session.show_notices()
 
@@ -50,7 +50,7 @@ def render() -> None:
         return
     if params is not None:
         try:
-            outcome = runner.run(query.id, params, **investigator.audit_fields())
+            outcome = runner.run(query.id, params, actor=investigator.actor.consulting())
         except (QueryRefused, GraphError) as exc:
             session.say("error", t("common.failed", error=exc))
             st.session_state.pop(RESULT_KEY, None)

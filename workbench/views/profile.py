@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from access import AccessError, Permission, unmask
 from graph.errors import GraphError
 from queries import page_queries
-from queries.parameters import ParameterError
+from queries.parameters import EntityRef, ParameterError
 from queries.profiles import (
     NEIGHBOURS_SHOWN,
+    EntityProfile,
     case_mentions,
     case_text,
     linked_by_label,
@@ -17,36 +20,25 @@ from queries.profiles import (
     read_entity,
     timeline_rows,
 )
-from queries.runner import QueryRefused
+from queries.runner import QueryOutcome, QueryRefused
 from workbench import charts, resources, session
 from workbench.case_text import render_case_text
 from workbench.context import require, t
-from workbench.display import md_escape
+from workbench.display import Display, md_escape
+from workbench.investigator import Investigator
+from workspace import Workspace
 
 
 def render() -> None:
     investigator = require(page="profile")
     display = session.display(investigator)
-    schema = resources.schema()
+    workspace = resources.workspace()
     st.title(t("page.profile"))
     session.show_notices()
-    # The box shows the entity in view as this role may see it; the reference itself stays here.
-    current = st.session_state.get(session.PROFILE_KEY, "")
-    shown_current = display.text(current)
-    typed = st.text_input(t("profile.ref"), value=shown_current, key=session.PROFILE_INPUT_KEY)
-    if not typed.strip():
-        st.info(t("profile.pick"))
+    entity = _entity(workspace, investigator, display)
+    if entity is None:
         return
-    try:
-        ref = parse_ref(current if typed == shown_current else typed, schema)
-        found = read_entity(resources.gateway(), schema, resources.audit(), ref, **investigator.audit_fields())
-    except (ParameterError, GraphError) as exc:
-        session.say("error", t("common.failed", error=exc))
-        return
-    if found is None:
-        session.say("warning", t("profile.not_found", ref=display.text(typed)))
-        return
-    st.session_state[session.PROFILE_KEY] = str(ref)
+    ref, found = entity
     node = found.node
     # No heading anchor: its href would be made from the entity's caption, which is data.
     st.header(md_escape(f"{display.label_name(node['label'])} · {display.caption(node)}"), anchor=False)
@@ -58,7 +50,52 @@ def render() -> None:
             session.notify(notice.level, notice.text)
         session.go("explorer")
     _unmask(investigator, display, node, right)
+    _properties(workspace, display, node)
 
+    runner, actor = workspace.runner, investigator.actor.consulting()
+    try:
+        neighbours = runner.run(
+            page_queries.NEIGHBOURHOOD,
+            {"start": str(ref), "hops": 1, "degree_cap": NEIGHBOURS_SHOWN},
+            actor=actor,
+            action="profile.links",
+        )
+        timeline = runner.run(page_queries.TIMELINE, {"entity": str(ref)}, actor=actor, action="profile.timeline")
+    except (QueryRefused, GraphError) as exc:
+        session.say("error", t("common.failed", error=exc))
+        return
+    _links(display, found, neighbours)
+    _timeline(investigator, display, timeline)
+
+
+def _entity(
+    workspace: Workspace, investigator: Investigator, display: Display
+) -> tuple[EntityRef, EntityProfile] | None:
+    """The entity named in the box, read (and recorded) for the investigator; None, said on the
+    page, when none is named, it is not found or it could not be read."""
+    # The box shows the entity in view as this role may see it; the reference itself stays here.
+    current = st.session_state.get(session.PROFILE_KEY, "")
+    shown_current = display.text(current)
+    typed = st.text_input(t("profile.ref"), value=shown_current, key=session.PROFILE_INPUT_KEY)
+    if not typed.strip():
+        st.info(t("profile.pick"))
+        return None
+    try:
+        ref = parse_ref(current if typed == shown_current else typed, workspace.schema)
+        actor = investigator.actor.consulting()
+        found = read_entity(workspace.gateway, workspace.schema, workspace.audit, ref, actor=actor)
+    except (ParameterError, GraphError) as exc:
+        session.say("error", t("common.failed", error=exc))
+        return None
+    if found is None:
+        session.say("warning", t("profile.not_found", ref=display.text(typed)))
+        return None
+    st.session_state[session.PROFILE_KEY] = str(ref)
+    return ref, found
+
+
+def _properties(workspace: Workspace, display: Display, node: dict[str, Any]) -> None:
+    """The entity's properties as this role may see them; beside them a case's report text."""
     left, right = st.columns([2, 3])
     with left:
         st.subheader(t("profile.properties"))
@@ -73,31 +110,18 @@ def render() -> None:
         with right:
             st.subheader(t("profile.case_text"))
             try:
-                mentions = case_mentions(resources.gateway(), schema, node["properties"]["case_id"])
+                mentions = case_mentions(workspace.gateway, workspace.schema, node["properties"]["case_id"])
             except GraphError as exc:
                 session.say("error", t("common.failed", error=exc))
                 mentions = []
             render_case_text(report, mentions, display)
 
-    runner = resources.runner()
-    try:
-        neighbours = runner.run(
-            page_queries.NEIGHBOURHOOD,
-            {"start": str(ref), "hops": 1, "degree_cap": NEIGHBOURS_SHOWN},
-            action="profile.links",
-            **investigator.audit_fields(),
-        )
-        timeline = runner.run(
-            page_queries.TIMELINE, {"entity": str(ref)}, action="profile.timeline", **investigator.audit_fields()
-        )
-    except (QueryRefused, GraphError) as exc:
-        session.say("error", t("common.failed", error=exc))
-        return
 
+def _links(display: Display, found: EntityProfile, neighbours: QueryOutcome) -> None:
     st.subheader(t("profile.links"))
     if found.degree > NEIGHBOURS_SHOWN:
         st.caption(t("profile.more_links", n=NEIGHBOURS_SHOWN))
-    for label, group in linked_by_label(neighbours, node["id"]).items():
+    for label, group in linked_by_label(neighbours, found.node["id"]).items():
         types = "、".join(display.type_name(rel_type) for rel_type in sorted(group.types))
         with st.expander(md_escape(f"{display.label_name(label)} ({len(group.nodes)}) · {types}")):
             for other in group.nodes:
@@ -106,6 +130,8 @@ def render() -> None:
                 if other.get("ref") and b.button(t("common.open_profile"), key=f"gb_link_{other['id']}"):
                     session.open_profile(other["ref"])
 
+
+def _timeline(investigator: Investigator, display: Display, timeline: QueryOutcome) -> None:
     st.subheader(t("profile.timeline"))
     events = timeline_rows(timeline)
     if not events:
@@ -133,7 +159,7 @@ def _unmask(investigator, display, node, column) -> None:
         return
     if column.button(t("profile.unmask"), key="gb_unmask", help=t("profile.unmask_help")):
         try:
-            unmask(resources.sessions(), investigator.session, ref)
+            unmask(resources.workspace().sessions, investigator.session, ref)
         except AccessError as exc:
             session.say("error", t("common.refused", error=exc))
             return

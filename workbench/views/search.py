@@ -19,7 +19,8 @@ def render() -> None:
     display = session.display(investigator)
     st.title(t("page.search"))
     session.show_notices()
-    schema = resources.schema()
+    workspace = resources.workspace()
+    schema = workspace.schema
     with st.form("gb_search"):
         text = st.text_input(t("search.box"), key="gb_search_text", max_chars=100)
         labels = st.multiselect(
@@ -28,11 +29,11 @@ def render() -> None:
         submitted = st.form_submit_button(t("search.button"), type="primary")
     if submitted and text.strip():
         try:
-            outcome = resources.runner().run(
+            outcome = workspace.runner.run(
                 page_queries.SEARCH,
                 {"text": text, "labels": labels, "limit": 60},
+                actor=investigator.actor.consulting(),
                 action="search",
-                **investigator.audit_fields(),
             )
         except (QueryRefused, GraphError) as exc:
             session.say("error", t("common.failed", error=exc))

@@ -16,7 +16,8 @@ def render() -> None:
     display = session.display(investigator)
     st.title("金钟罩 goldenbell")
     try:
-        status = database_status(resources.gateway(), resources.schema())
+        workspace = resources.workspace()
+        status = database_status(workspace.gateway, workspace.schema)
     except GraphError as exc:
         session.say("error", t("common.db_down", error=exc))
         return
