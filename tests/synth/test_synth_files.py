@@ -9,7 +9,8 @@ import zipfile
 import openpyxl
 import pytest
 from stdnum.cn import ric
-from synth_readback import canonical_address, canonical_id, canonical_phone, canonical_plate, loaded, read
+from synth_canonical import canonical_address, canonical_id, canonical_phone, canonical_plate
+from synth_readback import loaded, read
 
 from synth.sources import SOURCES
 

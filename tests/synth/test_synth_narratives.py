@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from stdnum.cn import ric
-from synth_readback import canonical_address, canonical_phone, canonical_plate
+from synth_canonical import canonical_address, canonical_phone, canonical_plate
 
 from synth.names import MALE_CHARS, UNKNOWN_CHARS
 

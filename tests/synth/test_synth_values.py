@@ -7,7 +7,7 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from synth_readback import canonical_address, canonical_phone, canonical_plate
+from synth_canonical import canonical_address, canonical_phone, canonical_plate
 
 from synth import phones, plates
 from synth.compounds import CompoundBook, address_variants
