@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import streamlit as st
 
+from graph.errors import GraphError
 from workbench import page_switch, resources
+from workbench.context import t
 from workbench.display import Display, md_escape
 from workbench.explorer import Explorer
 from workbench.investigator import Investigator
@@ -51,6 +56,22 @@ def say(level: str, text: str) -> None:
     """A message box whose text (often holding data) is shown as typed, never as Markdown."""
     box = getattr(st, level if level in ("info", "success", "warning", "error") else "info")
     box(md_escape(text))
+
+
+Row = TypeVar("Row")
+
+
+def listed(read: Callable[[], list[Row]], *, empty: str) -> list[Row]:
+    """What `read` lists; an empty list once the page has said why there is nothing to show:
+    the database did not answer, or `empty`."""
+    try:
+        rows = read()
+    except GraphError as exc:
+        say("error", t("common.db_down", error=exc))
+        return []
+    if not rows:
+        say("info", empty)
+    return rows
 
 
 def show_notices() -> None:

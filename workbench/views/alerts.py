@@ -42,14 +42,9 @@ def render() -> None:
         format_func=lambda r: catalog.queries[r].names.get(lang) if r else t("alerts.all"),
         key="gb_alert_rule",
     )
-    try:
-        alerts = inbox(workspace, investigator, status=status or None, rule=rule or None)
-    except GraphError as exc:
-        session.say("error", t("common.db_down", error=exc))
-        return
-    if not alerts:
-        st.info(t("alerts.none"))
-        return
+    alerts = session.listed(
+        lambda: inbox(workspace, investigator, status=status or None, rule=rule or None), empty=t("alerts.none")
+    )
     for alert in alerts:
         title = catalog.queries[alert.rule].names.get(lang) if alert.rule in catalog.queries else alert.rule
         header = f"[{t(f'status.{alert.status}')}] {title} — {display.text(alert.summary)}"

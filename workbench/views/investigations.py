@@ -62,14 +62,9 @@ def render() -> None:
         )
 
     st.subheader(t("inv.list"))
-    try:
-        saved = investigations.list_investigations(workspace.gateway, workspace.schema)
-    except GraphError as exc:
-        session.say("error", t("common.db_down", error=exc))
-        return
-    if not saved:
-        st.caption(t("inv.none"))
-        return
+    saved = session.listed(
+        lambda: investigations.list_investigations(workspace.gateway, workspace.schema), empty=t("inv.none")
+    )
     for item in saved:
         left, right = st.columns([6, 1])
         left.markdown(md_escape(f"{display.text(item['title'])} ({item['id']})"))
