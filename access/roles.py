@@ -17,7 +17,7 @@ from access.errors import AccessDenied
 
 class Permission(StrEnum):
     SEARCH = "search"  # search, profiles, expansions, paths, saved queries, maps
-    CONSOLE = "console"  # the read-only Cypher console
+    CONSOLE = "console"  # the read-only Cypher console; only with SEE_SENSITIVE (see console_allowed)
     EXPORT = "export"  # downloads, exported maps and reports
     SEE_SENSITIVE = "see_sensitive"  # citizen ID numbers and phone numbers in full, everywhere
     UNMASK = "unmask"  # reveal one entity's ID number or phone, one audited act at a time
@@ -61,9 +61,8 @@ ROLES: dict[str, Role] = {
             "analyst",
             "研判员",
             "Analyst",
-            frozenset(
-                {Permission.SEARCH, Permission.CONSOLE, Permission.EXPORT, Permission.UNMASK, Permission.ALERT_STATUS}
-            ),
+            # No console: a console that can compute on a value can always reveal it.
+            frozenset({Permission.SEARCH, Permission.EXPORT, Permission.UNMASK, Permission.ALERT_STATUS}),
         ),
         Role(
             "supervisor",
@@ -103,6 +102,20 @@ def may(role_name: str, permission: Permission) -> bool:
 
 def sees_sensitive(role_name: str) -> bool:
     return may(role_name, Permission.SEE_SENSITIVE)
+
+
+def console_allowed(role_name: str) -> bool:
+    """The ad-hoc console is for roles that see sensitive values in full: masking a result
+    after the fact cannot be made sound (`p.id_number + 'a'`, `split(p.id_number, '')`), so
+    a role that may not see a value may not compute on it either."""
+    return may(role_name, Permission.CONSOLE) and sees_sensitive(role_name)
+
+
+def console_denial(role_name: str) -> str:
+    return (
+        f"the {role_name} role may not use the console: it is only for roles that see ID numbers and phones "
+        "in full (控制台仅限可查看完整身份号码和电话的角色)"
+    )
 
 
 def denial(role_name: str, permission: Permission) -> str:

@@ -1,0 +1,43 @@
+"""The console is not the analyst's: the review's console attacks, typed into the console page as
+an analyst, are refused (and the refusal recorded) before anything runs; nothing is shown and
+nothing can be downloaded. The supervisor still has the console."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.workbench.conftest import audit_events, one_page
+from workbench.navigation import allowed
+
+ATTACKS = (
+    "MATCH (p:Person) RETURN p.id_number + 'a' AS x",
+    "MATCH (p:Person) RETURN toInteger(p.id_number) AS x",
+    "MATCH (p:Person) RETURN split(p.id_number, '') AS x",
+    "MATCH (p:Person) RETURN substring(p.id_number, 0, 9) AS a, substring(p.id_number, 9) AS b",
+    "MATCH (f:Phone) RETURN '+86' + f.number AS x",
+)
+
+
+def test_the_analysts_menu_has_no_console():
+    assert "console" not in allowed("analyst") and "console" in allowed("supervisor")
+
+
+@pytest.mark.parametrize("cypher", ATTACKS)
+def test_each_attack_typed_as_an_analyst_is_refused(app_env, sample_graph, audit_path, cypher):
+    at = one_page("console", user="ana")
+    at.session_state["gb_cypher"] = cypher
+    at.run()
+    assert not at.exception
+    assert at.error and "console" in at.error[0].value
+    assert not at.dataframe and not at.text_area, "no result and no box to type into"
+    assert not at.get("download_button"), "no CSV or JSON to download"
+    events = audit_events(audit_path)
+    assert ("ana", "page.open", "refused", {"page": "console"}) in [
+        (e["user"], e["action"], e["outcome"], e["parameters"]) for e in events
+    ]
+    assert not [e for e in events if e["action"] == "console.run" and e["outcome"] == "ok"]
+
+
+def test_the_supervisor_runs_the_console(app_env, sample_graph):
+    at = one_page("console", user="sup").run()
+    assert not at.exception and at.text_area
