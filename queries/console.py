@@ -4,6 +4,10 @@ The text is checked by `queries.readonly.check_read_only` (the server's own plan
 a pure read), then run in a read transaction — which the server enforces too — with the
 query timeout and the row cap. Every attempt, refused or not, is written to the audit
 log as `console.run` with the Cypher text.
+
+Only a role that sees ID numbers and phones in full may use it (`console_allowed`): an
+expression can turn any value into a form no masking recognises, so nothing it returns
+could be shown masked soundly. Any other role is refused before the text is looked at.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from functools import partial
 from typing import Any
 
 from access.actor import Actor
+from access.errors import AccessDenied
+from access.roles import console_allowed, console_denial
 from graph.errors import GraphError
 from queries import subgraph
 from queries.readonly import NotReadOnly, check_read_only
@@ -49,12 +55,17 @@ class ConsoleOutcome:
 
 
 def run_console(runner: Runner, cypher: str, *, actor: Actor, row_cap: int | None = None) -> ConsoleOutcome:
-    """Raise CypherTooLong (audited) for text over the settings' length, NotReadOnly for
-    anything but a read, GraphError when the server fails it. Runs on the runner's gateway,
-    within its settings' limits, recorded in its audit log."""
+    """Raise AccessDenied (audited) for a role that may not see sensitive values, CypherTooLong
+    (audited) for text over the settings' length, NotReadOnly for anything but a read,
+    GraphError when the server fails it. Runs on the runner's gateway, within its settings'
+    limits, recorded in its audit log."""
     gateway, schema, settings, audit = runner.gateway, runner.schema, runner.settings, runner.audit
     cap = min(row_cap or settings.row_cap, settings.row_cap)
     event = partial(actor.event, "console.run", parameters={"cypher": cypher[:AUDITED_CYPHER_LENGTH]})
+    if not console_allowed(actor.role):
+        message = console_denial(actor.role)
+        audit.append(event(outcome="refused", message=message))
+        raise AccessDenied(message)
     if len(cypher) > settings.console_max_chars:
         refused = CypherTooLong(len(cypher), settings.console_max_chars)
         audit.append(event(outcome="refused", message=refused.reason))

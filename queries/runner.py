@@ -48,6 +48,8 @@ class QueryOutcome:
     schema: Schema | None = field(default=None, repr=False, compare=False)
     # The sub-graph to draw, when given rather than found in `records` (a masked copy).
     drawn: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = field(default=None, repr=False)
+    # Columns the pack declares sensitive (column → mask kind), masked as declared for display.
+    sensitive: Mapping[str, str] = field(default_factory=dict)
 
     # Built on first use: a map needs it, a table, a file or an alert count does not, and
     # building it (every property of every node, temporal values as text) costs as much
@@ -153,6 +155,7 @@ class Runner:
             elapsed_ms=elapsed,
             records=result.records,
             schema=self.schema,
+            sensitive=query.sensitive,
         )
 
     def _ensure_read_only(self, query: Query, params: Mapping[str, Any]) -> None:

@@ -39,6 +39,7 @@ def render() -> None:
         key="gb_query",
     )
     query = catalog.query(query_id)
+    display = display.declaring(query.sensitive)  # its sensitive columns, in the table and the files
     st.caption(md_escape(query.description.get(lang)))
     with st.expander(t("packs.cypher")):
         st.code(query.cypher, language="cypher")
