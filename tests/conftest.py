@@ -81,6 +81,14 @@ def gateway(neo4j_settings: Settings, schema: Schema) -> Iterator[Gateway]:
         yield gw
 
 
+@pytest.fixture(scope="session")
+def catalog(schema: Schema):
+    """The built-in query packs, as the workbench and the commands load them."""
+    from queries.pack_model import load_catalog
+
+    return load_catalog(schema)
+
+
 @pytest.fixture
 def empty_graph(gateway: Gateway) -> Gateway:
     """The session's database with every node and relationship deleted."""

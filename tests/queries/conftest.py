@@ -1,17 +1,11 @@
-"""Fixtures for the query packs: the built-in catalog and a runner with its own audit log."""
+"""Fixtures for the query packs: a runner with its own audit log (the built-in catalog is shared, in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from access.audit.log import AuditLog
-from queries.pack_model import load_catalog
 from queries.runner import Runner
-
-
-@pytest.fixture(scope="session")
-def catalog(schema):
-    return load_catalog(schema)
 
 
 @pytest.fixture
