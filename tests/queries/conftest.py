@@ -1,4 +1,4 @@
-"""Fixtures for the query packs: a runner with its own audit log (the built-in catalog is shared, in tests/conftest.py)."""
+"""Fixtures for the query packs: a runner with its own audit log (the catalog is in tests/conftest.py)."""
 
 from __future__ import annotations
 
