@@ -48,6 +48,26 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
+def find_path_to(page, version: int, accomplice_name: str) -> int:
+    """Path ends from the node menu, then the path found and drawn (3 nodes, 2 edges)."""
+    pilot.menu(page, "n.data('type') === 'Person' && n.connectedEdges().length > 2", "path_start")
+    version, _ = pilot.wait_drawn_after(page, version)
+    pilot.menu(page, f"n.data('label') === '{accomplice_name}'", "path_end")
+    version, _ = pilot.wait_drawn_after(page, version)
+    page.get_by_role("button", name="查找路径").click()
+    page.get_by_text("条最短路径").wait_for()
+    version, _ = pilot.wait_drawn_after(page, version)
+    frame = pilot.canvas_frame(page)
+    assert frame.evaluate("gbCanvas.cy.nodes('.path').length") == 3
+    assert frame.evaluate("gbCanvas.cy.edges('.path').length") == 2
+    page.wait_for_timeout(500)
+    shot(page, "5-path")
+    if os.environ.get("GOLDENBELL_README_SCREENSHOT") == "1":
+        README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ARTIFACTS / "5-path.png", README_SCREENSHOT)
+    return version
+
+
 def test_wanted_person_to_accomplice_in_chromium(server, ground_truth, tmp_path):
     wanted, accomplice, accomplice_name = planted(ground_truth)
     masked = "*" * 14 + wanted[-4:]
@@ -76,22 +96,7 @@ def test_wanted_person_to_accomplice_in_chromium(server, ground_truth, tmp_path)
         assert frame.evaluate(f"gbCanvas.cy.nodes().filter(n => n.data('label') === '{accomplice_name}').length") == 1
         shot(page, "4-expanded")
 
-        # Path ends from the node menu, then find the path.
-        pilot.menu(page, "n.data('type') === 'Person' && n.connectedEdges().length > 2", "path_start")
-        version, _ = pilot.wait_drawn_after(page, version)
-        pilot.menu(page, f"n.data('label') === '{accomplice_name}'", "path_end")
-        version, _ = pilot.wait_drawn_after(page, version)
-        page.get_by_role("button", name="查找路径").click()
-        page.get_by_text("条最短路径").wait_for()
-        version, _ = pilot.wait_drawn_after(page, version)
-        frame = pilot.canvas_frame(page)
-        assert frame.evaluate("gbCanvas.cy.nodes('.path').length") == 3
-        assert frame.evaluate("gbCanvas.cy.edges('.path').length") == 2
-        page.wait_for_timeout(500)
-        shot(page, "5-path")
-        if os.environ.get("GOLDENBELL_README_SCREENSHOT") == "1":
-            README_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(ARTIFACTS / "5-path.png", README_SCREENSHOT)
+        version = find_path_to(page, version, accomplice_name)
 
         # The map page draws places without tiles (any tile request would show below).
         page.get_by_role("link", name="地图").click()
