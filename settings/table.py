@@ -7,80 +7,17 @@ setting is named; the README's settings table is checked against it by a test.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+
+from settings import parsers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class SettingsError(ValueError):
     """A setting has a value goldenbell cannot use."""
-
-
-def _size(value: str) -> str:
-    if not re.fullmatch(r"[1-9][0-9]*[kmgKMG]?", value):
-        raise ValueError("expected a size such as 512m or 4g")
-    return value.lower()
-
-
-def _log_retention(value: str) -> str:
-    # Neo4j's own format for `db.tx_log.rotation.retention_policy`.
-    text = value.strip()
-    if not re.fullmatch(r"[1-9][0-9]*[kKmMgG]? (files|size|txs|entries|hours|days)|true|false|keep_none", text):
-        raise ValueError("expected an amount and a kind, such as '1G size', '2 files' or '1 days'")
-    return text
-
-
-N = TypeVar("N", int, float)
-
-
-def _number(convert: Callable[[str], N], within: Callable[[N], bool], expected: str) -> Callable[[str], N]:
-    """A parser for numbers that must lie in a range, saying what was expected when not."""
-
-    def parse(value: str) -> N:
-        number = convert(value)
-        if not within(number):
-            raise ValueError(f"expected {expected}")
-        return number
-
-    return parse
-
-
-_seconds = _number(float, lambda n: n > 0, "a positive number of seconds")
-_port = _number(int, lambda n: 1 <= n <= 65535, "a TCP port between 1 and 65535")
-_positive_int = _number(int, lambda n: n > 0, "a positive whole number")
-
-
-def _optional_path(value: str) -> Path | None:
-    return Path(value) if value else None
-
-
-def _bytes(value: str) -> int:
-    if value == "0":
-        return 0
-    text = _size(value)
-    return int(text.rstrip("kmg")) * {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}.get(text[-1], 1)
-
-
-def _anchor_list(value: str) -> tuple[str, ...]:
-    # The sinks themselves are built by access.audit.anchors; here only their form is checked.
-    anchors = tuple(item.strip() for item in value.split(",") if item.strip())
-    for item in anchors:
-        kind, _, rest = item.partition(":")
-        if item.startswith(("http://", "https://")) or (kind == "file" and rest.startswith("/")) or kind == "syslog":
-            continue
-        raise ValueError(f"{item!r}: an anchor is file:/absolute/path, syslog[:address] or an http(s):// URL")
-    return anchors
-
-
-def _audit_retention(value: str) -> str:
-    text = " ".join(value.split())
-    if not re.fullmatch(r"all|[1-9][0-9]* (files|days)", text):
-        raise ValueError("expected 'all', 'N files' or 'N days'")
-    return text
 
 
 @dataclass(frozen=True)
@@ -119,43 +56,45 @@ SETTINGS: tuple[Setting, ...] = (
         str,
     ),
     Setting("NEO4J_DATABASE", "neo4j_database", "neo4j", "Database name on the server.", str),
-    Setting("GOLDENBELL_BOLT_PORT", "bolt_port", "7687", "Loopback port of the local Neo4j's Bolt connector.", _port),
+    Setting(
+        "GOLDENBELL_BOLT_PORT", "bolt_port", "7687", "Loopback port of the local Neo4j's Bolt connector.", parsers.port
+    ),
     Setting(
         "GOLDENBELL_STORE_DIR",
         "store_dir",
         "",
         "Neo4j home of the local server (databases, transaction logs, Neo4j's own logs). "
         "Empty: `$GOLDENBELL_HOME/neo4j`.",
-        _optional_path,
+        parsers.optional_path,
     ),
-    Setting("GOLDENBELL_HEAP", "heap", "4g", "JVM heap of the local Neo4j (`-Xms` and `-Xmx`).", _size),
+    Setting("GOLDENBELL_HEAP", "heap", "4g", "JVM heap of the local Neo4j (`-Xms` and `-Xmx`).", parsers.size),
     Setting(
         "GOLDENBELL_PAGECACHE",
         "pagecache",
         "6g",
         "Page cache of the local Neo4j (`server.memory.pagecache.size`).",
-        _size,
+        parsers.size,
     ),
     Setting(
         "GOLDENBELL_TX_TIMEOUT",
         "tx_timeout",
         "300",
         "Seconds after which the local Neo4j ends any transaction (`db.transaction.timeout`).",
-        _seconds,
+        parsers.seconds,
     ),
     Setting(
         "GOLDENBELL_TX_MEMORY",
         "tx_memory",
         "1g",
         "Memory one transaction may use on the local Neo4j (`db.memory.transaction.max`).",
-        _size,
+        parsers.size,
     ),
     Setting(
         "GOLDENBELL_TX_MEMORY_TOTAL",
         "tx_memory_total",
         "3g",
         "Memory all transactions together may use on the local Neo4j (`dbms.memory.transaction.total.max`).",
-        _size,
+        parsers.size,
     ),
     Setting(
         "GOLDENBELL_TX_LOG_KEEP",
@@ -163,14 +102,14 @@ SETTINGS: tuple[Setting, ...] = (
         "1G size",
         "Transaction logs the local Neo4j keeps (`db.tx_log.rotation.retention_policy`); older ones are "
         "pruned at checkpoints. Neo4j's own default, two days, fills the disk during a city-scale import.",
-        _log_retention,
+        parsers.log_retention,
     ),
     Setting(
         "GOLDENBELL_QUERY_TIMEOUT",
         "query_timeout",
         "30",
         "Seconds a read query may run before goldenbell ends it (sent with each transaction).",
-        _seconds,
+        parsers.seconds,
     ),
     Setting(
         "GOLDENBELL_CONSOLE_MAX_CHARS",
@@ -179,14 +118,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Longest Cypher text, in characters, the console accepts; longer text is refused before the server "
         "plans it, since planning a long expression can outrun `GOLDENBELL_QUERY_TIMEOUT`. The longest "
         "built-in pack query is about 3,200.",
-        _positive_int,
+        parsers.positive_int,
     ),
     Setting(
         "GOLDENBELL_START_TIMEOUT",
         "start_timeout",
         "120",
         "Seconds `goldenbell db start` waits for Bolt to answer.",
-        _seconds,
+        parsers.seconds,
     ),
     Setting("GOLDENBELL_JAVA", "java", "java", "Java 17+ executable that runs the local Neo4j.", str),
     Setting(
@@ -194,21 +133,21 @@ SETTINGS: tuple[Setting, ...] = (
         "schema_dir",
         "",
         "Folder of the graph schema files. Empty: the schema shipped in `graph/schema/`.",
-        _optional_path,
+        parsers.optional_path,
     ),
     Setting(
         "GOLDENBELL_ROW_CAP",
         "row_cap",
         "5000",
         "Most rows a saved or ad-hoc query returns; more are cut off and the result says so.",
-        _positive_int,
+        parsers.positive_int,
     ),
     Setting(
         "GOLDENBELL_MAP_NODE_CAP",
         "map_node_cap",
         "1000",
         "Most nodes drawn on one relationship map; larger results are aggregated or refused.",
-        _positive_int,
+        parsers.positive_int,
     ),
     Setting(
         "GOLDENBELL_EXPAND_CAP",
@@ -216,21 +155,21 @@ SETTINGS: tuple[Setting, ...] = (
         "25",
         "Most relationships one expansion in the link explorer follows from a node (most recent first); "
         'each "show more" follows as many again.',
-        _positive_int,
+        parsers.positive_int,
     ),
     Setting(
         "GOLDENBELL_PACKS_DIR",
         "packs_dir",
         "",
         "Extra folder of query pack files, loaded after the built-in packs in `queries/packs/`.",
-        _optional_path,
+        parsers.optional_path,
     ),
     Setting(
         "GOLDENBELL_AUDIT_LOG",
         "audit_log",
         "",
         "Append-only audit log file. Empty: `$GOLDENBELL_HOME/audit.jsonl`.",
-        _optional_path,
+        parsers.optional_path,
     ),
     Setting(
         "GOLDENBELL_AUDIT_ANCHORS",
@@ -240,7 +179,7 @@ SETTINGS: tuple[Setting, ...] = (
         "before the head moves; put it where the service account cannot rewrite it), `syslog`, "
         "`syslog:/dev/log` or `syslog:host:port`, and `http(s)://` URLs of a log server (JSON POSTed, 3 s "
         "timeout). `goldenbell audit verify` checks the log against the file anchors. Empty: none.",
-        _anchor_list,
+        parsers.anchor_list,
     ),
     Setting(
         "GOLDENBELL_AUDIT_KEY_FILE",
@@ -249,7 +188,7 @@ SETTINGS: tuple[Setting, ...] = (
         "File holding a secret (16 bytes or more) with which audit entries are sealed (HMAC-SHA256) and the "
         "entities they name are hashed; keep it apart from the log. Empty: entries are sealed with SHA-256 and "
         "entities kept as they are.",
-        _optional_path,
+        parsers.optional_path,
     ),
     Setting(
         "GOLDENBELL_AUDIT_ROTATE_SIZE",
@@ -257,7 +196,7 @@ SETTINGS: tuple[Setting, ...] = (
         "100m",
         "Size at which the audit log is rotated into `<log>.<last seq>`, the chain running on across "
         "files; `0`: never.",
-        _bytes,
+        parsers.byte_size,
     ),
     Setting(
         "GOLDENBELL_AUDIT_RETENTION",
@@ -265,7 +204,7 @@ SETTINGS: tuple[Setting, ...] = (
         "all",
         "Rotated audit log files kept: `all`, `N files` (the newest N) or `N days`; older ones are removed "
         "at the next rotation.",
-        _audit_retention,
+        parsers.audit_retention,
     ),
     Setting(
         "GOLDENBELL_ACCESS_DB",
@@ -273,35 +212,35 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Users, password hashes and sessions of the workbench (SQLite, mode 0600). "
         "Empty: `$GOLDENBELL_HOME/access.db`.",
-        _optional_path,
+        parsers.optional_path,
     ),
     Setting(
         "GOLDENBELL_SESSION_IDLE_MINUTES",
         "session_idle_minutes",
         "30",
         "Minutes without activity after which a workbench session ends and the user signs in again.",
-        _positive_int,
+        parsers.positive_int,
     ),
     Setting(
         "GOLDENBELL_SESSION_MAX_HOURS",
         "session_max_hours",
         "12",
         "Hours after sign-in at which a session ends however active it is.",
-        _positive_int,
+        parsers.positive_int,
     ),
     Setting(
         "GOLDENBELL_LOGIN_ATTEMPTS",
         "login_attempts",
         "5",
         "Wrong passwords in a row after which a user name is locked for `GOLDENBELL_LOGIN_LOCKOUT_MINUTES`.",
-        _positive_int,
+        parsers.positive_int,
     ),
     Setting(
         "GOLDENBELL_LOGIN_LOCKOUT_MINUTES",
         "login_lockout_minutes",
         "15",
         "Minutes a user name stays locked after too many wrong passwords.",
-        _positive_int,
+        parsers.positive_int,
     ),
     Setting(
         "GOLDENBELL_SSO_CLAIM",
@@ -316,21 +255,21 @@ SETTINGS: tuple[Setting, ...] = (
         "batch_size",
         "5000",
         "Rows per write transaction when importing.",
-        _positive_int,
+        parsers.positive_int,
     ),
     Setting(
         "GOLDENBELL_WORKBENCH_PORT",
         "workbench_port",
         "8501",
         "Port the workbench (Streamlit) listens on, on 127.0.0.1.",
-        _port,
+        parsers.port,
     ),
     Setting(
         "GOLDENBELL_POOL_SIZE",
         "pool_size",
         "50",
         "Largest number of Bolt connections the driver keeps open.",
-        _positive_int,
+        parsers.positive_int,
     ),
 )
 
