@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from access.errors import ReasonRefused
 
@@ -48,15 +48,26 @@ REASONS: dict[str, Reason] = {
 # After NFKC (full-width forms become ASCII) and upper-casing: a letter, digit or Chinese
 # character first, then those or - _ / . ( ) [ ] 〔 〕 【 】 #; 3 to 64 in all.
 _CASE_REF = re.compile(r"[0-9A-Z\u4e00-\u9fff][0-9A-Z\u4e00-\u9fff\-_/.()\[\]〔〕【】#]{2,63}")
+# A recorded case reference was checked when it was given, perhaps against a site pattern
+# this process does not know: reading it back accepts it as it is.
+_RECORDED = re.compile(r".+")
 _NOTE_MAX = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def normalise_case_ref(text: str) -> str:
-    """The case reference as recorded, or ReasonRefused saying what is wrong with it."""
+def normalise_case_ref(text: str, pattern: re.Pattern[str] | None = None) -> str:
+    """The case reference as recorded, or ReasonRefused saying what is wrong with it. A site's
+    own `pattern` (GOLDENBELL_CASE_REF_PATTERN) replaces the built-in rule."""
     value = unicodedata.normalize("NFKC", text or "").strip().upper()
     if not value:
         raise ReasonRefused("a case reference is required before any search or query (请填写案件编号)")
+    if pattern is not None:
+        if not pattern.fullmatch(value):
+            raise ReasonRefused(
+                f"case reference {value!r} does not have the form this site uses "
+                f"(GOLDENBELL_CASE_REF_PATTERN {pattern.pattern}) (案件编号格式不正确)"
+            )
+        return value
     if not _CASE_REF.fullmatch(value):
         raise ReasonRefused(
             "a case reference is 3 to 64 characters: letters, digits or Chinese characters, "
@@ -74,9 +85,10 @@ class ReasonForAccess:
     case_ref: str
     code: str
     note: str = ""  # optional free text after the code
+    pattern: re.Pattern[str] | None = field(default=None, repr=False, compare=False)  # the site's case-ref form
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "case_ref", normalise_case_ref(self.case_ref))
+        object.__setattr__(self, "case_ref", normalise_case_ref(self.case_ref, self.pattern))
         code = (self.code or "").strip()
         if code not in REASONS:
             raise ReasonRefused(f"unknown reason code {code!r}; codes are {', '.join(REASONS)} (请选择查询事由)")
@@ -94,7 +106,7 @@ class ReasonForAccess:
     @classmethod
     def from_recorded(cls, case_ref: str, reason: str) -> ReasonForAccess:
         code, _, note = reason.partition(": ")
-        return cls(case_ref, code, note)
+        return cls(case_ref, code, note, _RECORDED)
 
     def open_to(self, role: str) -> bool:
         return role in REASONS[self.code].roles

@@ -11,6 +11,7 @@ exists) for a while.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import time
 from collections.abc import Callable, Mapping
@@ -82,8 +83,10 @@ class Sessions:
         attempts: int = 5,
         lockout_seconds: float = 15 * 60,
         clock: Callable[[], float] = time.time,
+        case_ref_pattern: re.Pattern[str] | None = None,
     ):
         self.users = users
+        self.case_ref_pattern = case_ref_pattern
         self.audit: AuditLog = users.audit
         self.path = users.path
         self.idle = idle_seconds
@@ -108,6 +111,7 @@ class Sessions:
             attempts=settings.login_attempts,
             lockout_seconds=settings.login_lockout_minutes * 60,
             clock=clock,
+            case_ref_pattern=settings.case_ref_pattern,
         )
 
     # -- signing in and out --------------------------------------------------------------
@@ -243,7 +247,7 @@ class Sessions:
         """Record the case reference and reason the session works under from now on.
         ReasonRefused for a blank or malformed case reference or a code the role may not use."""
         session = self.resume(token)
-        purpose = ReasonForAccess(case_ref, code, note)
+        purpose = ReasonForAccess(case_ref, code, note, self.case_ref_pattern)
         if not purpose.open_to(session.role):
             raise ReasonRefused(f"the reason {purpose.code} is not open to the {session.role} role (该事由不适用)")
         hashed = token_hash(token)

@@ -7,6 +7,7 @@ Prints figures; asserts nothing.
 
     .venv/bin/python bench/bench_concurrent_users.py                     # 8 users, 20 s per phase
     .venv/bin/python bench/bench_concurrent_users.py --users 16 --seconds 60
+    .venv/bin/python bench/bench_concurrent_users.py --against main~1   # that revision first, then this
 
 Each action is what a page run does, and its latency is measured over all of it: resume the
 session (the idle clock restarts, one SQLite write), check the role's permission, take the
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench_queries import PICKS
+from revision import figure, run_at
 
 from access import Actor, Permission
 from access.audit.log import AuditLog
@@ -234,7 +236,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="length of each phase")
     parser.add_argument("--max-runs", type=int, default=100_000, help="at most this many runs per user and phase")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--against", metavar="REVISION", help="first run this benchmark as of a git revision")
     args = parser.parse_args()
+    earlier = None
+    if args.against:
+        same = ["--users", str(args.users), "--seconds", f"{args.seconds:g}", "--max-runs", str(args.max_runs)]
+        print(f"== at {args.against}")
+        output = run_at(args.against, Path(__file__).name, [*same, "--seed", str(args.seed)])
+        earlier = figure(output, rf"\n\s*{args.users} users:\s+[\d,]+ runs in\s+[\d.]+ s =\s+([\d.]+) runs/s")
+        print("== this revision")
     with Workspace.open() as workspace, tempfile.TemporaryDirectory(prefix="goldenbell-bench-access-") as tmp:
         gateway, settings = workspace.gateway, workspace.settings
         if not gateway.read("bench.any", "MATCH (p:Person) RETURN count(p) > 0 AS any").single_value(False):
@@ -253,6 +263,11 @@ def main() -> None:
             print(
                 f"\n{args.users} users against 1: throughput × {loaded.throughput / baseline.throughput:.2f}, "
                 f"p95 × {percentile(loaded.latencies, 0.95) / percentile(baseline.latencies, 0.95):.2f}"
+            )
+        if earlier:
+            print(
+                f"{args.users} users, this revision against {args.against}: {loaded.throughput:.1f} against "
+                f"{earlier:.1f} runs/s = × {loaded.throughput / earlier:.2f}"
             )
 
 

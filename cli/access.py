@@ -9,7 +9,6 @@ users of the machine and the shell history would see them.
 
 from __future__ import annotations
 
-import getpass
 import json
 import re
 import sys
@@ -26,6 +25,7 @@ from access.audit.seal import check_entity
 from access.audit.view import EXPORT_FORMATS, export_audit, read_audit, verify_audit, who_audit
 from access.errors import AccessError
 from access.roles import ASSIGNABLE_ROLES
+from cli import attribution
 from cli.common import fail, open_workspace, table
 from settings.table import SettingsError
 
@@ -39,9 +39,7 @@ def shown(value: Any) -> Text:
     return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text))
 
 
-_actor_option = click.option(
-    "--actor", default=getpass.getuser, show_default="login name", help="Who is acting (recorded)."
-)
+_actor_option = click.option("--actor", default=None, metavar="NAME", help=attribution.CLAIMED_HELP)
 _stdin_option = click.option(
     "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
 )
@@ -56,8 +54,8 @@ def _new_password(from_stdin: bool) -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
-def _admin(actor: str) -> Actor:
-    return Actor.cli(actor, reason="user_administration")
+def _admin(actor: str | None) -> Actor:
+    return attribution.operator(actor, "user_administration")
 
 
 @click.group("user")
@@ -71,7 +69,7 @@ def user() -> None:
 @click.option("--display-name", default="", help="Name shown in the workbench header.")
 @_stdin_option
 @_actor_option
-def user_add(name: str, role: str, display_name: str, password_stdin: bool, actor: str) -> None:
+def user_add(name: str, role: str, display_name: str, password_stdin: bool, actor: str | None) -> None:
     """Add a user with a role; the password is asked for (hidden) or read from standard input."""
     with open_workspace(AccessError) as workspace:
         store = workspace.users
@@ -103,7 +101,7 @@ def _switch_command(verb: str, help: str) -> None:
     @user.command(verb, help=help)
     @click.argument("name")
     @_actor_option
-    def command(name: str, actor: str) -> None:
+    def command(name: str, actor: str | None) -> None:
         with open_workspace(AccessError) as workspace:
             getattr(workspace.users, verb)(name, by=_admin(actor))
         click.echo(f"{verb}d {name}")
@@ -117,7 +115,7 @@ _switch_command("enable", "Enable a disabled user again.")
 @click.argument("name")
 @click.argument("role", type=click.Choice(ASSIGNABLE_ROLES))
 @_actor_option
-def user_set_role(name: str, role: str, actor: str) -> None:
+def user_set_role(name: str, role: str, actor: str | None) -> None:
     """Change a user's role; it applies from the user's next action."""
     with open_workspace(AccessError) as workspace:
         changed = workspace.users.set_role(name, role, by=_admin(actor))
@@ -128,7 +126,7 @@ def user_set_role(name: str, role: str, actor: str) -> None:
 @click.argument("name")
 @_stdin_option
 @_actor_option
-def user_reset_password(name: str, password_stdin: bool, actor: str) -> None:
+def user_reset_password(name: str, password_stdin: bool, actor: str | None) -> None:
     """Set a new password; the user's sessions end and any sign-in lock is lifted."""
     with open_workspace(AccessError) as workspace:
         store = workspace.users
@@ -137,8 +135,8 @@ def user_reset_password(name: str, password_stdin: bool, actor: str) -> None:
     click.echo(f"password of {name} reset")
 
 
-def _reader(actor: str) -> Actor:
-    return Actor.cli(actor, reason="audit_review")
+def _reader(actor: str | None) -> Actor:
+    return attribution.operator(actor, "audit_review")
 
 
 def _when(value: str | None) -> str | None:
@@ -197,7 +195,9 @@ def audit() -> None:
 @_with_filters
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines.")
 @_actor_option
-def audit_show(limit: int, user_name, action, outcome, case_ref, since, until, as_json: bool, actor: str) -> None:
+def audit_show(
+    limit: int, user_name, action, outcome, case_ref, since, until, as_json: bool, actor: str | None
+) -> None:
     """Show the newest entries, optionally filtered."""
     filters = _filter_values(user_name, action, outcome, case_ref, since, until)
     with open_workspace(AccessError) as workspace:
@@ -238,7 +238,7 @@ def audit_show(limit: int, user_name, action, outcome, case_ref, since, until, a
     "syslog file. Default: the file anchors in GOLDENBELL_AUDIT_ANCHORS.",
 )
 @_actor_option
-def audit_verify(anchor_files: tuple[Path, ...], actor: str) -> None:
+def audit_verify(anchor_files: tuple[Path, ...], actor: str | None) -> None:
     """Check the chain, the head record and the anchors; exit 1 naming each entry changed, inserted or removed."""
     with open_workspace(AccessError, SettingsError, OSError) as workspace:
         result = verify_audit(workspace.audit, _reader(actor), list(anchor_files) or None)
@@ -263,7 +263,7 @@ def audit_verify(anchor_files: tuple[Path, ...], actor: str) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True, help="At most this many entries.")
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines.")
 @_actor_option
-def audit_who(entity: str, limit: int, as_json: bool, actor: str) -> None:
+def audit_who(entity: str, limit: int, as_json: bool, actor: str | None) -> None:
     """Who consulted an entity: when, in which case and why, with which action or query (recorded)."""
     try:
         check_entity(entity)
@@ -296,7 +296,7 @@ def audit_who(entity: str, limit: int, as_json: bool, actor: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write (new).")
 @_with_filters
 @_actor_option
-def audit_export(fmt: str, out: Path, user_name, action, outcome, case_ref, since, until, actor: str) -> None:
+def audit_export(fmt: str, out: Path, user_name, action, outcome, case_ref, since, until, actor: str | None) -> None:
     """Export entries, oldest first, to a new file readable by its owner only."""
     if out.exists():
         fail(f"{out} exists; an export never overwrites a file")

@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from access.actor import Actor
+from cli import attribution
 from cli.common import fail, open_workspace
 from graph.errors import GraphError
 from graph.gateway import Gateway
@@ -129,7 +129,7 @@ def _audit(workspace: Workspace, paths, spec, dry_run: bool, **outcome) -> None:
     """Imports are recorded like every other act on the data, from the command line too."""
     action = "import.dry_run" if dry_run else "import"
     parameters = {"files": [p.name for p in paths], "spec": spec or "(by file)"}
-    workspace.audit.append(Actor.cli().event(action, parameters=parameters, **outcome))
+    workspace.audit.append(attribution.operator().event(action, parameters=parameters, **outcome))
 
 
 def _gateway(workspace: Workspace, *, optional: bool) -> Gateway | None:

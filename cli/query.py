@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -12,8 +11,8 @@ from typing import Any
 import click
 from rich.console import Console
 
-from access.actor import Actor
-from cli.common import fail, open_workspace, table
+from cli import attribution
+from cli.common import fail, open_workspace, settings_or_fail, table
 from queries import alerts as alert_store
 from queries.pack_model import load_catalog
 from queries.parameters import ParameterError
@@ -45,7 +44,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
 _params_option = click.option(
     "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value; repeat for more."
 )
-_user_option = click.option("--user", default=getpass.getuser, show_default="login name", help="Who is asking.")
+_user_option = click.option("--user", default=None, metavar="NAME", help=attribution.CLAIMED_HELP)
 
 
 @click.group("query")
@@ -92,24 +91,32 @@ def query_show(query_id: str) -> None:
 @click.argument("query_id")
 @_params_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@click.option("--case", "case_ref", default="", help="Case reference this consultation serves (required, recorded).")
+@click.option(
+    "--reason",
+    "code",
+    default="",
+    metavar="CODE",
+    help=f"Why the query is run (required, recorded): {', '.join(attribution.reason_codes())}.",
+)
+@click.option("--note", default="", help="Free text recorded after the reason code.")
 @_user_option
-@click.option("--case", "case_ref", default="", help="Case reference this consultation is for (recorded).")
-@click.option("--reason", default="", help="Why the query is run (recorded).")
 @click.option("--row-cap", type=int, default=None, help="At most this many rows (never above GOLDENBELL_ROW_CAP).")
 @click.option("--timeout", type=float, default=None, help="Seconds before the query is stopped.")
 def query_run(
     query_id: str,
     params: tuple[str, ...],
     fmt: str,
-    user: str,
     case_ref: str,
-    reason: str,
+    code: str,
+    note: str,
+    user: str | None,
     row_cap: int | None,
     timeout: float | None,
 ) -> None:
-    """Run a saved query with -p name=value parameters; the run is recorded in the audit log."""
+    """Run a saved query with -p name=value parameters, for a case and a reason, recorded under your login."""
     values = _parse_params(params)
-    actor = Actor.cli(user, case_ref=case_ref, reason=reason)
+    actor = attribution.consulting(settings_or_fail(), case_ref=case_ref, code=code, note=note, claimed=user)
     # Each query's plan is checked on the server before it first runs (`query check` checks all).
     with open_workspace(*RUN_ERRORS) as workspace:
         outcome = workspace.runner.run(query_id, values, actor=actor, row_cap=row_cap, timeout=timeout)
@@ -117,9 +124,11 @@ def query_run(
 
 
 def _print(outcome: QueryOutcome, fmt: str) -> None:
-    note = f"{len(outcome.rows)} rows in {outcome.elapsed_ms:.0f} ms" + (
-        f"; truncated at the row cap of {outcome.row_cap}" if outcome.truncated else ""
-    )
+    note = f"{len(outcome.rows)} rows in {outcome.elapsed_ms:.0f} ms"
+    if outcome.over_bytes:
+        note += f"; cut off at the result size cap of {outcome.byte_cap:,} bytes (GOLDENBELL_RESULT_MAX_BYTES)"
+    elif outcome.truncated:
+        note += f"; truncated at the row cap of {outcome.row_cap}"
     if fmt == "json":
         payload = {
             "query_id": outcome.query_id,
@@ -128,6 +137,7 @@ def _print(outcome: QueryOutcome, fmt: str) -> None:
             "rows": outcome.rows,
             "truncated": outcome.truncated,
             "row_cap": outcome.row_cap,
+            "over_bytes": outcome.over_bytes,
             "nodes": outcome.nodes,
             "relationships": outcome.relationships,
         }
@@ -178,13 +188,13 @@ def alerts() -> None:
 @click.option("--rule", default=None, help="Run only this alert rule (default: all).")
 @_params_option
 @_user_option
-def alerts_run(rule: str | None, params: tuple[str, ...], user: str) -> None:
-    """Run the alert rules and store their hits as alerts (the same facts never alert twice)."""
+def alerts_run(rule: str | None, params: tuple[str, ...], user: str | None) -> None:
+    """Run the alert rules and store their hits as alerts (never twice); a job, it needs no case."""
     values = _parse_params(params)
     if values and not rule:
         fail("-p needs --rule: parameters belong to one rule")
     with open_workspace(*RUN_ERRORS) as workspace:
-        reports = alert_store.run_rules(workspace.runner, Actor.cli(user), rule=rule, params=values)
+        reports = alert_store.run_rules(workspace.runner, attribution.operator(user), rule=rule, params=values)
     shown = table("rule", "hits", "new", "again", "ms", whole=("rule",))
     for r in reports:
         shown.add_row(r.rule, str(r.hits), str(r.created), str(r.updated), f"{r.elapsed_ms:.0f}")
@@ -224,9 +234,11 @@ def _status_command(name: str, status: str, help: str) -> None:
     @click.argument("alert_id")
     @_user_option
     @click.option("--reason", default="", help="Why (recorded).")
-    def command(alert_id: str, user: str, reason: str) -> None:
+    def command(alert_id: str, user: str | None, reason: str) -> None:
         with open_workspace(alert_store.AlertError) as workspace:
-            alert_store.set_status(workspace.gateway, workspace.audit, alert_id, status, Actor.cli(user, reason=reason))
+            alert_store.set_status(
+                workspace.gateway, workspace.audit, alert_id, status, attribution.operator(user, reason)
+            )
         click.echo(f"alert {alert_id}: {status}")
 
 

@@ -29,6 +29,7 @@ from graph.errors import (
     QueryTimeout,
     ReadOnlyViolation,
 )
+from graph.value_size import record_size
 from settings.table import Settings
 
 APP_NAME = "goldenbell"
@@ -53,6 +54,7 @@ class QueryResult:
     records: list[neo4j.Record]
     summary: neo4j.ResultSummary | None
     truncated: bool = False
+    over_bytes: bool = False  # cut at the byte cap rather than the row cap
 
     def data(self) -> list[dict[str, Any]]:
         return [record.data() for record in self.records]
@@ -146,9 +148,12 @@ class Gateway:
         timeout: float | None = None,
         metadata: Mapping[str, Any] | None = None,
         max_rows: int | None = None,
+        max_bytes: int | None = None,
         then: Callable[[neo4j.Session, QueryResult], None] | None = None,
     ) -> QueryResult:
-        """Run a query in a read session; the server refuses any write in it.
+        """Run a query in a read session; the server refuses any write in it. At most
+        `max_rows` records and `max_bytes` of values (as `graph.value_size` counts them) come
+        back; past either the result is cut off and marked truncated.
 
         `then(session, result)` runs in the same session afterwards (a follow-up read that
         depends on the result, on the same connection).
@@ -163,7 +168,7 @@ class Gateway:
         )
         safe_parameters = driver_safe(dict(parameters or {}))
         with self._translated(name, cypher), self._session(neo4j.READ_ACCESS) as session:
-            out = _collect(session.run(query, safe_parameters), max_rows)
+            out = _collect(session.run(query, safe_parameters), max_rows, max_bytes)
             if then is not None:
                 then(session, out)
             return out
@@ -240,17 +245,25 @@ class Gateway:
             raise QueryFailed(f"query '{name}': {exc}", query_name=name, cypher=cypher) from exc
 
 
-def _collect(result: neo4j.Result, max_rows: int | None) -> QueryResult:
-    """The records of a result, at most `max_rows` of them (then marked truncated)."""
+def _collect(result: neo4j.Result, max_rows: int | None, max_bytes: int | None = None) -> QueryResult:
+    """The records of a result, at most `max_rows` of them and `max_bytes` in all (then
+    marked truncated); a record that would pass the byte cap is left out."""
     records: list[neo4j.Record] = []
-    truncated = False
+    truncated = over_bytes = False
+    size = 0
     for record in result:
         if max_rows is not None and len(records) >= max_rows:
             truncated = True
             break
+        if max_bytes:
+            size += record_size(record.values())
+            if size > max_bytes:
+                truncated = over_bytes = True
+                break
         records.append(record)
     keys = list(result.keys())
-    return QueryResult(keys=keys, records=records, summary=None if truncated else result.consume(), truncated=truncated)
+    summary = None if truncated else result.consume()
+    return QueryResult(keys=keys, records=records, summary=summary, truncated=truncated, over_bytes=over_bytes)
 
 
 def translate(exc: neo4j_errors.Neo4jError, name: str, cypher: str, default_timeout: float) -> GraphError:

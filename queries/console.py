@@ -23,7 +23,8 @@ from access.roles import console_allowed, console_denial
 from graph.errors import GraphError
 from queries import subgraph
 from queries.readonly import NotReadOnly, check_read_only
-from queries.runner import Runner
+from queries.returned import audited, returned_entities
+from queries.runner import Runner, cut_note
 
 # How much of the text an audit entry keeps, refused or not: enough to show what was tried.
 AUDITED_CYPHER_LENGTH = 20_000
@@ -52,6 +53,8 @@ class ConsoleOutcome:
     truncated: bool
     row_cap: int
     elapsed_ms: float
+    byte_cap: int = 0
+    over_bytes: bool = False
 
 
 def run_console(runner: Runner, cypher: str, *, actor: Actor, row_cap: int | None = None) -> ConsoleOutcome:
@@ -74,14 +77,22 @@ def run_console(runner: Runner, cypher: str, *, actor: Actor, row_cap: int | Non
     began = time.perf_counter()
     try:
         check_read_only(gateway, cypher, name="console.check")
-        result = gateway.read("console", cypher, timeout=settings.query_timeout, metadata=metadata, max_rows=cap)
+        result = gateway.read(
+            "console",
+            cypher,
+            timeout=settings.query_timeout,
+            metadata=metadata,
+            max_rows=cap,
+            max_bytes=settings.result_max_bytes or None,
+        )
     except NotReadOnly as exc:
         audit.append(event(outcome="refused", message=exc.reason))
         raise
     except GraphError as exc:
         audit.append(event(outcome="error", message=str(exc)))
         raise
-    audit.append(event(rows=len(result.records), message="truncated at the row cap" if result.truncated else ""))
+    named, message = audited(returned_entities(result.records, schema), cut_note(result))
+    audit.append(event(rows=len(result.records), message=message, entities=named))
     graph = subgraph.extract(result.records, schema)
     return ConsoleOutcome(
         columns=list(result.keys),
@@ -91,4 +102,6 @@ def run_console(runner: Runner, cypher: str, *, actor: Actor, row_cap: int | Non
         truncated=result.truncated,
         row_cap=cap,
         elapsed_ms=(time.perf_counter() - began) * 1000,
+        byte_cap=settings.result_max_bytes,
+        over_bytes=result.over_bytes,
     )

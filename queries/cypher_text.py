@@ -131,6 +131,55 @@ def _label_expression(text: str, i: int) -> tuple[list[str], int]:
     return names, i
 
 
+# A subscript `x[…]` follows a name, a call or another subscript; a list literal follows a
+# keyword (`IN [1, 2]`, `RETURN [a, b]`) or punctuation.
+_SUBSCRIPT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|[)\]`])\s*\[")
+_NOT_A_BASE = frozenset(
+    [
+        "IN",
+        "RETURN",
+        "WITH",
+        "THEN",
+        "ELSE",
+        "WHEN",
+        "AND",
+        "OR",
+        "XOR",
+        "NOT",
+        "UNWIND",
+        "WHERE",
+        "SET",
+        "BY",
+        "DISTINCT",
+        "CONTAINS",
+        "AS",
+        "CASE",
+        "YIELD",
+    ]
+)
+
+
+def dynamic_properties(cypher: str) -> list[str]:
+    """Subscripts that name a property by a parameter or a string (`n[$key]`, `n['id_number']`), as
+    written: a pack reads properties as `n.name`, so what it returns can be reviewed. A subscript
+    by a variable (`n[k]`) reads like a list's `seen[i]` and is left to the reviewer."""
+    text = blank_literals(cypher, identifiers=True)
+    found = []
+    for match in _SUBSCRIPT.finditer(text):
+        if match.group(1).upper() in _NOT_A_BASE:
+            continue
+        depth, end = 0, len(text)
+        for j in range(match.end() - 1, len(text)):
+            depth += {"[": 1, "]": -1}.get(text[j], 0)
+            if depth == 0:
+                end = j
+                break
+        inside = text[match.end() : end]
+        if "$" in inside or "'" in inside or '"' in inside:
+            found.append(" ".join(cypher[match.start() : end + 1].split()))
+    return found
+
+
 def dynamic_names(cypher: str) -> list[str]:
     """The dynamic label and type expressions in the text (`$($label)`, `$any($types)`, …), as written."""
     text = blank_literals(cypher, identifiers=True)

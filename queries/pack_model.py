@@ -26,7 +26,7 @@ from graph.model import Names, Schema
 from graph.yaml_lines import FileFault, LineDict, LineList, load_yaml
 from queries import sensitive as sensitive_columns
 from queries.anchors import compile_anchors
-from queries.cypher_text import dynamic_names, labels_and_types, parameters_used
+from queries.cypher_text import dynamic_names, dynamic_properties, labels_and_types, parameters_used
 from queries.page_queries import PAGE_QUERIES
 from queries.parameter_specs import build_parameter
 from queries.parameters import Parameter
@@ -275,6 +275,12 @@ def check_text(query: Query, schema: Schema) -> None:
         raise query.fail(
             f"dynamic label or type {', '.join(dynamic)}: a query names its labels and types "
             "from the schema, written in its Cypher"
+        )
+    subscripts = dynamic_properties(query.cypher)
+    if subscripts:
+        raise query.fail(
+            f"property read by subscript {', '.join(subscripts)}: a query reads properties by name "
+            "(n.name), so a reviewer sees which it returns and which must be declared sensitive"
         )
     try:
         text_check(query.cypher)

@@ -21,6 +21,7 @@ from graph.gateway import Gateway
 from graph.model import Schema
 from queries.entities import entity_ref
 from queries.parameters import EntityRef, ParameterError
+from queries.returned import returned_entities
 from queries.runner import QueryOutcome
 from queries.subgraph import Subgraph
 
@@ -64,7 +65,7 @@ def read_entity(
     except GraphError as exc:
         audit.append(event(outcome="error", message=str(exc)))
         raise
-    audit.append(event(rows=len(result.records)))
+    audit.append(event(rows=len(result.records), entities=tuple(returned_entities(result.records[:1], schema))))
     if not result.records:
         return None
     graph = Subgraph(schema)

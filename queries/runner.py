@@ -26,6 +26,7 @@ from queries import entities, subgraph
 from queries.pack_model import Catalog, Query
 from queries.parameters import EntityRef, ParameterError, plain
 from queries.readonly import NotReadOnly, check_read_only
+from queries.returned import audited, returned_entities
 from settings.table import Settings
 
 KNOWN_ENTITIES = 10_000
@@ -44,6 +45,8 @@ class QueryOutcome:
     truncated: bool
     row_cap: int
     elapsed_ms: float
+    byte_cap: int = 0
+    over_bytes: bool = False  # cut at the byte cap, not the row cap
     records: list[Any] = field(default_factory=list, repr=False)  # the driver's records, for callers that need ids
     schema: Schema | None = field(default=None, repr=False, compare=False)
     # The sub-graph to draw, when given rather than found in `records` (a masked copy).
@@ -130,6 +133,7 @@ class Runner:
                 timeout=limit,
                 metadata=metadata,
                 max_rows=cap,
+                max_bytes=self.settings.result_max_bytes or None,
                 then=self._anchors_checker(query, values),
             )
             self._note_anchored(query, values, exist=bool(result.records))
@@ -143,8 +147,8 @@ class Runner:
         rows = subgraph.rows(result.keys, result.records, self.schema)
         # Nothing returns before its audit entry is in the log; the disk sync follows within
         # milliseconds, shared with other runs (a sync of its own would cost more than most queries).
-        message = "truncated at the row cap" if result.truncated else ""
-        self._record(event, shown, "ok", message, len(result.records), sync=False)
+        named, message = audited(returned_entities(result.records, self.schema), cut_note(result))
+        self._record(event, shown, "ok", message, len(result.records), sync=False, entities=named)
         return QueryOutcome(
             query_id=query.id,
             params=shown,
@@ -153,6 +157,8 @@ class Runner:
             truncated=result.truncated,
             row_cap=cap,
             elapsed_ms=elapsed,
+            byte_cap=self.settings.result_max_bytes,
+            over_bytes=result.over_bytes,
             records=result.records,
             schema=self.schema,
             sensitive=query.sensitive,
@@ -237,8 +243,17 @@ class Runner:
         rows: int | None = None,
         *,
         sync: bool = True,
+        entities: tuple[str, ...] = (),
     ) -> None:
-        self.audit.append(event(parameters=params, outcome=outcome, message=message, rows=rows), sync=sync)
+        entry = event(parameters=params, outcome=outcome, message=message, rows=rows, entities=entities)
+        self.audit.append(entry, sync=sync)
+
+
+def cut_note(result: QueryResult) -> str:
+    """What the audit entry says of a result that was cut off."""
+    if result.over_bytes:
+        return "truncated at the result size cap"
+    return "truncated at the row cap" if result.truncated else ""
 
 
 def _message(exc: BaseException) -> str:

@@ -65,6 +65,15 @@ def anchor_list(value: str) -> tuple[str, ...]:
     return anchors
 
 
+def pattern(value: str) -> re.Pattern[str] | None:
+    if not value:
+        return None
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"expected a regular expression: {exc}") from exc
+
+
 def audit_retention(value: str) -> str:
     text = " ".join(value.split())
     if not re.fullmatch(r"all|[1-9][0-9]* (files|days)", text):

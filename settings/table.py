@@ -7,6 +7,7 @@ setting is named; the README's settings table is checked against it by a test.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +142,23 @@ SETTINGS: tuple[Setting, ...] = (
         "5000",
         "Most rows a saved or ad-hoc query returns; more are cut off and the result says so.",
         parsers.positive_int,
+    ),
+    Setting(
+        "GOLDENBELL_RESULT_MAX_BYTES",
+        "result_max_bytes",
+        "32m",
+        "Most data, counted as text, one saved or ad-hoc query returns; the rows past it are cut off and the "
+        "result says so. A single row larger than this is not returned at all. `0`: no cap.",
+        parsers.byte_size,
+    ),
+    Setting(
+        "GOLDENBELL_CASE_REF_PATTERN",
+        "case_ref_pattern",
+        "",
+        "Regular expression a case reference must match in full (after full-width forms become ASCII and "
+        "letters upper case), in the workbench and on the command line alike. Empty: 3 to 64 letters, digits "
+        "or Chinese characters with `- _ / . ( ) [ ] 〔 〕 【 】 #` between them, at least one a digit.",
+        parsers.pattern,
     ),
     Setting(
         "GOLDENBELL_MAP_NODE_CAP",
@@ -295,6 +313,8 @@ class Settings:
     java: str
     schema_dir: Path | None
     row_cap: int
+    result_max_bytes: int
+    case_ref_pattern: re.Pattern[str] | None
     map_node_cap: int
     expand_cap: int
     packs_dir: Path | None

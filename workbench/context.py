@@ -13,6 +13,8 @@ roles, sessions and reasons live on the server (`access`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from access import REASONS, AccessDenied, ReasonRefused, Session, SessionEnded, reasons_for
@@ -34,6 +36,13 @@ def lang() -> str:
 def t(key: str, **values: object) -> str:
     """A message of the catalogue in the session's language."""
     return message(key, lang(), **values)
+
+
+def cut_off(outcome: Any) -> str:
+    """The warning for a result cut off at the row cap or at the result size cap."""
+    if getattr(outcome, "over_bytes", False):
+        return t("common.truncated_bytes", mb=f"{outcome.byte_cap / (1 << 20):g}")
+    return t("common.truncated", cap=outcome.row_cap)
 
 
 def role_name(role: str, language: str | None = None) -> str:

@@ -58,6 +58,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.refused": ("查询被拒绝：{error}", "Query refused: {error}"),
     "common.failed": ("查询失败：{error}", "Query failed: {error}"),
     "common.truncated": ("结果已按上限 {cap} 行截断。", "Cut off at the row cap of {cap} rows."),
+    "common.truncated_bytes": (
+        "结果超过 {mb} MB 的大小上限，其余行已截断。",
+        "Cut off at the result size cap of {mb} MB; the rows past it are not shown.",
+    ),
     "common.none": ("无", "none"),
     "common.choose": ("请选择", "Choose"),
     "common.open_profile": ("档案", "Profile"),

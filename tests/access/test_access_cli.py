@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import json
 
 import pytest
@@ -74,8 +75,9 @@ def test_audit_show_lists_entries_and_is_itself_recorded(cli):
     shown = cli("audit", "show", "--action", "user", "--actor", "auditor1")
     assert shown.exit_code == 0 and "user.add" in shown.output and "ana" in shown.output
     entry = list(cli.log.events())[-1]
-    assert (entry["user"], entry["action"], entry["rows"]) == ("auditor1", "audit.read", 1)
-    assert entry["parameters"] == {"action": "user", "limit": 50} and entry["reason"] == "audit_review"
+    # The entry names the account that ran the command; the name typed with --actor is a note.
+    assert (entry["user"], entry["action"], entry["rows"]) == (getpass.getuser(), "audit.read", 1)
+    assert entry["parameters"] == {"action": "user", "limit": 50} and entry["reason"] == "audit_review: for auditor1"
     as_json = cli("audit", "show", "--json", "--limit", "1")
     assert json.loads(as_json.output.splitlines()[0])["action"] == "audit.read"
 

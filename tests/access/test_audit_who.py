@@ -4,6 +4,7 @@ the asking itself recorded. Also `goldenbell audit verify --anchors`."""
 
 from __future__ import annotations
 
+import getpass
 import json
 
 import pytest
@@ -106,9 +107,9 @@ def test_audit_who_on_the_command_line_lists_who_when_and_why(cli):
     assert "1 consultations of" in shown.output
     asked = list(cli.log.events())[-1]
     assert (asked["user"], asked["action"], asked["reason"], asked["entities"]) == (
-        "auditor1",
+        getpass.getuser(),
         "audit.who",
-        "audit_review",
+        "audit_review: for auditor1",
         [ZHANG],
     )
     as_json = cli("audit", "who", "--entity", LI, "--json")

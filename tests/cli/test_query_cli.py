@@ -16,6 +16,9 @@ CREATE (:Person {id_number: 'P1', name: '王建国'})-[:HAS_PHONE]->(ph:Phone {n
        (:Person {id_number: 'P2', name: '王建华'})-[:HAS_PHONE]->(ph)
 """
 
+# Every consultation names its case and a reason code (tests/cli/test_query_attribution.py).
+CONSULT = ("--case", "JX-1", "--reason", "intelligence_analysis")
+
 
 @pytest.fixture
 def cli(neo4j_env, tmp_path):
@@ -47,7 +50,7 @@ def test_query_show_gives_parameters_and_cypher(cli):
 
 def test_query_run_as_json(empty_graph, cli):
     empty_graph.write("test.people", PEOPLE)
-    result = cli("query", "run", "search.entities", "-p", "text=王建国", "--format", "json", "--case", "JX-1")
+    result = cli("query", "run", "search.entities", "-p", "text=王建国", "--format", "json", *CONSULT)
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert payload["columns"] == ["entity", "label", "caption", "score"]
@@ -59,12 +62,12 @@ def test_query_run_as_json(empty_graph, cli):
 
 def test_query_run_as_csv_and_table(empty_graph, cli):
     empty_graph.write("test.people", PEOPLE)
-    result = cli("query", "run", "links.neighbourhood", "-p", "start=Phone:13900000001", "--format", "csv")
+    result = cli("query", "run", "links.neighbourhood", "-p", "start=Phone:13900000001", "--format", "csv", *CONSULT)
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {r["target"] for r in rows} == {"Person:P1", "Person:P2"}
     assert "2 rows" in result.stderr
-    table = cli("query", "run", "links.neighbourhood", "-p", "start=Phone:13900000001", "--row-cap", "1")
+    table = cli("query", "run", "links.neighbourhood", "-p", "start=Phone:13900000001", "--row-cap", "1", *CONSULT)
     assert table.exit_code == 0 and "relationship_type" in table.stdout
     assert "truncated at the row cap of 1" in table.stderr
 
@@ -83,6 +86,7 @@ def test_a_parameter_given_twice_is_a_list(empty_graph, cli):
         "labels=Person",
         "--format",
         "json",
+        *CONSULT,
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["params"]["labels"] == ["Phone", "Person"]
@@ -91,8 +95,8 @@ def test_a_parameter_given_twice_is_a_list(empty_graph, cli):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("query", "run", "search.entities", "-p", "text=王", "-p", "limit=9999"), "above the maximum 200"),
-        (("query", "run", "search.nothing"), "no query 'search.nothing'"),
+        (("query", "run", "search.entities", "-p", "text=王", "-p", "limit=9999", *CONSULT), "above the maximum 200"),
+        (("query", "run", "search.nothing", *CONSULT), "no query 'search.nothing'"),
         (("query", "run", "search.entities", "-p", "text"), "write parameters as name=value"),
         (("query", "show", "links.nothing"), "no query 'links.nothing'"),
         (("alerts", "ack", "nope"), "no alert 'nope'"),

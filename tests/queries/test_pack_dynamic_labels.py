@@ -56,3 +56,25 @@ def test_the_built_in_packs_still_load(schema):
     # Their plans are checked on the server by test_pack_model; this is the text check that refuses.
     catalog = load_catalog(schema)
     assert len(catalog.queries) >= 20
+
+
+# A property chosen by a parameter could be a masked one the pack never declared sensitive.
+SUBSCRIPTS = {
+    "parameter": ("MATCH (p:Person) RETURN p[$label] AS value", "p[$label]"),
+    "string": ("MATCH (p:Person) RETURN p['id_number'] AS value", "p['id_number']"),
+    "map projection": ("MATCH (p:Person) RETURN properties(p)[ $label ] AS value", ") [ $label ]"),
+}
+
+
+@pytest.mark.parametrize(("cypher", "expression"), SUBSCRIPTS.values(), ids=SUBSCRIPTS.keys())
+def test_a_property_read_by_subscript_is_refused_at_load(tmp_path, schema, cypher, expression):
+    message = refusal(write_pack(tmp_path, cypher, parameters=LABEL), schema)
+    assert "property read by subscript" in message and "(n.name)" in message, message
+
+
+def test_lists_may_still_be_indexed(tmp_path, schema):
+    cypher = (
+        "MATCH path = (p:Person)-[*1..2]-(q) WITH collect(q) AS seen, nodes(path) AS ns "
+        "RETURN seen[0] AS first, ns[1..] AS rest, [x IN seen WHERE x:Phone][..3] AS phones, 1 IN [$label] AS any"
+    )
+    load_catalog(schema, [write_pack(tmp_path, cypher, parameters=LABEL)])

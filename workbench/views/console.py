@@ -9,7 +9,7 @@ from graph.errors import CypherSyntaxError, GraphError
 from queries.console import CypherTooLong, run_console
 from queries.readonly import NotReadOnly
 from workbench import exports, resources, session
-from workbench.context import require, t
+from workbench.context import cut_off, require, t
 from workbench.display import md_escape
 from workbench.result_map import result_map
 
@@ -50,7 +50,7 @@ def render() -> None:
         return
     st.caption(md_escape(t("common.elapsed", n=len(outcome.rows), ms=outcome.elapsed_ms)))
     if outcome.truncated:
-        session.say("warning", t("common.truncated", cap=outcome.row_cap))
+        session.say("warning", cut_off(outcome))
     st.dataframe(display.frame(outcome.rows, outcome.columns), hide_index=True, width="stretch")
     if investigator.may(Permission.EXPORT):
         st.download_button(

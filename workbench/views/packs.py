@@ -8,7 +8,7 @@ from access import Permission
 from graph.errors import GraphError
 from queries.runner import QueryRefused
 from workbench import exports, pack_form, resources, session
-from workbench.context import require, t
+from workbench.context import cut_off, require, t
 from workbench.display import md_escape
 from workbench.result_map import result_map
 
@@ -63,7 +63,7 @@ def render() -> None:
 
     st.caption(md_escape(t("common.elapsed", n=len(outcome.rows), ms=outcome.elapsed_ms)))
     if outcome.truncated:
-        session.say("warning", t("common.truncated", cap=outcome.row_cap))
+        session.say("warning", cut_off(outcome))
     st.dataframe(display.frame(outcome.rows, outcome.columns), hide_index=True, width="stretch")
     a, b, c = st.columns(3)
     if investigator.may(Permission.EXPORT):
