@@ -3,7 +3,10 @@
 The browser side (`frontend/canvas/`: index.html, canvas.js and the vendored
 cytoscape.min.js) draws what Python sends and sends back events —
 `{events: [{seq, kind, node}, …], positions}` for double-click expand and the node menu (expand, show
-more, pin, unpin, remove, path start/end, profile) and for moved nodes (`layout`). Each value
+more, pin, unpin, remove, path start/end, profile) and for moved nodes (`layout`). What needs no
+database — selecting neighbours or a type, inverting, hiding, re-layout, fit, undo and redo, with
+a toolbar and keyboard shortcuts — runs in the browser (`frontend/canvas/tools.js`) and sends
+nothing but the positions a re-layout changed. Each value
 carries every event Python has not yet acknowledged (`ack`), so no gesture is lost between reruns. Python
 handles events in `workbench.explorer.Explorer.handle`. Nothing is fetched from
 anywhere but the workbench itself.
@@ -14,6 +17,8 @@ masked for the investigator's role, and the browser sets them as text, never as 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,32 @@ FRONTEND = Path(__file__).resolve().parent / "frontend" / "canvas"
 _component = components.declare_component("goldenbell_canvas", path=str(FRONTEND))
 
 MENU_KEYS = ("expand", "more", "pin", "unpin", "remove", "path_start", "path_end", "profile")
+TOOL_KEYS = (
+    "neighbours",
+    "same_type",
+    "invert",
+    "hide",
+    "show_all",
+    "relayout",
+    "fit",
+    "undo",
+    "redo",
+    "deselect",
+    "help",
+    "help_title",
+    "box_hint",
+)
+
+
+@dataclass(frozen=True)
+class Styling:
+    """Styling rules on top of the schema's look: a size and a fill per node id, the legend
+    lines that explain them, and nodes to select once (`token` tells one request from the next)."""
+
+    sizes: Mapping[str, float] = field(default_factory=dict)
+    colours: Mapping[str, str] = field(default_factory=dict)
+    rules: list[dict[str, str]] = field(default_factory=list)
+    select: dict[str, Any] | None = None
 
 
 def legend(schema: Schema, lang: str) -> list[dict[str, str]]:
@@ -38,8 +69,11 @@ def legend(schema: Schema, lang: str) -> list[dict[str, str]]:
     ]
 
 
-def elements(state: MapState, display: Display, shown: set[str] | None = None) -> list[dict[str, Any]]:
+def elements(
+    state: MapState, display: Display, shown: set[str] | None = None, styling: Styling | None = None
+) -> list[dict[str, Any]]:
     """Cytoscape elements for the map; `shown` limits them to what the filters leave."""
+    styling = styling or Styling()
     out: list[dict[str, Any]] = []
     for node_id, node in state.nodes.items():
         if shown is not None and node_id not in shown:
@@ -65,6 +99,10 @@ def elements(state: MapState, display: Display, shown: set[str] | None = None) -
             },
             "classes": " ".join(classes),
         }
+        if node_id in styling.sizes:
+            element["data"]["size"] = styling.sizes[node_id]
+        if node_id in styling.colours:
+            element["data"]["ccolor"] = styling.colours[node_id]
         if node_id in state.positions:
             element["position"] = state.positions[node_id]
         out.append(element)
@@ -94,14 +132,19 @@ def canvas(
     shown: set[str] | None = None,
     height: int = 640,
     interactive: bool = True,
+    styling: Styling | None = None,
 ) -> dict[str, Any] | None:
     """Draw the map; returns the browser's last event (or None)."""
     lang = display.lang
+    styling = styling or Styling()
     return _component(
-        elements=elements(state, display, shown),
+        elements=elements(state, display, shown, styling),
         legend=legend(display.schema, lang),
         legend_title=message("legend.title", lang),
+        rules=styling.rules,
+        select=styling.select,
         menu={name: message(f"menu.{name}", lang) for name in MENU_KEYS},
+        tools={name: message(f"tools.{name}", lang) for name in TOOL_KEYS},
         interactive=interactive,
         version=state.version,
         ack=state.last_event,

@@ -1,11 +1,12 @@
-"""Link explorer: the relationship map — expand from the map, filter, find paths, pin, remove."""
+"""Link explorer: the relationship map — expand from the map, filter, find paths, pin, remove,
+and measure the map's network."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from access import Permission
-from workbench import exports, resources, session
+from workbench import exports, map_analysis, resources, session
 from workbench.canvas import canvas
 from workbench.context import require, t
 from workbench.display import md_escape
@@ -90,7 +91,8 @@ def render() -> None:
         + " · "
         + md_escape(t("explorer.help"))
     )
-    canvas(state, display, key=CANVAS_KEY, shown=shown)
+    canvas(state, display, key=CANVAS_KEY, shown=shown, styling=map_analysis.styling(state, shown))
+    map_analysis.panel(state, display, shown)
 
     a, b = st.columns(2)
     if a.button(t("explorer.clear"), key="gb_clear"):

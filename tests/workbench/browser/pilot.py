@@ -72,14 +72,15 @@ def workbench_server(env: Mapping[str, str], *, log: Path) -> Iterator[str]:
 
 
 @contextmanager
-def pilot_workbench(env: Mapping[str, str], folder: Path, *, log: Path) -> Iterator[str]:
-    """The workbench with an audit log and user store of its own in `folder`, holding the pilot's account."""
+def pilot_workbench(env: Mapping[str, str], folder: Path, *, log: Path, role: str = "analyst") -> Iterator[str]:
+    """The workbench with an audit log and user store of its own in `folder`, holding the pilot's
+    account in `role`."""
     env = {
         **env,
         "GOLDENBELL_AUDIT_LOG": str(folder / "audit.jsonl"),
         "GOLDENBELL_ACCESS_DB": str(folder / "access.db"),
     }
-    add_user(env)
+    add_user(env, role)
     with workbench_server(env, log=log) as url:
         yield url
 

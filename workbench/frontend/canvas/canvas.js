@@ -10,6 +10,8 @@
   var counter = 0;
   var menuNode = null;
   var layoutTimer = null;
+  var tools = null;
+  var selectToken = null;
   var BIG = 400; // above this many nodes, draw a cached texture while panning and zooming
 
   function post(type, extra) {
@@ -72,37 +74,42 @@
       { selector: "node.start", style: { "border-width": 4, "border-color": "#27ae60" } },
       { selector: "node.end", style: { "border-width": 4, "border-color": "#8e44ad" } },
       { selector: "node:selected", style: { "overlay-color": "#1e88e5", "overlay-opacity": 0.25 } },
+      { selector: "node.hidden", style: { "display": "none" } },
     ];
     legend.forEach(function (item) {
       styles.splice(2, 0, { selector: 'node[type = "' + item.label.replace(/"/g, "") + '"]',
                             style: { "background-color": item.color, "shape": item.shape } });
     });
+    // Styling rules (a measure as size, a community as colour) override the label's look.
+    styles.push({ selector: "node[size]", style: { "width": "data(size)", "height": "data(size)" } });
+    styles.push({ selector: "node[ccolor]", style: { "background-color": "data(ccolor)" } });
     return styles;
   }
 
   function drawLegend() {
     var box = document.getElementById("legend");
-    box.replaceChildren();
     var present = {};
     cy.nodes().forEach(function (n) { present[n.data("type")] = true; });
     var items = args.legend.filter(function (item) { return present[item.label]; });
-    box.style.display = items.length ? "block" : "none";
-    var title = document.createElement("div");
-    title.className = "title";
-    title.textContent = args.legend_title;
-    box.appendChild(title);
-    items.forEach(function (item) {
-      var row = document.createElement("div");
-      row.className = "row";
-      var swatch = document.createElement("span");
-      swatch.className = "swatch";
-      swatch.style.background = item.color;
-      var name = document.createElement("span");
-      name.textContent = item.name;
-      row.appendChild(swatch);
-      row.appendChild(name);
-      box.appendChild(row);
-    });
+    var rules = args.rules || [];
+    box.style.display = items.length || rules.length ? "block" : "none";
+    window.gbTools.heading(box, args.legend_title);
+    // Styling rules first (what a size or a colour means), then the labels on the map.
+    rules.concat(items.map(function (item) { return { color: item.color, text: item.name }; }))
+      .forEach(function (item) {
+        var row = document.createElement("div");
+        row.className = "row";
+        if (item.color) {
+          var swatch = document.createElement("span");
+          swatch.className = "swatch";
+          swatch.style.background = item.color;
+          row.appendChild(swatch);
+        }
+        var name = document.createElement("span");
+        name.textContent = item.text;
+        row.appendChild(name);
+        box.appendChild(row);
+      });
   }
 
   // New nodes go on rings around a neighbour already placed, away from where that
@@ -184,6 +191,8 @@
       maxZoom: 4,
       textureOnViewport: count > BIG,
       pixelRatio: count > BIG ? 1 : "auto",
+      boxSelectionEnabled: true, // shift-drag draws a selection box
+      selectionType: "additive",
     });
     window.gbCanvas = { cy: cy }; // for the browser tests and the benchmark
     var withPos = args.elements.filter(function (e) { return !e.data.source && e.position; }).length;
@@ -201,8 +210,20 @@
     if (count) fitView();
     bindEvents();
     applyLocks();
+    tools = window.gbTools.attach(cy, args.tools, sendLayoutSoon);
+    window.gbCanvas.tools = tools; // for the browser tests and the benchmark
+    applySelection();
     drawLegend();
     markDrawn();
+  }
+
+  // Nodes Python asks to select ("select the top N"), once per request.
+  function applySelection() {
+    var wanted = args.select;
+    if (!wanted || wanted.token === selectToken) return;
+    selectToken = wanted.token;
+    cy.nodes(":selected").unselect();
+    wanted.ids.forEach(function (id) { cy.$id(id).not(".hidden").select(); });
   }
 
   function update() {
@@ -218,6 +239,10 @@
     args.elements.forEach(function (e) {
       var el = cy.getElementById(e.data.id);
       if (el.nonempty()) {
+        // A styling rule turned off leaves its data behind unless removed.
+        ["size", "ccolor"].forEach(function (name) {
+          if (el.data(name) !== undefined && e.data[name] === undefined) el.removeData(name);
+        });
         el.data(e.data);
         el.classes(e.classes || "");
       } else {
@@ -239,6 +264,8 @@
       if (addedNodes.length) fitView();
     }
     applyLocks();
+    tools.reapply();
+    applySelection();
     drawLegend();
     markDrawn();
   }

@@ -1,0 +1,105 @@
+"""The map's own tools in real headless Chromium, on the planted wanted-tenant tip: select the
+tenant's neighbours, hide them, undo and redo, show all, re-layout with a pinned node left where
+it is, the shortcuts' help — none of which reruns the page — then size the map by betweenness
+from the analysis panel, explained in the legend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.workbench.browser import pilot
+from tests.workbench.browser.test_browser_flow import planted
+
+pytest.importorskip("playwright")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(pilot.CHROMIUM).exists(), reason=f"no Chromium at {pilot.CHROMIUM}"),
+]
+
+
+@pytest.fixture
+def server(neo4j_env, sample_graph, tmp_path):
+    with pilot.pilot_workbench(neo4j_env, tmp_path, log=tmp_path / "streamlit.log") as url:
+        yield url
+
+
+def state(frame) -> dict:
+    """What the map holds once the last action is painted (two animation frames later)."""
+    return frame.evaluate(
+        "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r("
+        "{hidden: +document.body.dataset.hidden, selected: +document.body.dataset.selected,"
+        " undo: +document.body.dataset.undo, visible: gbCanvas.cy.nodes(':visible').length,"
+        " nodes: gbCanvas.cy.nodes().length, version: +document.body.dataset.drawnVersion}))))"
+    )
+
+
+def tool(frame, action: str) -> None:
+    frame.locator(f"#tools [data-action='{action}']").click()
+
+
+def open_tip_on_the_map(page, server, wanted: str) -> int:
+    pilot.pass_gate(page, server)
+    page.get_by_label("姓名、身份号码").fill(wanted)
+    page.get_by_role("button", name="检索").click()
+    page.get_by_role("button", name="档案").first.click()
+    page.get_by_role("button", name="在关系图中展开").click()
+    version, _ = pilot.drawn(page)
+    version, _ = pilot.expand_by_double_click(page, "n.data('type') === 'Person'", version)
+    version, _ = pilot.expand_by_double_click(page, "n.data('type') === 'Registration'", version)
+    return version
+
+
+def test_select_hide_undo_relayout_and_size_by_betweenness(server, ground_truth, tmp_path):
+    wanted, _, accomplice_name = planted(ground_truth)
+    with pilot.browser(tmp_path / "chromium-profile") as (page, _requests):
+        version = open_tip_on_the_map(page, server, wanted)
+        frame = pilot.canvas_frame(page)
+        start = state(frame)
+        assert start["hidden"] == 0 and start["nodes"] > 4
+
+        # Select the tenant, then his neighbours: all in the frame, no rerun.
+        tenant = "n.data('type') === 'Person' && n.data('tip').endsWith('" + wanted[-4:] + "')"
+        x, y, tenant_id = pilot.node_point(page, tenant)
+        page.mouse.click(x, y)
+        neighbours = frame.evaluate(f"gbCanvas.cy.$id('{tenant_id}').neighborhood('node').length")
+        tool(frame, "neighbours")
+        assert state(frame)["selected"] == 1 + neighbours
+
+        tool(frame, "hide")
+        hidden = state(frame)
+        assert hidden["hidden"] == 1 + neighbours and hidden["visible"] == start["nodes"] - 1 - neighbours
+        assert hidden["version"] == start["version"] == version, "hiding is the component's own: no redraw"
+
+        page.keyboard.press("Control+z")  # the frame has the focus since the click
+        assert state(frame)["hidden"] == 0
+        tool(frame, "redo")
+        assert state(frame)["hidden"] == 1 + neighbours
+        tool(frame, "show_all")
+        assert state(frame)["visible"] == start["nodes"]
+
+        # Pin the landlord (a Python action), then re-layout: he stays, the rest move.
+        landlord = f"n.data('label') === '{accomplice_name}'"
+        landlord_id = pilot.menu(page, landlord, "pin")
+        version, _ = pilot.wait_drawn_after(page, version)
+        frame = pilot.canvas_frame(page)
+        before = frame.evaluate("Object.fromEntries(gbCanvas.cy.nodes().map(n => [n.id(), n.position()]))")
+        tool(frame, "relayout")
+        after = frame.evaluate("Object.fromEntries(gbCanvas.cy.nodes().map(n => [n.id(), n.position()]))")
+        assert after[landlord_id] == before[landlord_id]
+        assert any(after[n] != before[n] for n in before if n != landlord_id)
+
+        page.keyboard.press("?")
+        assert frame.locator("#help").is_visible() and "Ctrl+Z" in frame.locator("#help").inner_text()
+
+        # Size by betweenness: the registration between the two men is among the largest.
+        page.get_by_text("网络分析").click()  # the panel's switch
+        page.get_by_label("节点大小依据").click()
+        page.get_by_role("option", name="中介中心性").click()
+        frame = pilot.canvas_frame(page)
+        frame.wait_for_function("gbCanvas.cy.nodes('[size]').length === gbCanvas.cy.nodes().length", timeout=30_000)
+        sizes = frame.evaluate("Object.fromEntries(gbCanvas.cy.nodes().map(n => [n.data('type'), n.data('size')]))")
+        assert all(size for size in sizes.values())
+        assert "节点大小：中介中心性" in frame.locator("#legend").inner_text()

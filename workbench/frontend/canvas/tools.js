@@ -1,0 +1,220 @@
+// Map actions that need no database — select neighbours, same type, invert, hide, show all,
+// re-layout, fit, undo and redo — run here in the browser, with no round trip to Python and
+// no page rerun. A toolbar and keyboard shortcuts call them; "?" shows the shortcuts.
+// What they change that the map must keep (positions) goes back with the next event; what
+// is hidden stays in this frame, which Streamlit keeps across reruns.
+(function () {
+  "use strict";
+
+  var HISTORY = 50; // undo steps kept
+  var SMALL = 150;  // the most nodes re-laid out by forces (as the first layout does)
+  var SELECTING = { neighbours: true, same_type: true, invert: true, deselect: true };
+
+  // key → [action, shown key]; the words come from Python (zh or en).
+  var SHORTCUTS = [
+    ["n", "neighbours", "N"], ["t", "same_type", "T"], ["i", "invert", "I"],
+    ["h", "hide", "H"], ["H", "show_all", "Shift+H"], ["l", "relayout", "L"], ["f", "fit", "F"],
+    ["z", "undo", "Ctrl+Z"], ["y", "redo", "Ctrl+Y"], ["Escape", "deselect", "Esc"], ["?", "help", "?"],
+  ];
+  var BUTTONS = ["neighbours", "same_type", "invert", "hide", "show_all", "relayout", "fit", "undo", "redo", "help"];
+
+  // Empties `box` and gives it a bold first line, set as text.
+  function heading(box, text) {
+    box.replaceChildren();
+    var title = document.createElement("div");
+    title.className = "title";
+    title.textContent = text;
+    box.appendChild(title);
+  }
+
+  function attach(cy, words, onMoved) {
+    var hidden = {};      // node id → true
+    var undoStack = [];
+    var redoStack = [];
+
+    function snapshot() {
+      var pos = {};
+      cy.nodes().forEach(function (n) { var p = n.position(); pos[n.id()] = { x: p.x, y: p.y }; });
+      return { positions: pos, hidden: Object.assign({}, hidden) };
+    }
+
+    function restore(state) {
+      cy.batch(function () {
+        cy.nodes().forEach(function (n) {
+          var p = state.positions[n.id()];
+          if (p && !n.locked()) n.position(p);
+        });
+        hidden = Object.assign({}, state.hidden);
+        applyHidden();
+      });
+      onMoved();
+      mark();
+    }
+
+    function remember() {
+      undoStack.push(snapshot());
+      if (undoStack.length > HISTORY) undoStack.shift();
+      redoStack = [];
+    }
+
+    function applyHidden() {
+      // Only nodes whose state changes: a class change restyles the node.
+      cy.nodes().forEach(function (n) {
+        var hide = !!hidden[n.id()];
+        if (hide !== n.hasClass("hidden")) n.toggleClass("hidden", hide);
+      });
+    }
+
+    function visibleNodes() { return cy.nodes().not(".hidden"); }
+    function selectedNodes() { return cy.nodes(":selected").not(".hidden"); }
+
+    function mark() {
+      // For the tests and the benchmark: what the map holds after each action.
+      document.body.dataset.hidden = String(Object.keys(hidden).length);
+      document.body.dataset.selected = String(selectedNodes().length);
+      document.body.dataset.undo = String(undoStack.length);
+      document.body.dataset.redo = String(redoStack.length);
+    }
+
+    function fit() {
+      var shown = visibleNodes();
+      if (!shown.length) return;
+      cy.fit(shown, 30);
+      if (cy.zoom() > 1.2) { cy.zoom(1.2); cy.center(shown); }
+    }
+
+    var actions = {
+      neighbours: function () {
+        selectedNodes().neighborhood("node").not(".hidden").select();
+      },
+      same_type: function () {
+        var types = {};
+        selectedNodes().forEach(function (n) { types[n.data("type")] = true; });
+        visibleNodes().filter(function (n) { return types[n.data("type")]; }).select();
+      },
+      invert: function () {
+        var was = selectedNodes();
+        visibleNodes().not(was).select();
+        was.unselect();
+      },
+      hide: function () {
+        var chosen = selectedNodes();
+        if (!chosen.length) return;
+        remember();
+        chosen.forEach(function (n) { hidden[n.id()] = true; });
+        chosen.unselect();
+        applyHidden();
+      },
+      show_all: function () {
+        if (!Object.keys(hidden).length) return;
+        remember();
+        hidden = {};
+        applyHidden();
+      },
+      relayout: function () {
+        // Pinned nodes are locked, and a layout moves no locked node.
+        // A force layout costs the square of the nodes per step: past SMALL, rings by degree.
+        remember();
+        var shown = visibleNodes();
+        var options = shown.length <= SMALL
+          ? { name: "cose", animate: false, randomize: false, nodeRepulsion: 12000, nodeOverlap: 20,
+              idealEdgeLength: 90, padding: 30, fit: false }
+          : { name: "concentric", animate: false, minNodeSpacing: 12, fit: false,
+              concentric: function (n) { return n.degree(); }, levelWidth: function () { return 2; } };
+        shown.union(shown.edgesWith(shown)).layout(options).run();
+        fit();
+        onMoved();
+      },
+      fit: fit,
+      undo: function () {
+        if (!undoStack.length) return;
+        redoStack.push(snapshot());
+        restore(undoStack.pop());
+      },
+      redo: function () {
+        if (!redoStack.length) return;
+        undoStack.push(snapshot());
+        restore(redoStack.pop());
+      },
+      deselect: function () { cy.nodes(":selected").unselect(); },
+      help: function () {
+        var box = document.getElementById("help");
+        box.style.display = box.style.display === "block" ? "none" : "block";
+      },
+    };
+
+    function run(name) {
+      // A selection of many nodes in one batch (one restyle). Hiding is not batched: what is
+      // visible is read from the style, which a batch brings up to date only when drawn.
+      if (SELECTING[name]) cy.batch(function () { actions[name](); });
+      else actions[name]();
+      mark();
+    }
+
+    // Selecting a thousand nodes fires a thousand events: count once, on the next frame.
+    var markQueued = false;
+    function markSoon() {
+      if (markQueued) return;
+      markQueued = true;
+      requestAnimationFrame(function () { markQueued = false; mark(); });
+    }
+
+    // A drag is a change that undo takes back.
+    cy.on("grab", "node", function () { remember(); mark(); });
+    cy.on("select unselect", "node", markSoon);
+
+    var bar = document.getElementById("tools");
+    bar.replaceChildren();
+    BUTTONS.forEach(function (name) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.dataset.action = name;
+      button.textContent = words[name];
+      button.title = words[name];
+      button.addEventListener("click", function () { run(name); });
+      bar.appendChild(button);
+    });
+
+    var help = document.getElementById("help");
+    heading(help, words.help_title);
+    SHORTCUTS.forEach(function (item) {
+      var row = document.createElement("div");
+      var key = document.createElement("kbd");
+      key.textContent = item[2];
+      row.appendChild(key);
+      row.appendChild(document.createTextNode(" " + words[item[1]]));
+      help.appendChild(row);
+    });
+    var box = document.createElement("div");
+    box.textContent = words.box_hint;
+    help.appendChild(box);
+
+    document.addEventListener("keydown", function (e) {
+      if (e.target && /INPUT|TEXTAREA|SELECT/.test(e.target.tagName)) return;
+      var key = e.key;
+      if ((e.ctrlKey || e.metaKey) && (key === "z" || key === "Z")) key = e.shiftKey ? "y" : "z";
+      else if ((e.ctrlKey || e.metaKey) && key === "y") key = "y";
+      else if (e.ctrlKey || e.metaKey || e.altKey) return;
+      else if (key === "z" || key === "y") return; // undo and redo need Ctrl
+      var found = SHORTCUTS.filter(function (item) { return item[0] === key; })[0];
+      if (!found) return;
+      e.preventDefault();
+      run(found[1]);
+    });
+
+    mark();
+    return {
+      run: run,
+      // After Python redraws (element classes are reset then), hidden nodes stay hidden;
+      // ids no longer on the map are forgotten.
+      reapply: function () {
+        Object.keys(hidden).forEach(function (id) { if (cy.$id(id).empty()) delete hidden[id]; });
+        applyHidden();
+        mark();
+      },
+      fit: fit,
+    };
+  }
+
+  window.gbTools = { attach: attach, heading: heading };
+})();
