@@ -27,6 +27,7 @@ import streamlit.components.v1 as components
 from graph.model import Schema
 from workbench.display import Display
 from workbench.map_state import MapState
+from workbench.map_times import element_time
 from workbench.messages import message
 
 FRONTEND = Path(__file__).resolve().parent / "frontend" / "canvas"
@@ -47,6 +48,9 @@ TOOL_KEYS = (
     "help",
     "help_title",
     "box_hint",
+    "time_play",
+    "time_pause",
+    "time_all",
 )
 
 
@@ -99,6 +103,7 @@ def elements(
             },
             "classes": " ".join(classes),
         }
+        element["data"].update(_dated(element_time(display.schema, label, node.get("properties") or {}, node=True)))
         if node_id in styling.sizes:
             element["data"]["size"] = styling.sizes[node_id]
         if node_id in styling.colours:
@@ -117,11 +122,16 @@ def elements(
                     "target": rel["end"],
                     "label": display.type_name(rel["type"]),
                     "type": rel["type"],
+                    **_dated(element_time(display.schema, rel["type"], rel.get("properties") or {}, node=False)),
                 },
                 "classes": "path" if edge_id in state.highlight else "",
             }
         )
     return out
+
+
+def _dated(when: int | None) -> dict[str, int]:
+    return {} if when is None else {"t": when}
 
 
 def canvas(

@@ -183,6 +183,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "按住 Shift 拖动可框选，按住 Shift 点击可多选。",
         "Shift-drag draws a selection box; Shift-click adds a node.",
     ),
+    "tools.time_play": ("播放", "Play"),
+    "tools.time_pause": ("暂停", "Pause"),
+    "tools.time_all": ("全部时间", "All times"),
     # network analysis of the map's graph
     "analysis.title": ("网络分析", "Network analysis"),
     "analysis.size_by": ("节点大小依据", "Size nodes by"),

@@ -1,6 +1,7 @@
 """The map's own tools in real headless Chromium, on the planted wanted-tenant tip: select the
 tenant's neighbours, hide them, undo and redo, show all, re-layout with a pinned node left where
-it is, the shortcuts' help — none of which reruns the page — then size the map by betweenness
+it is, a time-bar window and its playback, the shortcuts' help — none of which reruns the page —
+then size the map by betweenness
 from the analysis panel, explained in the legend."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.workbench.browser import pilot
-from tests.workbench.browser.test_browser_flow import planted
+from tests.workbench.browser.test_browser_flow import ARTIFACTS, planted
 
 pytest.importorskip("playwright")
 pytestmark = [
@@ -34,6 +35,10 @@ def state(frame) -> dict:
         " undo: +document.body.dataset.undo, visible: gbCanvas.cy.nodes(':visible').length,"
         " nodes: gbCanvas.cy.nodes().length, version: +document.body.dataset.drawnVersion}))))"
     )
+
+
+def state_of(frame, name: str) -> int:
+    return int(frame.evaluate(f"+document.body.dataset.{name}"))
 
 
 def tool(frame, action: str) -> None:
@@ -91,6 +96,24 @@ def test_select_hide_undo_relayout_and_size_by_betweenness(server, ground_truth,
         assert after[landlord_id] == before[landlord_id]
         assert any(after[n] != before[n] for n in before if n != landlord_id)
 
+        # The time bar: a window at the very end fades what happened before; all times bring it back.
+        assert frame.locator("#timebar").is_visible()
+        dated = frame.evaluate("gbCanvas.cy.elements('[t]').length")
+        assert dated >= 2
+        frame.evaluate(
+            "for (const [id, v] of [['time-from', 1000], ['time-to', 1000]]) {"
+            " const el = document.getElementById(id); el.value = v; el.dispatchEvent(new Event('input')); }"
+        )
+        assert 0 < state_of(frame, "faded") < dated
+        frame.locator("#time-all").click()
+        assert state_of(frame, "faded") == 0
+        frame.locator("#time-play").click()
+        page.wait_for_timeout(800)
+        playing = frame.evaluate("document.body.dataset.window")
+        page.wait_for_timeout(800)
+        assert frame.evaluate("document.body.dataset.window") != playing, "playback moves the window"
+        frame.locator("#time-all").click()
+
         page.keyboard.press("?")
         assert frame.locator("#help").is_visible() and "Ctrl+Z" in frame.locator("#help").inner_text()
 
@@ -103,3 +126,5 @@ def test_select_hide_undo_relayout_and_size_by_betweenness(server, ground_truth,
         sizes = frame.evaluate("Object.fromEntries(gbCanvas.cy.nodes().map(n => [n.data('type'), n.data('size')]))")
         assert all(size for size in sizes.values())
         assert "节点大小：中介中心性" in frame.locator("#legend").inner_text()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "8-map-tools.png"), full_page=True)

@@ -11,6 +11,7 @@
   var menuNode = null;
   var layoutTimer = null;
   var tools = null;
+  var timebar = null;
   var selectToken = null;
   var BIG = 400; // above this many nodes, draw a cached texture while panning and zooming
 
@@ -75,6 +76,7 @@
       { selector: "node.end", style: { "border-width": 4, "border-color": "#8e44ad" } },
       { selector: "node:selected", style: { "overlay-color": "#1e88e5", "overlay-opacity": 0.25 } },
       { selector: "node.hidden", style: { "display": "none" } },
+      { selector: ".faded", style: { "opacity": 0.12 } },
     ];
     legend.forEach(function (item) {
       styles.splice(2, 0, { selector: 'node[type = "' + item.label.replace(/"/g, "") + '"]',
@@ -112,6 +114,27 @@
       });
   }
 
+  // The first spot on the ray from `c` at `angle`, `radius` out or further, where a node of
+  // side `side` covers none of `boxes` (centres and sides); it then joins them.
+  var GAP = 6;
+  function freeSpot(c, angle, radius, side, boxes) {
+    var x = c.x, y = c.y;
+    for (var tries = 0; tries < 60; tries++) {
+      var r = radius + tries * (side + GAP) * 0.5;
+      x = c.x + r * Math.cos(angle);
+      y = c.y + r * Math.sin(angle);
+      var clear = boxes.every(function (b) {
+        var apart = (b.s + side) / 2 + GAP;
+        return Math.abs(b.x - x) >= apart || Math.abs(b.y - y) >= apart;
+      });
+      if (clear) break;
+    }
+    boxes.push({ x: x, y: y, s: side });
+    return { x: x, y: y };
+  }
+
+  function side(node) { return Math.max(node.outerWidth(), node.outerHeight()); }
+
   // New nodes go on rings around a neighbour already placed, away from where that
   // neighbour itself came from; nothing already on the map moves.
   function placeNew(newIds) {
@@ -119,6 +142,8 @@
     newIds.forEach(function (id) { pending[id] = true; });
     var frontier = cy.nodes().filter(function (n) { return !pending[n.id()]; }).toArray();
     if (!frontier.length) return false;
+    // Nothing already on the map moves, and nothing new is put on top of it (or of another new one).
+    var boxes = frontier.map(function (n) { var p = n.position(); return { x: p.x, y: p.y, s: side(n) }; });
     var guard = 0;
     while (Object.keys(pending).length && frontier.length && guard < 10) {
       guard += 1;
@@ -138,7 +163,7 @@
         kids.forEach(function (kid, i) {
           var angle = spread > 4 ? (2 * Math.PI * i) / kids.length
                                  : away - spread / 2 + (spread * (i + 0.5)) / kids.length;
-          kid.position({ x: p.x + radius * Math.cos(angle), y: p.y + radius * Math.sin(angle) });
+          kid.position(freeSpot(p, angle, radius, side(kid), boxes));
           delete pending[kid.id()];
           next.push(kid);
         });
@@ -149,7 +174,7 @@
     var bb = cy.nodes().boundingBox();
     var i = 0;
     Object.keys(pending).forEach(function (id) {
-      cy.$id(id).position({ x: bb.x1 + 60 * (i % 20), y: bb.y2 + 80 + 60 * Math.floor(i / 20) });
+      cy.$id(id).position({ x: bb.x1 + 80 * (i % 20), y: bb.y2 + 80 + 80 * Math.floor(i / 20) });
       i += 1;
     });
     return true;
@@ -198,7 +223,7 @@
     var withPos = args.elements.filter(function (e) { return !e.data.source && e.position; }).length;
     if (withPos === 0 && count > 0) {
       var layout = count <= 150 ? { name: "cose", animate: false, randomize: true, nodeRepulsion: 9000 }
-                                : { name: "concentric", animate: false, minNodeSpacing: 12 };
+                                : { name: "concentric", animate: false, minNodeSpacing: 20 };
       cy.layout(layout).run();
       sendLayoutSoon();
     } else if (withPos < count) {
@@ -211,6 +236,7 @@
     bindEvents();
     applyLocks();
     tools = window.gbTools.attach(cy, args.tools, sendLayoutSoon);
+    timebar = window.gbTimebar.attach(cy, args.tools);
     window.gbCanvas.tools = tools; // for the browser tests and the benchmark
     applySelection();
     drawLegend();
@@ -257,7 +283,7 @@
       var toPlace = addedNodes.filter(function (e) { return !e.position; }).map(function (e) { return e.data.id; });
       if (toPlace.length) {
         if (!placeNew(toPlace)) {
-          cy.layout({ name: cy.nodes().length <= 150 ? "cose" : "concentric", animate: false }).run();
+          cy.layout({ name: cy.nodes().length <= 150 ? "cose" : "concentric", animate: false, minNodeSpacing: 20 }).run();
         }
         sendLayoutSoon();
       }
@@ -265,6 +291,7 @@
     }
     applyLocks();
     tools.reapply();
+    timebar.refresh();
     applySelection();
     drawLegend();
     markDrawn();

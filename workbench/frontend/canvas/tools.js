@@ -119,7 +119,7 @@
         var options = shown.length <= SMALL
           ? { name: "cose", animate: false, randomize: false, nodeRepulsion: 12000, nodeOverlap: 20,
               idealEdgeLength: 90, padding: 30, fit: false }
-          : { name: "concentric", animate: false, minNodeSpacing: 12, fit: false,
+          : { name: "concentric", animate: false, minNodeSpacing: 20, fit: false,
               concentric: function (n) { return n.degree(); }, levelWidth: function () { return 2; } };
         shown.union(shown.edgesWith(shown)).layout(options).run();
         fit();
