@@ -151,6 +151,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{nodes} 个节点 · {rels} 条关系 · 固定 {pinned} 个",
         "{nodes} nodes · {rels} links · {pinned} pinned",
     ),
+    "explorer.filtered": (
+        "过滤后显示 {nodes}/{all_nodes} 个节点、{rels}/{all_rels} 条关系 · 固定 {pinned} 个",
+        "Filters show {nodes} of {all_nodes} nodes and {rels} of {all_rels} links · {pinned} pinned",
+    ),
+    "explorer.cleared_kept": (
+        "已清空关系图，保留固定的 {n} 个节点（取消固定后可清除）。",
+        "Map cleared; the {n} pinned nodes stay (unpin them to clear them too).",
+    ),
     "explorer.export": ("导出关系图（HTML）", "Export map (HTML)"),
     "explorer.selected": ("选中节点", "Selected node"),
     "explorer.help": (

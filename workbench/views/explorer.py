@@ -59,6 +59,7 @@ def render() -> None:
 
     names = {node_id: display.caption(node) for node_id, node in state.nodes.items()}
     options = sorted(names, key=lambda node_id: names[node_id])
+    _follow_menu_ends(state, options)
     cols = st.columns([3, 3, 1, 2], vertical_alignment="bottom")
     ends = (
         (cols[0], "explorer.path_start", state.path_start, "gb_ps"),
@@ -86,17 +87,15 @@ def render() -> None:
 
     since, until = filters.window()
     shown = state.visible(filters.types, since, until)
-    st.caption(
-        md_escape(t("explorer.stats", nodes=len(state.nodes), rels=len(state.edges), pinned=len(state.pinned)))
-        + " · "
-        + md_escape(t("explorer.help"))
-    )
+    st.caption(md_escape(_stats(state, shown)) + " · " + md_escape(t("explorer.help")))
     canvas(state, display, key=CANVAS_KEY, shown=shown, styling=map_analysis.styling(state, shown))
     map_analysis.panel(state, display, shown)
 
     a, b = st.columns(2)
     if a.button(t("explorer.clear"), key="gb_clear"):
         state.clear(keep_pinned=True)
+        if state.pinned:
+            session.notify("info", t("explorer.cleared_kept", n=len(state.pinned)))
         st.rerun()
     if investigator.may(Permission.EXPORT):
         b.download_button(
@@ -108,6 +107,36 @@ def render() -> None:
             key="gb_export_map",
             on_click="ignore",
         )
+
+
+ENDS_SEEN_KEY = "gb_path_ends_seen"
+
+
+def _follow_menu_ends(state, options: list[str]) -> None:
+    """Path ends set from the map's menu show in the path boxes; a box whose node left the
+    map is emptied. The boxes keep their own value otherwise (Streamlit owns a keyed widget)."""
+    ends = (state.path_start, state.path_end)
+    if st.session_state.get(ENDS_SEEN_KEY) != ends:
+        st.session_state["gb_ps"], st.session_state["gb_pe"] = ends
+        st.session_state[ENDS_SEEN_KEY] = ends
+    for key in ("gb_ps", "gb_pe"):
+        if st.session_state.get(key) not in (None, *options):
+            st.session_state[key] = None
+
+
+def _stats(state, shown: set[str]) -> str:
+    """What the map holds, counted as the filters leave it when they hide anything."""
+    nodes, rels = len(shown & state.nodes.keys()), len(shown & state.edges.keys())
+    if (nodes, rels) == (len(state.nodes), len(state.edges)):
+        return t("explorer.stats", nodes=nodes, rels=rels, pinned=len(state.pinned))
+    return t(
+        "explorer.filtered",
+        nodes=nodes,
+        all_nodes=len(state.nodes),
+        rels=rels,
+        all_rels=len(state.edges),
+        pinned=len(state.pinned),
+    )
 
 
 def _index(options: list[str], value: str | None) -> int | None:
