@@ -152,8 +152,8 @@ class Gateway:
         then: Callable[[neo4j.Session, QueryResult], None] | None = None,
     ) -> QueryResult:
         """Run a query in a read session; the server refuses any write in it. At most
-        `max_rows` records and `max_bytes` of values (as `graph.value_size` counts them) come
-        back; past either the result is cut off and marked truncated.
+        `max_rows` records and `max_bytes` of values (as `graph.value_size` counts them; 0 or
+        None: no cap) come back; past either the result is cut off and marked truncated.
 
         `then(session, result)` runs in the same session afterwards (a follow-up read that
         depends on the result, on the same connection).

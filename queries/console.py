@@ -83,7 +83,7 @@ def run_console(runner: Runner, cypher: str, *, actor: Actor, row_cap: int | Non
             timeout=settings.query_timeout,
             metadata=metadata,
             max_rows=cap,
-            max_bytes=settings.result_max_bytes or None,
+            max_bytes=settings.result_max_bytes,
         )
     except NotReadOnly as exc:
         audit.append(event(outcome="refused", message=exc.reason))

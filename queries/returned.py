@@ -23,13 +23,13 @@ AUDITED_ENTITIES = 1_000
 
 def returned_entities(records: Iterable[Any], schema: Schema) -> list[str]:
     """The Label:key of every distinct entity in `records`, in the order they first came back."""
-    seen: dict[int, None] = {}  # element ids; refs are made once per node
+    seen: set[str] = set()  # element ids: a node's ref is made once however often it comes back
     nodes: list[Node] = []
 
     def visit(value: Any) -> None:
         if isinstance(value, Node):
             if value.element_id not in seen:
-                seen[value.element_id] = None
+                seen.add(value.element_id)
                 nodes.append(value)
         elif isinstance(value, Relationship):
             visit(value.start_node)

@@ -133,7 +133,7 @@ class Runner:
                 timeout=limit,
                 metadata=metadata,
                 max_rows=cap,
-                max_bytes=self.settings.result_max_bytes or None,
+                max_bytes=self.settings.result_max_bytes,
                 then=self._anchors_checker(query, values),
             )
             self._note_anchored(query, values, exist=bool(result.records))

@@ -40,7 +40,7 @@ def t(key: str, **values: object) -> str:
 
 def cut_off(outcome: Any) -> str:
     """The warning for a result cut off at the row cap or at the result size cap."""
-    if getattr(outcome, "over_bytes", False):
+    if outcome.over_bytes:
         return t("common.truncated_bytes", mb=f"{outcome.byte_cap / (1 << 20):g}")
     return t("common.truncated", cap=outcome.row_cap)
 
