@@ -27,7 +27,7 @@ from graph.gateway import Gateway
 from graph.model import Schema
 from queries.subgraph import Subgraph, plain
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 _SAVE = """
 MERGE (i:Investigation {investigation_id: $id})
@@ -64,6 +64,11 @@ class SavedMap:
     links: list[tuple[str, str, str]]  # (start Label:key, TYPE, end Label:key)
     positions: dict[str, dict[str, float]] = field(default_factory=dict)  # by Label:key
     pinned: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)  # Label:key of entities hidden on the canvas
+    groups: dict[str, list[str]] = field(default_factory=dict)  # group id → members' Label:key
+    style: dict[str, Any] = field(default_factory=dict)  # styling rules: size by, colour by, rings
+    # Links drawn from many (a vehicle seen at a place: start, type, end, count, first, last).
+    aggregates: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -73,6 +78,10 @@ class SavedMap:
                 "links": [list(link) for link in self.links],
                 "positions": self.positions,
                 "pinned": self.pinned,
+                "hidden": self.hidden,
+                "groups": self.groups,
+                "style": self.style,
+                "aggregates": self.aggregates,
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -86,6 +95,11 @@ class SavedMap:
             links=[(str(a), str(t), str(b)) for a, t, b in data.get("links", [])],
             positions={k: {"x": float(v["x"]), "y": float(v["y"])} for k, v in data.get("positions", {}).items()},
             pinned=[str(p) for p in data.get("pinned", [])],
+            # Maps saved before format 2 have none of these: they open as they were.
+            hidden=[str(h) for h in data.get("hidden", [])],
+            groups={str(g): [str(m) for m in members] for g, members in (data.get("groups") or {}).items()},
+            style={str(k): v for k, v in (data.get("style") or {}).items() if isinstance(v, str | bool | None)},
+            aggregates=[dict(a) for a in data.get("aggregates") or () if isinstance(a, dict)],
         )
 
 

@@ -12,5 +12,7 @@ SHORTEST_PATHS = "links.shortest_paths"  # the map's path between two nodes
 TIMELINE = "links.timeline"  # a profile's timeline
 TRAJECTORY = "vehicles.trajectory"  # the geo page's plate trajectory
 SEARCH = "search.entities"  # the search page
+SEEN_AT = "links.seen_at"  # the map's seen-at links, beside an expansion
+PASSAGES_BETWEEN = "links.passages_between"  # a seen-at link opened into its passages
 
-PAGE_QUERIES = (NEIGHBOURHOOD, SHORTEST_PATHS, TIMELINE, TRAJECTORY, SEARCH)
+PAGE_QUERIES = (NEIGHBOURHOOD, SHORTEST_PATHS, TIMELINE, TRAJECTORY, SEARCH, SEEN_AT, PASSAGES_BETWEEN)

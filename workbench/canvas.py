@@ -27,19 +27,22 @@ import streamlit.components.v1 as components
 from graph.model import Schema
 from workbench.display import Display
 from workbench.map_state import MapState
-from workbench.map_times import element_time
+from workbench.map_times import element_time, millis
 from workbench.messages import message
 
 FRONTEND = Path(__file__).resolve().parent / "frontend" / "canvas"
 _component = components.declare_component("goldenbell_canvas", path=str(FRONTEND))
 
-MENU_KEYS = ("expand", "more", "pin", "unpin", "remove", "path_start", "path_end", "profile")
+MENU_KEYS = ("expand", "more", "pin", "unpin", "remove", "path_start", "path_end", "profile", "passages")
 TOOL_KEYS = (
     "neighbours",
     "same_type",
     "invert",
     "hide",
     "show_all",
+    "group",
+    "ungroup",
+    "group_label",
     "relayout",
     "fit",
     "undo",
@@ -78,7 +81,12 @@ def elements(
 ) -> list[dict[str, Any]]:
     """Cytoscape elements for the map; `shown` limits them to what the filters leave."""
     styling = styling or Styling()
-    out: list[dict[str, Any]] = []
+    # Group boxes first: a node's parent exists before the node.
+    group_label = message("tools.group_label", display.lang)
+    out: list[dict[str, Any]] = [
+        {"data": {"id": group_id, "group": True, "label": group_label.format(n=len(members))}, "classes": "group"}
+        for group_id, members in state.groups.items()
+    ]
     for node_id, node in state.nodes.items():
         if shown is not None and node_id not in shown:
             continue
@@ -91,6 +99,8 @@ def elements(
                 ("path", node_id in state.highlight),
                 ("start", node_id == state.path_start),
                 ("end", node_id == state.path_end),
+                ("hidden", node_id in state.hidden),
+                ("watched", node_id in state.watched),
             )
             if on
         ]
@@ -104,6 +114,9 @@ def elements(
             "classes": " ".join(classes),
         }
         element["data"].update(_dated(element_time(display.schema, label, node.get("properties") or {}, node=True)))
+        group_id = state.group_of(node_id)
+        if group_id is not None:
+            element["data"]["parent"] = group_id
         if node_id in styling.sizes:
             element["data"]["size"] = styling.sizes[node_id]
         if node_id in styling.colours:
@@ -113,6 +126,9 @@ def elements(
         out.append(element)
     for edge_id, rel in state.edges.items():
         if shown is not None and edge_id not in shown:
+            continue
+        if rel.get("aggregate"):
+            out.append(_seen_element(edge_id, rel, state, display.lang))
             continue
         out.append(
             {
@@ -128,6 +144,25 @@ def elements(
             }
         )
     return out
+
+
+def _seen_element(edge_id: str, rel: dict[str, Any], state: MapState, lang: str) -> dict[str, Any]:
+    """A seen-at link: its count as the caption, first and last time as the tip and the time
+    bar's span (`t0`…`t`)."""
+    props = rel["properties"]
+    data: dict[str, Any] = {
+        "id": edge_id,
+        "source": rel["start"],
+        "target": rel["end"],
+        "label": message("map.seen_at", lang, n=props["count"]),
+        "type": rel["type"],
+        "aggregate": True,
+        "tip": message("map.seen_span", lang, n=props["count"], first=props["first"][:16], last=props["last"][:16]),
+    }
+    first, last = millis(props["first"]), millis(props["last"])
+    if first is not None and last is not None:
+        data.update(t0=first, t=last)
+    return {"data": data, "classes": "seen opened" if edge_id in state.opened else "seen"}
 
 
 def _dated(when: int | None) -> dict[str, int]:

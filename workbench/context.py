@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access import REASONS, AccessDenied, ReasonRefused, Session, SessionEnded, reasons_for
 from access.roles import ROLES, Permission
@@ -171,4 +172,18 @@ def require(permission: Permission | None = Permission.SEARCH, *, page: str = ""
     if session.purpose is None or st.session_state.get(CHANGING_KEY):
         _reason_gate(session)
         st.stop()
+    return Investigator.from_session(session, lang())
+
+
+def still_acting(investigator: Investigator, permission: Permission = Permission.SEARCH) -> Investigator:
+    """For a fragment's own rerun, which skips the page's `require()`: the session resumed
+    again, so an idle or ended session, a new role or a withdrawn reason takes effect at the
+    next click there too (the whole page reruns and stops at the login or the reason gate).
+    In a whole-page run `require()` has just done this: the investigator is returned as is."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not ctx.fragment_ids_this_run:
+        return investigator
+    session = current_session()
+    if session is None or session.purpose is None or not session.may(permission):
+        st.rerun(scope="app")
     return Investigator.from_session(session, lang())

@@ -18,10 +18,14 @@ from queries.parameters import ParameterError
 from queries.profiles import parse_ref, read_entity
 from queries.runner import QueryOutcome, QueryRefused, Runner
 from workbench.display import Display
-from workbench.map_state import MapState
+from workbench.map_state import PASSAGE_TYPES, MapState
 from workbench.messages import message
+from workbench.seen_links import seen_edges
 
-EVENT_KINDS = frozenset({"expand", "more", "pin", "unpin", "remove", "path_start", "path_end", "profile", "layout"})
+EVENT_KINDS = frozenset(
+    {"expand", "more", "pin", "unpin", "remove", "path_start", "path_end", "profile", "layout", "passages"}
+)
+PASSAGES_OPENED = 50  # passages drawn when a seen-at link is opened
 
 
 @dataclass(frozen=True)
@@ -103,13 +107,21 @@ class Explorer:
             "degree_cap": min(cap, 500),
         }
         try:
-            outcome = self._run(page_queries.NEIGHBOURHOOD, params, "expand")
+            # Passages are not nodes on the map: one seen-at link per vehicle and place instead.
+            outcome = self._run(page_queries.NEIGHBOURHOOD, {**params, "passages": False}, "expand")
+            seen = self._seen_at(params, filters)
         except (QueryRefused, GraphError) as exc:
             return Notice("error", self._t("common.failed", error=exc))
-        total = self.state.count_after(outcome.nodes)
+        total = self.state.count_after([*outcome.nodes, *(seen.nodes if seen else [])])
         if total > self.settings.map_node_cap:
             return self._over_cap(total)
         added_nodes, added_edges = self.state.merge(outcome.nodes, outcome.relationships)
+        if seen is not None:
+            more_nodes, more_edges = self.state.merge(
+                seen.nodes, seen_edges(seen.rows, {n["ref"]: n["id"] for n in seen.nodes if n.get("ref")})
+            )
+            added_nodes += more_nodes
+            added_edges += more_edges
         self._note_degrees(outcome)
         first_hop = sum(1 for row in outcome.rows if row.get("depth") == 1)
         self.state.caps[node_id] = cap
@@ -122,6 +134,40 @@ class Explorer:
         )
         if node_id in self.state.more:
             text += " " + self._t("explorer.more_available")
+        return Notice("success", text)
+
+    def _seen_at(self, params: dict[str, Any], filters: Filters) -> QueryOutcome | None:
+        """Seen-at links from the expanded node (a vehicle or a place, or a person's vehicles
+        at two hops), unless the type filter leaves out the links passages hang on."""
+        if filters.types and not PASSAGE_TYPES & set(filters.types):
+            return None
+        keep = ("start", "hops", "since", "until", "degree_cap")
+        return self._run(page_queries.SEEN_AT, {k: params[k] for k in keep}, "expand")
+
+    def open_passages(self, edge_id: str, filters: Filters) -> Notice:
+        """A seen-at link opened into its passages (the most recent first)."""
+        rel = self.state.edges.get(edge_id)
+        if rel is None or not rel.get("aggregate"):
+            return Notice("warning", self._t("profile.not_found", ref=edge_id))
+        vehicle, place = self.state.nodes[rel["start"]], self.state.nodes[rel["end"]]
+        since, until = filters.window()
+        params = {
+            "vehicle": vehicle["ref"],
+            "place": place["ref"],
+            "since": f"{since}T00:00:00" if since else None,
+            "until": f"{until}T23:59:59" if until else None,
+            "limit": PASSAGES_OPENED,
+        }
+        try:
+            outcome = self._run(page_queries.PASSAGES_BETWEEN, params, "expand")
+        except (QueryRefused, GraphError) as exc:
+            return Notice("error", self._t("common.failed", error=exc))
+        total = self.state.count_after(outcome.nodes)
+        if total > self.settings.map_node_cap:
+            return self._over_cap(total)
+        added, _ = self.state.merge(outcome.nodes, outcome.relationships)
+        self.state.opened.add(edge_id)
+        text = self._t("explorer.passages_opened", n=len(added), count=rel["properties"]["count"])
         return Notice("success", text)
 
     def find_paths(self, max_hops: int, filters: Filters) -> Notice:
@@ -171,6 +217,7 @@ class Explorer:
         if not fresh:
             return out
         self.state.update_positions(value.get("positions"))
+        self.state.update_view(value.get("view"))
         for event in fresh:
             self.state.last_event = int(event["seq"])
             self._one(event, filters, out)
@@ -178,6 +225,9 @@ class Explorer:
 
     def _one(self, event: dict[str, Any], filters: Filters, out: Outcome) -> None:
         kind, node_id = event.get("kind"), str(event.get("node") or "")
+        if kind == "passages" and node_id in self.state.edges:
+            out.notices.append(self.open_passages(node_id, filters))
+            return
         if kind not in EVENT_KINDS or kind == "layout" or node_id not in self.state.nodes:
             return
         if kind in ("expand", "more"):

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from queries.investigations import SavedMap
+from workbench import seen_links
 
 TIME_PROPERTIES = ("time", "reported_at")
+PASSAGE_TYPES = frozenset({"OF_VEHICLE", "PASSED_AT"})
 
 
 @dataclass
@@ -28,6 +30,11 @@ class MapState:
     path_start: str | None = None
     path_end: str | None = None
     highlight: set[str] = field(default_factory=set)  # nodes and links of the last paths found
+    hidden: set[str] = field(default_factory=set)  # nodes the analyst hid on the canvas
+    groups: dict[str, list[str]] = field(default_factory=dict)  # group id → member node ids
+    style: dict[str, Any] = field(default_factory=dict)  # the styling rules chosen (see map_analysis)
+    watched: set[str] = field(default_factory=set)  # nodes on a watch list (a red ring)
+    opened: set[str] = field(default_factory=set)  # seen-at links opened into their passages
     last_event: int = 0  # sequence number of the last canvas event handled
     version: int = 0  # raised on every change the canvas must draw
     investigation_id: str | None = None
@@ -50,7 +57,10 @@ class MapState:
                 self.nodes[node["id"]] = dict(node)
                 added_nodes.append(node["id"])
         for rel in relationships:
-            if rel["id"] not in self.edges and rel["start"] in self.nodes and rel["end"] in self.nodes:
+            known = self.edges.get(rel["id"])
+            if known is not None and rel.get("aggregate"):
+                known["properties"] = dict(rel["properties"])  # counted again, perhaps in another window
+            elif known is None and rel["start"] in self.nodes and rel["end"] in self.nodes:
                 self.edges[rel["id"]] = dict(rel)
                 added_edges.append(rel["id"])
         self.version += 1
@@ -58,13 +68,14 @@ class MapState:
 
     def remove(self, node_id: str) -> None:
         self.nodes.pop(node_id, None)
-        for edge_id in [e for e, rel in self.edges.items() if node_id in (rel["start"], rel["end"])]:
-            del self.edges[edge_id]
+        for gone in [e for e, rel in self.edges.items() if node_id in (rel["start"], rel["end"])]:
+            del self.edges[gone]
+            self.opened.discard(gone)
         for keyed in (self.positions, self.caps, self.degrees):
             keyed.pop(node_id, None)
-        self.pinned.discard(node_id)
-        self.more.discard(node_id)
-        self.highlight.discard(node_id)
+        for marked in (self.pinned, self.more, self.highlight, self.hidden, self.watched):
+            marked.discard(node_id)
+        self._drop_from_groups({node_id})
         if self.path_start == node_id:
             self.path_start = None
         if self.path_end == node_id:
@@ -89,6 +100,28 @@ class MapState:
             else:
                 self.path_end = node_id
             self.version += 1
+
+    def update_view(self, view: Mapping[str, Any] | None) -> None:
+        """What the canvas reports of its view: hidden node ids and groups ({id: [members]}).
+        The canvas shows it already, so nothing is redrawn (the version stays)."""
+        if not isinstance(view, Mapping):
+            return
+        self.hidden = {str(n) for n in view.get("hidden") or () if str(n) in self.nodes}
+        groups = view.get("groups") if isinstance(view.get("groups"), Mapping) else {}
+        self.groups = {}
+        for group_id, members in groups.items():
+            kept = [str(m) for m in members or () if str(m) in self.nodes]
+            if kept:
+                self.groups[str(group_id)] = kept
+
+    def group_of(self, node_id: str) -> str | None:
+        return next((g for g, members in self.groups.items() if node_id in members), None)
+
+    def _drop_from_groups(self, node_ids: set[str]) -> None:
+        for group_id in list(self.groups):
+            self.groups[group_id] = [m for m in self.groups[group_id] if m not in node_ids]
+            if not self.groups[group_id]:
+                del self.groups[group_id]
 
     def update_positions(self, positions: Mapping[str, Any] | None) -> None:
         """Positions the canvas reports ({id: [x, y]} or {id: {x, y}}) for nodes on the map."""
@@ -119,7 +152,7 @@ class MapState:
         shown_edges = {
             edge_id
             for edge_id, rel in self.edges.items()
-            if (not types or rel["type"] in types) and rel["start"] in shown_nodes and rel["end"] in shown_nodes
+            if (not types or _of_types(rel, types)) and rel["start"] in shown_nodes and rel["end"] in shown_nodes
         }
         if types:
             # A node the filter leaves without links goes too, unless it had none to begin with.
@@ -135,14 +168,23 @@ class MapState:
             {
                 (refs[rel["start"]], rel["type"], refs[rel["end"]])
                 for rel in self.edges.values()
-                if rel["start"] in refs and rel["end"] in refs
+                if rel["start"] in refs and rel["end"] in refs and not rel.get("aggregate")
             }
         )
+        aggregates = [
+            {"start": refs[rel["start"]], "type": rel["type"], "end": refs[rel["end"]], **rel["properties"]}
+            for rel in self.edges.values()
+            if rel.get("aggregate") and rel["start"] in refs and rel["end"] in refs
+        ]
         return SavedMap(
             entities=sorted(refs.values()),
             links=links,
             positions={refs[n]: dict(p) for n, p in self.positions.items() if n in refs},
             pinned=sorted(refs[n] for n in self.pinned if n in refs),
+            hidden=sorted(refs[n] for n in self.hidden if n in refs),
+            groups={g: sorted(refs[m] for m in members if m in refs) for g, members in self.groups.items()},
+            style=dict(self.style),
+            aggregates=sorted(aggregates, key=lambda a: (a["start"], a["end"])),
         )
 
     @classmethod
@@ -154,7 +196,41 @@ class MapState:
         ids = {node.get("ref"): node_id for node_id, node in state.nodes.items()}
         state.positions = {ids[ref]: dict(p) for ref, p in saved.positions.items() if ref in ids}
         state.pinned = {ids[ref] for ref in saved.pinned if ref in ids}
+        state.hidden = {ids[ref] for ref in saved.hidden if ref in ids}
+        state.groups = {
+            g: [ids[ref] for ref in members if ref in ids]
+            for g, members in saved.groups.items()
+            if any(ref in ids for ref in members)
+        }
+        state.style = dict(saved.style)
+        state.merge([], _aggregates(saved.aggregates, ids))
         return state
+
+
+def _aggregates(saved: Iterable[Mapping[str, Any]], ids: Mapping[str | None, str]) -> list[dict[str, Any]]:
+    """Seen-at links as they were saved (counts and times of that day), between entities still there."""
+    out = []
+    for item in saved:
+        start, end = ids.get(item.get("start")), ids.get(item.get("end"))
+        if start is None or end is None:
+            continue
+        properties = {k: item[k] for k in ("count", "first", "last") if k in item}
+        out.append(
+            {
+                "id": seen_links.edge_id(start, end),
+                "type": item["type"],
+                "start": start,
+                "end": end,
+                "aggregate": True,
+                "properties": properties,
+            }
+        )
+    return out
+
+
+def _of_types(rel: Mapping[str, Any], types: set[str]) -> bool:
+    # A seen-at link stands for passages, which hang on these two types.
+    return bool(PASSAGE_TYPES & types) if rel.get("aggregate") else rel["type"] in types
 
 
 def _time_of(node: Mapping[str, Any]) -> str | None:

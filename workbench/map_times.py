@@ -34,10 +34,11 @@ def element_time(schema: Schema, kind: str, properties: Mapping[str, Any], *, no
     spec = (schema.nodes if node else schema.relationships).get(kind)
     name = time_property(spec.properties) if spec is not None else None
     value = properties.get(name) if name else None
-    return _millis(value) if value else None
+    return millis(value) if value else None
 
 
-def _millis(value: Any) -> int | None:
+def millis(value: Any) -> int | None:
+    """Milliseconds since 1970 (UTC) of an ISO date or datetime text; None for anything else."""
     text = _ZONE_NAME.sub("", _NANOS.sub(r"\1", str(value)))
     try:
         if len(text) == 10:

@@ -173,6 +173,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "menu.path_start": ("设为路径起点", "Set as path start"),
     "menu.path_end": ("设为路径终点", "Set as path end"),
     "menu.profile": ("打开档案", "Open profile"),
+    "menu.passages": ("展开过车记录", "Open its passages"),
+    "map.seen_at": ("经过 ×{n}", "seen ×{n}"),
+    "map.seen_span": ("经过 {n} 次：{first} 至 {last}", "seen {n} times: {first} to {last}"),
+    "explorer.passages_opened": (
+        "已展开 {n} 条过车记录（共 {count} 条，最近的优先）。",
+        "{n} passages opened (of {count}, most recent first).",
+    ),
     "legend.title": ("图例", "Legend"),
     # the map's own tools: they run in the browser, without a page rerun
     "tools.neighbours": ("选中邻居", "Select neighbours"),
@@ -180,6 +187,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tools.invert": ("反选", "Invert selection"),
     "tools.hide": ("隐藏选中", "Hide selection"),
     "tools.show_all": ("全部显示", "Show all"),
+    "tools.group": ("编组", "Group"),
+    "tools.ungroup": ("取消编组", "Ungroup"),
+    "tools.group_label": ("组（{n}）", "Group ({n})"),
     "tools.relayout": ("重新布局", "Re-layout"),
     "tools.fit": ("适应窗口", "Fit to view"),
     "tools.undo": ("撤销", "Undo"),

@@ -105,6 +105,7 @@ def planted(ground_truth: dict) -> dict[str, str]:
         "accomplice": accomplice["accomplice"]["Person"],
         "phone": first("shared_phone", "Phone"),
         "plate": first("co_travel", "Vehicle"),
+        "checkpoint": first("co_travel", "Checkpoint"),
         "duplicate": first("duplicate_identity", "Person"),
     }
 
@@ -122,6 +123,8 @@ def parameter_sets(p: dict[str, str]) -> dict[str, list[dict]]:
         "search.entities": [{"text": p["person"]}, {"text": p["phone"]}, {"text": p["duplicate"]}],
         "vehicles.trajectory": [{"plate": p["plate"]}],
         "vehicles.companions": [{"plate": p["plate"]}],
+        "links.seen_at": [{"start": person, "hops": 2}, {"start": f"Vehicle:{p['plate']}"}],
+        "links.passages_between": [{"vehicle": f"Vehicle:{p['plate']}", "place": f"Checkpoint:{p['checkpoint']}"}],
     }
 
 

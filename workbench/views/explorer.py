@@ -1,5 +1,11 @@
 """Link explorer: the relationship map — expand from the map, filter, find paths, pin, remove,
-and measure the map's network."""
+and measure the map's network.
+
+Everything below the title is one fragment (`st.fragment`): a gesture on the canvas, a path
+search or a change to the analysis reruns only the map's part of the page, so the page
+neither redraws nor jumps. The sidebar's filters are outside it and rerun the whole page,
+which hands the fragment the new filters.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import streamlit as st
 from access import Permission
 from workbench import exports, map_analysis, resources, session
 from workbench.canvas import canvas
-from workbench.context import require, t
+from workbench.context import require, still_acting, t
 from workbench.display import md_escape
 from workbench.explorer import Filters
 
@@ -33,12 +39,17 @@ def _filters(display) -> Filters:
 
 def render() -> None:
     investigator = require(page="explorer")
+    filters = _filters(session.display(investigator))
+    st.title(t("page.explorer"))
+    _map_part(investigator, filters)
+
+
+@st.fragment
+def _map_part(investigator, filters: Filters) -> None:
+    investigator = still_acting(investigator)
     display = session.display(investigator)
     state = session.map_state()
     explorer = session.explorer(investigator)
-    filters = _filters(display)
-    st.title(t("page.explorer"))
-
     outcome = explorer.handle(st.session_state.get(CANVAS_KEY), filters)
     for notice in outcome.notices:
         session.notify(notice.level, notice.text)

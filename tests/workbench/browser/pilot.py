@@ -186,7 +186,8 @@ def node_point(page, predicate_js: str) -> tuple[float, float, str]:
     frame = canvas_frame(page)
     x, y, node_id = frame.evaluate(
         f"(() => {{ const n = gbCanvas.cy.nodes().filter(n => {predicate_js})[0];"
-        " const p = n.renderedPosition(); return [p.x, p.y, n.id()]; })()"
+        " const p = n.renderedPosition(), c = gbCanvas.cy.container().getBoundingClientRect();"
+        " return [c.left + p.x, c.top + p.y, n.id()]; })()"
     )
     box = page.locator(f"iframe[title*='{CANVAS}']").bounding_box()
     return box["x"] + x, box["y"] + y, node_id

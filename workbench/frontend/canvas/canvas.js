@@ -29,7 +29,7 @@
   function positions() {
     var out = {};
     if (!cy) return out;
-    cy.nodes().forEach(function (n) {
+    cy.nodes().not("[?group]").forEach(function (n) {
       var p = n.position();
       out[n.id()] = [Math.round(p.x), Math.round(p.y)];
     });
@@ -45,7 +45,7 @@
     if (kind !== "layout") clearTimeout(layoutTimer);
     pending.push({ seq: nextSeq(), kind: kind, node: nodeId || null });
     post("streamlit:setComponentValue", {
-      value: { events: pending.slice(), positions: positions() },
+      value: { events: pending.slice(), positions: positions(), view: tools ? tools.view() : null },
       dataType: "json",
     });
   }
@@ -54,6 +54,13 @@
     if (!args || !args.interactive) return;
     clearTimeout(layoutTimer);
     layoutTimer = setTimeout(function () { send("layout", null); }, 600);
+  }
+
+  // Hiding and grouping reach Python sooner than a drag: a page switch right after must keep them.
+  function sendViewSoon() {
+    if (!args || !args.interactive) return;
+    clearTimeout(layoutTimer);
+    layoutTimer = setTimeout(function () { send("layout", null); }, 150);
   }
 
   function stylesheet(legend) {
@@ -66,8 +73,13 @@
       { selector: "edge", style: {
           "width": 1.2, "line-color": "#b0b0b0", "curve-style": "straight",
           "target-arrow-shape": "triangle", "target-arrow-color": "#b0b0b0", "arrow-scale": 0.7,
-          "label": "data(label)", "font-size": 8, "color": "#666", "min-zoomed-font-size": 9,
-          "text-rotation": "autorotate" } },
+          // Level, on a light box, and shown from a smaller zoom: captions stay legible on a fitted map.
+          "label": "data(label)", "font-size": 10, "color": "#555", "min-zoomed-font-size": 6,
+          "text-background-color": "#fafafa", "text-background-opacity": 0.85, "text-background-padding": 1 } },
+      { selector: "edge.seen", style: { "width": 2.5, "line-color": "#7f8c8d", "target-arrow-color": "#7f8c8d",
+          "line-style": "solid", "font-size": 10, "color": "#333", "text-background-color": "#fff",
+          "text-background-opacity": 0.8, "text-background-padding": 1 } },
+      { selector: "edge.opened", style: { "line-style": "dashed", "width": 1.5 } },
       { selector: "node.pinned", style: { "border-width": 3, "border-color": "#333" } },
       { selector: "node.more", style: { "border-width": 2, "border-style": "dashed", "border-color": "#555" } },
       { selector: "node.path", style: { "border-width": 4, "border-color": "#f1c40f" } },
@@ -75,6 +87,11 @@
       { selector: "node.start", style: { "border-width": 4, "border-color": "#27ae60" } },
       { selector: "node.end", style: { "border-width": 4, "border-color": "#8e44ad" } },
       { selector: "node:selected", style: { "overlay-color": "#1e88e5", "overlay-opacity": 0.25 } },
+      { selector: "node[?group]", style: {
+          "background-color": "#eef2f7", "background-opacity": 0.6, "border-width": 1, "border-color": "#7f8c8d",
+          "border-style": "dashed", "shape": "round-rectangle", "text-valign": "top", "text-margin-y": -3,
+          "font-size": 11, "padding": 12 } },
+      { selector: "node.watched", style: { "border-width": 4, "border-color": "#d62728" } },
       { selector: "node.hidden", style: { "display": "none" } },
       { selector: ".faded", style: { "opacity": 0.12 } },
     ];
@@ -140,7 +157,7 @@
   function placeNew(newIds) {
     var pending = {};
     newIds.forEach(function (id) { pending[id] = true; });
-    var frontier = cy.nodes().filter(function (n) { return !pending[n.id()]; }).toArray();
+    var frontier = cy.nodes().not("[?group]").filter(function (n) { return !pending[n.id()]; }).toArray();
     if (!frontier.length) return false;
     // Nothing already on the map moves, and nothing new is put on top of it (or of another new one).
     var boxes = frontier.map(function (n) { var p = n.position(); return { x: p.x, y: p.y, s: side(n) }; });
@@ -171,7 +188,7 @@
       frontier = next;
     }
     // Whatever is left is not linked to anything placed: a row under the map.
-    var bb = cy.nodes().boundingBox();
+    var bb = cy.nodes().not("[?group]").boundingBox();
     var i = 0;
     Object.keys(pending).forEach(function (id) {
       cy.$id(id).position({ x: bb.x1 + 80 * (i % 20), y: bb.y2 + 80 + 80 * Math.floor(i / 20) });
@@ -205,7 +222,7 @@
   }
 
   function create() {
-    var count = args.elements.filter(function (e) { return !e.data.source; }).length;
+    var count = args.elements.filter(function (e) { return !e.data.source && !e.data.group; }).length;
     cy = cytoscape({
       container: document.getElementById("cy"),
       elements: args.elements,
@@ -220,14 +237,14 @@
       selectionType: "additive",
     });
     window.gbCanvas = { cy: cy }; // for the browser tests and the benchmark
-    var withPos = args.elements.filter(function (e) { return !e.data.source && e.position; }).length;
+    var withPos = args.elements.filter(function (e) { return !e.data.source && !e.data.group && e.position; }).length;
     if (withPos === 0 && count > 0) {
       var layout = count <= 150 ? { name: "cose", animate: false, randomize: true, nodeRepulsion: 9000 }
                                 : { name: "concentric", animate: false, minNodeSpacing: 20 };
       cy.layout(layout).run();
       sendLayoutSoon();
     } else if (withPos < count) {
-      var ids = args.elements.filter(function (e) { return !e.data.source && !e.position; })
+      var ids = args.elements.filter(function (e) { return !e.data.source && !e.data.group && !e.position; })
                              .map(function (e) { return e.data.id; });
       placeNew(ids);
       sendLayoutSoon();
@@ -235,7 +252,7 @@
     if (count) fitView();
     bindEvents();
     applyLocks();
-    tools = window.gbTools.attach(cy, args.tools, sendLayoutSoon);
+    tools = window.gbTools.attach(cy, args.tools, sendViewSoon);
     timebar = window.gbTimebar.attach(cy, args.tools);
     window.gbCanvas.tools = tools; // for the browser tests and the benchmark
     applySelection();
@@ -257,7 +274,10 @@
     args.elements.forEach(function (e) { wanted[e.data.id] = e; });
     cy.batch(function () {
       cy.elements().forEach(function (el) {
-        if (!wanted[el.id()]) el.remove();
+        if (wanted[el.id()] || el.removed()) return;
+        // A group box that goes lets its members out first: removing a parent removes its children.
+        if (el.isNode() && el.isParent()) el.children().move({ parent: null });
+        el.remove();
       });
     });
     var added = [];
@@ -269,15 +289,22 @@
         ["size", "ccolor"].forEach(function (name) {
           if (el.data(name) !== undefined && e.data[name] === undefined) el.removeData(name);
         });
-        el.data(e.data);
+        var data = Object.assign({}, e.data);
+        delete data.parent; // a node changes group by move(), never by data()
+        el.data(data);
+        if (el.isNode() && !e.data.group && (el.data("parent") || null) !== (e.data.parent || null)) {
+          if (!e.data.parent || cy.$id(e.data.parent).nonempty()) el.move({ parent: e.data.parent || null });
+        }
         el.classes(e.classes || "");
       } else {
         added.push(e);
-        if (!e.data.source) addedNodes.push(e);
+        if (!e.data.source && !e.data.group) addedNodes.push(e);
       }
     });
     if (added.length) {
-      var nodesFirst = added.filter(function (e) { return !e.data.source; })
+      // Group boxes, then the nodes in them, then links: an element's parent and ends exist first.
+      var nodesFirst = added.filter(function (e) { return e.data.group; })
+                            .concat(added.filter(function (e) { return !e.data.source && !e.data.group; }))
                             .concat(added.filter(function (e) { return e.data.source; }));
       cy.add(nodesFirst);
       var toPlace = addedNodes.filter(function (e) { return !e.position; }).map(function (e) { return e.data.id; });
@@ -326,6 +353,25 @@
     menu.style.display = "block";
   }
 
+  function showEdgeMenu(edge, x, y) {
+    var menu = document.getElementById("menu");
+    menu.replaceChildren();
+    menuNode = edge.id();
+    var item = document.createElement("div");
+    item.setAttribute("role", "menuitem");
+    item.dataset.action = "passages";
+    item.textContent = args.menu.passages;
+    item.addEventListener("click", function () {
+      var id = menuNode;
+      hideMenu();
+      send("passages", id);
+    });
+    menu.appendChild(item);
+    menu.style.left = Math.min(x, window.innerWidth - 160) + "px";
+    menu.style.top = Math.min(y, window.innerHeight - 60) + "px";
+    menu.style.display = "block";
+  }
+
   function showInfo(node) {
     var info = document.getElementById("info");
     info.textContent = node.data("label") + " — " + node.data("tip");
@@ -336,9 +382,14 @@
     cy.on("dbltap", "node", function (e) { hideMenu(); send("expand", e.target.id()); });
     cy.on("cxttap", "node", function (e) {
       var p = e.renderedPosition;
-      showMenu(e.target, p.x, p.y);
+      showMenu(e.target, p.x, p.y + cy.container().offsetTop);
+    });
+    cy.on("cxttap", "edge[?aggregate]", function (e) {
+      var p = e.renderedPosition;
+      showEdgeMenu(e.target, p.x, p.y + cy.container().offsetTop);
     });
     cy.on("tap", "node", function (e) { hideMenu(); showInfo(e.target); });
+    cy.on("tap", "edge[?aggregate]", function (e) { hideMenu(); showInfo(e.target); });
     cy.on("tap", function (e) {
       if (e.target === cy) {
         hideMenu();

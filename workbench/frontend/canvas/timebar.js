@@ -35,7 +35,9 @@
       var faded = 0;
       cy.batch(function () {
         dated().forEach(function (el) {
-          var out = el.data("t") < lo || el.data("t") > hi;
+          // A seen-at link spans first to last passage (t0…t): it shows if that span meets the window.
+          var first = el.data("t0") !== undefined ? el.data("t0") : el.data("t");
+          var out = el.data("t") < lo || first > hi;
           if (out !== el.hasClass("faded")) el.toggleClass("faded", out);
           if (out) faded += 1;
         });

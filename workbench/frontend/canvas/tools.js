@@ -1,8 +1,9 @@
 // Map actions that need no database — select neighbours, same type, invert, hide, show all,
-// re-layout, fit, undo and redo — run here in the browser, with no round trip to Python and
-// no page rerun. A toolbar and keyboard shortcuts call them; "?" shows the shortcuts.
-// What they change that the map must keep (positions) goes back with the next event; what
-// is hidden stays in this frame, which Streamlit keeps across reruns.
+// group and ungroup, re-layout, fit, undo and redo — run here in the browser, with no round
+// trip to Python and no page rerun. A toolbar and keyboard shortcuts call them; "?" shows
+// the shortcuts. What the map must keep (positions, what is hidden, the groups) goes back to
+// Python with the next event (`onChanged` sends one soon), which owns it across reruns,
+// page switches and saved investigations.
 (function () {
   "use strict";
 
@@ -13,10 +14,12 @@
   // key → [action, shown key]; the words come from Python (zh or en).
   var SHORTCUTS = [
     ["n", "neighbours", "N"], ["t", "same_type", "T"], ["i", "invert", "I"],
-    ["h", "hide", "H"], ["H", "show_all", "Shift+H"], ["l", "relayout", "L"], ["f", "fit", "F"],
+    ["h", "hide", "H"], ["H", "show_all", "Shift+H"], ["g", "group", "G"], ["G", "ungroup", "Shift+G"],
+    ["l", "relayout", "L"], ["f", "fit", "F"],
     ["z", "undo", "Ctrl+Z"], ["y", "redo", "Ctrl+Y"], ["Escape", "deselect", "Esc"], ["?", "help", "?"],
   ];
-  var BUTTONS = ["neighbours", "same_type", "invert", "hide", "show_all", "relayout", "fit", "undo", "redo", "help"];
+  var BUTTONS = ["neighbours", "same_type", "invert", "hide", "show_all", "group", "ungroup", "relayout", "fit",
+                 "undo", "redo", "help"];
 
   // Empties `box` and gives it a bold first line, set as text.
   function heading(box, text) {
@@ -27,29 +30,63 @@
     box.appendChild(title);
   }
 
-  function attach(cy, words, onMoved) {
-    var hidden = {};      // node id → true
+  // A group is a compound node (data `group`) around its members; its caption counts them.
+  function groupLabel(words, n) { return words.group_label.replace("{n}", String(n)); }
+
+  function attach(cy, words, onChanged) {
+    var hidden = {};      // node id → true; Python's classes say what was hidden before this frame
+    cy.nodes(".hidden").forEach(function (n) { hidden[n.id()] = true; });
     var undoStack = [];
     var redoStack = [];
+    var groupCount = 0;
+
+    function groups() {
+      var out = {};
+      cy.nodes("[?group]").forEach(function (g) {
+        out[g.id()] = g.children().map(function (n) { return n.id(); });
+      });
+      return out;
+    }
+
+    function setGroups(wanted) {
+      cy.nodes("[?group]").forEach(function (g) {
+        if (!wanted[g.id()]) { g.children().move({ parent: null }); g.remove(); }
+      });
+      Object.keys(wanted).forEach(function (gid) {
+        var members = cy.collection(wanted[gid].map(function (id) { return cy.$id(id); }))
+                        .filter(function (n) { return n.nonempty(); });
+        if (!members.length) return;
+        if (cy.$id(gid).empty()) {
+          cy.add({ group: "nodes", data: { id: gid, group: true, label: groupLabel(words, members.length) },
+                   classes: "group" });
+        }
+        members.forEach(function (n) { if (n.data("parent") !== gid) n.move({ parent: gid }); });
+        cy.$id(gid).data("label", groupLabel(words, members.length));
+      });
+    }
 
     function snapshot() {
       var pos = {};
-      cy.nodes().forEach(function (n) { var p = n.position(); pos[n.id()] = { x: p.x, y: p.y }; });
-      return { positions: pos, hidden: Object.assign({}, hidden) };
+      members().forEach(function (n) { var p = n.position(); pos[n.id()] = { x: p.x, y: p.y }; });
+      return { positions: pos, hidden: Object.assign({}, hidden), groups: groups() };
     }
 
     function restore(state) {
+      setGroups(state.groups);
       cy.batch(function () {
-        cy.nodes().forEach(function (n) {
+        members().forEach(function (n) {
           var p = state.positions[n.id()];
           if (p && !n.locked()) n.position(p);
         });
         hidden = Object.assign({}, state.hidden);
         applyHidden();
       });
-      onMoved();
+      onChanged();
       mark();
     }
+
+    // Entities on the map: every node but the group boxes around them.
+    function members() { return cy.nodes().not("[?group]"); }
 
     function remember() {
       undoStack.push(snapshot());
@@ -59,14 +96,19 @@
 
     function applyHidden() {
       // Only nodes whose state changes: a class change restyles the node.
-      cy.nodes().forEach(function (n) {
+      members().forEach(function (n) {
         var hide = !!hidden[n.id()];
         if (hide !== n.hasClass("hidden")) n.toggleClass("hidden", hide);
       });
+      // A group box whose members are all hidden goes with them.
+      cy.nodes("[?group]").forEach(function (g) {
+        var hide = g.children().not(".hidden").empty();
+        if (hide !== g.hasClass("hidden")) g.toggleClass("hidden", hide);
+      });
     }
 
-    function visibleNodes() { return cy.nodes().not(".hidden"); }
-    function selectedNodes() { return cy.nodes(":selected").not(".hidden"); }
+    function visibleNodes() { return members().not(".hidden"); }
+    function selectedNodes() { return cy.nodes(":selected").not(".hidden").not("[?group]"); }
 
     function mark() {
       // For the tests and the benchmark: what the map holds after each action.
@@ -74,6 +116,7 @@
       document.body.dataset.selected = String(selectedNodes().length);
       document.body.dataset.undo = String(undoStack.length);
       document.body.dataset.redo = String(redoStack.length);
+      document.body.dataset.groups = String(cy.nodes("[?group]").length);
     }
 
     function fit() {
@@ -104,12 +147,34 @@
         chosen.forEach(function (n) { hidden[n.id()] = true; });
         chosen.unselect();
         applyHidden();
+        onChanged();
       },
       show_all: function () {
         if (!Object.keys(hidden).length) return;
         remember();
         hidden = {};
         applyHidden();
+        onChanged();
+      },
+      group: function () {
+        var chosen = selectedNodes();
+        if (chosen.length < 2) return;
+        remember();
+        groupCount += 1;
+        var wanted = groups();
+        wanted["group-" + Date.now().toString(36) + "-" + groupCount] = chosen.map(function (n) { return n.id(); });
+        setGroups(wanted);
+        onChanged();
+      },
+      ungroup: function () {
+        // The groups selected, or those holding a selected node.
+        var boxes = cy.nodes(":selected").filter("[?group]").union(selectedNodes().parent());
+        if (!boxes.length) return;
+        remember();
+        var wanted = groups();
+        boxes.forEach(function (g) { delete wanted[g.id()]; });
+        setGroups(wanted);
+        onChanged();
       },
       relayout: function () {
         // Pinned nodes are locked, and a layout moves no locked node.
@@ -123,7 +188,7 @@
               concentric: function (n) { return n.degree(); }, levelWidth: function () { return 2; } };
         shown.union(shown.edgesWith(shown)).layout(options).run();
         fit();
-        onMoved();
+        onChanged();
       },
       fit: fit,
       undo: function () {
@@ -212,6 +277,9 @@
         applyHidden();
         mark();
       },
+      // What Python keeps of the view: hidden node ids and the groups' members.
+      view: function () { return { hidden: Object.keys(hidden), groups: groups() }; },
+      members: members,
       fit: fit,
     };
   }
