@@ -40,13 +40,17 @@ def parse_ref(text: str, schema: Schema) -> EntityRef:
 
 def _entity_cypher(schema: Schema, label: str) -> str:
     node = schema.node(label)
-    return f"MATCH (n:{quote(node.label)} {{{quote(node.key)}: $key}}) RETURN n, COUNT {{ (n)--() }} AS degree"
+    return (
+        f"MATCH (n:{quote(node.label)} {{{quote(node.key)}: $key}}) "
+        "RETURN n, COUNT { (n)--() } AS degree, EXISTS { (n)-[:LISTED_ON]->() } AS listed"
+    )
 
 
 @dataclass(frozen=True)
 class EntityProfile:
     node: dict[str, Any]  # as queries.subgraph gives nodes: id, label, ref, caption, properties
     degree: int
+    listed: bool = False  # on a watch list
 
 
 def read_entity(
@@ -70,7 +74,8 @@ def read_entity(
         return None
     graph = Subgraph(schema)
     graph.add(result.records[0]["n"])
-    return EntityProfile(node=next(iter(graph.nodes.values())), degree=result.records[0]["degree"])
+    record = result.records[0]
+    return EntityProfile(node=next(iter(graph.nodes.values())), degree=record["degree"], listed=bool(record["listed"]))
 
 
 @dataclass

@@ -17,8 +17,6 @@ masked for the investigator's role, and the browser sets them as text, never as 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ import streamlit.components.v1 as components
 from graph.model import Schema
 from workbench.display import Display
 from workbench.map_state import MapState
+from workbench.map_styles import Styling
 from workbench.map_times import element_time, millis
 from workbench.messages import message
 
@@ -55,17 +54,6 @@ TOOL_KEYS = (
     "time_pause",
     "time_all",
 )
-
-
-@dataclass(frozen=True)
-class Styling:
-    """Styling rules on top of the schema's look: a size and a fill per node id, the legend
-    lines that explain them, and nodes to select once (`token` tells one request from the next)."""
-
-    sizes: Mapping[str, float] = field(default_factory=dict)
-    colours: Mapping[str, str] = field(default_factory=dict)
-    rules: list[dict[str, str]] = field(default_factory=list)
-    select: dict[str, Any] | None = None
 
 
 def legend(schema: Schema, lang: str) -> list[dict[str, str]]:

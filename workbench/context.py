@@ -175,13 +175,22 @@ def require(permission: Permission | None = Permission.SEARCH, *, page: str = ""
     return Investigator.from_session(session, lang())
 
 
+def in_fragment_rerun() -> bool:
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def rerun_part() -> None:
+    """Run again the fragment this runs in, when it runs alone; else the whole page."""
+    st.rerun(scope="fragment" if in_fragment_rerun() else "app")
+
+
 def still_acting(investigator: Investigator, permission: Permission = Permission.SEARCH) -> Investigator:
     """For a fragment's own rerun, which skips the page's `require()`: the session resumed
     again, so an idle or ended session, a new role or a withdrawn reason takes effect at the
     next click there too (the whole page reruns and stops at the login or the reason gate).
     In a whole-page run `require()` has just done this: the investigator is returned as is."""
-    ctx = get_script_run_ctx()
-    if ctx is None or not ctx.fragment_ids_this_run:
+    if not in_fragment_rerun():
         return investigator
     session = current_session()
     if session is None or session.purpose is None or not session.may(permission):

@@ -89,6 +89,8 @@ class Explorer:
             return self._over_cap(self.state.count_after([node]))
         self.state.merge([node], [])
         self.state.degrees[node["id"]] = found.degree
+        if found.listed:
+            self.state.watched.add(node["id"])
         return Notice("success", self._t("explorer.expanded", label=self.display.caption(node), nodes=1, rels=0))
 
     def expand(self, node_id: str, filters: Filters, *, more: bool = False) -> Notice:
@@ -249,6 +251,9 @@ class Explorer:
             node_id = by_ref.get(row.get("target"))
             if node_id is not None and row.get("target_degree") is not None:
                 self.state.degrees[node_id] = int(row["target_degree"])
+            for end in ("source", "target"):
+                if row.get(f"{end}_listed") and by_ref.get(row.get(end)) is not None:
+                    self.state.watched.add(by_ref[row[end]])
 
     def _over_cap(self, total: int) -> Notice:
         return Notice("warning", self._t("explorer.over_cap", n=total, cap=self.settings.map_node_cap))

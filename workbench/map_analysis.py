@@ -1,8 +1,12 @@
-"""The link explorer's network analysis: measures of the map's graph as a table, a measure as
-node size, communities as colours, and "select the top N" on the map.
+"""The link explorer's network analysis and styling: measures of the map's graph as a table,
+a measure or a number property as node size, communities or a property's values as fills,
+and "select the top N" on the map. The rules themselves are `workbench.map_styles` (the
+report draws them too); this module is the panel that chooses them.
 
-Measures are worked out once per map version and filter (`workbench.map_measures`), kept in
-the session, so a rerun that changes nothing on the map costs nothing here.
+What the analyst chose is kept in `MapState.style` (the map's one owner, saved with an
+investigation); the panel's widgets follow it when an investigation is opened. Measures are
+worked out once per map version and filter (`workbench.map_measures`), kept in the session,
+so a rerun that changes nothing on the map costs nothing here.
 """
 
 from __future__ import annotations
@@ -12,30 +16,17 @@ import time
 import pandas as pd
 import streamlit as st
 
-from workbench.canvas import Styling
-from workbench.context import t
+from workbench.context import lang, rerun_part, t
 from workbench.display import Display
 from workbench.map_measures import CUTOFF, EXACT_UP_TO, MEASURES, Measures, measure
 from workbench.map_state import MapState
+from workbench.map_styles import CATEGORICAL, NUMERIC, Styling, option_name, property_options, style_of
 
 CACHE_KEY = "gb_measures"
 SELECT_KEY = "gb_select_top"
 SWITCH_KEY = "gb_analysis"
-SMALLEST, LARGEST = 18.0, 64.0  # node size in pixels, least and most in the measure
-# Ten colours told apart by most eyes (Tableau 10); communities past the tenth share grey.
-PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-)
-OTHER = "#d0d0d0"
+SIZE_KEY = "gb_size_by"
+COLOUR_KEY = "gb_colour_by"
 
 
 def measures_of(state: MapState, shown: set[str] | None) -> Measures:
@@ -50,62 +41,50 @@ def measures_of(state: MapState, shown: set[str] | None) -> Measures:
     return cached[1]
 
 
-def sizes(values: dict[str, float]) -> dict[str, float]:
-    """Node sizes in pixels: the square root of each value's share of the largest (area grows with it)."""
-    top = max(values.values(), default=0.0)
-    if top <= 0:
-        return {}
-    return {node_id: round(SMALLEST + (LARGEST - SMALLEST) * (v / top) ** 0.5, 1) for node_id, v in values.items()}
+def follow(state: MapState) -> None:
+    """The panel's widgets show the map's style (an investigation just opened brings its own)."""
+    st.session_state[SWITCH_KEY] = bool(state.style)
+    st.session_state[SIZE_KEY] = state.style.get("size_by") or "none"
+    st.session_state[COLOUR_KEY] = state.style.get("colour_by") or "none"
 
 
-def colours(measures: Measures) -> dict[str, str]:
-    return {
-        node_id: PALETTE[group - 1] if group <= len(PALETTE) else OTHER
-        for node_id, group in zip(measures.ids, measures.community, strict=True)
-    }
-
-
-def styling(state: MapState, shown: set[str] | None) -> Styling:
-    """What the panel's settings (kept in the session by their keys) ask of the map; drawn
-    before the panel itself, which stands below the map. Off, the map is not measured."""
-    select = st.session_state.get(SELECT_KEY)
-    if not st.session_state.get(SWITCH_KEY):
-        return Styling(select=select)
-    size_by = st.session_state.get("gb_size_by", "none")
-    by_community = bool(st.session_state.get("gb_colour_by_community"))
-    measures = measures_of(state, shown)
-    rules: list[dict[str, str]] = []
-    node_sizes: dict[str, float] = {}
-    fills: dict[str, str] = {}
-    if size_by != "none" and measures.ids:
-        node_sizes = sizes(measures.of(size_by))
-        rules.append({"text": t("analysis.size_rule", measure=t(f"analysis.{size_by}"))})
-    if by_community and measures.ids:
-        fills = colours(measures)
-        groups = sorted(set(measures.community))
-        for group in groups[: len(PALETTE)]:
-            rules.append({"text": t("analysis.community_n", n=group), "color": PALETTE[group - 1]})
-        if len(groups) > len(PALETTE):
-            rules.append({"text": t("analysis.other_communities"), "color": OTHER})
-    return Styling(sizes=node_sizes, colours=fills, rules=rules, select=select)
+def styling(state: MapState, shown: set[str] | None, schema) -> Styling:
+    """What the panel's settings ask of the map, drawn before the panel itself (which stands
+    below the map), and kept as the map's style. Off, the map is not measured."""
+    if st.session_state.get(SWITCH_KEY):
+        state.style = {
+            "size_by": st.session_state.get(SIZE_KEY) or "none",
+            "colour_by": st.session_state.get(COLOUR_KEY) or "none",
+        }
+    else:
+        state.style = {}
+    return style_of(
+        state, shown, schema, lang(), lambda: measures_of(state, shown), select=st.session_state.get(SELECT_KEY)
+    )
 
 
 def panel(state: MapState, display: Display, shown: set[str] | None) -> None:
     """The switch, and when it is on the settings, "select the top N" and the table of measures.
-    A change reruns the page, and the map above takes the new styling."""
+    A change reruns the map, and the map takes the new styling."""
     if not st.toggle(t("analysis.title"), key=SWITCH_KEY):
         return
+    schema = display.schema
     measures = measures_of(state, shown)
     with st.container(border=True):
         a, b, c, d = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
-        names = {m: t(f"analysis.{m}") for m in ("none", *MEASURES)}
-        size_by = a.selectbox(t("analysis.size_by"), list(names), format_func=names.__getitem__, key="gb_size_by")
-        b.toggle(t("analysis.colour"), key="gb_colour_by_community")
+        name = lambda option: option_name(schema, option, display.lang)  # noqa: E731
+        size_options = ["none", *MEASURES, *property_options(schema, state, NUMERIC)]
+        colour_options = ["none", "community", *property_options(schema, state, CATEGORICAL)]
+        for key, options in ((SIZE_KEY, size_options), (COLOUR_KEY, colour_options)):
+            if st.session_state.get(key) not in options:
+                st.session_state[key] = "none"  # a property of a label no longer on the map
+        size_by = a.selectbox(t("analysis.size_by"), size_options, format_func=name, key=SIZE_KEY)
+        b.selectbox(t("analysis.colour_by"), colour_options, format_func=name, key=COLOUR_KEY)
         count = c.number_input(t("analysis.top"), min_value=1, max_value=100, value=5, key="gb_top_n")
-        ranked_by = size_by if size_by != "none" else "betweenness"
+        ranked_by = size_by if size_by in MEASURES else "betweenness"
         if d.button(t("analysis.select_top"), key="gb_select_top_button") and measures.ids:
             st.session_state[SELECT_KEY] = {"token": time.time_ns(), "ids": measures.top(ranked_by, int(count))}
-            st.rerun()  # the map above is drawn already: draw it again with the selection
+            rerun_part()  # the map above is drawn already: draw it again with the selection
         if measures.ids:
             st.dataframe(_table(measures, state, display, ranked_by), hide_index=True, width="stretch")
             notes = [t("analysis.bridges", n=len(measures.bridges))]

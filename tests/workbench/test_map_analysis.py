@@ -10,9 +10,10 @@ import networkx
 import pytest
 
 from tests.workbench.conftest import one_page
-from workbench.map_analysis import LARGEST, SELECT_KEY, SMALLEST, sizes
+from workbench.map_analysis import SELECT_KEY
 from workbench.map_measures import CUTOFF, EXACT_UP_TO, measure
 from workbench.map_state import MapState
+from workbench.map_styles import LARGEST, SMALLEST, sizes
 
 # Two households (triangles) tied through one landlord: he is the broker, the ties to him bridges.
 TRIANGLES = [("a1", "a2"), ("a2", "a3"), ("a3", "a1"), ("b1", "b2"), ("b2", "b3"), ("b3", "b1")]

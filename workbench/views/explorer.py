@@ -14,7 +14,7 @@ import streamlit as st
 from access import Permission
 from workbench import exports, map_analysis, resources, session
 from workbench.canvas import canvas
-from workbench.context import require, still_acting, t
+from workbench.context import require, rerun_part, still_acting, t
 from workbench.display import md_escape
 from workbench.explorer import Filters
 
@@ -99,7 +99,7 @@ def _map_part(investigator, filters: Filters) -> None:
     since, until = filters.window()
     shown = state.visible(filters.types, since, until)
     st.caption(md_escape(_stats(state, shown)) + " · " + md_escape(t("explorer.help")))
-    canvas(state, display, key=CANVAS_KEY, shown=shown, styling=map_analysis.styling(state, shown))
+    canvas(state, display, key=CANVAS_KEY, shown=shown, styling=map_analysis.styling(state, shown, display.schema))
     map_analysis.panel(state, display, shown)
 
     a, b = st.columns(2)
@@ -107,7 +107,7 @@ def _map_part(investigator, filters: Filters) -> None:
         state.clear(keep_pinned=True)
         if state.pinned:
             session.notify("info", t("explorer.cleared_kept", n=len(state.pinned)))
-        st.rerun()
+        rerun_part()
     if investigator.may(Permission.EXPORT):
         b.download_button(
             t("explorer.export"),

@@ -7,7 +7,7 @@ import streamlit as st
 from access import Permission
 from graph.errors import GraphError
 from queries import investigations
-from workbench import exports, resources, session
+from workbench import exports, map_analysis, resources, session
 from workbench.context import require, t
 from workbench.display import md_escape
 from workbench.map_state import MapState
@@ -93,6 +93,7 @@ def _open(investigation_id: str, investigator, display) -> None:
     state = MapState.from_saved(found.saved, graph.nodes, graph.relationships)
     state.investigation_id, state.title, state.notes = found.id, found.title, found.notes
     st.session_state[session.MAP_KEY] = state
+    map_analysis.follow(state)  # the analysis panel shows the style the map was saved with
     session.notify("success", t("inv.opened", title=display.text(found.title), n=len(state.nodes)))
     if missing:
         session.notify("warning", t("inv.missing", n=len(missing)))

@@ -118,10 +118,11 @@
       .forEach(function (item) {
         var row = document.createElement("div");
         row.className = "row";
-        if (item.color) {
+        if (item.color || item.ring) {
           var swatch = document.createElement("span");
           swatch.className = "swatch";
-          swatch.style.background = item.color;
+          swatch.style.background = item.color || "#fff";
+          if (item.ring) swatch.style.border = "3px solid " + item.ring;
           row.appendChild(swatch);
         }
         var name = document.createElement("span");
