@@ -51,6 +51,10 @@ def follow(state: MapState) -> None:
 def styling(state: MapState, shown: set[str] | None, schema) -> Styling:
     """What the panel's settings ask of the map, drawn before the panel itself (which stands
     below the map), and kept as the map's style. Off, the map is not measured."""
+    if SWITCH_KEY not in st.session_state:
+        # Streamlit forgets a widget's value on a page that does not draw it: back from
+        # another page, the widgets take the map's style again.
+        follow(state)
     if st.session_state.get(SWITCH_KEY):
         state.style = {
             "size_by": st.session_state.get(SIZE_KEY) or "none",

@@ -1,11 +1,15 @@
-"""The map's own tools in real headless Chromium, on the planted wanted-tenant tip: select the
-tenant's neighbours, hide them, undo and redo, show all, re-layout with a pinned node left where
-it is, a time-bar window and its playback, the shortcuts' help — none of which reruns the page —
-then size the map by betweenness
-from the analysis panel, explained in the legend."""
+"""The planted wanted-tenant tip worked through in real headless Chromium, from search to the
+saved report, with the map's own tools: select the tenant's neighbours, hide them, undo and
+redo, show all, re-layout with a pinned node left where it is, a time-bar window and its
+playback, the shortcuts' help — none of which reruns the page — then size the map by
+betweenness from the analysis panel, group two nodes and hide one; after a switch to another
+page and back the map still holds them, and the saved investigation's report draws the map as
+it was left: positions, sizes and the legend, the watch-list ring, the group, without the
+hidden node. Each step asserts on what the map holds."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -57,7 +61,7 @@ def open_tip_on_the_map(page, server, wanted: str) -> int:
     return version
 
 
-def test_select_hide_undo_relayout_and_size_by_betweenness(server, ground_truth, tmp_path):
+def test_the_tip_from_search_to_the_saved_report_with_the_maps_tools(server, ground_truth, tmp_path):
     wanted, _, accomplice_name = planted(ground_truth)
     with pilot.browser(tmp_path / "chromium-profile") as (page, _requests):
         version = open_tip_on_the_map(page, server, wanted)
@@ -126,5 +130,54 @@ def test_select_hide_undo_relayout_and_size_by_betweenness(server, ground_truth,
         sizes = frame.evaluate("Object.fromEntries(gbCanvas.cy.nodes().map(n => [n.data('type'), n.data('size')]))")
         assert all(size for size in sizes.values())
         assert "节点大小：中介中心性" in frame.locator("#legend").inner_text()
+        assert frame.evaluate(f"gbCanvas.cy.$id('{tenant_id}').hasClass('watched')"), "the wanted tenant is ringed"
+        assert "红圈：在布控名单上" in frame.locator("#legend").inner_text()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "8-map-tools.png"), full_page=True)
+
+        # Group the tenant with the landlord, hide one other node: the canvas tells Python.
+        frame.evaluate(
+            f"gbCanvas.cy.nodes().unselect(); gbCanvas.cy.$id('{tenant_id}').select();"
+            f" gbCanvas.cy.$id('{landlord_id}').select()"
+        )
+        tool(frame, "group")
+        assert state_of(frame, "groups") == 1
+        gone = frame.evaluate(
+            f"gbCanvas.cy.nodes().filter(n => !n.data('group') && !['{tenant_id}', '{landlord_id}'].includes(n.id())"
+            " && n.data('type') !== 'Registration')[0].id()"
+        )
+        gone_caption = frame.evaluate(f"gbCanvas.cy.$id('{gone}').data('label')")
+        frame.evaluate(f"gbCanvas.cy.nodes().unselect(); gbCanvas.cy.$id('{gone}').select()")
+        tool(frame, "hide")
+        assert state(frame)["hidden"] == 1
+        page.wait_for_timeout(1500)  # the view is sent to Python and handled
+
+        # Another page and back: a new frame, drawn from what Python kept.
+        page.get_by_role("link", name="专案").click()
+        page.get_by_label("专案名称").wait_for()
+        page.get_by_role("link", name="关系图谱").click()
+        frame = pilot.canvas_frame(page)
+        frame.wait_for_function("document.body.dataset.groups === '1' && document.body.dataset.hidden === '1'")
+        assert frame.evaluate(f"gbCanvas.cy.$id('{gone}').hasClass('hidden')")
+        assert frame.evaluate(f"gbCanvas.cy.$id('{tenant_id}').parent().id()") == frame.evaluate(
+            f"gbCanvas.cy.$id('{landlord_id}').parent().id()"
+        )
+        assert frame.evaluate("gbCanvas.cy.nodes('[size]').length") > 0, "the sizing rule is still on"
+
+        # Saved, and its report drawn as the map was left.
+        page.get_by_role("link", name="专案").click()
+        page.get_by_label("专案名称").fill("在逃人员租住关系")
+        page.get_by_role("button", name="保存当前关系图为专案").click()
+        page.get_by_text(re.compile("租住关系”已保存")).wait_for()
+        page.get_by_role("button", name="打开").first.wait_for()
+        with page.expect_download(timeout=60_000) as download_info:
+            page.get_by_role("button", name="下载 HTML 报告").click()
+        report = tmp_path / "report.html"
+        download_info.value.save_as(str(report))
+        text = report.read_text(encoding="utf-8")
+        drawn = re.search(r"new vis\.DataSet\((\[.*?\])\),", text, re.S).group(1)
+        assert f'"id": "{gone}"' not in drawn and f'"id": "{tenant_id}"' in drawn, "the hidden node is not drawn"
+        assert drawn.count('"physics": false') == drawn.count('"id"'), "every node where the analyst left it"
+        assert "节点大小：中介中心性" in text and "红圈：在布控名单上" in text
+        assert "组（2）" in text and accomplice_name in text
+        assert gone_caption in text, "the hidden node is still listed among the entities"
