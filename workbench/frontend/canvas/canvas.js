@@ -256,6 +256,7 @@
     tools = window.gbTools.attach(cy, args.tools, sendViewSoon);
     timebar = window.gbTimebar.attach(cy, args.tools);
     window.gbCanvas.tools = tools; // for the browser tests and the benchmark
+    window.gbCanvas.act = act;
     applySelection();
     drawLegend();
     markDrawn();
@@ -345,13 +346,27 @@
       item.addEventListener("click", function () {
         var id = menuNode;
         hideMenu();
-        send(key, id);
+        act(key, id);
       });
       menu.appendChild(item);
     });
     menu.style.left = Math.min(x, window.innerWidth - 160) + "px";
     menu.style.top = Math.min(y, window.innerHeight - 240) + "px";
     menu.style.display = "block";
+  }
+
+  // A menu choice. Pin, unpin and remove show at once, before Python (which keeps them) has
+  // answered; the rest wait for the database.
+  function act(key, id) {
+    var node = cy.$id(id);
+    if (key === "pin" || key === "unpin") {
+      node.toggleClass("pinned", key === "pin");
+      if (key === "pin") node.lock(); else node.unlock();
+    } else if (key === "remove") {
+      if (node.isParent && node.isParent()) node.children().move({ parent: null });
+      node.remove();
+    }
+    send(key, id);
   }
 
   function showEdgeMenu(edge, x, y) {
