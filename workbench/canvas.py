@@ -42,6 +42,14 @@ TOOL_KEYS = (
     "group",
     "ungroup",
     "group_label",
+    "expand_selection",
+    "remove_selection",
+    "layout",
+    "layout_force",
+    "layout_hierarchy",
+    "layout_radial",
+    "layout_grid",
+    "layout_geographic",
     "relayout",
     "fit",
     "undo",
@@ -101,7 +109,11 @@ def elements(
             },
             "classes": " ".join(classes),
         }
-        element["data"].update(_dated(element_time(display.schema, label, node.get("properties") or {}, node=True)))
+        properties = node.get("properties") or {}
+        element["data"].update(_dated(element_time(display.schema, label, properties, node=True)))
+        where = _geo(display.schema, label, properties)
+        if where is not None:
+            element["data"]["geo"] = where
         group_id = state.group_of(node_id)
         if group_id is not None:
             element["data"]["parent"] = group_id
@@ -151,6 +163,16 @@ def _seen_element(edge_id: str, rel: dict[str, Any], state: MapState, lang: str)
     if first is not None and last is not None:
         data.update(t0=first, t=last)
     return {"data": data, "classes": "seen opened" if edge_id in state.opened else "seen"}
+
+
+def _geo(schema: Schema, label: str, properties: dict[str, Any]) -> list[float] | None:
+    """[longitude, latitude] of the label's first unmasked point property, for the geographic layout."""
+    spec = schema.nodes.get(label)
+    for name, prop in spec.properties.items() if spec else ():
+        value = properties.get(name)
+        if prop.type == "point" and not prop.mask and isinstance(value, dict) and "longitude" in value:
+            return [float(value["longitude"]), float(value["latitude"])]
+    return None
 
 
 def _dated(when: int | None) -> dict[str, int]:

@@ -9,6 +9,7 @@ import re
 
 from tests.workbench.conftest import one_page
 from tests.workbench.test_map_and_exports import node
+from workbench.canvas import elements
 from workbench.display import Display
 from workbench.investigator import Investigator
 from workbench.map_measures import measure
@@ -89,3 +90,13 @@ def test_the_report_draws_the_rules_without_what_was_hidden_and_lists_the_groups
     assert "节点大小：危险物品购买 · 数量" in html
     assert "人员 · 性别 = 男" in html
     assert "分组 (1)" in html and "组（2）" in html
+
+
+def test_places_carry_their_coordinates_for_the_geographic_layout(schema):
+    state = MapState()
+    where = {"longitude": 120.75, "latitude": 30.76}
+    checkpoint = node("c1", "Checkpoint", "Checkpoint:C1", "七星检查站", location=where)
+    state.merge([checkpoint, *purchases().nodes.values()], [])
+    drawn = {e["data"]["id"]: e["data"] for e in elements(state, Display(schema, ANALYST))}
+    assert drawn["c1"]["geo"] == [120.75, 30.76]
+    assert "geo" not in drawn["p1"]

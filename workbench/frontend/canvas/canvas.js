@@ -50,6 +50,17 @@
     });
   }
 
+  // Several events in one value (expand or remove a selection): Python handles them in order.
+  function sendEach(kind, ids) {
+    if (!args || !args.interactive || !ids.length) return;
+    clearTimeout(layoutTimer);
+    ids.forEach(function (id) { pending.push({ seq: nextSeq(), kind: kind, node: id }); });
+    post("streamlit:setComponentValue", {
+      value: { events: pending.slice(), positions: positions(), view: tools ? tools.view() : null },
+      dataType: "json",
+    });
+  }
+
   function sendLayoutSoon() {
     if (!args || !args.interactive) return;
     clearTimeout(layoutTimer);
@@ -253,7 +264,7 @@
     if (count) fitView();
     bindEvents();
     applyLocks();
-    tools = window.gbTools.attach(cy, args.tools, sendViewSoon);
+    tools = window.gbTools.attach(cy, args.tools, sendViewSoon, sendEach);
     timebar = window.gbTimebar.attach(cy, args.tools);
     window.gbCanvas.tools = tools; // for the browser tests and the benchmark
     window.gbCanvas.act = act;

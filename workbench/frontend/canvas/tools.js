@@ -15,11 +15,56 @@
   var SHORTCUTS = [
     ["n", "neighbours", "N"], ["t", "same_type", "T"], ["i", "invert", "I"],
     ["h", "hide", "H"], ["H", "show_all", "Shift+H"], ["g", "group", "G"], ["G", "ungroup", "Shift+G"],
+    ["e", "expand_selection", "E"], ["Delete", "remove_selection", "Del"],
     ["l", "relayout", "L"], ["f", "fit", "F"],
     ["z", "undo", "Ctrl+Z"], ["y", "redo", "Ctrl+Y"], ["Escape", "deselect", "Esc"], ["?", "help", "?"],
   ];
-  var BUTTONS = ["neighbours", "same_type", "invert", "hide", "show_all", "group", "ungroup", "relayout", "fit",
-                 "undo", "redo", "help"];
+  var BUTTONS = ["neighbours", "same_type", "invert", "hide", "show_all", "group", "ungroup", "expand_selection",
+                 "remove_selection", "relayout", "fit", "undo", "redo", "help"];
+  var LAYOUTS = ["force", "hierarchy", "radial", "grid", "geographic"];
+
+  // Longitude and latitude (data `geo`) as model coordinates around their mean: east right, north up.
+  function geoPositions(nodes) {
+    var placed = nodes.filter(function (n) { return n.data("geo"); });
+    if (!placed.length) return null;
+    var lon0 = 0, lat0 = 0;
+    placed.forEach(function (n) { lon0 += n.data("geo")[0]; lat0 += n.data("geo")[1]; });
+    lon0 /= placed.length; lat0 /= placed.length;
+    var k = 6000, shrink = Math.cos(lat0 * Math.PI / 180), out = {};
+    placed.forEach(function (n) {
+      out[n.id()] = { x: (n.data("geo")[0] - lon0) * k * shrink, y: -(n.data("geo")[1] - lat0) * k };
+    });
+    // The rest on a ring around the mean of their placed neighbours (or the centre).
+    var rest = nodes.filter(function (n) { return !out[n.id()]; });
+    rest.forEach(function (n, i) {
+      var near = n.neighborhood("node").filter(function (m) { return out[m.id()]; });
+      var cx = 0, cy = 0;
+      near.forEach(function (m) { cx += out[m.id()].x; cy += out[m.id()].y; });
+      if (near.length) { cx /= near.length; cy /= near.length; }
+      var angle = (2 * Math.PI * i) / Math.max(rest.length, 1);
+      out[n.id()] = { x: cx + 60 * Math.cos(angle), y: cy + 60 * Math.sin(angle) };
+    });
+    return out;
+  }
+
+  function layoutOptions(name, shown) {
+    var common = { animate: false, fit: false, padding: 30 };
+    if (name === "hierarchy") return Object.assign(common, { name: "breadthfirst", directed: false, spacingFactor: 1.2,
+      roots: shown.filter(":selected").length ? shown.filter(":selected") : shown.max(function (n) { return n.degree(); }).ele });
+    if (name === "radial") return Object.assign(common, { name: "concentric", minNodeSpacing: 20,
+      concentric: function (n) { return n.selected() ? 1000 : n.degree(); }, levelWidth: function () { return 2; } });
+    if (name === "grid") return Object.assign(common, { name: "grid", avoidOverlap: true, avoidOverlapPadding: 12 });
+    if (name === "geographic") {
+      var pos = geoPositions(shown);
+      if (pos) return Object.assign(common, { name: "preset", positions: function (n) { return pos[n.id()]; } });
+    }
+    // A force layout costs the square of the nodes per step: past SMALL, rings by degree.
+    return shown.length <= SMALL
+      ? Object.assign(common, { name: "cose", randomize: false, nodeRepulsion: 12000, nodeOverlap: 20,
+          idealEdgeLength: 90 })
+      : Object.assign(common, { name: "concentric", minNodeSpacing: 20,
+          concentric: function (n) { return n.degree(); }, levelWidth: function () { return 2; } });
+  }
 
   // Empties `box` and gives it a bold first line, set as text.
   function heading(box, text) {
@@ -33,7 +78,7 @@
   // A group is a compound node (data `group`) around its members; its caption counts them.
   function groupLabel(words, n) { return words.group_label.replace("{n}", String(n)); }
 
-  function attach(cy, words, onChanged) {
+  function attach(cy, words, onChanged, sendEach) {
     var hidden = {};      // node id → true; Python's classes say what was hidden before this frame
     cy.nodes(".hidden").forEach(function (n) { hidden[n.id()] = true; });
     var undoStack = [];
@@ -178,17 +223,23 @@
       },
       relayout: function () {
         // Pinned nodes are locked, and a layout moves no locked node.
-        // A force layout costs the square of the nodes per step: past SMALL, rings by degree.
         remember();
         var shown = visibleNodes();
-        var options = shown.length <= SMALL
-          ? { name: "cose", animate: false, randomize: false, nodeRepulsion: 12000, nodeOverlap: 20,
-              idealEdgeLength: 90, padding: 30, fit: false }
-          : { name: "concentric", animate: false, minNodeSpacing: 20, fit: false,
-              concentric: function (n) { return n.degree(); }, levelWidth: function () { return 2; } };
-        shown.union(shown.edgesWith(shown)).layout(options).run();
+        var name = document.getElementById("layout-name").value;
+        shown.union(shown.edgesWith(shown)).layout(layoutOptions(name, shown)).run();
         fit();
         onChanged();
+      },
+      // These need the database: each selected node goes to Python as its own menu event.
+      expand_selection: function () {
+        sendEach("expand", selectedNodes().map(function (n) { return n.id(); }));
+      },
+      remove_selection: function () {
+        var chosen = selectedNodes();
+        if (!chosen.length) return;
+        var ids = chosen.map(function (n) { return n.id(); });
+        chosen.remove();
+        sendEach("remove", ids);
       },
       fit: fit,
       undo: function () {
@@ -239,6 +290,20 @@
       button.addEventListener("click", function () { run(name); });
       bar.appendChild(button);
     });
+
+    // The layout the re-layout command uses.
+    var chooser = document.createElement("select");
+    chooser.id = "layout-name";
+    chooser.title = words.layout;
+    LAYOUTS.forEach(function (name) {
+      var option = document.createElement("option");
+      option.value = name;
+      option.textContent = words["layout_" + name];
+      chooser.appendChild(option);
+    });
+    var relayoutButton = bar.querySelector("[data-action='relayout']");
+    bar.insertBefore(chooser, relayoutButton);
+    chooser.addEventListener("change", function () { run("relayout"); });
 
     var help = document.getElementById("help");
     heading(help, words.help_title);

@@ -1,0 +1,74 @@
+"""Layouts and selection actions in real headless Chromium, on the planted wanted-tenant tip:
+the grid and hierarchy layouts leave no two node boxes on top of each other and keep a pinned
+node where it is; a selection expands with one key (each node goes to Python) and is removed
+with another (gone at once, and still gone once Python has answered)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.workbench.browser import pilot
+from tests.workbench.browser.test_browser_flow import planted
+from tests.workbench.browser.test_map_placement import OVERLAPS
+from tests.workbench.browser.test_map_tools import open_tip_on_the_map, state
+
+pytest.importorskip("playwright")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(pilot.CHROMIUM).exists(), reason=f"no Chromium at {pilot.CHROMIUM}"),
+]
+
+POSITIONS = "Object.fromEntries(gbCanvas.cy.nodes().not('[?group]').map(n => [n.id(), n.position()]))"
+
+
+@pytest.fixture
+def server(neo4j_env, sample_graph, tmp_path):
+    with pilot.pilot_workbench(neo4j_env, tmp_path, log=tmp_path / "streamlit.log") as url:
+        yield url
+
+
+def test_layouts_and_selection_actions(server, ground_truth, tmp_path):
+    wanted, _, accomplice_name = planted(ground_truth)
+    with pilot.browser(tmp_path / "chromium-profile") as (page, _requests):
+        version = open_tip_on_the_map(page, server, wanted)
+        landlord_id = pilot.menu(page, f"n.data('label') === '{accomplice_name}'", "pin")
+        frame = pilot.canvas_frame(page)
+        assert frame.evaluate(f"gbCanvas.cy.$id('{landlord_id}').hasClass('pinned')"), "pinned at once"
+        version, _ = pilot.wait_drawn_after(page, version)
+        frame = pilot.canvas_frame(page)
+
+        for layout in ("grid", "hierarchy", "radial", "force"):
+            before = frame.evaluate(POSITIONS)
+            frame.locator("#layout-name").select_option(layout)  # choosing one lays the map out
+            after = frame.evaluate(POSITIONS)
+            assert after[landlord_id] == before[landlord_id], f"{layout}: the pinned node stays"
+            assert frame.evaluate(OVERLAPS) == 0, f"{layout}: node boxes overlap"
+        ys = {round(p["y"]) for n, p in frame.evaluate(POSITIONS).items() if n != landlord_id}
+        assert len(ys) > 1
+
+        # Expand a selection of two with E: both go to Python, the map grows.
+        nodes = state(frame)["nodes"]
+        registration = frame.evaluate("gbCanvas.cy.nodes('[type = \"Registration\"]')[0].id()")
+        frame.evaluate(
+            f"gbCanvas.cy.nodes().unselect(); gbCanvas.cy.$id('{registration}').select();"
+            f" gbCanvas.cy.$id('{landlord_id}').select()"
+        )
+        x, y, _ = pilot.node_point(page, f"n.id() === '{registration}'")
+        page.mouse.click(x, y)  # the frame takes the keys from now on
+        frame.evaluate(f"gbCanvas.cy.$id('{landlord_id}').select(); gbCanvas.cy.$id('{registration}').select()")
+        page.keyboard.press("e")
+        version, grown = pilot.wait_drawn_after(page, version)
+        assert grown > nodes
+        frame = pilot.canvas_frame(page)
+
+        # Remove a selection with Delete: gone at once, and after Python's answer.
+        leaf = f"n => !n.data('group') && n.id() !== '{landlord_id}' && n.degree() === 1"
+        gone = frame.evaluate(f"gbCanvas.cy.nodes().filter({leaf})[0].id()")
+        frame.evaluate(f"gbCanvas.cy.nodes().unselect(); gbCanvas.cy.$id('{gone}').select()")
+        page.keyboard.press("Delete")
+        assert frame.evaluate(f"gbCanvas.cy.$id('{gone}').empty()")
+        version, _ = pilot.wait_drawn_after(page, version)
+        assert pilot.canvas_frame(page).evaluate(f"gbCanvas.cy.$id('{gone}').empty()")
