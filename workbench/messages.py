@@ -206,8 +206,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tools.help": ("快捷键", "Shortcuts"),
     "tools.help_title": ("关系图快捷键（先点一下图）", "Map shortcuts (click the map first)"),
     "tools.box_hint": (
-        "按住 Shift 拖动可框选，按住 Shift 点击可多选。",
-        "Shift-drag draws a selection box; Shift-click adds a node.",
+        "按住 Shift 拖动可框选，按住 Alt 拖动可套索选择，按住 Shift 点击可多选。",
+        "Shift-drag draws a selection box, Alt-drag a lasso; Shift-click adds a node.",
     ),
     "tools.time_play": ("播放", "Play"),
     "tools.time_pause": ("暂停", "Pause"),

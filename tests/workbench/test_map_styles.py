@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.workbench.conftest import one_page
 from tests.workbench.test_map_and_exports import node
 from workbench.canvas import elements
@@ -100,3 +102,24 @@ def test_places_carry_their_coordinates_for_the_geographic_layout(schema):
     drawn = {e["data"]["id"]: e["data"] for e in elements(state, Display(schema, ANALYST))}
     assert drawn["c1"]["geo"] == [120.75, 30.76]
     assert "geo" not in drawn["p1"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "option", "rule"),
+    [("zh", "人员 · 性别", "人员 · 性别 = 男"), ("en", "Person · Gender", "Person · Gender = 男")],
+)
+def test_the_panel_colours_by_a_property_in_either_language(app_env, schema, lang, option, rule):
+    at = one_page("explorer")
+    at.session_state["gb_lang"] = lang
+    at.session_state["gb_map"] = purchases()
+    at.run()
+    at.toggle(key="gb_analysis").set_value(True).run()
+    assert option in at.selectbox(key="gb_colour_by").options
+    assert "Purchase" not in " ".join(at.selectbox(key="gb_size_by").options), "names, not labels"
+    at.selectbox(key="gb_colour_by").set_value("prop:Person.gender").run()
+    assert not at.exception, at.exception
+    state = at.session_state["gb_map"]
+    assert state.style == {"size_by": "none", "colour_by": "prop:Person.gender"}
+    assert rule in [r["text"] for r in styled(state, schema, lang).rules]
+    at.toggle(key="gb_analysis").set_value(False).run()
+    assert at.session_state["gb_map"].style == {}, "off, the map has no style"

@@ -1,7 +1,8 @@
-"""Layouts and selection actions in real headless Chromium, on the planted wanted-tenant tip:
-the grid and hierarchy layouts leave no two node boxes on top of each other and keep a pinned
-node where it is; a selection expands with one key (each node goes to Python) and is removed
-with another (gone at once, and still gone once Python has answered)."""
+"""Layouts, lasso and selection actions in real headless Chromium, on the planted wanted-tenant
+tip: the grid, hierarchy, radial and force layouts leave no two node boxes on top of each other
+and keep a pinned node where it is; an Alt-drag lasso selects what it encloses; a selection
+expands with one key (each node goes to Python) and is removed with another (gone at once, and
+still gone once Python has answered)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,18 @@ def test_layouts_and_selection_actions(server, ground_truth, tmp_path):
             assert frame.evaluate(OVERLAPS) == 0, f"{layout}: node boxes overlap"
         ys = {round(p["y"]) for n, p in frame.evaluate(POSITIONS).items() if n != landlord_id}
         assert len(ys) > 1
+
+        # A lasso drawn round the landlord alone (Alt-drag) selects him and nothing else.
+        frame.evaluate("gbCanvas.cy.nodes().unselect()")
+        x, y, _ = pilot.node_point(page, f"n.id() === '{landlord_id}'")
+        page.keyboard.down("Alt")
+        page.mouse.move(x - 14, y - 14)
+        page.mouse.down()
+        for dx, dy in ((14, -14), (14, 14), (-14, 14), (-14, -14)):
+            page.mouse.move(x + dx, y + dy, steps=4)
+        page.mouse.up()
+        page.keyboard.up("Alt")
+        assert frame.evaluate("gbCanvas.cy.nodes(':selected').map(n => n.id())") == [landlord_id]
 
         # Expand a selection of two with E: both go to Python, the map grows.
         nodes = state(frame)["nodes"]

@@ -266,6 +266,7 @@
     applyLocks();
     tools = window.gbTools.attach(cy, args.tools, sendViewSoon, sendEach);
     timebar = window.gbTimebar.attach(cy, args.tools);
+    window.gbLasso.attach(cy, tools.mark);
     window.gbCanvas.tools = tools; // for the browser tests and the benchmark
     window.gbCanvas.act = act;
     applySelection();
@@ -304,11 +305,13 @@
         });
         var data = Object.assign({}, e.data);
         delete data.parent; // a node changes group by move(), never by data()
-        el.data(data);
+        // Setting data or classes restyles the element even when nothing changed: on a large
+        // map, a rerun that changes nothing would cost a full restyle and redraw.
+        if (changed(el, data)) el.data(data);
         if (el.isNode() && !e.data.group && (el.data("parent") || null) !== (e.data.parent || null)) {
           if (!e.data.parent || cy.$id(e.data.parent).nonempty()) el.move({ parent: e.data.parent || null });
         }
-        el.classes(e.classes || "");
+        if (!sameClasses(el, e.classes || "")) el.classes(e.classes || "");
       } else {
         added.push(e);
         if (!e.data.source && !e.data.group) addedNodes.push(e);
@@ -335,6 +338,21 @@
     applySelection();
     drawLegend();
     markDrawn();
+  }
+
+  function changed(el, data) {
+    var now = el.data();
+    return Object.keys(data).some(function (key) {
+      var a = now[key], b = data[key];
+      return Array.isArray(b) ? !Array.isArray(a) || a.join() !== b.join() : a !== b;
+    });
+  }
+
+  // Classes Python sets (tools' own, such as "hidden", are kept apart by tools.reapply).
+  function sameClasses(el, wanted) {
+    var have = el.classes().filter(function (c) { return c !== "hidden" && c !== "faded"; }).sort().join(" ");
+    var want = wanted.split(/\s+/).filter(function (c) { return c && c !== "hidden" && c !== "faded"; }).sort().join(" ");
+    return have === want;
   }
 
   function hideMenu() {

@@ -121,7 +121,9 @@
       cy.batch(function () {
         members().forEach(function (n) {
           var p = state.positions[n.id()];
-          if (p && !n.locked()) n.position(p);
+          if (!p || n.locked()) return;
+          var q = n.position();
+          if (p.x !== q.x || p.y !== q.y) n.position(p); // only what moved: each move redraws its links
         });
         hidden = Object.assign({}, state.hidden);
         applyHidden();
@@ -345,6 +347,7 @@
       // What Python keeps of the view: hidden node ids and the groups' members.
       view: function () { return { hidden: Object.keys(hidden), groups: groups() }; },
       members: members,
+      mark: mark,
       fit: fit,
     };
   }

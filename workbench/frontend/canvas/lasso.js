@@ -1,0 +1,80 @@
+// Lasso selection: Alt-drag draws a free shape over the map and selects the nodes inside it
+// (Shift-drag, Cytoscape's own, selects by box). Runs in the browser only.
+(function () {
+  "use strict";
+
+  // Whether (x, y) lies inside the polygon (even-odd rule).
+  function inside(x, y, points) {
+    var hit = false;
+    for (var i = 0, j = points.length - 1; i < points.length; j = i++) {
+      var a = points[i], b = points[j];
+      if ((a.y > y) !== (b.y > y) && x < ((b.x - a.x) * (y - a.y)) / (b.y - a.y) + a.x) hit = !hit;
+    }
+    return hit;
+  }
+
+  function attach(cy, onSelected) {
+    var host = cy.container();
+    var sheet = document.createElement("canvas");
+    sheet.id = "lasso";
+    sheet.style.cssText = "position:absolute;inset:0;pointer-events:none;z-index:4";
+    host.appendChild(sheet);
+    var points = null;
+
+    function local(e) {
+      var r = host.getBoundingClientRect();
+      return { x: e.clientX - r.left, y: e.clientY - r.top };
+    }
+
+    function draw() {
+      var g = sheet.getContext("2d");
+      g.clearRect(0, 0, sheet.width, sheet.height);
+      if (!points || points.length < 2) return;
+      g.beginPath();
+      g.moveTo(points[0].x, points[0].y);
+      points.forEach(function (p) { g.lineTo(p.x, p.y); });
+      g.closePath();
+      g.fillStyle = "rgba(30,136,229,0.12)";
+      g.strokeStyle = "#1e88e5";
+      g.setLineDash([4, 3]);
+      g.fill();
+      g.stroke();
+    }
+
+    host.addEventListener("mousedown", function (e) {
+      if (!e.altKey || e.button !== 0) return;
+      e.preventDefault();
+      e.stopPropagation();
+      sheet.width = host.clientWidth;
+      sheet.height = host.clientHeight;
+      cy.userPanningEnabled(false);
+      cy.boxSelectionEnabled(false);
+      points = [local(e)];
+    }, true);
+
+    window.addEventListener("mousemove", function (e) {
+      if (!points) return;
+      points.push(local(e));
+      draw();
+    }, true);
+
+    window.addEventListener("mouseup", function () {
+      if (!points) return;
+      var shape = points;
+      points = null;
+      draw();
+      cy.userPanningEnabled(true);
+      cy.boxSelectionEnabled(true);
+      if (shape.length < 3) return;
+      cy.batch(function () {
+        cy.nodes().not(".hidden").not("[?group]").forEach(function (n) {
+          var p = n.renderedPosition();
+          if (inside(p.x, p.y, shape)) n.select();
+        });
+      });
+      onSelected();
+    }, true);
+  }
+
+  window.gbLasso = { attach: attach, inside: inside };
+})();
