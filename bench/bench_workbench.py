@@ -169,6 +169,8 @@ def pan_and_zoom(page, frame) -> list[float]:
 def frames_with(page, base_url: str, limit: int) -> tuple[int, list[float], float, dict[str, list[float]]]:
     # A new page load would be a new session, back at the reason gate: use the menu.
     page.get_by_role("link", name="关系图谱").click()
+    page.get_by_label("加入实体（标签:编码）").wait_for()
+    page.wait_for_function(SETTLED)
     for _ in range(3):  # a click that lands while the page is still rerunning is lost: click again
         if page.get_by_text("关系图为空").count():
             break

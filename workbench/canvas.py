@@ -17,6 +17,7 @@ masked for the investigator's role, and the browser sets them as text, never as 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,21 @@ TOOL_KEYS = (
 )
 
 
+# A time caption as the day and the minute; any caption longer than CAPTION_MAX characters
+# cut with an ellipsis here rather than in the browser, where fitting each label to a width
+# costs a measurement per character on every restyle (100 ms on a 1,000-node map).
+_ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?(\[[^\]]*\])?$")
+CAPTION_MAX = 16
+
+
+def short_caption(text: str) -> str:
+    """A caption that reads at a glance: "2025-03-01 08:00" for an ISO time, at most CAPTION_MAX characters."""
+    found = _ISO_TIME.match(text)
+    if found:
+        return f"{found.group(1)} {found.group(2)}"
+    return text if len(text) <= CAPTION_MAX else text[: CAPTION_MAX - 1] + "…"
+
+
 def legend(schema: Schema, lang: str) -> list[dict[str, str]]:
     """Style and name of every label, from the schema (the canvas shows those on the map)."""
     return [
@@ -103,9 +119,9 @@ def elements(
         element: dict[str, Any] = {
             "data": {
                 "id": node_id,
-                "label": display.caption(node),
+                "label": short_caption(display.caption(node)),
                 "type": label,
-                "tip": f"{display.label_name(label)} · {display.text(node.get('ref') or '')}",
+                "tip": f"{display.caption(node)} · {display.label_name(label)} · {display.text(node.get('ref') or '')}",
             },
             "classes": " ".join(classes),
         }
@@ -150,6 +166,7 @@ def _seen_element(edge_id: str, rel: dict[str, Any], state: MapState, lang: str)
     """A seen-at link: its count as the caption, first and last time as the tip and the time
     bar's span (`t0`…`t`)."""
     props = rel["properties"]
+    first, last = str(props["first"]), str(props["last"])
     data: dict[str, Any] = {
         "id": edge_id,
         "source": rel["start"],
@@ -157,11 +174,11 @@ def _seen_element(edge_id: str, rel: dict[str, Any], state: MapState, lang: str)
         "label": message("map.seen_at", lang, n=props["count"]),
         "type": rel["type"],
         "aggregate": True,
-        "tip": message("map.seen_span", lang, n=props["count"], first=props["first"][:16], last=props["last"][:16]),
+        "tip": message("map.seen_span", lang, n=props["count"], first=short_caption(first), last=short_caption(last)),
     }
-    first, last = millis(props["first"]), millis(props["last"])
-    if first is not None and last is not None:
-        data.update(t0=first, t=last)
+    since, until = millis(first), millis(last)
+    if since is not None and until is not None:
+        data.update(t0=since, t=until)
     return {"data": data, "classes": "seen opened" if edge_id in state.opened else "seen"}
 
 

@@ -79,7 +79,7 @@
       { selector: "node", style: {
           "label": "data(label)", "font-size": 10, "text-valign": "bottom", "text-margin-y": 3,
           "width": 26, "height": 26, "background-color": "#888", "color": "#222",
-          "min-zoomed-font-size": 7, "text-max-width": 120, "text-wrap": "ellipsis",
+          "min-zoomed-font-size": 7, "text-wrap": "none",
           "border-width": 1, "border-color": "#fff" } },
       { selector: "edge", style: {
           "width": 1.2, "line-color": "#b0b0b0", "curve-style": "straight",
@@ -143,72 +143,6 @@
       });
   }
 
-  // The first spot on the ray from `c` at `angle`, `radius` out or further, where a node of
-  // side `side` covers none of `boxes` (centres and sides); it then joins them.
-  var GAP = 6;
-  function freeSpot(c, angle, radius, side, boxes) {
-    var x = c.x, y = c.y;
-    for (var tries = 0; tries < 60; tries++) {
-      var r = radius + tries * (side + GAP) * 0.5;
-      x = c.x + r * Math.cos(angle);
-      y = c.y + r * Math.sin(angle);
-      var clear = boxes.every(function (b) {
-        var apart = (b.s + side) / 2 + GAP;
-        return Math.abs(b.x - x) >= apart || Math.abs(b.y - y) >= apart;
-      });
-      if (clear) break;
-    }
-    boxes.push({ x: x, y: y, s: side });
-    return { x: x, y: y };
-  }
-
-  function side(node) { return Math.max(node.outerWidth(), node.outerHeight()); }
-
-  // New nodes go on rings around a neighbour already placed, away from where that
-  // neighbour itself came from; nothing already on the map moves.
-  function placeNew(newIds) {
-    var pending = {};
-    newIds.forEach(function (id) { pending[id] = true; });
-    var frontier = cy.nodes().not("[?group]").filter(function (n) { return !pending[n.id()]; }).toArray();
-    if (!frontier.length) return false;
-    // Nothing already on the map moves, and nothing new is put on top of it (or of another new one).
-    var boxes = frontier.map(function (n) { var p = n.position(); return { x: p.x, y: p.y, s: side(n) }; });
-    var guard = 0;
-    while (Object.keys(pending).length && frontier.length && guard < 10) {
-      guard += 1;
-      var next = [];
-      frontier.forEach(function (parent) {
-        var kids = parent.neighborhood("node").filter(function (n) { return pending[n.id()]; }).toArray();
-        if (!kids.length) return;
-        var p = parent.position();
-        var placedNeighbours = parent.neighborhood("node").filter(function (n) { return !pending[n.id()]; });
-        var away = 0, spread = 2 * Math.PI;
-        if (placedNeighbours.length && guard > 1) {
-          var q = placedNeighbours[0].position();
-          away = Math.atan2(p.y - q.y, p.x - q.x);
-          spread = Math.PI;
-        }
-        var radius = Math.max(90, kids.length * (spread > 4 ? 9 : 14));
-        kids.forEach(function (kid, i) {
-          var angle = spread > 4 ? (2 * Math.PI * i) / kids.length
-                                 : away - spread / 2 + (spread * (i + 0.5)) / kids.length;
-          kid.position(freeSpot(p, angle, radius, side(kid), boxes));
-          delete pending[kid.id()];
-          next.push(kid);
-        });
-      });
-      frontier = next;
-    }
-    // Whatever is left is not linked to anything placed: a row under the map.
-    var bb = cy.nodes().not("[?group]").boundingBox();
-    var i = 0;
-    Object.keys(pending).forEach(function (id) {
-      cy.$id(id).position({ x: bb.x1 + 80 * (i % 20), y: bb.y2 + 80 + 80 * Math.floor(i / 20) });
-      i += 1;
-    });
-    return true;
-  }
-
   function fitView() {
     cy.fit(undefined, 30);
     // A handful of nodes would otherwise fill the whole canvas.
@@ -258,7 +192,7 @@
     } else if (withPos < count) {
       var ids = args.elements.filter(function (e) { return !e.data.source && !e.data.group && !e.position; })
                              .map(function (e) { return e.data.id; });
-      placeNew(ids);
+      window.gbPlacement.placeNew(cy, ids);
       sendLayoutSoon();
     }
     if (count) fitView();
@@ -325,7 +259,7 @@
       cy.add(nodesFirst);
       var toPlace = addedNodes.filter(function (e) { return !e.position; }).map(function (e) { return e.data.id; });
       if (toPlace.length) {
-        if (!placeNew(toPlace)) {
+        if (!window.gbPlacement.placeNew(cy, toPlace)) {
           cy.layout({ name: cy.nodes().length <= 150 ? "cose" : "concentric", animate: false, minNodeSpacing: 20 }).run();
         }
         sendLayoutSoon();
@@ -419,7 +353,8 @@
 
   function showInfo(node) {
     var info = document.getElementById("info");
-    info.textContent = node.data("label") + " — " + node.data("tip");
+    // A node's tip starts with its whole caption; a link's caption is its type or its count.
+    info.textContent = node.isNode() ? node.data("tip") : node.data("label") + " — " + node.data("tip");
     info.style.display = "block";
   }
 
