@@ -64,6 +64,10 @@ def streamlit_argv(port: int) -> list[str]:
         "false",
         "--global.developmentMode",
         "false",
+        # A served workbench does not watch its own source: no reload of half-edited code, and
+        # no watcher threads over the project tree.
+        "--server.fileWatcherType",
+        "none",
         # No "Deploy" button: it leads off the police network.
         "--client.toolbarMode",
         "minimal",

@@ -11,7 +11,7 @@ import pytest
 
 from tests.workbench.conftest import one_page
 from tests.workbench.test_map_and_exports import node
-from workbench.canvas import elements
+from workbench.canvas import elements, short_caption
 from workbench.display import Display
 from workbench.investigator import Investigator
 from workbench.map_measures import measure
@@ -123,3 +123,14 @@ def test_the_panel_colours_by_a_property_in_either_language(app_env, schema, lan
     assert rule in [r["text"] for r in styled(state, schema, lang).rules]
     at.toggle(key="gb_analysis").set_value(False).run()
     assert at.session_state["gb_map"].style == {}, "off, the map has no style"
+
+
+def test_captions_are_short_and_the_tip_keeps_the_whole(schema):
+    assert short_caption("2025-03-01T08:00:00+08:00") == "2025-03-01 08:00"
+    assert short_caption("2025-03-01T08:00:00.123456789+08:00[Asia/Shanghai]") == "2025-03-01 08:00"
+    assert short_caption("浙江省嘉兴市南湖区幸福路1号3幢2单元501室") == "浙江省嘉兴市南湖区幸福路1号3…"
+    state = MapState()
+    state.merge([node("a", "Address", "Address:A1", "浙江省嘉兴市南湖区幸福路1号3幢2单元501室")], [])
+    drawn = elements(state, Display(schema, ANALYST))[0]["data"]
+    assert drawn["label"] == "浙江省嘉兴市南湖区幸福路1号3…"
+    assert drawn["tip"].startswith("浙江省嘉兴市南湖区幸福路1号3幢2单元501室 · ")
