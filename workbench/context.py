@@ -100,14 +100,26 @@ def sign_out(session: Session) -> None:
 # --- drawing ---------------------------------------------------------------------------
 
 
+LANGUAGE_CHOICE_KEY = "gb_lang_choice"
+
+
 def _language_switch() -> None:
+    """The language radio. Streamlit forgets a widget's value when another page draws "the
+    same" widget (a widget's identity includes its page), so the choice is kept under
+    LANGUAGE_KEY, a plain session value, and the radio starts from it on every page."""
+    st.session_state[LANGUAGE_CHOICE_KEY] = lang()
     st.sidebar.radio(
         message("ctx.language"),
         LANGUAGES,
         format_func=lambda code: "中文" if code == "zh" else "English",
-        key=LANGUAGE_KEY,
+        key=LANGUAGE_CHOICE_KEY,
         horizontal=True,
+        on_change=_keep_language,
     )
+
+
+def _keep_language() -> None:
+    st.session_state[LANGUAGE_KEY] = st.session_state[LANGUAGE_CHOICE_KEY]
 
 
 def _account(session: Session) -> None:
