@@ -43,6 +43,7 @@ TOOL_KEYS = (
     "group",
     "ungroup",
     "group_label",
+    "lasso",
     "expand_selection",
     "remove_selection",
     "layout",

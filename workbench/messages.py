@@ -190,6 +190,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tools.group": ("编组", "Group"),
     "tools.ungroup": ("取消编组", "Ungroup"),
     "tools.group_label": ("组（{n}）", "Group ({n})"),
+    "tools.lasso": ("套索", "Lasso"),
     "tools.expand_selection": ("展开选中", "Expand selection"),
     "tools.remove_selection": ("移除选中", "Remove selection"),
     "tools.layout": ("布局", "Layout"),
@@ -206,8 +207,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tools.help": ("快捷键", "Shortcuts"),
     "tools.help_title": ("关系图快捷键（先点一下图）", "Map shortcuts (click the map first)"),
     "tools.box_hint": (
-        "按住 Shift 拖动可框选，按住 Alt 拖动可套索选择，按住 Shift 点击可多选。",
-        "Shift-drag draws a selection box, Alt-drag a lasso; Shift-click adds a node.",
+        "按住 Shift 拖动可框选；点“套索”（或按 S）后拖动可套索选择；按住 Shift 点击可多选。",
+        "Shift-drag draws a selection box; after Lasso (or S) a drag draws a lasso; Shift-click adds a node.",
     ),
     "tools.time_play": ("播放", "Play"),
     "tools.time_pause": ("暂停", "Pause"),

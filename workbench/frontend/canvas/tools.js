@@ -15,11 +15,11 @@
   var SHORTCUTS = [
     ["n", "neighbours", "N"], ["t", "same_type", "T"], ["i", "invert", "I"],
     ["h", "hide", "H"], ["H", "show_all", "Shift+H"], ["g", "group", "G"], ["G", "ungroup", "Shift+G"],
-    ["e", "expand_selection", "E"], ["Delete", "remove_selection", "Del"],
+    ["s", "lasso", "S"], ["e", "expand_selection", "E"], ["Delete", "remove_selection", "Del"],
     ["l", "relayout", "L"], ["f", "fit", "F"],
     ["z", "undo", "Ctrl+Z"], ["y", "redo", "Ctrl+Y"], ["Escape", "deselect", "Esc"], ["?", "help", "?"],
   ];
-  var BUTTONS = ["neighbours", "same_type", "invert", "hide", "show_all", "group", "ungroup", "expand_selection",
+  var BUTTONS = ["lasso", "neighbours", "same_type", "invert", "hide", "show_all", "group", "ungroup", "expand_selection",
                  "remove_selection", "relayout", "fit", "undo", "redo", "help"];
   var LAYOUTS = ["force", "hierarchy", "radial", "grid", "geographic"];
 
@@ -84,6 +84,7 @@
     var undoStack = [];
     var redoStack = [];
     var groupCount = 0;
+    var lasso = null; // set by canvas.js once the lasso is attached
 
     function groups() {
       var out = {};
@@ -232,6 +233,7 @@
         fit();
         onChanged();
       },
+      lasso: function () { if (lasso) lasso.arm(); },
       // These need the database: each selected node goes to Python as its own menu event.
       expand_selection: function () {
         sendEach("expand", selectedNodes().map(function (n) { return n.id(); }));
@@ -348,6 +350,7 @@
       view: function () { return { hidden: Object.keys(hidden), groups: groups() }; },
       members: members,
       mark: mark,
+      useLasso: function (l) { lasso = l; },
       fit: fit,
     };
   }
