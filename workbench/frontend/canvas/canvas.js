@@ -40,20 +40,12 @@
   // the latest value, so each value carries every event not yet acknowledged.
   var pending = [];
 
-  function send(kind, nodeId) {
-    if (!args || !args.interactive) return;
-    if (kind !== "layout") clearTimeout(layoutTimer);
-    pending.push({ seq: nextSeq(), kind: kind, node: nodeId || null });
-    post("streamlit:setComponentValue", {
-      value: { events: pending.slice(), positions: positions(), view: tools ? tools.view() : null },
-      dataType: "json",
-    });
-  }
+  function send(kind, nodeId) { sendEach(kind, [nodeId || null]); }
 
   // Several events in one value (expand or remove a selection): Python handles them in order.
   function sendEach(kind, ids) {
     if (!args || !args.interactive || !ids.length) return;
-    clearTimeout(layoutTimer);
+    if (kind !== "layout") clearTimeout(layoutTimer);
     ids.forEach(function (id) { pending.push({ seq: nextSeq(), kind: kind, node: id }); });
     post("streamlit:setComponentValue", {
       value: { events: pending.slice(), positions: positions(), view: tools ? tools.view() : null },
