@@ -1,7 +1,7 @@
 """Workbench benchmark, in headless Chromium against the running database: the time from
 double-clicking a node to the map drawn with its 2-hop neighbourhood (1-hop beside it) and to
-the page settled (Streamlit's run over), frame times while panning and zooming with 100, 1,000
-and 5,000 nodes on the canvas (a frozen layout; the 5,000 are the 1,000-node map with
+the page settled (Streamlit's run over), frame times while panning and zooming with 100, 260,
+1,000 and 5,000 nodes on the canvas (a frozen layout; the 5,000 are the 1,000-node map with
 synthetic nodes added in the browser, as the map's cap is 1,000), and the time the map's own
 actions (select neighbours, group, ungroup, hide, undo, invert, fit, re-layout, pin) take.
 Prints figures and ratios; asserts nothing.
@@ -227,6 +227,7 @@ def measure(runs: int) -> dict:
             out["big"] = frames_with(page, url, 980)
             out["huge"] = frames_grown(page, 5000)
             out["small"] = frames_with(page, url, 90)
+            out["middle"] = frames_with(page, url, 240)
             out["outside"] = pilot.foreign(requests, url)
     return out
 
@@ -263,7 +264,12 @@ def report(out: dict, before: str | None, revision: str | None) -> None:
     print()
     print("frames while panning and zooming (requestAnimationFrame intervals)")
     medians = {}
-    maps = (("small map", out["small"][:2]), ("large map", out["big"][:2]), ("grown map", out["huge"]))
+    maps = (
+        ("small map", out["small"][:2]),
+        ("middle map", out["middle"][:2]),
+        ("large map", out["big"][:2]),
+        ("grown map", out["huge"]),
+    )
     for name, (nodes, times) in maps:
         med = medians[name] = statistics.median(times)
         print(
@@ -275,7 +281,7 @@ def report(out: dict, before: str | None, revision: str | None) -> None:
     print()
     print("the map's own actions, no page rerun (call → second frame painted; 5 runs each; median / p95 ms)")
     print(f"{'':<12}" + "".join(f"{tool:>16}" for tool in TOOLS))
-    for name, (nodes, _, _, tools) in (("large map", out["big"]), ("small map", out["small"])):
+    for name, (nodes, _, _, tools) in (("large", out["big"]), ("middle", out["middle"]), ("small", out["small"])):
         if tools is None:
             print(f"{name:<6}{nodes:5d} n   (no map tools in this revision)")
             continue

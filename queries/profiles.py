@@ -135,3 +135,20 @@ def case_text(node: Mapping[str, Any]) -> str | None:
         return None
     text = (node.get("properties") or {}).get("text")
     return str(text) if text else None
+
+
+LISTED_AMONG = "MATCH (n) WHERE elementId(n) IN $ids AND EXISTS { (n)-[:LISTED_ON]->() } RETURN elementId(n) AS id"
+
+
+def listed_among(gateway: Gateway, audit: AuditLog, node_ids: list[str], *, actor: Actor) -> set[str]:
+    """Which of these nodes (element ids of nodes already shown) are on a watch list."""
+    if not node_ids:
+        return set()
+    event = partial(actor.event, "map.watch_flags", parameters={"nodes": len(node_ids)})
+    try:
+        result = gateway.read("profiles.listed_among", LISTED_AMONG, {"ids": list(node_ids)})
+    except GraphError as exc:
+        audit.append(event(outcome="error", message=str(exc)))
+        raise
+    audit.append(event(rows=len(result.records)))
+    return {record["id"] for record in result.records}

@@ -1,10 +1,12 @@
 """The interactive relationship map: a small two-way Streamlit component on Cytoscape.js.
 
 The browser side (`frontend/canvas/`: index.html, canvas.js and the vendored
-cytoscape.min.js) draws what Python sends and sends back events —
+cytoscape.min.js, with the fCoSE force layout: layout-base.js, cose-base.js, cytoscape-fcose.js)
+draws what Python sends and sends back events —
 `{events: [{seq, kind, node}, …], positions}` for double-click expand and the node menu (expand, show
 more, pin, unpin, remove, path start/end, profile) and for moved nodes (`layout`). What needs no
-database — selecting neighbours or a type, inverting, hiding, re-layout, fit, undo and redo, with
+database — selecting neighbours or a type, inverting, hiding, re-layout, fit, undo and redo (of a
+removal too: the node comes back at once and a `restore` event tells Python), with
 a toolbar and keyboard shortcuts — runs in the browser (`frontend/canvas/tools.js`) and sends
 nothing but the positions a re-layout changed. Each value
 carries every event Python has not yet acknowledged (`ack`), so no gesture is lost between reruns. Python

@@ -15,7 +15,7 @@ from typing import Any
 from graph.errors import GraphError
 from queries import page_queries
 from queries.parameters import ParameterError
-from queries.profiles import parse_ref, read_entity
+from queries.profiles import listed_among, parse_ref, read_entity
 from queries.runner import QueryOutcome, QueryRefused, Runner
 from workbench.display import Display
 from workbench.map_state import PASSAGE_TYPES, MapState
@@ -23,7 +23,7 @@ from workbench.messages import message
 from workbench.seen_links import seen_edges
 
 EVENT_KINDS = frozenset(
-    {"expand", "more", "pin", "unpin", "remove", "path_start", "path_end", "profile", "layout", "passages"}
+    {"expand", "more", "pin", "unpin", "remove", "restore", "path_start", "path_end", "profile", "layout", "passages"}
 )
 PASSAGES_OPENED = 50  # passages drawn when a seen-at link is opened
 
@@ -200,7 +200,13 @@ class Explorer:
         total = self.state.count_after(nodes)
         if total > self.settings.map_node_cap:
             return self._over_cap(total)
-        self.state.merge(nodes, relationships)
+        added, _ = self.state.merge(nodes, relationships)
+        # A pack's or an alert's result says nothing of watch lists: ask, for the red ring.
+        try:
+            actor = self.investigator.actor.consulting()
+            self.state.watched |= listed_among(self.runner.gateway, self.runner.audit, added, actor=actor)
+        except GraphError as exc:
+            return Notice("warning", self._t("explorer.watch_flags_failed", error=exc))
         return None
 
     def handle(self, value: dict[str, Any] | None, filters: Filters) -> Outcome:
@@ -223,12 +229,18 @@ class Explorer:
         for event in fresh:
             self.state.last_event = int(event["seq"])
             self._one(event, filters, out)
+        # Nodes brought back by undo are on the map only now: their places and groups too.
+        self.state.update_positions(value.get("positions"))
+        self.state.update_view(value.get("view"))
         return out
 
     def _one(self, event: dict[str, Any], filters: Filters, out: Outcome) -> None:
         kind, node_id = event.get("kind"), str(event.get("node") or "")
         if kind == "passages" and node_id in self.state.edges:
             out.notices.append(self.open_passages(node_id, filters))
+            return
+        if kind == "restore":
+            self._restore(node_id, out)
             return
         if kind not in EVENT_KINDS or kind == "layout" or node_id not in self.state.nodes:
             return
@@ -244,6 +256,12 @@ class Explorer:
             out.open_profile = self.state.nodes[node_id].get("ref")
 
     # --- helpers -----------------------------------------------------------------------
+
+    def _restore(self, node_id: str, out: Outcome) -> None:
+        if node_id in self.state.trash and len(self.state.nodes) >= self.settings.map_node_cap:
+            out.notices.append(self._over_cap(len(self.state.nodes) + 1))
+            return
+        self.state.restore(node_id)
 
     def _note_degrees(self, outcome: QueryOutcome) -> None:
         by_ref = {node.get("ref"): node["id"] for node in outcome.nodes}

@@ -15,6 +15,7 @@ from queries.investigations import SavedMap
 from workbench import seen_links
 
 TIME_PROPERTIES = ("time", "reported_at")
+TRASH = 2000  # removed nodes (and their links) kept for the canvas's undo
 PASSAGE_TYPES = frozenset({"OF_VEHICLE", "PASSED_AT"})
 
 
@@ -35,6 +36,8 @@ class MapState:
     style: dict[str, Any] = field(default_factory=dict)  # the styling rules chosen (see map_analysis)
     watched: set[str] = field(default_factory=set)  # nodes on a watch list (a red ring)
     opened: set[str] = field(default_factory=set)  # seen-at links opened into their passages
+    trash: dict[str, dict[str, Any]] = field(default_factory=dict)  # removed node → what undo brings back
+    trashed_edges: dict[str, dict[str, Any]] = field(default_factory=dict)  # links that went with them
     last_event: int = 0  # sequence number of the last canvas event handled
     version: int = 0  # raised on every change the canvas must draw
     investigation_id: str | None = None
@@ -67,10 +70,20 @@ class MapState:
         return added_nodes, added_edges
 
     def remove(self, node_id: str) -> None:
-        self.nodes.pop(node_id, None)
+        node = self.nodes.pop(node_id, None)
+        if node is not None:
+            self.trash[node_id] = {
+                "node": node,
+                "position": self.positions.get(node_id),
+                "pinned": node_id in self.pinned,
+                "watched": node_id in self.watched,
+            }
         for gone in [e for e, rel in self.edges.items() if node_id in (rel["start"], rel["end"])]:
-            del self.edges[gone]
+            self.trashed_edges[gone] = self.edges.pop(gone)
             self.opened.discard(gone)
+        for kept in (self.trash, self.trashed_edges):
+            while len(kept) > TRASH:
+                kept.pop(next(iter(kept)))
         for keyed in (self.positions, self.caps, self.degrees):
             keyed.pop(node_id, None)
         for marked in (self.pinned, self.more, self.highlight, self.hidden, self.watched):
@@ -81,6 +94,25 @@ class MapState:
         if self.path_end == node_id:
             self.path_end = None
         self.version += 1
+
+    def restore(self, node_id: str) -> bool:
+        """A removed node back as it was (the canvas undid its removal), with each of the links
+        that went with it whose other end is on the map again."""
+        kept = self.trash.pop(node_id, None)
+        if kept is None or node_id in self.nodes:
+            return False
+        self.nodes[node_id] = kept["node"]
+        if kept["position"]:
+            self.positions[node_id] = kept["position"]
+        if kept["pinned"]:
+            self.pinned.add(node_id)
+        if kept["watched"]:
+            self.watched.add(node_id)
+        for edge_id, rel in list(self.trashed_edges.items()):
+            if rel["start"] in self.nodes and rel["end"] in self.nodes:
+                self.edges[edge_id] = self.trashed_edges.pop(edge_id)
+        self.version += 1
+        return True
 
     def clear(self, *, keep_pinned: bool = True) -> None:
         for node_id in [n for n in self.nodes if not (keep_pinned and n in self.pinned)]:

@@ -142,6 +142,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "还有更多关系：右键节点选“显示更多”。",
         "There is more: right-click the node, Show more.",
     ),
+    "explorer.watch_flags_failed": (
+        "已加入关系图，但未能查询其中哪些人在重点人员名单上（红圈不全）：{error}",
+        "Added to the map, but which of them are on a watch list could not be read (red rings missing): {error}",
+    ),
     "explorer.over_cap": (
         "这次扩展会使图上节点达到 {n} 个，超过上限 {cap}。请按关系类型或时间过滤，或先移除节点。",
         "This expansion would put {n} nodes on the map, over the limit of {cap}. "

@@ -57,6 +57,19 @@ def test_merging_removing_pinning_and_saving(schema):
     assert set(state.nodes) == {"n2"}, "clearing keeps pinned nodes"
 
 
+def test_a_removal_the_canvas_undid_comes_back_as_it_was():
+    state = sample_map()
+    state.pin("n1")
+    state.positions["n1"] = {"x": 1.0, "y": 2.0}
+    state.remove("n1")
+    state.remove("n2")
+    assert state.restore("n2") and set(state.nodes) == {"n2", "n3"} and not state.edges, "n1 is still gone"
+    assert state.restore("n1"), "restored in the other order than removed"
+    assert set(state.edges) == {"r1", "r2"}, "the link between two removed nodes is back too"
+    assert "n1" in state.pinned and state.positions["n1"] == {"x": 1.0, "y": 2.0}
+    assert not state.restore("n1") and not state.restore("n9"), "only what was removed, once"
+
+
 def test_filters_hide_other_types_and_times_outside_the_window():
     state = sample_map()
     assert state.visible() == {"n1", "n2", "n3", "r1", "r2"}

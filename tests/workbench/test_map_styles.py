@@ -79,6 +79,19 @@ def test_the_wanted_tenant_added_to_the_map_is_ringed(app_env, sample_graph, gro
     assert state.watched == {state.by_ref(f"Person:{wanted}")}
 
 
+def test_the_wanted_tenant_added_from_search_is_ringed_too(app_env, sample_graph, ground_truth):
+    # Search, packs and alerts hand the map nodes without their listings: the map asks.
+    scenario = next(s for s in ground_truth["scenarios"] if s["kind"] == "wanted_person_active")
+    wanted = scenario["positives"][0]["entities"]["Person"][0]
+    at = one_page("search").run()
+    at.text_input(key="gb_search_text").input(wanted)
+    at.button[0].click().run()
+    next(b for b in at.button if b.key and b.key.startswith("gb_add_")).click().run()
+    assert not at.exception, at.exception
+    state = at.session_state["gb_map"]
+    assert state.watched == {state.by_ref(f"Person:{wanted}")}
+
+
 def test_the_report_draws_the_rules_without_what_was_hidden_and_lists_the_groups(schema):
     state = purchases()
     state.style = {"size_by": "prop:Purchase.quantity", "colour_by": "prop:Person.gender"}

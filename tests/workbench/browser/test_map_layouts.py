@@ -2,7 +2,8 @@
 tip: the grid, hierarchy, radial and force layouts leave no two node boxes on top of each other
 and keep a pinned node where it is; a lasso selects what it encloses; a selection
 expands with one key (each node goes to Python) and is removed with another (gone at once, and
-still gone once Python has answered)."""
+still gone once Python has answered); undo brings the removed node back with its link, redo
+takes it away again, and Python follows both."""
 
 from __future__ import annotations
 
@@ -87,6 +88,20 @@ def test_a_selection_expands_and_is_removed(server, ground_truth, tmp_path):
         gone = frame.evaluate(f"gbCanvas.cy.nodes().filter({leaf})[0].id()")
         frame.evaluate(f"gbCanvas.cy.nodes().unselect(); gbCanvas.cy.$id('{gone}').select()")
         frame.evaluate("gbCanvas.tools.run('remove_selection')")
+        assert frame.evaluate(f"gbCanvas.cy.$id('{gone}').empty()")
+        version, _ = pilot.wait_drawn_after(page, version)
+        assert pilot.canvas_frame(page).evaluate(f"gbCanvas.cy.$id('{gone}').empty()")
+        frame = pilot.canvas_frame(page)
+
+        # Undo brings it back at once, with its link; Python's next drawing keeps it.
+        frame.evaluate("gbCanvas.tools.run('undo')")
+        assert frame.evaluate(f"gbCanvas.cy.$id('{gone}').degree()") == 1
+        version, _ = pilot.wait_drawn_after(page, version)
+        frame = pilot.canvas_frame(page)
+        assert frame.evaluate(f"gbCanvas.cy.$id('{gone}').degree()") == 1, "Python restored it"
+
+        # Redo takes it away again, here and in Python.
+        frame.evaluate("gbCanvas.tools.run('redo')")
         assert frame.evaluate(f"gbCanvas.cy.$id('{gone}').empty()")
         version, _ = pilot.wait_drawn_after(page, version)
         assert pilot.canvas_frame(page).evaluate(f"gbCanvas.cy.$id('{gone}').empty()")

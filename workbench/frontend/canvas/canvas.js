@@ -177,9 +177,7 @@
     window.gbCanvas = { cy: cy }; // for the browser tests and the benchmark
     var withPos = args.elements.filter(function (e) { return !e.data.source && !e.data.group && e.position; }).length;
     if (withPos === 0 && count > 0) {
-      var layout = count <= 150 ? { name: "cose", animate: false, randomize: true, nodeRepulsion: 9000 }
-                                : { name: "concentric", animate: false, minNodeSpacing: 20 };
-      cy.layout(layout).run();
+      window.gbTools.firstLayout(cy);
       sendLayoutSoon();
     } else if (withPos < count) {
       var ids = args.elements.filter(function (e) { return !e.data.source && !e.data.group && !e.position; })
@@ -249,10 +247,11 @@
                             .concat(added.filter(function (e) { return !e.data.source && !e.data.group; }))
                             .concat(added.filter(function (e) { return e.data.source; }));
       cy.add(nodesFirst);
+      tools.forgetRemoved(addedNodes.map(function (e) { return e.data.id; }));
       var toPlace = addedNodes.filter(function (e) { return !e.position; }).map(function (e) { return e.data.id; });
       if (toPlace.length) {
         if (!window.gbPlacement.placeNew(cy, toPlace)) {
-          cy.layout({ name: cy.nodes().length <= 150 ? "cose" : "concentric", animate: false, minNodeSpacing: 20 }).run();
+          window.gbTools.firstLayout(cy);
         }
         sendLayoutSoon();
       }
@@ -314,12 +313,10 @@
   // answered; the rest wait for the database.
   function act(key, id) {
     var node = cy.$id(id);
+    if (key === "remove") { tools.remove(node); return; } // undo can bring it back
     if (key === "pin" || key === "unpin") {
       node.toggleClass("pinned", key === "pin");
       if (key === "pin") node.lock(); else node.unlock();
-    } else if (key === "remove") {
-      if (node.isParent && node.isParent()) node.children().move({ parent: null });
-      node.remove();
     }
     send(key, id);
   }

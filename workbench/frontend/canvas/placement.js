@@ -70,5 +70,24 @@
     return true;
   }
 
-  window.gbPlacement = { placeNew: placeNew };
+  // After a layout: a node that covers one already kept moves out along the ray from the
+  // layout's centre, to the first clear spot. Pinned nodes are kept first and never move.
+  function separate(nodes) {
+    if (!nodes.length) return;
+    var bb = nodes.boundingBox(), c = { x: (bb.x1 + bb.x2) / 2, y: (bb.y1 + bb.y2) / 2 };
+    var order = nodes.filter(":locked").toArray().concat(nodes.filter(":unlocked").toArray());
+    var boxes = [];
+    order.forEach(function (n) {
+      var p = n.position(), s = side(n);
+      var covers = boxes.some(function (b) {
+        var apart = (b.s + s) / 2;
+        return Math.abs(b.x - p.x) < apart && Math.abs(b.y - p.y) < apart;
+      });
+      if (!covers || n.locked()) { boxes.push({ x: p.x, y: p.y, s: s }); return; }
+      var r = Math.hypot(p.x - c.x, p.y - c.y);
+      n.position(freeSpot(c, r ? Math.atan2(p.y - c.y, p.x - c.x) : 0, r, s, boxes));
+    });
+  }
+
+  window.gbPlacement = { placeNew: placeNew, separate: separate };
 })();
