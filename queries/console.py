@@ -37,6 +37,7 @@ class CypherTooLong(ValueError):
     far longer, so long text is refused before the server sees it."""
 
     def __init__(self, length: int, limit: int):
+        self.length, self.limit = length, limit
         self.reason = (
             f"the query is {length:,} characters long; the console takes at most {limit:,} "
             "(GOLDENBELL_CONSOLE_MAX_CHARS)"

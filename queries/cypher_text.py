@@ -8,6 +8,8 @@ reviewer's aid and a first gate; the server's own plan (readonly.py) is the judg
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import re
 from dataclasses import dataclass
 
@@ -199,24 +201,33 @@ def procedures_called(cypher: str) -> set[str]:
     return {re.sub(r"\s+", "", m.group(1)) for m in _PROCEDURE.finditer(blank_literals(cypher))}
 
 
-def text_faults(cypher: str) -> list[str]:
+class Fault(NamedTuple):
+    """Why a query is not a pure read: a code the workbench words in the user's language, the
+    clause, operator or procedure it names, and the same in English for the command line."""
+
+    code: str
+    detail: str
+    text: str
+
+
+def text_faults(cypher: str) -> list[Fault]:
     """Faults visible in the text alone: what no saved or console query may contain."""
     text = blank_literals(cypher, identifiers=True)
     faults = []
     body = text.strip().rstrip(";")
     if ";" in body:
-        faults.append("holds more than one statement (a ';' before the end)")
+        faults.append(Fault("statements", "", "holds more than one statement (a ';' before the end)"))
     if not body:
-        faults.append("is empty")
+        faults.append(Fault("empty", "", "is empty"))
     if _LEADING_KEYWORD.match(text):
-        faults.append("starts with EXPLAIN, PROFILE or CYPHER; goldenbell adds its own plan check")
+        faults.append(Fault("leading", "", "starts with EXPLAIN, PROFILE or CYPHER; goldenbell adds its own plan check"))
     if _USE_CLAUSE.search(text):
-        faults.append("has a USE clause; queries run on the configured database only")
+        faults.append(Fault("use", "", "has a USE clause; queries run on the configured database only"))
     if _LOAD_CSV.search(text):
-        faults.append("uses LOAD CSV, which reads files from the server")
+        faults.append(Fault("load_csv", "", "uses LOAD CSV, which reads files from the server"))
     if _IN_TRANSACTIONS.search(text):
-        faults.append("uses CALL … IN TRANSACTIONS, which commits in batches of its own")
-    writes = sorted({m.group(1).upper() for m in _WRITE_CLAUSE.finditer(text)})
+        faults.append(Fault("in_transactions", "", "uses CALL … IN TRANSACTIONS, which commits in batches of its own"))
+    writes = ", ".join(sorted({m.group(1).upper() for m in _WRITE_CLAUSE.finditer(text)}))
     if writes:
-        faults.append(f"writes ({', '.join(writes)})")
+        faults.append(Fault("writes", writes, f"writes ({writes})"))
     return faults

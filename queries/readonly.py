@@ -21,7 +21,7 @@ from typing import Any
 
 from graph.errors import QueryFailed, ReadOnlyViolation
 from graph.gateway import Gateway
-from queries.cypher_text import procedures_called, text_faults
+from queries.cypher_text import Fault, procedures_called, text_faults
 
 # Procedures a read query may call: search and schema introspection, nothing else.
 READ_PROCEDURES = frozenset(
@@ -42,10 +42,12 @@ _QUERY_TYPES = {"r": "read", "rw": "read and write", "w": "write", "s": "schema 
 
 
 class NotReadOnly(ValueError):
-    """The Cypher could change the graph or reach beyond it; `reason` says how."""
+    """The Cypher could change the graph or reach beyond it; `reason` says how (in English),
+    `faults` the same as codes the workbench words in the user's language."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, faults: list[Fault] | None = None):
         self.reason = reason
+        self.faults = faults or [Fault("other", "", reason)]
         super().__init__(reason)
 
 
@@ -68,26 +70,35 @@ def _procedure_of(op: Mapping[str, Any]) -> str:
 
 def text_check(cypher: str) -> None:
     faults = text_faults(cypher)
-    unknown = sorted(procedures_called(cypher) - READ_PROCEDURES)
+    unknown = ", ".join(sorted(procedures_called(cypher) - READ_PROCEDURES))
     if unknown:
         faults.append(
-            f"calls {', '.join(unknown)}; only the search and schema procedures may be called "
-            f"({', '.join(sorted(READ_PROCEDURES))})"
+            Fault(
+                "procedures",
+                unknown,
+                f"calls {unknown}; only the search and schema procedures may be called "
+                f"({', '.join(sorted(READ_PROCEDURES))})",
+            )
         )
     if faults:
-        raise NotReadOnly("the query " + "; ".join(faults))
+        raise NotReadOnly("the query " + "; ".join(f.text for f in faults), faults)
 
 
 def plan_check(summary_query_type: str | None, plan: Mapping[str, Any] | None) -> None:
     if summary_query_type != "r":
         kind = _QUERY_TYPES.get(summary_query_type or "", repr(summary_query_type))
-        raise NotReadOnly(f"the server plans it as a {kind} query; only reads may run here")
+        _refuse("plan_type", summary_query_type or "", f"the server plans it as a {kind} query; only reads may run here")
     for op in operators(plan):
         name = _operator_name(op)
         if _DENIED_OPERATORS.match(name):
-            raise NotReadOnly(f"its plan uses {name}, which reads outside the graph or other users' work")
+            _refuse("plan_operator", name, f"its plan uses {name}, which reads outside the graph or other users' work")
         if name == "ProcedureCall" and _procedure_of(op) not in READ_PROCEDURES:
-            raise NotReadOnly(f"its plan calls the procedure {_procedure_of(op)}, which is not on the read list")
+            procedure = _procedure_of(op)
+            _refuse("plan_procedure", procedure, f"its plan calls the procedure {procedure}, which is not on the read list")
+
+
+def _refuse(code: str, detail: str, text: str) -> None:
+    raise NotReadOnly(text, [Fault(code, detail, text)])
 
 
 def check_read_only(
@@ -102,7 +113,8 @@ def check_read_only(
         result = gateway.read(name, "EXPLAIN " + cypher.strip().rstrip(";"), params or {})
     except (ReadOnlyViolation, QueryFailed) as exc:
         # Administration commands are refused even as a plan request in a read transaction.
-        raise NotReadOnly(f"the server will not plan it as a read: {exc}") from exc
+        text = f"the server will not plan it as a read: {exc}"
+        raise NotReadOnly(text, [Fault("no_plan", str(exc), text)]) from exc
     summary = result.summary
     plan_check(getattr(summary, "query_type", None), getattr(summary, "plan", None))
     return list(result.keys)

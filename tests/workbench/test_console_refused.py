@@ -4,6 +4,8 @@ nothing can be downloaded. The supervisor still has the console."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.workbench.conftest import audit_events, one_page
@@ -41,3 +43,26 @@ def test_each_attack_typed_as_an_analyst_is_refused(app_env, sample_graph, audit
 def test_the_supervisor_runs_the_console(app_env, sample_graph):
     at = one_page("console", user="sup").run()
     assert not at.exception and at.text_area
+
+
+REFUSED = (
+    ("MATCH (p:Person) SET p.name = 'x'", "会写入数据（SET）", "writes (SET)"),
+    ("MATCH (n) RETURN n; MATCH (m) RETURN m", "含多条语句", "more than one statement"),
+    ("LOAD CSV FROM 'file:///x.csv' AS row RETURN row", "使用 LOAD CSV", "uses LOAD CSV"),
+    ("CALL dbms.listConfig() YIELD name RETURN name", "调用了 dbms.listConfig", "calls dbms.listConfig"),
+)
+
+
+@pytest.mark.parametrize(("cypher", "zh", "en"), REFUSED)
+def test_a_refusal_is_worded_in_the_chosen_language(app_env, sample_graph, cypher, zh, en):
+    for lang, words in (("zh", zh), ("en", en)):
+        at = one_page("console", user="sup")
+        at.session_state["gb_lang"] = lang
+        at.run()
+        at.text_area(key="gb_cypher").input(cypher)
+        at.button[0].click().run()
+        assert not at.exception, at.exception
+        shown = at.error[0].value.replace("\\", "")
+        assert words in shown, shown
+        if lang == "zh":
+            assert not re.search(r"\b(the|query|writes|which|calls)\b", shown), f"English in the Chinese page: {shown}"

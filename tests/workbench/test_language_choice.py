@@ -25,3 +25,35 @@ def test_english_chosen_on_search_holds_on_the_profile_it_opens(app_env, sample_
 
     at.radio(key="gb_lang_choice").set_value("zh").run()
     assert at.title[0].value == "实体档案"
+
+
+def test_switching_language_on_an_analysts_profile_keeps_the_entity(app_env, sample_graph, ground_truth):
+    # The analyst sees the ID masked in the box; the switch must not look the masked text up.
+    wanted, _ = wanted_and_accomplice(ground_truth)
+    at = workbench().run()
+    at.text_input(key="gb_search_text").input(wanted)
+    next(b for b in at.button if b.label == "检索").click().run()
+    person = next(n for n in at.session_state["gb_search_results"]["nodes"] if n["ref"] == f"Person:{wanted}")
+    at.button(key=f"gb_profile_{person['id']}").click().run()
+    assert "*" in at.text_input(key="gb_profile_input").value, "masked for the analyst"
+    at.radio(key="gb_lang_choice").set_value("en").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Profile"
+    assert not [w.value for w in at.warning], [w.value for w in at.warning]
+    assert at.session_state["gb_profile_ref"] == f"Person:{wanted}"
+
+
+def test_masked_text_in_the_profile_box_is_never_looked_up(app_env, sample_graph, ground_truth):
+    wanted, _ = wanted_and_accomplice(ground_truth)
+    at = workbench().run()
+    at.radio(key="gb_lang_choice").set_value("en").run()
+    at.text_input(key="gb_search_text").input(wanted)
+    next(b for b in at.button if b.label == "Search").click().run()
+    person = next(n for n in at.session_state["gb_search_results"]["nodes"] if n["ref"] == f"Person:{wanted}")
+    at.button(key=f"gb_profile_{person['id']}").click().run()
+    masked = at.text_input(key="gb_profile_input").value
+    at.text_input(key="gb_profile_input").input(masked[:-1] + "0").run()  # another masked number
+    assert not at.exception, at.exception
+    assert [w.value.replace("\\", "") for w in at.warning] == [
+        "A masked number cannot be looked up: type the whole key, or open the profile from search."
+    ]

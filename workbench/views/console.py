@@ -35,10 +35,12 @@ def render() -> None:
             )
         except CypherTooLong as exc:
             st.session_state.pop(RESULT_KEY, None)
-            session.say("error", t("console.too_long", error=exc.reason))
+            session.say("error", t("console.too_long", length=exc.length, limit=exc.limit))
         except NotReadOnly as exc:
             st.session_state.pop(RESULT_KEY, None)
-            session.say("error", t("console.readonly", error=exc.reason))
+            faults = "; " if investigator.lang == "en" else "；"
+            error = faults.join(t(f"readonly.{f.code}", detail=f.detail) for f in exc.faults)
+            session.say("error", t("console.readonly", error=error))
         except CypherSyntaxError as exc:
             st.session_state.pop(RESULT_KEY, None)
             session.say("error", t("console.syntax", error=exc))

@@ -80,6 +80,12 @@ def _entity(
     if not typed.strip():
         st.info(t("profile.pick"))
         return None
+    if typed != shown_current and typed.strip() == shown_current.strip():
+        typed = shown_current  # the same reference with stray spaces
+    if typed != shown_current and "*" in typed:
+        # Masked text names nobody, and looking it up would send the mask to the database.
+        session.say("warning", t("profile.masked_ref"))
+        return None
     try:
         ref = parse_ref(current if typed == shown_current else typed, workspace.schema)
         actor = investigator.actor.consulting()
