@@ -8,10 +8,9 @@ reviewer's aid and a first gate; the server's own plan (readonly.py) is the judg
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _PARAMETER = re.compile(r"\$(`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)")
 _IDENTIFIER = re.compile(r"`((?:[^`]|``)+)`|([A-Za-z_][A-Za-z0-9_]*)")
@@ -220,7 +219,8 @@ def text_faults(cypher: str) -> list[Fault]:
     if not body:
         faults.append(Fault("empty", "", "is empty"))
     if _LEADING_KEYWORD.match(text):
-        faults.append(Fault("leading", "", "starts with EXPLAIN, PROFILE or CYPHER; goldenbell adds its own plan check"))
+        leading = "starts with EXPLAIN, PROFILE or CYPHER; goldenbell adds its own plan check"
+        faults.append(Fault("leading", "", leading))
     if _USE_CLAUSE.search(text):
         faults.append(Fault("use", "", "has a USE clause; queries run on the configured database only"))
     if _LOAD_CSV.search(text):

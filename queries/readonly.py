@@ -87,14 +87,16 @@ def text_check(cypher: str) -> None:
 def plan_check(summary_query_type: str | None, plan: Mapping[str, Any] | None) -> None:
     if summary_query_type != "r":
         kind = _QUERY_TYPES.get(summary_query_type or "", repr(summary_query_type))
-        _refuse("plan_type", summary_query_type or "", f"the server plans it as a {kind} query; only reads may run here")
+        text = f"the server plans it as a {kind} query; only reads may run here"
+        _refuse("plan_type", summary_query_type or "", text)
     for op in operators(plan):
         name = _operator_name(op)
         if _DENIED_OPERATORS.match(name):
             _refuse("plan_operator", name, f"its plan uses {name}, which reads outside the graph or other users' work")
         if name == "ProcedureCall" and _procedure_of(op) not in READ_PROCEDURES:
             procedure = _procedure_of(op)
-            _refuse("plan_procedure", procedure, f"its plan calls the procedure {procedure}, which is not on the read list")
+            text = f"its plan calls the procedure {procedure}, which is not on the read list"
+            _refuse("plan_procedure", procedure, text)
 
 
 def _refuse(code: str, detail: str, text: str) -> None:

@@ -337,7 +337,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "以 EXPLAIN、PROFILE 或 CYPHER 开头（系统会自行检查执行计划）",
         "starts with EXPLAIN, PROFILE or CYPHER (goldenbell adds its own plan check)",
     ),
-    "readonly.use": ("含 USE 子句（只能在配置的数据库上运行）", "has a USE clause (queries run on the configured database only)"),
+    "readonly.use": (
+        "含 USE 子句（只能在配置的数据库上运行）",
+        "has a USE clause (queries run on the configured database only)",
+    ),
     "readonly.load_csv": ("使用 LOAD CSV（会读取服务器上的文件）", "uses LOAD CSV, which reads files from the server"),
     "readonly.in_transactions": (
         "使用 CALL … IN TRANSACTIONS（会自行分批提交）",
