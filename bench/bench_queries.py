@@ -1,4 +1,5 @@
-"""Query benchmark: p50/p95 of a full-text search, a 2-hop neighbourhood with a degree
+"""Query benchmark: p50/p95 of a full-text search, of a search by whole identifiers beside one
+by fragments of them (the last four digits of an ID, …), a 2-hop neighbourhood with a degree
 cap, shortest paths of up to 6 hops and every built-in pack query, each run through the
 query runner; and the runner's overhead beside the raw driver calls with the same Cypher
 and parameters (`execute_query`, and an auto-commit `session.run` as the runner sends it),
@@ -150,6 +151,17 @@ class Bench:
         pick = self.person()
         return self.rng.choice([pick["name"], pick["name"][:2], pick["plate"] or pick["name"], pick["phone"]])
 
+    def identifier(self, whole: bool) -> Callable[[], dict]:
+        def make() -> dict:
+            pick = self.person()
+            kind = self.rng.choice([k for k in ("person", "phone", "plate") if pick[k]])
+            value = pick[kind]
+            if not whole:
+                value = {"person": value[-4:], "phone": value[3:7], "plate": value[2:7]}[kind]
+            return {"text": value}
+
+        return make
+
     def week(self) -> tuple[str, str]:
         span = (self.last - self.first).days
         start = self.first.to_native().date().toordinal() + self.rng.randrange(max(span - 7, 1))
@@ -257,6 +269,13 @@ def run(workspace: Workspace, args: argparse.Namespace) -> None:
     describe(workspace)
     print(f"\nheadline queries ({args.runs} runs each, through the runner, one audit line per run):")
     bench.cycle("search.entities", bench.params("search.entities"), args.runs, 50, "full-text search")
+    # A tip's identifiers whole (before fragments were searched, the only way they were found)
+    # beside the fragments of them a tip gives: the same people, side by side in one run.
+    for whole, name in (
+        (True, "whole ID, phone or plate"),
+        (False, "fragment: last 4 of ID, middle 4 of phone, 5 of plate"),
+    ):
+        bench.cycle("search.entities", bench.identifier(whole), args.runs, 50, f"search by {name}")
     bench.cycle(
         "links.neighbourhood", bench.params("links.neighbourhood"), args.runs, 50, "2-hop neighbourhood, degree cap 25"
     )

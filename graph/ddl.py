@@ -18,7 +18,7 @@ class SchemaObject:
     entity: str  # "node" or "relationship"
     labels: tuple[str, ...]
     properties: tuple[str, ...]
-    index_type: str  # RANGE, FULLTEXT, POINT or UNIQUENESS
+    index_type: str  # RANGE, FULLTEXT, POINT, TEXT or UNIQUENESS
     analyzer: str = ""  # FULLTEXT only
 
     @property
@@ -41,8 +41,8 @@ class SchemaObject:
                 f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{self.analyzer}', "
                 "`fulltext.eventually_consistent`: false}}"
             )
-        point = "POINT " if self.index_type == "POINT" else ""
-        return f"CREATE {point}INDEX {name} IF NOT EXISTS FOR {pattern} ON ({on})"
+        kind = f"{self.index_type} " if self.index_type in ("POINT", "TEXT") else ""
+        return f"CREATE {kind}INDEX {name} IF NOT EXISTS FOR {pattern} ON ({on})"
 
 
 def quote(identifier: str) -> str:
@@ -65,6 +65,9 @@ def schema_objects(schema: Schema) -> list[SchemaObject]:
         ]
         points = [p.name for p in node.properties.values() if p.type == "point"]
         objects += [SchemaObject(f"gb_point_{label}_{name}", "node", (label,), (name,), "POINT") for name in points]
+        # Searched by any part (the last digits of an ID, a plate without its province): trigrams.
+        parts = [p.name for p in node.properties.values() if p.fragments]
+        objects += [SchemaObject(f"gb_text_{label}_{name}", "node", (label,), (name,), "TEXT") for name in parts]
     for rel in schema.relationships.values():
         if rel.key:
             objects.append(SchemaObject(f"gb_key_{rel.type}", "relationship", (rel.type,), (rel.key,), "UNIQUENESS"))

@@ -22,6 +22,8 @@ def _property_rows(properties: dict[str, Property] | object) -> list[str]:
             notes.append("full-text")
         if prop.index:
             notes.append("indexed")
+        if prop.fragments:
+            notes.append("found by fragments")
         if prop.mask:
             notes.append(f"masked as {prop.mask}")
         if prop.values:

@@ -188,7 +188,7 @@ def _property(path: Path, owner: LineDict, name: Any, here: str) -> Property:
         raise SchemaError(path, owner.line_of(name), f"{here}: property names are lower_snake_case")
     if not isinstance(spec, LineDict):
         raise SchemaError(path, owner.line_of(name), f"{here}: expected a mapping with at least 'type' and 'names'")
-    _only_keys(path, spec, {"type", "names", "required", "fulltext", "index", "mask", "values"}, here)
+    _only_keys(path, spec, {"type", "names", "required", "fulltext", "index", "fragments", "mask", "values"}, here)
     value_type = _require(path, spec, "type", here)
     if value_type not in VALUE_TYPES:
         raise SchemaError(
@@ -206,7 +206,7 @@ def _property(path: Path, owner: LineDict, name: Any, here: str) -> Property:
         raise SchemaError(
             path, spec.line_of("mask"), f"{here}: unknown mask '{mask}'; known masks: {', '.join(sorted(MASKS))}"
         )
-    for flag in ("required", "fulltext", "index"):
+    for flag in ("required", "fulltext", "index", "fragments"):
         if not isinstance(spec.get(flag, False), bool):
             raise SchemaError(path, spec.line_of(flag), f"{here}: '{flag}' must be true or false")
     return Property(
@@ -216,6 +216,7 @@ def _property(path: Path, owner: LineDict, name: Any, here: str) -> Property:
         required=spec.get("required", False),
         fulltext=spec.get("fulltext", False),
         index=spec.get("index", False),
+        fragments=spec.get("fragments", False),
         mask=mask,
         values=values,
     )

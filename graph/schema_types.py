@@ -29,6 +29,7 @@ class Property:
     required: bool = False
     fulltext: bool = False
     index: bool = False
+    fragments: bool = False  # found by any part of it (a text index: CONTAINS, ENDS WITH)
     mask: str | None = None
     values: tuple[str, ...] = ()
 

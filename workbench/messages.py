@@ -80,6 +80,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.types": ("实体类型", "Entity types"),
     "search.no_hits": ("没有找到“{text}”。", "Nothing found for “{text}”."),
     "search.hits": ("共 {n} 条结果", "{n} results"),
+    "search.hits_cut": ("共 {total} 条结果，显示前 {n} 条", "Showing {n} of {total} results"),
+    "search.listed": ("⚑ 在布控名单上", "⚑ On a watch list"),
     # profile
     "profile.pick": (
         "请先在检索页选择一个实体，或输入 标签:编码。",

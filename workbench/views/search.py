@@ -9,7 +9,7 @@ from queries import page_queries
 from queries.runner import QueryRefused
 from workbench import resources, session
 from workbench.context import require, t
-from workbench.display import md_escape
+from workbench.display import Display, md_escape
 
 RESULTS_KEY = "gb_search_results"
 
@@ -38,14 +38,20 @@ def render() -> None:
         except (QueryRefused, GraphError) as exc:
             session.say("error", t("common.failed", error=exc))
             return
-        st.session_state[RESULTS_KEY] = {"text": text, "nodes": outcome.nodes}
+        st.session_state[RESULTS_KEY] = {
+            "text": text,
+            "nodes": outcome.nodes,
+            "total": outcome.rows[0]["total"] if outcome.rows else 0,
+            "listed": [row["entity"] for row in outcome.rows if row.get("listed")],
+        }
     results = st.session_state.get(RESULTS_KEY)
     if not results:
         return
     if not results["nodes"]:
         session.say("info", t("search.no_hits", text=display.text(results["text"])))
         return
-    st.caption(md_escape(t("search.hits", n=len(results["nodes"]))))
+    shown, total = len(results["nodes"]), results.get("total", 0)
+    st.caption(md_escape(t("search.hits_cut", n=shown, total=total) if total > shown else t("search.hits", n=shown)))
     groups: dict[str, list[dict]] = {}
     for node in results["nodes"]:
         groups.setdefault(node["label"], []).append(node)
@@ -54,7 +60,9 @@ def render() -> None:
         st.subheader(md_escape(f"{display.label_name(label)} ({len(nodes)})"))
         for node in nodes:
             left, middle, right = st.columns([6, 1, 1])
-            left.text(f"{display.caption(node)}  ·  {display.text(node['ref'])}")
+            left.text("  ·  ".join([display.caption(node), display.text(node["ref"]), *_details(node, display)]))
+            if node["ref"] in results.get("listed", ()):
+                left.caption(md_escape(t("search.listed")))
             if middle.button(t("common.open_profile"), key=f"gb_profile_{node['id']}"):
                 session.open_profile(node["ref"])
             on_map = node["id"] in state.nodes
@@ -63,3 +71,14 @@ def render() -> None:
                 if notice is not None:
                     session.notify(notice.level, notice.text)
                 st.rerun()
+
+
+def _details(node: dict, display: Display) -> list[str]:
+    """What tells two hits of the same name apart: the first two of the label's own properties
+    after its key and caption (a person's gender and birth date, a vehicle's types), masked."""
+    spec = resources.workspace().schema.nodes.get(node["label"])
+    if spec is None:
+        return []
+    shown = display.properties([node["label"]], node.get("properties") or {}, node.get("ref"))
+    names = [name for name in spec.properties if name not in (spec.key, spec.caption)]
+    return [str(shown[name]) for name in names if shown.get(name) not in (None, "")][:2]

@@ -1,0 +1,53 @@
+"""Search as investigators search, on the sample: every planted wanted person is in the top
+three hits for the last four digits of their ID number, for the middle four digits of a phone
+of theirs and for five characters of a plate of theirs (without its province), and the count
+of every hit comes with the cut list."""
+
+from __future__ import annotations
+
+from access.actor import Actor
+from queries import page_queries
+
+ACTOR = Actor.cli("tester", case_ref="JX-1")
+
+THEIRS = """
+MATCH (p:Person {id_number: $id})
+RETURN [(p)-[:HAS_PHONE]->(f:Phone) | f.number] AS phones, [(p)-[:OWNS]->(v:Vehicle) | v.plate] AS plates
+"""
+
+
+def planted_people(ground_truth: dict, kinds: tuple[str, ...] = ("wanted_person_active",)) -> list[str]:
+    people = set()
+    for scenario in ground_truth["scenarios"]:
+        if scenario["kind"] in kinds or not kinds:
+            for positive in scenario["positives"]:
+                people.update(positive["entities"].get("Person", ()))
+    return sorted(people)
+
+
+def fragments(sample_graph, person: str) -> list[str]:
+    theirs = sample_graph.read("test.theirs", THEIRS, {"id": person}).data()[0]
+    out = [person[-4:]]
+    out += [phone[3:7] for phone in theirs["phones"][:1]]
+    out += [plate[2:7] for plate in theirs["plates"][:1]]
+    return out
+
+
+def test_every_planted_wanted_person_is_in_the_top_three_for_fragments_of_their_keys(
+    sample_graph, runner, ground_truth
+):
+    people = planted_people(ground_truth)
+    assert people
+    misses = []
+    for person in people:
+        for fragment in fragments(sample_graph, person):
+            outcome = runner.run(page_queries.SEARCH, {"text": fragment, "limit": 20}, actor=ACTOR)
+            top = [row["entity"] for row in outcome.rows[:3]]
+            if f"Person:{person}" not in top:
+                misses.append((person, fragment, top))
+    assert not misses, "\n".join(map(str, misses))
+
+
+def test_the_total_is_counted_before_the_cut(sample_graph, runner):
+    outcome = runner.run(page_queries.SEARCH, {"text": "浙F1", "limit": 5}, actor=ACTOR)
+    assert len(outcome.rows) == 5 and outcome.rows[0]["total"] > 5
