@@ -1,7 +1,8 @@
 """The interactive relationship map: a small two-way Streamlit component on Cytoscape.js.
 
 The browser side (`frontend/canvas/`: index.html, canvas.js and the vendored
-cytoscape.min.js, with the fCoSE force layout: layout-base.js, cose-base.js, cytoscape-fcose.js)
+cytoscape.min.js, with the fCoSE force layout: layout-base.js, cose-base.js, cytoscape-fcose.js;
+layouts.js chooses the layouts)
 draws what Python sends and sends back events —
 `{events: [{seq, kind, node}, …], positions}` for double-click expand and the node menu (expand, show
 more, pin, unpin, remove, path start/end, profile) and for moved nodes (`layout`). What needs no

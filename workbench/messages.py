@@ -1,10 +1,13 @@
-"""Every word the workbench shows, in Chinese (the default) and English, in one catalogue.
+"""Every word the workbench shows, in Chinese (the default) and English, in one catalogue
+(the words for a refused query are kept beside it, in `refusals`, and merged in).
 
 Names of labels, relationship types, properties and query parameters are not here:
 they come from the schema and the packs, which carry both languages already.
 """
 
 from __future__ import annotations
+
+from workbench.refusals import REFUSALS
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -332,41 +335,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "console.cypher": ("只读 Cypher", "Read-only Cypher"),
     "console.run": ("执行", "Run"),
     "console.readonly": ("只允许读取：{error}", "Reads only: {error}"),
-    # why a query is not a pure read (queries.readonly's fault codes)
-    "readonly.statements": ("含多条语句（结尾之前有“;”）", "holds more than one statement (a ';' before the end)"),
-    "readonly.empty": ("查询为空", "the query is empty"),
-    "readonly.leading": (
-        "以 EXPLAIN、PROFILE 或 CYPHER 开头（系统会自行检查执行计划）",
-        "starts with EXPLAIN, PROFILE or CYPHER (goldenbell adds its own plan check)",
-    ),
-    "readonly.use": (
-        "含 USE 子句（只能在配置的数据库上运行）",
-        "has a USE clause (queries run on the configured database only)",
-    ),
-    "readonly.load_csv": ("使用 LOAD CSV（会读取服务器上的文件）", "uses LOAD CSV, which reads files from the server"),
-    "readonly.in_transactions": (
-        "使用 CALL … IN TRANSACTIONS（会自行分批提交）",
-        "uses CALL … IN TRANSACTIONS, which commits in batches of its own",
-    ),
-    "readonly.writes": ("会写入数据（{detail}）", "writes ({detail})"),
-    "readonly.procedures": (
-        "调用了 {detail}；只允许调用检索和模式查看过程",
-        "calls {detail}; only the search and schema procedures may be called",
-    ),
-    "readonly.plan_type": (
-        "服务器不将其规划为只读查询（类型 {detail}）",
-        "the server does not plan it as a read (query type {detail})",
-    ),
-    "readonly.plan_operator": (
-        "执行计划使用了 {detail}，会读取图之外或其他用户的内容",
-        "its plan uses {detail}, which reads outside the graph or other users' work",
-    ),
-    "readonly.plan_procedure": (
-        "执行计划调用了过程 {detail}，不在只读列表中",
-        "its plan calls the procedure {detail}, which is not on the read list",
-    ),
-    "readonly.no_plan": ("服务器拒绝按只读查询规划：{detail}", "the server will not plan it as a read: {detail}"),
-    "readonly.other": ("{detail}", "{detail}"),
     "console.syntax": ("Cypher 语法错误：{error}", "Cypher syntax error: {error}"),
     "console.too_long": (
         "查询过长，未执行：共 {length:,} 个字符，控制台最多接受 {limit:,} 个（GOLDENBELL_CONSOLE_MAX_CHARS）",
@@ -419,6 +387,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "your role; the export is the log as written, so a copy verifies on its own.",
     ),
 }
+MESSAGES.update(REFUSALS)
 
 
 def message(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:

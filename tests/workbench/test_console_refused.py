@@ -66,3 +66,15 @@ def test_a_refusal_is_worded_in_the_chosen_language(app_env, sample_graph, cyphe
         assert words in shown, shown
         if lang == "zh":
             assert not re.search(r"\b(the|query|writes|which|calls)\b", shown), f"English in the Chinese page: {shown}"
+
+
+def test_every_refusal_code_is_worded_in_both_languages():
+    from settings.table import PROJECT_ROOT
+    from workbench.refusals import REFUSALS
+
+    sources = "".join(
+        (PROJECT_ROOT / "queries" / name).read_text(encoding="utf-8") for name in ("readonly.py", "cypher_text.py")
+    )
+    codes = set(re.findall(r"(?:Fault|_refuse)\(\s*\"(\w+)\"", sources)) | {"other"}
+    assert len(codes) >= 10
+    assert {f"readonly.{code}" for code in codes} <= set(REFUSALS)

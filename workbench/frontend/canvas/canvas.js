@@ -177,7 +177,7 @@
     window.gbCanvas = { cy: cy }; // for the browser tests and the benchmark
     var withPos = args.elements.filter(function (e) { return !e.data.source && !e.data.group && e.position; }).length;
     if (withPos === 0 && count > 0) {
-      window.gbTools.firstLayout(cy);
+      window.gbLayouts.firstLayout(cy);
       sendLayoutSoon();
     } else if (withPos < count) {
       var ids = args.elements.filter(function (e) { return !e.data.source && !e.data.group && !e.position; })
@@ -251,7 +251,7 @@
       var toPlace = addedNodes.filter(function (e) { return !e.position; }).map(function (e) { return e.data.id; });
       if (toPlace.length) {
         if (!window.gbPlacement.placeNew(cy, toPlace)) {
-          window.gbTools.firstLayout(cy);
+          window.gbLayouts.firstLayout(cy);
         }
         sendLayoutSoon();
       }
