@@ -81,6 +81,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "search.button": ("检索", "Search"),
     "search.types": ("实体类型", "Entity types"),
+    "search.types_all": ("全部类型", "Every type"),
     "search.no_hits": ("没有找到“{text}”。", "Nothing found for “{text}”."),
     "search.hits": ("共 {n} 条结果", "{n} results"),
     "search.hits_cut": ("共 {total} 条结果，显示前 {n} 条", "Showing {n} of {total} results"),

@@ -71,7 +71,13 @@ def field(parameter: Parameter, key: str, lang: str, display: Display, runner: R
         names = _value_names(parameter.items.type, display)
         chosen = [v for v in (default or []) if v in parameter.items.values]
         return st.multiselect(
-            label, list(parameter.items.values), default=chosen, format_func=names, key=key, help=help_text
+            label,
+            list(parameter.items.values),
+            default=chosen,
+            format_func=names,
+            placeholder=t("common.choose"),
+            key=key,
+            help=help_text,
         )
     placeholder = t("packs.entity_help") if kind == "entity" else t("packs.list_help") if kind == "list" else None
     if kind == "list" and isinstance(default, list):

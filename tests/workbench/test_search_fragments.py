@@ -55,3 +55,8 @@ def test_a_cut_list_says_how_many_were_found(app_env, sample_graph):
     at = search("浙F1", "sup")
     shown = len(at.session_state["gb_search_results"]["nodes"])
     assert any(c.value.startswith("共 ") and f"显示前 {shown} 条" in c.value for c in at.caption)
+
+
+def test_the_type_filter_speaks_the_pages_language(app_env, sample_graph):
+    at = one_page("search", user="sup").run()
+    assert at.multiselect(key="gb_search_labels").proto.placeholder == "全部类型"

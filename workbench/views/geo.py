@@ -27,6 +27,7 @@ def render() -> None:
     chosen = st.multiselect(
         t("geo.kinds"),
         labels,
+        placeholder=t("common.choose"),
         default=[label for label in labels if label != "Address"],
         format_func=display.label_name,
         key="gb_geo_labels",

@@ -24,7 +24,11 @@ def render() -> None:
     with st.form("gb_search"):
         text = st.text_input(t("search.box"), key="gb_search_text", max_chars=100)
         labels = st.multiselect(
-            t("search.types"), list(schema.fulltext.labels), format_func=display.label_name, key="gb_search_labels"
+            t("search.types"),
+            list(schema.fulltext.labels),
+            format_func=display.label_name,
+            placeholder=t("search.types_all"),
+            key="gb_search_labels",
         )
         submitted = st.form_submit_button(t("search.button"), type="primary")
     if submitted and text.strip():
