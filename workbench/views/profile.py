@@ -146,7 +146,7 @@ def _timeline(investigator: Investigator, display: Display, timeline: QueryOutco
     st.altair_chart(charts.timeline(display.rows(events), investigator.lang), width="stretch")
     table = [
         {
-            t("timeline.time"): row["time"],
+            t("timeline.time"): charts.local_time(row["time"]),
             t("timeline.kind"): charts.kind_name(row["kind"], investigator.lang),
             t("timeline.detail"): row["detail"],
         }
