@@ -1,5 +1,6 @@
 """Every word the workbench shows, in Chinese (the default) and English, in one catalogue
-(the words for a refused query are kept beside it, in `refusals`, and merged in).
+(the canvas toolbar's words and those for a refused query are kept beside it, in
+`canvas_words` and `refusals`, and merged in).
 
 Names of labels, relationship types, properties and query parameters are not here:
 they come from the schema and the packs, which carry both languages already.
@@ -7,6 +8,7 @@ they come from the schema and the packs, which carry both languages already.
 
 from __future__ import annotations
 
+from workbench.canvas_words import CANVAS_WORDS
 from workbench.refusals import REFUSALS
 
 LANGUAGES = ("zh", "en")
@@ -107,6 +109,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "profile.value": ("值", "Value"),
     "profile.more_links": ("仅显示最近的 {n} 条关系。", "Showing the {n} most recent relationships."),
     "profile.to_explorer": ("在关系图中展开", "Expand in the link explorer"),
+    "profile.listed": (
+        "⚑ 在布控名单上：名单条目见下方关联实体。",
+        "⚑ On a watch list: the listing is among the linked entities below.",
+    ),
+    "profile.provenance": ("数据来源（文件、行号、导入批次）", "Where the record came from (file, row, import run)"),
     "profile.unmask": ("显示完整号码（留痕）", "Show numbers in full (recorded)"),
     "profile.unmask_help": (
         "本会话内显示该实体的完整身份号码和电话；此操作记入审计日志。",
@@ -195,38 +202,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n} passages opened (of {count}, most recent first).",
     ),
     "legend.title": ("图例", "Legend"),
-    # the map's own tools: they run in the browser, without a page rerun
-    "tools.neighbours": ("选中邻居", "Select neighbours"),
-    "tools.same_type": ("选中同类", "Select same type"),
-    "tools.invert": ("反选", "Invert selection"),
-    "tools.hide": ("隐藏选中", "Hide selection"),
-    "tools.show_all": ("全部显示", "Show all"),
-    "tools.group": ("编组", "Group"),
-    "tools.ungroup": ("取消编组", "Ungroup"),
-    "tools.group_label": ("组（{n}）", "Group ({n})"),
-    "tools.lasso": ("套索", "Lasso"),
-    "tools.expand_selection": ("展开选中", "Expand selection"),
-    "tools.remove_selection": ("移除选中", "Remove selection"),
-    "tools.layout": ("布局", "Layout"),
-    "tools.layout_force": ("力导向", "Force"),
-    "tools.layout_hierarchy": ("层次", "Hierarchy"),
-    "tools.layout_radial": ("放射", "Radial"),
-    "tools.layout_grid": ("网格", "Grid"),
-    "tools.layout_geographic": ("地理", "Geographic"),
-    "tools.relayout": ("重新布局", "Re-layout"),
-    "tools.fit": ("适应窗口", "Fit to view"),
-    "tools.undo": ("撤销", "Undo"),
-    "tools.redo": ("重做", "Redo"),
-    "tools.deselect": ("取消选择", "Clear selection"),
-    "tools.help": ("快捷键", "Shortcuts"),
-    "tools.help_title": ("关系图快捷键（先点一下图）", "Map shortcuts (click the map first)"),
-    "tools.box_hint": (
-        "按住 Shift 拖动可框选；点“套索”（或按 S）后拖动可套索选择；按住 Shift 点击可多选。",
-        "Shift-drag draws a selection box; after Lasso (or S) a drag draws a lasso; Shift-click adds a node.",
-    ),
-    "tools.time_play": ("播放", "Play"),
-    "tools.time_pause": ("暂停", "Pause"),
-    "tools.time_all": ("全部时间", "All times"),
     # network analysis of the map's graph
     "analysis.title": ("网络分析", "Network analysis"),
     "analysis.size_by": ("节点大小依据", "Size nodes by"),
@@ -388,6 +363,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "your role; the export is the log as written, so a copy verifies on its own.",
     ),
 }
+MESSAGES.update(CANVAS_WORDS)
 MESSAGES.update(REFUSALS)
 
 

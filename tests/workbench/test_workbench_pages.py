@@ -54,6 +54,9 @@ def test_search_profile_expand_path_on_the_sample(app_env, sample_graph, ground_
     properties = at.dataframe[0].value
     assert wanted not in " ".join(map(str, properties["值"]))
     assert any(e.label.startswith("居住登记") or "流动人口登记" in e.label for e in at.expander)
+    assert [e.value for e in at.error if "在布控名单上" in e.value], "the watch list first, as a banner"
+    assert any(e.label.startswith("数据来源") for e in at.expander), "provenance folded away"
+    assert not [name for name in properties["属性"] if "导入批次" in str(name)], "not among who he is"
 
     # Into the link explorer, then expand from the map: the canvas sends {seq, kind, node}.
     at.button(key="gb_profile_to_map").click().run()
@@ -61,7 +64,7 @@ def test_search_profile_expand_path_on_the_sample(app_env, sample_graph, ground_
     assert at.title[0].value == "关系图谱"
     state = at.session_state["gb_map"]
     start = state.by_ref(f"Person:{wanted}")
-    assert start is not None and len(state.nodes) == 1
+    assert start is not None and len(state.nodes) > 1, "expanded, not only placed"
 
     at.session_state["gb_canvas"] = {
         "events": [{"seq": 1, "kind": "expand", "node": start}],

@@ -25,6 +25,7 @@ from workbench import charts, resources, session
 from workbench.case_text import render_case_text
 from workbench.context import require, t
 from workbench.display import Display, md_escape
+from workbench.explorer import Filters
 from workbench.investigator import Investigator
 from workspace import Workspace
 
@@ -43,9 +44,13 @@ def render() -> None:
     # No heading anchor: its href would be made from the entity's caption, which is data.
     st.header(md_escape(f"{display.label_name(node['label'])} · {display.caption(node)}"), anchor=False)
     st.caption(md_escape(t("profile.degree", n=found.degree)))
+    if found.listed:
+        st.error(t("profile.listed"))
     left, right = st.columns(2)
     if left.button(t("profile.to_explorer"), key="gb_profile_to_map"):
-        notice = session.explorer(investigator).load([node], [])
+        # Onto the map and expanded there, as the button says, not only placed.
+        explorer = session.explorer(investigator)
+        notice = explorer.load([node], []) or explorer.expand(node["id"], Filters())
         if notice is not None:
             session.notify(notice.level, notice.text)
         session.go("explorer")
@@ -106,11 +111,21 @@ def _properties(workspace: Workspace, display: Display, node: dict[str, Any]) ->
     with left:
         st.subheader(t("profile.properties"))
         shown = display.properties([node["label"]], node["properties"], node.get("ref"))
-        rows = [
-            {t("profile.property"): display.property_name(node["label"], name), t("profile.value"): value}
-            for name, value in shown.items()
-        ]
-        st.dataframe(display.frame(rows), hide_index=True, width="stretch")
+        # Who and what first; where the record came from (file, row, import run) folded away.
+        provenance = set(workspace.schema.provenance)
+
+        def table(names: list[str]) -> None:
+            rows = [
+                {t("profile.property"): display.property_name(node["label"], name), t("profile.value"): shown[name]}
+                for name in names
+            ]
+            st.dataframe(display.frame(rows), hide_index=True, width="stretch")
+
+        table([name for name in shown if name not in provenance])
+        origin = [name for name in shown if name in provenance]
+        if origin:
+            with st.expander(t("profile.provenance")):
+                table(origin)
     report = case_text(node)
     if report:
         with right:
