@@ -152,3 +152,26 @@ def listed_among(gateway: Gateway, audit: AuditLog, node_ids: list[str], *, acto
         raise
     audit.append(event(rows=len(result.records)))
     return {record["id"] for record in result.records}
+
+
+LINKS_AMONG = "MATCH (a)-[r]->(b) WHERE elementId(a) IN $ids AND elementId(b) IN $ids RETURN r"
+
+
+def links_among(
+    gateway: Gateway, schema: Schema, audit: AuditLog, node_ids: list[str], *, actor: Actor
+) -> list[dict[str, Any]]:
+    """The relationships between these nodes (element ids of nodes already shown), as
+    `queries.subgraph` gives them: what ties an alert's entities to each other."""
+    if len(node_ids) < 2:
+        return []
+    event = partial(actor.event, "map.links_among", parameters={"nodes": len(node_ids)})
+    try:
+        result = gateway.read("profiles.links_among", LINKS_AMONG, {"ids": list(node_ids)})
+    except GraphError as exc:
+        audit.append(event(outcome="error", message=str(exc)))
+        raise
+    audit.append(event(rows=len(result.records)))
+    graph = Subgraph(schema)
+    for record in result.records:
+        graph.add(record["r"])
+    return list(graph.relationships.values())

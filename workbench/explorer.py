@@ -15,7 +15,7 @@ from typing import Any
 from graph.errors import GraphError
 from queries import page_queries
 from queries.parameters import ParameterError
-from queries.profiles import listed_among, parse_ref, read_entity
+from queries.profiles import links_among, listed_among, parse_ref, read_entity
 from queries.runner import QueryOutcome, QueryRefused, Runner
 from workbench.display import Display
 from workbench.map_state import PASSAGE_TYPES, MapState
@@ -208,6 +208,20 @@ class Explorer:
         except GraphError as exc:
             return Notice("warning", self._t("explorer.watch_flags_failed", error=exc))
         return None
+
+    def focus(self, nodes: list[dict[str, Any]], relationships: list[dict[str, Any]]) -> Notice | None:
+        """A fresh map of these entities (an alert's), with what ties them to each other drawn
+        and highlighted; pinned nodes of the map before go too, as nothing else would stay."""
+        ids = [node["id"] for node in nodes]
+        try:
+            actor = self.investigator.actor.consulting()
+            links = links_among(self.runner.gateway, self.runner.schema, self.runner.audit, ids, actor=actor)
+        except GraphError as exc:
+            return Notice("error", self._t("common.failed", error=exc))
+        self.state.clear(keep_pinned=False)
+        notice = self.load(nodes, [*relationships, *links])
+        self.state.highlight = set(ids) | {rel["id"] for rel in [*relationships, *links]}
+        return notice
 
     def handle(self, value: dict[str, Any] | None, filters: Filters) -> Outcome:
         """A canvas value: {events: [{seq, kind, node}, …], positions}. Events seen before are ignored."""

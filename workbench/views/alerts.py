@@ -58,9 +58,9 @@ def render() -> None:
                 width="stretch",
             )
             cols = st.columns(4)
-            if cols[0].button(t("common.open_in_explorer"), key=f"gb_alert_map_{alert.alert_id}"):
+            if cols[0].button(t("alerts.open_fresh"), key=f"gb_alert_map_{alert.alert_id}"):
                 entities = [n for n in alert.nodes if n.get("label") != "Alert"]
-                notice = session.explorer(investigator).load(entities, alert.relationships)
+                notice = session.explorer(investigator).focus(entities, alert.relationships)
                 if notice is not None:
                     session.notify(notice.level, notice.text)
                 session.go("explorer")
