@@ -72,7 +72,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.open_profile": ("档案", "Profile"),
     "common.add_to_map": ("加入关系图", "Add to map"),
     "common.open_in_explorer": ("在关系图中打开", "Open in the link explorer"),
-    "alerts.open_fresh": ("在新关系图中打开（替换当前图）", "Open on a fresh map (replaces the current one)"),
     "common.download_csv": ("下载 CSV", "Download CSV"),
     "common.download_json": ("下载 JSON", "Download JSON"),
     "common.rows": ("{n} 行", "{n} rows"),
@@ -244,6 +243,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "packs.list_help": ("多个值用逗号分隔", "Separate several values with commas"),
     # alerts
+    "alerts.open_fresh": ("在新关系图中打开（替换当前图）", "Open on a fresh map (replaces the current one)"),
     "alerts.status": ("状态", "Status"),
     "alerts.rule": ("规则", "Rule"),
     "alerts.all": ("全部", "all"),
