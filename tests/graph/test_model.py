@@ -76,7 +76,7 @@ def _break(root: Path, relative: str, old: str, new: str) -> Path:
             "nodes/Person.yaml",
             "  gender:\n    type: enum\n    values: [男, 女]",
             "  gender:\n    type: enum",
-            23,
+            24,
             "an enum needs its 'values'",
         ),
         ("nodes/Vehicle.yaml", 'color: "#337ab7"', 'color: "blue"', 8, "must look like #1f3a93"),
