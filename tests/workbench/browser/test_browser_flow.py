@@ -85,12 +85,10 @@ def test_wanted_person_to_accomplice_in_chromium(server, ground_truth, tmp_path)
 
         page.get_by_role("button", name="在关系图中展开").click()
         version, nodes = pilot.drawn(page)
-        assert nodes == 1
+        assert nodes > 1, "expanded, as the button says, not only placed"
         shot(page, "3-explorer")
 
-        # Expand from the map itself: double-click the person, then their registration.
-        version, nodes = pilot.expand_by_double_click(page, "n.data('type') === 'Person'", version)
-        assert nodes > 1
+        # Expand further from the map itself: double-click the registration.
         version, nodes = pilot.expand_by_double_click(page, "n.data('type') === 'Registration'", version)
         frame = pilot.canvas_frame(page)
         assert frame.evaluate(f"gbCanvas.cy.nodes().filter(n => n.data('label') === '{accomplice_name}').length") == 1

@@ -54,9 +54,8 @@ def open_tip_on_the_map(page, server, wanted: str) -> int:
     page.get_by_label("姓名、身份号码").fill(wanted)
     page.get_by_role("button", name="检索").click()
     page.get_by_role("button", name="档案").first.click()
-    page.get_by_role("button", name="在关系图中展开").click()
+    page.get_by_role("button", name="在关系图中展开").click()  # onto the map, expanded
     version, _ = pilot.drawn(page)
-    version, _ = pilot.expand_by_double_click(page, "n.data('type') === 'Person'", version)
     version, _ = pilot.expand_by_double_click(page, "n.data('type') === 'Registration'", version)
     return version
 
