@@ -138,23 +138,29 @@ def case_text(node: Mapping[str, Any]) -> str | None:
 
 
 LISTED_AMONG = "MATCH (n) WHERE elementId(n) IN $ids AND EXISTS { (n)-[:LISTED_ON]->() } RETURN elementId(n) AS id"
+LINKS_AMONG = "MATCH (a)-[r]->(b) WHERE elementId(a) IN $ids AND elementId(b) IN $ids RETURN r"
+
+
+def _read_among(
+    gateway: Gateway, audit: AuditLog, actor: Actor, action: str, cypher: str, node_ids: list[str]
+) -> list[Any]:
+    """One read over nodes already shown (element ids), recorded as `action` whether it works or not."""
+    event = partial(actor.event, action, parameters={"nodes": len(node_ids)})
+    try:
+        result = gateway.read(f"profiles.{action}", cypher, {"ids": list(node_ids)})
+    except GraphError as exc:
+        audit.append(event(outcome="error", message=str(exc)))
+        raise
+    audit.append(event(rows=len(result.records)))
+    return result.records
 
 
 def listed_among(gateway: Gateway, audit: AuditLog, node_ids: list[str], *, actor: Actor) -> set[str]:
     """Which of these nodes (element ids of nodes already shown) are on a watch list."""
     if not node_ids:
         return set()
-    event = partial(actor.event, "map.watch_flags", parameters={"nodes": len(node_ids)})
-    try:
-        result = gateway.read("profiles.listed_among", LISTED_AMONG, {"ids": list(node_ids)})
-    except GraphError as exc:
-        audit.append(event(outcome="error", message=str(exc)))
-        raise
-    audit.append(event(rows=len(result.records)))
-    return {record["id"] for record in result.records}
-
-
-LINKS_AMONG = "MATCH (a)-[r]->(b) WHERE elementId(a) IN $ids AND elementId(b) IN $ids RETURN r"
+    records = _read_among(gateway, audit, actor, "map.watch_flags", LISTED_AMONG, node_ids)
+    return {record["id"] for record in records}
 
 
 def links_among(
@@ -164,14 +170,7 @@ def links_among(
     `queries.subgraph` gives them: what ties an alert's entities to each other."""
     if len(node_ids) < 2:
         return []
-    event = partial(actor.event, "map.links_among", parameters={"nodes": len(node_ids)})
-    try:
-        result = gateway.read("profiles.links_among", LINKS_AMONG, {"ids": list(node_ids)})
-    except GraphError as exc:
-        audit.append(event(outcome="error", message=str(exc)))
-        raise
-    audit.append(event(rows=len(result.records)))
     graph = Subgraph(schema)
-    for record in result.records:
+    for record in _read_among(gateway, audit, actor, "map.links_among", LINKS_AMONG, node_ids):
         graph.add(record["r"])
     return list(graph.relationships.values())
