@@ -47,6 +47,13 @@ CREATE TABLE IF NOT EXISTS sessions (
     reason TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user);
+-- What a user chose for themselves (the workbench's language), kept across sign-ins.
+CREATE TABLE IF NOT EXISTS preferences (
+    user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (user, name)
+);
 CREATE TABLE IF NOT EXISTS unmasked (
     token_hash TEXT NOT NULL REFERENCES sessions(token_hash) ON DELETE CASCADE,
     entity TEXT NOT NULL,

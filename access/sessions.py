@@ -23,6 +23,7 @@ from access.audit.log import AuditLog, utc_now
 from access.database import connect, transaction
 from access.errors import LoginRefused, ReasonRefused, SessionEnded, SessionExpired
 from access.passwords import Passwords
+from access.preferences import Preferences
 from access.reasons import ReasonForAccess
 from access.roles import Permission, may, sees_sensitive
 from access.users import User, UserStore, name_hash, normalise_name
@@ -89,6 +90,7 @@ class Sessions:
         self.case_ref_pattern = case_ref_pattern
         self.audit: AuditLog = users.audit
         self.path = users.path
+        self.preferences = Preferences(users.path)
         self.idle = idle_seconds
         self.lifetime = lifetime_seconds
         self.attempts = attempts

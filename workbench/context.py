@@ -119,7 +119,12 @@ def _language_switch() -> None:
 
 
 def _keep_language() -> None:
-    st.session_state[LANGUAGE_KEY] = st.session_state[LANGUAGE_CHOICE_KEY]
+    """The tab takes the choice at once; a signed-in user keeps it for their next sign-in too."""
+    chosen = st.session_state[LANGUAGE_CHOICE_KEY]
+    st.session_state[LANGUAGE_KEY] = chosen
+    session = current_session()
+    if session is not None:
+        resources.workspace().sessions.preferences.set(session.user, "language", chosen)
 
 
 def _account(session: Session) -> None:

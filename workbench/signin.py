@@ -16,7 +16,7 @@ import streamlit as st
 from access import LoginRefused, Session, Sessions
 from workbench import resources
 from workbench.display import md_escape
-from workbench.messages import message
+from workbench.messages import LANGUAGE_KEY, message
 
 TOKEN_KEY = "gb_token"
 NOTICE_KEY = "gb_login_notice"  # why the last session ended, shown above the form
@@ -73,8 +73,7 @@ def login_form(sessions: Sessions, lang: str) -> None:
     if providers and st.user.is_logged_in:
         session = _sso_session(sessions, lang)
         if session is not None:
-            st.session_state[TOKEN_KEY] = session.token
-            st.rerun()
+            _signed_in(sessions, session)
         return
     st.subheader(message("login.title", lang))
     st.caption(message("login.help", lang))
@@ -99,5 +98,13 @@ def login_form(sessions: Sessions, lang: str) -> None:
     except LoginRefused as exc:
         say_error(str(exc))
         return
+    _signed_in(sessions, session)
+
+
+def _signed_in(sessions: Sessions, session: Session) -> None:
+    """The token into the tab's state, the user's own language over the tab's, and a rerun."""
     st.session_state[TOKEN_KEY] = session.token
+    chosen = sessions.preferences.get(session.user, "language")
+    if chosen is not None:
+        st.session_state[LANGUAGE_KEY] = chosen
     st.rerun()

@@ -3,7 +3,7 @@ forgets a widget's value when another page draws it, so the choice is kept apart
 
 from __future__ import annotations
 
-from tests.workbench.conftest import workbench
+from tests.workbench.conftest import PASSWORD, workbench
 from tests.workbench.test_workbench_pages import wanted_and_accomplice
 
 
@@ -57,3 +57,27 @@ def test_masked_text_in_the_profile_box_is_never_looked_up(app_env, sample_graph
     assert [w.value.replace("\\", "") for w in at.warning] == [
         "A masked number cannot be looked up: type the whole key, or open the profile from search."
     ]
+
+
+def test_the_language_chosen_follows_the_user_to_the_next_sign_in(app_env, empty_graph):
+    at = workbench().run()
+    at.radio(key="gb_lang_choice").set_value("en").run()
+    assert at.title[0].value == "Search"
+    at.sidebar.button(key="gb_logout").click().run()
+
+    # Another browser: a new tab, in the default language until the user signs in.
+    fresh = workbench(user=None).run()
+    assert fresh.subheader[0].value == "登录"
+    fresh.text_input(key="gb_login_user").input("ana")
+    fresh.text_input(key="gb_login_password").input(PASSWORD)
+    fresh.button(key="FormSubmitter:gb_login-登录").click().run()
+    assert not fresh.exception, fresh.exception
+    assert fresh.subheader[0].value == "Why are you consulting?", "signed in, the user's English comes back"
+    assert fresh.radio(key="gb_lang_choice").value == "en"
+
+    # Someone else signing in on that tab is not given ana's choice.
+    other = workbench(user=None).run()
+    other.text_input(key="gb_login_user").input("sup")
+    other.text_input(key="gb_login_password").input(PASSWORD)
+    other.button(key="FormSubmitter:gb_login-登录").click().run()
+    assert other.subheader[0].value == "查询事由登记"
