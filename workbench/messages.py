@@ -87,7 +87,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.no_hits": ("没有找到“{text}”。", "Nothing found for “{text}”."),
     "search.hits": ("共 {n} 条结果", "{n} results"),
     "search.hits_cut": ("共 {total} 条结果，显示前 {n} 条", "Showing {n} of {total} results"),
-    "search.listed": ("⚑ 在布控名单上", "⚑ On a watch list"),
+    "search.listed": ("⚑ 曾在布控名单上", "⚑ Was on a watch list"),
+    "search.flag_wanted": ("⚑ 在逃", "⚑ Wanted"),
+    "search.flag_list": ("⚑ {kind}", "⚑ Watch list: {kind}"),
+    "search.flag_licence_suspended": ("驾驶证暂扣", "Licence suspended"),
+    "search.flag_licence_revoked": ("驾驶证吊销", "Licence revoked"),
+    "search.flag_licence_other": ("驾驶证{status}", "Licence {status}"),
+    "search.flag_alerts": ("{n} 条未处理预警", "{n} open alerts"),
     # profile
     "profile.pick": (
         "请先在检索页选择一个实体，或输入 标签:编码。",

@@ -43,7 +43,7 @@ def test_the_wanted_tenant_is_found_by_fragments_first_with_who_he_is(app_env, s
     lines = [text.value for text in at.text]
     line = next(line for line in lines if line.endswith(person[-4:]) or person[-4:] in line)
     assert theirs["gender"] in line
-    assert [c.value for c in at.caption if "布控名单" in c.value], "the watch-list flag shows"
+    assert [c.value for c in at.caption if "⚑ 在逃" in c.value], "the wanted flag shows"
     if user == "ana":
         assert person not in "".join(lines), "the ID stays masked for the analyst"
         assert str(theirs["born"]) not in line, "so does the birth date it holds"

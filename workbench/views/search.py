@@ -12,6 +12,8 @@ from workbench.context import require, t
 from workbench.display import Display, md_escape
 
 RESULTS_KEY = "gb_search_results"
+WANTED = "在逃人员"  # the watch-list kind a hit names first
+LICENCE = {"暂扣": "suspended", "吊销": "revoked"}
 
 
 def render() -> None:
@@ -46,7 +48,7 @@ def render() -> None:
             "text": text,
             "nodes": outcome.nodes,
             "total": outcome.rows[0]["total"] if outcome.rows else 0,
-            "listed": [row["entity"] for row in outcome.rows if row.get("listed")],
+            "flags": {row["entity"]: flags(row) for row in outcome.rows if flags(row)},
         }
     results = st.session_state.get(RESULTS_KEY)
     if not results:
@@ -65,8 +67,8 @@ def render() -> None:
         for node in nodes:
             left, middle, right = st.columns([6, 1, 1])
             left.text("  ·  ".join([display.caption(node), display.text(node["ref"]), *_details(node, display)]))
-            if node["ref"] in results.get("listed", ()):
-                left.caption(md_escape(t("search.listed")))
+            if results["flags"].get(node["ref"]):
+                left.caption(md_escape("  ·  ".join(results["flags"][node["ref"]])))
             if middle.button(t("common.open_profile"), key=f"gb_profile_{node['id']}"):
                 session.open_profile(node["ref"])
             on_map = node["id"] in state.nodes
@@ -86,3 +88,17 @@ def _details(node: dict, display: Display) -> list[str]:
     shown = display.properties([node["label"]], node.get("properties") or {}, node.get("ref"))
     names = [name for name in spec.properties if name not in (spec.key, spec.caption)]
     return [str(shown[name]) for name in names if shown.get(name) not in (None, "")][:2]
+
+
+def flags(row: dict) -> list[str]:
+    """What must catch the eye on a hit: the watch lists it is on (wanted first), a suspended
+    or revoked licence, and alerts still open."""
+    lists = sorted(row.get("lists") or (), key=lambda kind: kind != WANTED)
+    out = [t("search.flag_wanted") if kind == WANTED else t("search.flag_list", kind=kind) for kind in lists]
+    if row.get("listed") and not lists:
+        out.append(t("search.listed"))
+    for status in row.get("licence") or ():
+        out.append(t(f"search.flag_licence_{LICENCE.get(status, 'other')}", status=status))
+    if row.get("open_alerts"):
+        out.append(t("search.flag_alerts", n=row["open_alerts"]))
+    return out
