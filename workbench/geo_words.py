@@ -4,6 +4,7 @@ from __future__ import annotations
 
 GEO_WORDS: dict[str, tuple[str, str]] = {
     "geo.scale_km": ("{km} 公里", "{km} km"),
+    "geo.plate_short": ("号牌至少 {n} 个字符，例如 浙F12345。", "A plate has at least {n} characters, e.g. 浙F12345."),
     "geo.step": ("序号", "Stop"),
     "geo.time": ("时间", "Time"),
     "geo.place": ("地点", "Place"),

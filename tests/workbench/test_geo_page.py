@@ -14,6 +14,7 @@ from synth.geography import distance_km
 from tests.geo_graph import DAY, GUARD_PHONE, GUARDED_GATE, PLATE, seed
 from tests.workbench.conftest import audit_events, one_page
 from workbench.context import LANGUAGE_KEY
+from workbench.display import md_escape
 from workbench.geo_chart import bearing, scale_bar, scale_bar_km
 
 TIMES = [time[11:16] for _, time, _ in DAY]  # Beijing wall-clock, as written
@@ -107,6 +108,20 @@ def test_a_plate_draws_its_route_numbered_in_time_order_with_times(city, audit_p
     arrows = [layer for layer in chart_layers(at) if "angle" in layer.get("encoding", {})]
     assert len(arrows) == 1, "one arrow per leg, turned the way the car went"
     assert any(event["query_id"] == "vehicles.trajectory" for event in audit_events(audit_path))
+
+
+def test_a_short_plate_is_told_in_the_page_language(city):
+    at = open_map("en")
+    at.text_input(key="gb_geo_plate").set_value("浙F12").run()
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == ["A plate has at least 7 characters, e.g. 浙F12345."]
+
+
+def test_a_typed_plate_is_shown_as_typed_never_as_a_link(city):
+    at = open_map()
+    typed = "[浙F](http://x.example)"[:12]
+    at.text_input(key="gb_geo_plate").set_value(typed).run()
+    assert [box.value for box in at.info] == [md_escape(f"“{typed}”在这段时间没有带坐标的过车记录。")]
 
 
 def test_an_arrow_points_the_way_driven():

@@ -8,6 +8,7 @@ the page works on a network without internet and for whatever city is loaded.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -30,11 +31,14 @@ from workbench.geo_route import local, passage_table, stop_table, stops, window
 # Gates sit on their compound's name and addresses are too many; both show on hover.
 LANDMARKS = ("Checkpoint", "Compound")
 ROUTE_LIMIT = 1000
+PLATE_MIN = 7  # the trajectory query's own minimum: province, letter and five characters
 CHART_KEY = "gb_geo_chart"
 PLACE_KEY = "gb_geo_place"
 CLICKED_KEY = "gb_geo_clicked"
 DAYS_KEY = "gb_geo_days"
 PLATE_SEEN_KEY = "gb_geo_plate_seen"
+OUTLINES_KEY = "gb_geo_outlines"
+OUTLINES_TTL = 600
 
 
 def render() -> None:
@@ -60,7 +64,7 @@ def render() -> None:
         days = right.date_input(t("geo.window"), help=t("geo.window_help"), key=DAYS_KEY)
         rows = places(workspace.gateway, schema, workspace.audit, chosen, actor=actor)
         latitude = sum(row["latitude"] for row in rows) / len(rows) if rows else 30.0
-        districts = district_outlines(workspace.gateway, schema, workspace.audit, actor=actor, latitude=latitude)
+        districts = _outlines(workspace, actor, latitude)
     except GraphError as exc:
         session.say("error", t("common.db_down", error=exc))
         return
@@ -92,6 +96,18 @@ def render() -> None:
         _passages_at(workspace, picked, options[picked], names, since, until, actor, display)
 
 
+def _outlines(workspace, actor, latitude: float) -> list:
+    """The district outlines, read again after OUTLINES_TTL seconds: every click reruns the page,
+    and at city scale the outlines read every address."""
+    now = time.monotonic()
+    kept = st.session_state.get(OUTLINES_KEY)
+    if kept and kept[0] == round(latitude, 2) and now - kept[1] < OUTLINES_TTL:
+        return kept[2]
+    found = district_outlines(workspace.gateway, workspace.schema, workspace.audit, actor=actor, latitude=latitude)
+    st.session_state[OUTLINES_KEY] = (round(latitude, 2), now, found)
+    return found
+
+
 def _settle_window(workspace, plate: str, actor) -> None:
     """The window starts as the last week with passages; a newly typed plate moves it to the
     last week that plate was seen, so its route shows without hunting for dates."""
@@ -114,6 +130,9 @@ def _last_week(span) -> tuple[date, date]:
 
 def _route(workspace, plate: str, since, until, actor, display: Display) -> list[dict[str, Any]]:
     """The plate's stops in the window, in time order; a refusal or failure is said, not raised."""
+    if len(plate) < PLATE_MIN:
+        st.warning(t("geo.plate_short", n=PLATE_MIN))
+        return []
     params = {"plate": plate, "since": since, "until": until - timedelta(microseconds=1), "limit": ROUTE_LIMIT}
     try:
         outcome = workspace.runner.run(page_queries.TRAJECTORY, params, actor=actor)
@@ -122,7 +141,7 @@ def _route(workspace, plate: str, since, until, actor, display: Display) -> list
         return []
     route = stops(outcome.rows, display)
     if not route:
-        st.info(t("geo.no_route", plate=display.text(plate)))
+        session.say("info", t("geo.no_route", plate=display.text(plate)))
     elif len(outcome.rows) >= ROUTE_LIMIT:
         st.caption(md_escape(t("geo.route_cut", n=ROUTE_LIMIT)))
     return route
@@ -161,7 +180,7 @@ def _passages_at(workspace, ref: str, name: str, names, since, until, actor, dis
         session.say("error", t("common.failed", error=exc))
         return
     if not found.rows:
-        st.info(t("geo.no_passages", place=name))
+        session.say("info", t("geo.no_passages", place=name))
         return
     words = "geo.at_place" if found.total <= len(found.rows) else "geo.at_place_cut"
     st.caption(md_escape(t(words, place=name, total=found.total, n=len(found.rows))))
