@@ -42,10 +42,10 @@ def scale_bar(lon_min: float, lon_max: float, lat_min: float, lat_max: float, la
     tick = 0.008 * (lat_max - lat_min)
     bar = pd.DataFrame(
         [
-            {"part": 0, "i": 0, "longitude": start, "latitude": lat + tick},
-            {"part": 0, "i": 1, "longitude": start, "latitude": lat},
-            {"part": 0, "i": 2, "longitude": end, "latitude": lat},
-            {"part": 0, "i": 3, "longitude": end, "latitude": lat + tick},
+            {"i": 0, "longitude": start, "latitude": lat + tick},
+            {"i": 1, "longitude": start, "latitude": lat},
+            {"i": 2, "longitude": end, "latitude": lat},
+            {"i": 3, "longitude": end, "latitude": lat + tick},
         ]
     )
     words = pd.DataFrame(

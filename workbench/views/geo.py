@@ -73,9 +73,13 @@ def render() -> None:
     if not rows:
         st.info(t("geo.none"))
         return
-    shown = [{**row, "kind": display.label_name(row["label"]), "name": display.text(row["name"])} for row in rows]
-    names = {row["key"]: row["name"] for row in shown}
-    options = _pickable(schema, shown)
+    # What reaches the browser is masked; lookups use the keys as read (a masked one never matches).
+    shown = [
+        {**display.rows([row])[0], "kind": display.label_name(row["label"]), "name": display.text(row["name"])}
+        for row in rows
+    ]
+    names = {row["key"]: masked["name"] for row, masked in zip(rows, shown, strict=True)}
+    options = _pickable(schema, rows, shown)
     _follow_click(options)
     picked = st.selectbox(
         t("geo.pick_place"),
@@ -147,15 +151,18 @@ def _route(workspace, plate: str, since, until, actor, display: Display) -> list
     return route
 
 
-def _pickable(schema, shown: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+def _pickable(schema, rows: Sequence[Mapping[str, Any]], shown: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """Places passages are read for (passed directly, or through gates), busiest first:
-    `Label:key` → what the picker shows."""
+    `Label:key` as read → what the picker shows (masked)."""
     passed = schema.relationships.get("PASSED_AT")
     gated = schema.relationships.get(GATE_LINK)
     kinds = set(passed.end if passed else ()) | set(gated.end if gated else ())
     kinds.discard(PASSAGE)
-    ordered = sorted((row for row in shown if row["label"] in kinds), key=lambda row: (-row["passages"], row["name"]))
-    return {f"{row['label']}:{row['key']}": f"{row['name']} · {row['kind']}" for row in ordered}
+    pairs = sorted(
+        ((row, masked) for row, masked in zip(rows, shown, strict=True) if row["label"] in kinds),
+        key=lambda pair: (-pair[0]["passages"], pair[1]["name"]),
+    )
+    return {f"{row['label']}:{row['key']}": f"{masked['name']} · {masked['kind']}" for row, masked in pairs}
 
 
 def _follow_click(options: Mapping[str, str]) -> None:
