@@ -51,34 +51,3 @@ def timeline(rows: Iterable[Mapping[str, Any]], lang: str) -> alt.Chart:
         )
         .properties(height=max(120, 36 * frame["kind"].nunique()))
     )
-
-
-def places(
-    rows: Iterable[Mapping[str, Any]], lang: str, *, trajectory: list[Mapping[str, Any]] | None = None
-) -> alt.Chart:
-    """Places on plain ground (no tiles): a Mercator scatter of longitude and latitude."""
-    frame = pd.DataFrame(list(rows))
-    base = (
-        alt.Chart(frame)
-        .mark_circle(opacity=0.75, stroke="#333", strokeWidth=0.3)
-        .encode(
-            longitude="longitude:Q",
-            latitude="latitude:Q",
-            color=alt.Color("kind:N", title=message("geo.kind", lang)),
-            size=alt.Size("passages:Q", title=message("geo.passages", lang), scale=alt.Scale(range=[30, 600])),
-            tooltip=[
-                alt.Tooltip("kind:N", title=message("geo.kind", lang)),
-                alt.Tooltip("name:N", title=message("geo.name", lang)),
-                alt.Tooltip("passages:Q", title=message("geo.passages", lang)),
-            ],
-        )
-    )
-    layers = [base]
-    if trajectory:
-        path = pd.DataFrame(list(trajectory))
-        layers.append(
-            alt.Chart(path)
-            .mark_line(color="#d9534f", strokeWidth=2, point=True)
-            .encode(longitude="longitude:Q", latitude="latitude:Q", order="step:Q", tooltip=["time:N", "place:N"])
-        )
-    return alt.layer(*layers).project(type="mercator").properties(height=560)

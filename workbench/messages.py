@@ -9,6 +9,7 @@ they come from the schema and the packs, which carry both languages already.
 from __future__ import annotations
 
 from workbench.canvas_words import CANVAS_WORDS
+from workbench.geo_words import GEO_WORDS
 from workbench.refusals import REFUSALS
 
 LANGUAGES = ("zh", "en")
@@ -372,6 +373,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 MESSAGES.update(CANVAS_WORDS)
 MESSAGES.update(REFUSALS)
+MESSAGES.update(GEO_WORDS)
 
 
 def message(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:

@@ -1,0 +1,95 @@
+"""The map page in headless Chromium on the sample: a click on a place lists its passages, a
+planted plate's route is drawn with its stops numbered in time order and their Beijing times
+written beside them, district names and a kilometre scale are on the map, and nothing is
+fetched from anywhere but the workbench. Screenshots go to test-artifacts/browser/map-route*.png."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from settings.table import PROJECT_ROOT
+from tests.workbench.browser import pilot
+from workbench.geo_route import local
+
+pytest.importorskip("playwright")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(pilot.CHROMIUM).exists(), reason=f"no Chromium at {pilot.CHROMIUM}"),
+]
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
+
+LATEST_SEEN = """
+MATCH (c:Checkpoint)<-[:PASSED_AT]-(p:Passage)
+WITH c, max(p.time) AS last ORDER BY last DESC LIMIT 1
+RETURN c.name
+"""
+
+
+def planted_plate(ground_truth) -> str:
+    """The revoked-licence driver's car: seen leaving and coming home through a checkpoint."""
+    scenario = next(s for s in ground_truth["scenarios"] if s["kind"] == "revoked_licence_driving")
+    return scenario["positives"][0]["entities"]["Vehicle"][0]
+
+
+def expected_stops(gateway, plate: str) -> list[str]:
+    """ "n  MM-DD HH:MM" for each stop of the plate's last week with passages, in time order."""
+    records = gateway.read("test.plate", "MATCH (p:Passage {plate: $plate}) RETURN p.time AS time", {"plate": plate})
+    times = [local(record["time"]) for record in records.records]
+    last = max(times)
+    start = (last - timedelta(days=6)).normalize()
+    week = sorted(t for t in times if t >= start)
+    return [f"{i}  {t.strftime('%m-%d %H:%M')}" for i, t in enumerate(week, start=1)]
+
+
+@pytest.fixture
+def server(neo4j_env, sample_graph, tmp_path):
+    with pilot.pilot_workbench(neo4j_env, tmp_path, log=ARTIFACTS / "streamlit-map.log") as url:
+        yield url
+
+
+def map_text(page) -> str:
+    """Every text the map's SVG writes (each line of a multi-line label on its own line)."""
+    return page.locator(".vega-embed svg").first.evaluate(
+        "svg => Array.from(svg.querySelectorAll('text')).flatMap(t => {"
+        " const lines = t.querySelectorAll('tspan');"
+        " return lines.length ? Array.from(lines, line => line.textContent) : [t.textContent]; }).join('\\n')"
+    )
+
+
+def test_a_planted_plates_route_shows_numbered_stops_with_times(server, sample_graph, ground_truth, tmp_path):
+    plate = planted_plate(ground_truth)
+    stops = expected_stops(sample_graph, plate)
+    latest = sample_graph.read("test.latest", LATEST_SEEN, {}).single_value()
+    assert len(stops) >= 2
+    with pilot.browser(tmp_path / "chromium-profile", viewport=(1400, 1300)) as (page, requests):
+        pilot.pass_gate(page, server)
+        page.get_by_role("link", name="地图").click()
+        page.locator(".vega-embed svg").first.wait_for(timeout=30_000)
+        # A click on a place lists its passages in the window (the last week with passages).
+        page.locator(f".vega-embed svg path[aria-label*='名称: {latest}']").first.click(force=True)
+        page.get_by_text(re.compile(f"^{latest}.*(共 \\d+ 条过车记录|显示最近的)")).wait_for(timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "map-route-place.png"))
+        box = page.get_by_label("车辆轨迹（号牌）")
+        box.fill(plate)
+        box.press("Enter")
+        page.get_by_text(f"“{plate}”的轨迹：{len(stops)} 个经过点").wait_for(timeout=30_000)
+        page.wait_for_function(
+            "n => Array.from(document.querySelectorAll('.vega-embed svg text')).some(t => t.textContent.includes(n))",
+            arg=stops[-1].split("  ")[1],
+            timeout=30_000,
+        )
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "map-route.png"))
+        page.locator(".vega-embed").first.screenshot(path=str(ARTIFACTS / "map-route-chart.png"))
+        written = map_text(page).splitlines()
+        for stop in stops:
+            assert stop in written, f"stop {stop!r} is written on the map"
+        assert "公里" in " ".join(written), "the scale bar"
+        assert "南湖区" in written and "桐乡市" in written, "district names"
+    assert pilot.foreign(requests, server) == [], "no request leaves the workbench"
