@@ -31,3 +31,11 @@ def test_the_profile_reads_name_only_what_the_schema_has(schema):
 def test_the_flagged_values_are_values_the_schema_allows(schema):
     assert set(STOPPED_LICENCE) <= set(schema.nodes["DrivingLicence"].properties["status"].values)
     assert WANTED_KIND in schema.nodes["WatchList"].properties["kind"].values
+
+
+def test_the_fields_a_profile_shows_are_the_schemas_own(schema):
+    from workbench.profile_parts import IDENTITY_ORDER, LICENCE_WORDS, LINKED_FIELDS
+
+    for label, names in {**LINKED_FIELDS, **IDENTITY_ORDER}.items():
+        assert set(names) <= set(schema.nodes[label].properties), label
+    assert set(LICENCE_WORDS) == set(schema.nodes["DrivingLicence"].properties["status"].values)
