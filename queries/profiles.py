@@ -83,6 +83,7 @@ class LinkedGroup:
     label: str
     nodes: list[dict[str, Any]] = field(default_factory=list)
     types: set[str] = field(default_factory=set)
+    links: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # node id → its relationships to the start
 
 
 def linked_by_label(outcome: QueryOutcome, start_id: str) -> dict[str, LinkedGroup]:
@@ -97,6 +98,7 @@ def linked_by_label(outcome: QueryOutcome, start_id: str) -> dict[str, LinkedGro
         node = nodes[other]
         group = groups.setdefault(node["label"], LinkedGroup(node["label"]))
         group.types.add(rel["type"])
+        group.links.setdefault(other, []).append(rel)
         if other not in seen:
             seen.add(other)
             group.nodes.append(node)

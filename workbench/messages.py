@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from workbench.canvas_words import CANVAS_WORDS
 from workbench.geo_words import GEO_WORDS
+from workbench.profile_words import PROFILE_WORDS
 from workbench.refusals import REFUSALS
 
 LANGUAGES = ("zh", "en")
@@ -116,10 +117,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "profile.value": ("值", "Value"),
     "profile.more_links": ("仅显示最近的 {n} 条关系。", "Showing the {n} most recent relationships."),
     "profile.to_explorer": ("在关系图中展开", "Expand in the link explorer"),
-    "profile.listed": (
-        "⚑ 在布控名单上：名单条目见下方关联实体。",
-        "⚑ On a watch list: the listing is among the linked entities below.",
-    ),
     "profile.provenance": ("数据来源（文件、行号、导入批次）", "Where the record came from (file, row, import run)"),
     "profile.unmask": ("显示完整号码（留痕）", "Show numbers in full (recorded)"),
     "profile.unmask_help": (
@@ -374,6 +371,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 MESSAGES.update(CANVAS_WORDS)
 MESSAGES.update(REFUSALS)
 MESSAGES.update(GEO_WORDS)
+MESSAGES.update(PROFILE_WORDS)
 
 
 def message(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:

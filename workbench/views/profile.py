@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import streamlit as st
 
 from access import AccessError, Permission, unmask
+from access.actor import Actor
 from graph.errors import GraphError
 from queries import page_queries
 from queries.parameters import EntityRef, ParameterError
+from queries.profile_facts import link_context, read_flags
 from queries.profiles import (
     NEIGHBOURS_SHOWN,
     EntityProfile,
@@ -21,7 +25,7 @@ from queries.profiles import (
     timeline_rows,
 )
 from queries.runner import QueryOutcome, QueryRefused
-from workbench import charts, resources, session
+from workbench import charts, profile_parts, resources, session
 from workbench.case_text import render_case_text
 from workbench.context import require, t
 from workbench.display import Display, md_escape
@@ -44,8 +48,15 @@ def render() -> None:
     # No heading anchor: its href would be made from the entity's caption, which is data.
     st.header(md_escape(f"{display.label_name(node['label'])} · {display.caption(node)}"), anchor=False)
     st.caption(md_escape(t("profile.degree", n=found.degree)))
-    if found.listed:
-        st.error(t("profile.listed"))
+    actor = investigator.actor.consulting()
+    rule_title = partial(_rule_title, workspace, investigator.lang)
+    try:
+        flags = read_flags(workspace.gateway, workspace.schema, workspace.audit, ref, actor=actor)
+    except GraphError as exc:
+        session.say("error", t("common.failed", error=exc))
+        return
+    # What must not be missed comes before who the entity is.
+    profile_parts.flags(display, flags, person=node["label"] == "Person", rule_title=rule_title)
     left, right = st.columns(2)
     if left.button(t("profile.to_explorer"), key="gb_profile_to_map"):
         # Onto the map and expanded there, as the button says, not only placed.
@@ -57,7 +68,7 @@ def render() -> None:
     _unmask(investigator, display, node, right)
     _properties(workspace, display, node)
 
-    runner, actor = workspace.runner, investigator.actor.consulting()
+    runner = workspace.runner
     try:
         neighbours = runner.run(
             page_queries.NEIGHBOURHOOD,
@@ -69,7 +80,7 @@ def render() -> None:
     except (QueryRefused, GraphError) as exc:
         session.say("error", t("common.failed", error=exc))
         return
-    _links(display, found, neighbours)
+    _links(workspace, display, found, neighbours, actor, rule_title)
     _timeline(investigator, display, timeline)
 
 
@@ -110,9 +121,9 @@ def _properties(workspace: Workspace, display: Display, node: dict[str, Any]) ->
     left, right = st.columns([2, 3])
     with left:
         st.subheader(t("profile.properties"))
-        shown = display.properties([node["label"]], node["properties"], node.get("ref"))
-        # Who and what first; where the record came from (file, row, import run) folded away.
-        provenance = set(workspace.schema.provenance)
+        shown = profile_parts.identity_values(display, node)
+        # Who and what first, in reading order; where the record came from (file, row, import run) folded away.
+        who, origin = profile_parts.identity_names(display, node)
 
         def table(names: list[str]) -> None:
             rows = [
@@ -121,8 +132,7 @@ def _properties(workspace: Workspace, display: Display, node: dict[str, Any]) ->
             ]
             st.dataframe(display.frame(rows), hide_index=True, width="stretch")
 
-        table([name for name in shown if name not in provenance])
-        origin = [name for name in shown if name in provenance]
+        table(who)
         if origin:
             with st.expander(t("profile.provenance")):
                 table(origin)
@@ -138,18 +148,41 @@ def _properties(workspace: Workspace, display: Display, node: dict[str, Any]) ->
             render_case_text(report, mentions, display)
 
 
-def _links(display: Display, found: EntityProfile, neighbours: QueryOutcome) -> None:
+def _links(
+    workspace: Workspace,
+    display: Display,
+    found: EntityProfile,
+    neighbours: QueryOutcome,
+    actor: Actor,
+    rule_title: Callable[[str], str],
+) -> None:
+    """Linked entities by label, each a line saying what the link means (a registration's
+    address and landlord, a purchase's shop and time, a listing's date and reason)."""
     st.subheader(t("profile.links"))
     if found.degree > NEIGHBOURS_SHOWN:
         st.caption(t("profile.more_links", n=NEIGHBOURS_SHOWN))
-    for label, group in linked_by_label(neighbours, found.node["id"]).items():
+    groups = linked_by_label(neighbours, found.node["id"])
+    ids = [other["id"] for group in groups.values() for other in group.nodes]
+    try:
+        context = link_context(workspace.gateway, workspace.schema, workspace.audit, found.node["id"], ids, actor=actor)
+    except GraphError as exc:
+        session.say("error", t("common.failed", error=exc))
+        context = {}
+    for label, group in groups.items():
         types = "、".join(display.type_name(rel_type) for rel_type in sorted(group.types))
         with st.expander(md_escape(f"{display.label_name(label)} ({len(group.nodes)}) · {types}")):
             for other in group.nodes:
                 a, b = st.columns([6, 1])
-                a.text(f"{display.caption(other)}  ·  {display.text(other['ref'])}")
+                links = group.links.get(other["id"], [])
+                a.text(profile_parts.link_line(display, other, links, context.get(other["id"], {}), rule_title))
                 if other.get("ref") and b.button(t("common.open_profile"), key=f"gb_link_{other['id']}"):
                     session.open_profile(other["ref"])
+
+
+def _rule_title(workspace: Workspace, lang: str, rule: str) -> str:
+    """An alert rule's title in the page's language, from the query catalogue."""
+    query = workspace.catalog.queries.get(rule)
+    return query.names.get(lang) if query is not None else rule
 
 
 def _timeline(investigator: Investigator, display: Display, timeline: QueryOutcome) -> None:
