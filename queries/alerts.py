@@ -60,7 +60,7 @@ _LIST = """
 MATCH (x:Alert)
 WHERE ($status IS NULL OR x.status = $status) AND ($rule IS NULL OR x.rule = $rule)
   AND ($severity IS NULL OR x.severity = $severity)
-  AND ($assignee IS NULL OR coalesce(x.assignee, '') = $assignee) AND ($alert_id IS NULL OR x.alert_id = $alert_id)
+  AND ($assignee IS NULL OR coalesce(x.assignee, '') = $assignee)
 WITH x, CASE x.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END AS severity_rank,
      CASE x.status WHEN 'new' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END AS status_rank
 ORDER BY CASE WHEN $sort = 'severity' THEN severity_rank END, CASE WHEN $sort = 'status' THEN status_rank END,
@@ -87,9 +87,10 @@ MATCH (x:Alert {alert_id: $alert_id})
 SET x.status = coalesce($status, x.status), x.last_seen = $now,
     x.assignee = CASE WHEN $assign THEN $assignee ELSE x.assignee END
 CREATE (x)-[:HAS_NOTE {first_seen: $now, last_seen: $now, prov_source: 'goldenbell alerts'}]->
-       (:AlertNote {note_id: $note.note_id, kind: $note.kind, author: $note.author, text: $note.text,
-                    written_at: $now, first_seen: $now, last_seen: $now, prov_source: 'goldenbell alerts'})
-RETURN x.alert_id AS alert_id
+       (n:AlertNote {note_id: $note.note_id, kind: $note.kind, author: $note.author, text: $note.text,
+                     written_at: $now, first_seen: $now, last_seen: $now, prov_source: 'goldenbell alerts'})
+RETURN x.status AS status, x.assignee AS assignee,
+       n {.kind, .author, .written_at, .text} AS note
 """
 NOTE_MAX = 2000
 
@@ -106,6 +107,15 @@ class Hit:
     entities: list[dict[str, str]]  # {label, key, role, element_id}
     summary_en: str = ""
     severity: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """The alert after a change: its status and assignee, and the history entry just written."""
+
+    status: str
+    assignee: str
+    note: dict[str, Any]  # kind, author, written_at, text
 
 
 @dataclass
@@ -216,7 +226,6 @@ def list_alerts(
     severity: str | None = None,
     assignee: str | None = None,
     sort: str = "last_fired",
-    alert_id: str | None = None,
     limit: int = 200,
 ) -> list[dict[str, Any]]:
     """Alerts, most recently fired first or by `sort`; `assignee=""` is the unassigned ones."""
@@ -225,34 +234,33 @@ def list_alerts(
             raise AlertError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     if sort not in SORTS:
         raise AlertError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    params = {"status": status, "rule": rule, "severity": severity, "assignee": assignee, "alert_id": alert_id}
-    params["sort"] = sort
+    params = {"status": status, "rule": rule, "severity": severity, "assignee": assignee, "sort": sort}
     return gateway.read("alerts.list", _LIST, {**params, "limit": limit}).records
 
 
-def set_status(gateway: Gateway, audit: AuditLog, alert_id: str, status: str, actor: Actor) -> None:
+def set_status(gateway: Gateway, audit: AuditLog, alert_id: str, status: str, actor: Actor) -> Change:
     if status not in STATUSES:
         raise AlertError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     action = {"acknowledged": "alert.ack", "closed": "alert.close", "new": "alert.reopen"}[status]
-    _change(gateway, audit, alert_id, actor, action, kind="status", text=status, status=status)
+    return _change(gateway, audit, alert_id, actor, action, kind="status", text=status, status=status)
 
 
-def assign(gateway: Gateway, audit: AuditLog, alert_id: str, assignee: str, actor: Actor) -> None:
+def assign(gateway: Gateway, audit: AuditLog, alert_id: str, assignee: str, actor: Actor) -> Change:
     """Give the alert to `assignee` (a user name), or to nobody with ""."""
     assignee = assignee.strip()
     if len(assignee) > 64:
         raise AlertError(f"an assignee is a user name, at most 64 characters; got {len(assignee)}")
-    _change(gateway, audit, alert_id, actor, "alert.assign", kind="assign", text=assignee, assignee=assignee)
+    return _change(gateway, audit, alert_id, actor, "alert.assign", kind="assign", text=assignee, assignee=assignee)
 
 
-def add_note(gateway: Gateway, audit: AuditLog, alert_id: str, text: str, actor: Actor) -> None:
+def add_note(gateway: Gateway, audit: AuditLog, alert_id: str, text: str, actor: Actor) -> Change:
     """Append a note to the alert's history; notes are never edited or removed."""
     text = text.strip()
     if not text:
         raise AlertError("a note needs some text")
     if len(text) > NOTE_MAX:
         raise AlertError(f"a note is at most {NOTE_MAX} characters; this one has {len(text)}")
-    _change(gateway, audit, alert_id, actor, "alert.note", kind="note", text=text)
+    return _change(gateway, audit, alert_id, actor, "alert.note", kind="note", text=text)
 
 
 def _change(
@@ -266,7 +274,7 @@ def _change(
     text: str,
     status: str | None = None,
     assignee: str | None = None,
-) -> None:
+) -> Change:
     """One change to an alert and its entry in the alert's history, written together, and audited."""
     now = datetime.now(UTC)
     params = {
@@ -284,3 +292,4 @@ def _change(
     audit.append(actor.event(action, outcome=outcome, message=message, parameters=shown))
     if not found:
         raise AlertError(f"no alert {alert_id!r}; `goldenbell alerts list` shows their ids")
+    return Change(status=found[0]["status"], assignee=found[0]["assignee"] or "", note=dict(found[0]["note"]))

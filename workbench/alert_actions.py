@@ -1,19 +1,21 @@
 """Working an alert from the inbox: acknowledge, close or reopen it, give it to someone, add a
 note. Each runs as the button's callback, before the alert's own fragment reruns: the change
-is checked against the role, written with its history entry and audited, the alert is read
-again, and the fragment shows it with the confirmation, without rerunning the page."""
+is checked against the role, written with its history entry and audited, and the alert as the
+write left it (status, assignee, the new entry) is shown with the confirmation, without
+reading the inbox again or rerunning the page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import streamlit as st
 
 from access import AccessError, Permission
 from access.actor import guard
 from graph.errors import GraphError
-from queries.alerts import AlertError, add_note, assign, set_status
-from workbench.alert_inbox import InboxAlert, inbox
+from queries.alerts import AlertError, Change, add_note, assign, set_status
+from workbench.alert_inbox import InboxAlert, local
 from workbench.context import t
 from workbench.investigator import Investigator
 from workspace import Workspace
@@ -29,6 +31,11 @@ STATUS_BUTTONS = {
 def change_key(alert_id: str) -> str:
     """The last change to the alert: {alert (as read after it), level, text, toasted, shown}."""
     return f"gb_alert_change_{alert_id}"
+
+
+def box_key(alert_id: str) -> str:
+    """The alert's expander: open or not (its content is drawn only while it is open)."""
+    return f"gb_alert_box_{alert_id}"
 
 
 def assignee_key(alert_id: str) -> str:
@@ -50,29 +57,29 @@ def forget_changes() -> None:
 def change_status(workspace: Workspace, investigator: Investigator, alert: InboxAlert, status: str) -> None:
     action = STATUS_BUTTONS[status][1]
 
-    def write() -> None:
-        set_status(workspace.gateway, workspace.audit, alert.alert_id, status, investigator.actor)
+    def write() -> Change:
+        return set_status(workspace.gateway, workspace.audit, alert.alert_id, status, investigator.actor)
 
-    _apply(workspace, investigator, alert.alert_id, action, write, lambda fresh: _status_said(fresh, status))
+    _apply(workspace, investigator, alert, action, write, lambda fresh: _status_said(fresh, status))
 
 
 def give(workspace: Workspace, investigator: Investigator, alert: InboxAlert) -> None:
     who = st.session_state.get(assignee_key(alert.alert_id)) or ""
 
-    def write() -> None:
-        assign(workspace.gateway, workspace.audit, alert.alert_id, who, investigator.actor)
+    def write() -> Change:
+        return assign(workspace.gateway, workspace.audit, alert.alert_id, who, investigator.actor)
 
     said = t("alerts.assigned", who=who) if who else t("alerts.unassigned_done")
-    _apply(workspace, investigator, alert.alert_id, "alert.assign", write, lambda _: said)
+    _apply(workspace, investigator, alert, "alert.assign", write, lambda _: said)
 
 
 def note(workspace: Workspace, investigator: Investigator, alert: InboxAlert) -> None:
     text = st.session_state.get(note_key(alert.alert_id)) or ""
 
-    def write() -> None:
-        add_note(workspace.gateway, workspace.audit, alert.alert_id, text, investigator.actor)
+    def write() -> Change:
+        return add_note(workspace.gateway, workspace.audit, alert.alert_id, text, investigator.actor)
 
-    if _apply(workspace, investigator, alert.alert_id, "alert.note", write, lambda _: t("alerts.noted")):
+    if _apply(workspace, investigator, alert, "alert.note", write, lambda _: t("alerts.noted")):
         st.session_state[note_key(alert.alert_id)] = ""
 
 
@@ -85,22 +92,23 @@ def _status_said(fresh: InboxAlert, status: str) -> str:
 def _apply(
     workspace: Workspace,
     investigator: Investigator,
-    alert_id: str,
+    alert: InboxAlert,
     action: str,
-    write: Callable[[], None],
+    write: Callable[[], Change],
     said: Callable[[InboxAlert], str],
 ) -> bool:
-    """Guard, write, read the alert again; the confirmation or the error for the fragment to show."""
+    """Guard and write; the alert as changed, and the confirmation or the error, for the fragment."""
     try:
-        guard(workspace.audit, investigator.actor, Permission.ALERT_STATUS, action, {"alert_id": alert_id})
-        write()
-        found = inbox(workspace, investigator, alert_id=alert_id)
-        if not found:
-            raise AlertError(f"no alert {alert_id!r}")
+        guard(workspace.audit, investigator.actor, Permission.ALERT_STATUS, action, {"alert_id": alert.alert_id})
+        change = write()
     except (AlertError, GraphError, AccessError) as exc:
-        _keep(alert_id, None, "error", t("common.failed", error=exc))
+        _keep(alert.alert_id, None, "error", t("common.failed", error=exc))
         return False
-    _keep(alert_id, found[0], "success", said(found[0]))
+    entry = {**change.note, "written_at": local(change.note["written_at"], workspace.schema)}
+    fresh = replace(alert, status=change.status, assignee=change.assignee, notes=[entry, *alert.notes])
+    _keep(alert.alert_id, fresh, "success", said(fresh))
+    # The heading now reads differently, which makes the expander a new element: keep it open.
+    st.session_state[box_key(alert.alert_id)] = True
     return True
 
 

@@ -41,13 +41,12 @@ def inbox(
     severity: str | None = None,
     assignee: str | None = None,
     sort: str = "last_fired",
-    alert_id: str | None = None,
     limit: int = 200,
 ) -> list[InboxAlert]:
     """The alerts that pass the filters (`assignee=""`: unassigned), audited as one read."""
     filters = {"status": status, "rule": rule, "severity": severity, "assignee": assignee}
-    records = list_alerts(workspace.gateway, **filters, sort=sort, alert_id=alert_id, limit=limit)
-    shown = {k: v for k, v in {**filters, "sort": sort, "alert_id": alert_id}.items() if v is not None}
+    records = list_alerts(workspace.gateway, **filters, sort=sort, limit=limit)
+    shown = {k: v for k, v in {**filters, "sort": sort}.items() if v is not None}
     workspace.audit.append(investigator.event("alerts.list", parameters=shown, rows=len(records)))
     return [_alert(record, workspace, investigator.lang) for record in records]
 
@@ -64,8 +63,8 @@ def _alert(record: Any, workspace: Workspace, lang: str) -> InboxAlert:
         severity=record["severity"] or "",
         summary=summary,
         assignee=record["assignee"] or "",
-        first_fired=_local(record["first_fired"], schema),
-        last_fired=_local(record["last_fired"], schema),
+        first_fired=local(record["first_fired"], schema),
+        last_fired=local(record["last_fired"], schema),
         fire_count=record["fire_count"] or 0,
         involved=[
             {"role": item.get("role"), "ref": subgraph.plain(item.get("node"), schema)}
@@ -74,11 +73,12 @@ def _alert(record: Any, workspace: Workspace, lang: str) -> InboxAlert:
         ],
         nodes=list(graph.nodes.values()),
         relationships=list(graph.relationships.values()),
-        notes=[{**note, "written_at": _local(note["written_at"], schema)} for note in record["notes"]],
+        notes=[{**note, "written_at": local(note["written_at"], schema)} for note in record["notes"]],
     )
 
 
-def _local(value: Any, schema: Any) -> str:
+def local(value: Any, schema: Any) -> str:
+    """A stored time as Beijing wall-clock text."""
     plain = subgraph.plain(value, schema)
     return local_time(plain) if plain else ""
 

@@ -32,9 +32,11 @@ def test_assignments_notes_and_status_changes_make_a_history_newest_first(empty_
     alert_id = one_alert(empty_graph, runner)
     assign(empty_graph, audit, alert_id, "analyst1", Actor.cli("lead"))
     add_note(empty_graph, audit, alert_id, "已电话核实机主 <b>不是</b> 链接", Actor.cli("analyst1"))
-    set_status(empty_graph, audit, alert_id, "acknowledged", Actor.cli("analyst1"))
+    change = set_status(empty_graph, audit, alert_id, "acknowledged", Actor.cli("analyst1"))
     [record] = list_alerts(empty_graph)
     assert record["assignee"] == "analyst1" and record["status"] == "acknowledged"
+    assert (change.status, change.assignee) == ("acknowledged", "analyst1"), "the write says what it left"
+    assert change.note == dict(record["notes"][0])
     history = [(n["kind"], n["author"], n["text"]) for n in record["notes"]]
     assert history == [
         ("status", "analyst1", "acknowledged"),

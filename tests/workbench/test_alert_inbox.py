@@ -30,20 +30,33 @@ def expander_labels(at) -> list[str]:
     return [plain(e.label) for e in at.expander]
 
 
+def inbox_with_open(alert_id: str, user: str, lang: str = "zh"):
+    """The inbox with this alert opened (a closed alert draws nothing but its heading)."""
+    at = one_page("alerts", user=user)
+    at.session_state["gb_lang"] = lang
+    at.session_state[f"gb_alert_box_{alert_id}"] = True
+    return at.run()
+
+
+HEADING = r"\[{severity}\] \[{status}\] \d{{4}}-\d\d-\d\d \d\d:\d\d · {title} — "
+
+
 def test_severity_fired_time_and_the_summary_follow_the_chosen_language(app_env, empty_graph):
     alert_id = shared_phone_alert(empty_graph)
     at = one_page("alerts", user="sup").run()
     assert not at.exception, at.exception
     [label] = expander_labels(at)
-    assert label.startswith("[中] [新预警] 一号多人使用预警") and f"{PHONE} 被 5 人登记使用" in label
+    assert re.match(HEADING.format(severity="中", status="新预警", title="一号多人使用预警"), label), label
+    assert f"{PHONE} 被 5 人登记使用" in label
+    assert not at.caption and not at.dataframe, "closed, the alert is its heading alone"
+    at = inbox_with_open(alert_id, "sup")
     line = plain(at.caption[0].value)
     assert "级别：中" in line and "首次命中 20" in line and "+00:00" not in line, "Beijing wall-clock time"
 
-    at = one_page("alerts", user="sup")
-    at.session_state["gb_lang"] = "en"
-    at.run()
+    at = inbox_with_open(alert_id, "sup", "en")
     [label] = expander_labels(at)
-    assert label.startswith("[medium] [new] Shared phones") and "is registered to 5 people" in label
+    assert re.match(HEADING.format(severity="medium", status="new", title="Shared phones"), label), label
+    assert "is registered to 5 people" in label
     assert "被" not in label
     assert at.button(key=f"gb_alert_acknowledged_{alert_id}").label == "Acknowledge"
 
@@ -58,30 +71,28 @@ def test_an_analyst_sees_the_phone_in_the_summary_masked_in_both_languages(app_e
         assert PHONE not in label and "139****5678" in label, label
 
 
-def test_acknowledging_confirms_at_once_from_that_alert_read_again(app_env, empty_graph, audit_path):
+def test_acknowledging_confirms_at_once_and_is_audited(app_env, empty_graph, audit_path):
     # AppTest reruns the whole script after a click; in a browser only the alert's fragment
     # reruns (tests/workbench/browser/test_alert_acknowledge.py measures it).
     alert_id = shared_phone_alert(empty_graph)
-    at = one_page("alerts", user="ana").run()
+    at = inbox_with_open(alert_id, "ana")
     at.button(key=f"gb_alert_acknowledged_{alert_id}").click().run()
     assert not at.exception, at.exception
     toast = plain(at.toast[0].value)
     assert re.fullmatch(r"ana 于 \d{4}-\d\d-\d\d \d\d:\d\d 将预警设为“已确认”。", toast), toast
     assert any("已确认" in s.value for s in at.success), "a status line in the alert too"
-    assert expander_labels(at)[0].startswith("[中] [已确认]")
-    assert at.button(key=f"gb_alert_acknowledged_{alert_id}").disabled
-    events = audit_events(audit_path)
-    ack = next(i for i, e in enumerate(events) if e["action"] == "alert.ack")
-    assert events[ack]["user"] == "ana" and events[ack]["parameters"] == {"alert_id": alert_id}
-    assert events[ack + 1]["action"] == "alerts.list"
-    assert events[ack + 1]["parameters"] == {"alert_id": alert_id, "sort": "last_fired"}, "that alert alone"
+    assert expander_labels(at)[0].startswith("[中] [已确认]"), "the heading says so too"
+    assert at.button(key=f"gb_alert_acknowledged_{alert_id}").disabled, "the alert stays open"
+    assert list(at.dataframe[-1].value["事项"]) == ["状态"]
+    ack = next(e for e in audit_events(audit_path) if e["action"] == "alert.ack")
+    assert ack["user"] == "ana" and ack["parameters"] == {"alert_id": alert_id} and ack["outcome"] == "ok"
     at.run()
     assert not at.success and not at.toast, "the confirmation is said once"
 
 
 def test_assigning_and_noting_show_in_the_history_newest_first(app_env, empty_graph):
     alert_id = shared_phone_alert(empty_graph)
-    at = one_page("alerts", user="ana").run()
+    at = inbox_with_open(alert_id, "ana")
     at.selectbox(key=f"gb_alert_assignee_{alert_id}").set_value("ana")
     at.button(key=f"gb_alert_give_{alert_id}").click().run()
     assert "预警已指派给 ana" in at.toast[0].value

@@ -72,19 +72,22 @@ def _filters(catalog: Catalog, investigator: Investigator, users: list[str]) -> 
 
 @st.fragment
 def _alert_box(alert: InboxAlert, workspace: Workspace, investigator: Investigator, users: list[str]) -> None:
-    """One alert; its buttons rerun this fragment only, after their callback made the change."""
+    """One alert; opening it or working it reruns this fragment only (a button's callback
+    makes the change first). Closed, it is one line: the inbox stays light to draw."""
     change = st.session_state.get(act.change_key(alert.alert_id))
     alert = (change or {}).get("alert") or alert
     display = session.display(investigator)
-    catalog = workspace.catalog
-    rule = catalog.queries.get(alert.rule)
+    rule = workspace.catalog.queries.get(alert.rule)
     title = rule.names.get(investigator.lang) if rule else alert.rule
     severity, status = t(f"severity.{alert.severity}"), t(f"status.{alert.status}")
-    header = f"[{severity}] [{status}] {title} — {display.text(alert.summary)}"
+    header = f"[{severity}] [{status}] {alert.last_fired} · {title} — {display.text(alert.summary)}"
     if change and not change["toasted"]:
-        st.toast(md_escape(change["text"]), icon="✅")
+        st.toast(md_escape(change["text"]), icon=":material/check_circle:")
         change["toasted"] = True
-    with st.expander(md_escape(header), key=f"gb_alert_box_{alert.alert_id}"):
+    box = st.expander(md_escape(header), key=act.box_key(alert.alert_id), on_change="rerun")
+    if not box.open:
+        return
+    with box:
         if change:
             session.say(change["level"], change["text"])
             change["shown"] = True
@@ -107,14 +110,18 @@ def _alert_box(alert: InboxAlert, workspace: Workspace, investigator: Investigat
         )
         cols = st.columns(4)
         if cols[0].button(t("alerts.open_fresh"), key=f"gb_alert_map_{alert.alert_id}"):
-            entities = [n for n in alert.nodes if n.get("label") != "Alert"]
-            notice = session.explorer(investigator).focus(entities, alert.relationships)
-            if notice is not None:
-                session.notify(notice.level, notice.text)
-            session.go("explorer")
+            _open_on_map(investigator, alert)
         if investigator.may(Permission.ALERT_STATUS):
             _work(workspace, investigator, alert, cols[1:], users)
         _history(alert, display)
+
+
+def _open_on_map(investigator: Investigator, alert: InboxAlert) -> None:
+    entities = [n for n in alert.nodes if n.get("label") != "Alert"]
+    notice = session.explorer(investigator).focus(entities, alert.relationships)
+    if notice is not None:
+        session.notify(notice.level, notice.text)
+    session.go("explorer")
 
 
 def _work(workspace: Workspace, investigator: Investigator, alert: InboxAlert, cols: list, users: list[str]) -> None:
