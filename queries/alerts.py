@@ -7,8 +7,8 @@ Chinese and in English (alert_summary.py; a rule without them returns a `summary
 used for both). The alert's id is a fingerprint of the rule id and the Label:key of every
 entity, so the same facts firing again update the same alert (last_fired, fire_count,
 summaries, severity) rather than adding one, and different facts make a different alert.
-What analysts did with it (status, assignee, notes: alert_work.py) is never changed by a
-later run.
+What analysts did with it (its status, assignee and history of notes and changes, kept
+as AlertNote nodes beside it) is never changed by a later run.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ STATUS_BUTTONS = {
 
 
 def change_key(alert_id: str) -> str:
-    """The last change to the alert: {alert (as read after it), level, text, toasted, shown}."""
+    """The last change to the alert: {alert (as the write left it), level, text, toasted, shown}."""
     return f"gb_alert_change_{alert_id}"
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from access import Permission
 from access.roles import may
+from graph.model import Schema
 from queries import subgraph
 from queries.alerts import list_alerts
 from workbench.charts import local_time
@@ -77,7 +78,7 @@ def _alert(record: Any, workspace: Workspace, lang: str) -> InboxAlert:
     )
 
 
-def local(value: Any, schema: Any) -> str:
+def local(value: Any, schema: Schema) -> str:
     """A stored time as Beijing wall-clock text."""
     plain = subgraph.plain(value, schema)
     return local_time(plain) if plain else ""
