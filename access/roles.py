@@ -21,7 +21,7 @@ class Permission(StrEnum):
     EXPORT = "export"  # downloads, exported maps and reports
     SEE_SENSITIVE = "see_sensitive"  # citizen ID numbers and phone numbers in full, everywhere
     UNMASK = "unmask"  # reveal one entity's ID number or phone, one audited act at a time
-    ALERT_STATUS = "alert_status"  # acknowledge, close or reopen alerts
+    ALERT_STATUS = "alert_status"  # acknowledge, close or reopen alerts; assign them and add notes
     IMPORT = "import"  # load files into the graph
     READ_AUDIT = "read_audit"  # read, verify and export the audit log
     MANAGE_USERS = "manage_users"  # add, disable, re-role users and reset their passwords
@@ -33,7 +33,7 @@ DESCRIPTIONS: dict[Permission, tuple[str, str]] = {
     Permission.EXPORT: ("导出和报告", "exports and reports"),
     Permission.SEE_SENSITIVE: ("查看完整身份号码和电话", "ID numbers and phones in full"),
     Permission.UNMASK: ("逐个显示实体的身份号码或电话（留痕）", "unmasking one entity at a time (audited)"),
-    Permission.ALERT_STATUS: ("处置预警", "changing alert status"),
+    Permission.ALERT_STATUS: ("处置预警（状态、指派、备注）", "working alerts (status, assignee, notes)"),
     Permission.IMPORT: ("数据导入", "importing data"),
     Permission.READ_AUDIT: ("查阅审计日志", "reading the audit log"),
     Permission.MANAGE_USERS: ("用户管理", "managing users"),

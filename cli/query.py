@@ -212,13 +212,26 @@ def alerts_list(status: str | None, rule: str | None, limit: int) -> None:
     with open_workspace(alert_store.AlertError) as workspace:
         records = alert_store.list_alerts(workspace.gateway, status=status, rule=rule, limit=limit)
         schema = workspace.schema
-    shown = table("alert", "rule", "status", "last fired", "times", "involves", "summary", whole=("alert",))
+    shown = table(
+        "alert",
+        "rule",
+        "severity",
+        "status",
+        "assignee",
+        "last fired",
+        "times",
+        "involves",
+        "summary",
+        whole=("alert",),
+    )
     for record in records:
         involved = ", ".join(f"{i['role']}={plain(i['node'], schema)}" for i in record["involved"] if i["node"])
         shown.add_row(
             record["alert_id"],
             record["rule"],
+            record["severity"] or "",
             record["status"],
+            record["assignee"] or "",
             str(plain(record["last_fired"], schema)),
             str(record["fire_count"]),
             involved,

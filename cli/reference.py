@@ -32,9 +32,9 @@ def builtin_catalog() -> Catalog:
 
 
 def packs_table() -> str:
-    rows = ["| Query | 中文 | English | Returns | Alert rule |", "|---|---|---|---|---|"]
+    rows = ["| Query | 中文 | English | Returns | Alert rule (severity) |", "|---|---|---|---|---|"]
     for query in builtin_catalog().queries.values():
-        alert = "yes" if query.alert else ""
+        alert = query.severity if query.alert else ""
         rows.append(f"| `{query.id}` | {query.names.zh} | {query.names.en} | {query.returns} | {alert} |")
     return "\n".join(rows)
 

@@ -1,18 +1,21 @@
 """Alert rules: pack queries marked `alert: true`, run on demand or after an import,
 whose hits are stored in the graph as Alert nodes linked to the entities involved.
 
-An alert rule returns one row per hit with two columns: `entities`, a list of
-`{node: <node>, role: '<role>'}` maps, and `summary`, one sentence. The alert's id is
-a fingerprint of the rule id and the Label:key of every entity, so the same facts
-firing again update the same alert (last_fired, fire_count, summary) rather than
-adding one, and different facts make a different alert. The status an analyst set
-(acknowledged, closed) is never changed by a later run.
+An alert rule returns one row per hit: `entities`, a list of `{node: <node>, role: '<role>'}`
+maps, and the facts of the hit as columns, which its pack's summary sentences quote in
+Chinese and in English (alert_summary.py; a rule without them returns a `summary` column,
+used for both). The alert's id is a fingerprint of the rule id and the Label:key of every
+entity, so the same facts firing again update the same alert (last_fired, fire_count,
+summaries, severity) rather than adding one, and different facts make a different alert.
+What analysts did with it (its status, assignee and history of notes and changes, kept
+as AlertNote nodes beside it) is never changed by a later run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,17 +27,21 @@ from access.actor import Actor
 from access.audit.log import AuditLog
 from graph.gateway import Gateway
 from graph.model import Schema
+from queries.alert_summary import TemplateError, render
 from queries.entities import entity_ref
+from queries.pack_model import SEVERITIES, Query
 from queries.runner import QueryOutcome, Runner
 
 STATUSES = ("new", "acknowledged", "closed")
+SORTS = ("last_fired", "severity", "status")
 
 _STORE = """
 UNWIND $alerts AS a
 MERGE (x:Alert {alert_id: a.alert_id})
 ON CREATE SET x.rule = a.rule, x.status = 'new', x.first_fired = $now, x.fire_count = 0,
               x.first_seen = $now, x.prov_source = 'goldenbell alerts', x.prov_run = $run_id
-SET x.summary = a.summary, x.last_fired = $now, x.fire_count = x.fire_count + 1, x.last_seen = $now
+SET x.summary = a.summary, x.summary_en = a.summary_en, x.severity = a.severity,
+    x.last_fired = $now, x.fire_count = x.fire_count + 1, x.last_seen = $now
 WITH x, a
 CALL (x, a) {
   UNWIND a.entities AS e
@@ -47,22 +54,45 @@ CALL (x, a) {
 RETURN x.alert_id AS alert_id, x.fire_count = 1 AS created
 """
 
+# Sorted before the limit, so "most severe first" is over every alert, not the latest 200.
+# A sort not chosen is null for every row and leaves the order to the next key.
 _LIST = """
 MATCH (x:Alert)
 WHERE ($status IS NULL OR x.status = $status) AND ($rule IS NULL OR x.rule = $rule)
-OPTIONAL MATCH (x)-[r:INVOLVES]->(n)
-WITH x, collect({role: r.role, labels: labels(n), node: n}) AS involved
-RETURN x.alert_id AS alert_id, x.rule AS rule, x.status AS status, x.summary AS summary,
-       x.first_fired AS first_fired, x.last_fired AS last_fired, x.fire_count AS fire_count, involved
-ORDER BY x.last_fired DESC, x.alert_id
+  AND ($severity IS NULL OR x.severity = $severity)
+  AND ($assignee IS NULL OR coalesce(x.assignee, '') = $assignee)
+WITH x, CASE x.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END AS severity_rank,
+     CASE x.status WHEN 'new' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END AS status_rank
+ORDER BY CASE WHEN $sort = 'severity' THEN severity_rank END, CASE WHEN $sort = 'status' THEN status_rank END,
+         x.last_fired DESC, x.alert_id
 LIMIT $limit
+CALL (x) {
+  OPTIONAL MATCH (x)-[r:INVOLVES]->(n)
+  RETURN collect({role: r.role, labels: labels(n), node: n}) AS involved
+}
+CALL (x) {
+  OPTIONAL MATCH (x)-[:HAS_NOTE]->(note:AlertNote)
+  WITH note ORDER BY note.written_at DESC
+  RETURN collect(note {.kind, .author, .written_at, .text}) AS notes
+}
+RETURN x.alert_id AS alert_id, x.rule AS rule, x.status AS status, x.severity AS severity,
+       x.summary AS summary, x.summary_en AS summary_en, x.assignee AS assignee,
+       x.first_fired AS first_fired, x.last_fired AS last_fired, x.fire_count AS fire_count, involved, notes
 """
 
-_SET_STATUS = """
+
+# A status change, an assignment or a note: the alert changes and its history grows by one entry.
+_CHANGE = """
 MATCH (x:Alert {alert_id: $alert_id})
-SET x.status = $status, x.last_seen = $now
-RETURN x.alert_id AS alert_id
+SET x.status = coalesce($status, x.status), x.last_seen = $now,
+    x.assignee = CASE WHEN $assign THEN $assignee ELSE x.assignee END
+CREATE (x)-[:HAS_NOTE {first_seen: $now, last_seen: $now, prov_source: 'goldenbell alerts'}]->
+       (n:AlertNote {note_id: $note.note_id, kind: $note.kind, author: $note.author, text: $note.text,
+                     written_at: $now, first_seen: $now, last_seen: $now, prov_source: 'goldenbell alerts'})
+RETURN x.status AS status, x.assignee AS assignee,
+       n {.kind, .author, .written_at, .text} AS note
 """
+NOTE_MAX = 2000
 
 
 class AlertError(ValueError):
@@ -73,8 +103,19 @@ class AlertError(ValueError):
 class Hit:
     alert_id: str
     rule: str
-    summary: str
+    summary: str  # in Chinese
     entities: list[dict[str, str]]  # {label, key, role, element_id}
+    summary_en: str = ""
+    severity: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """The alert after a change: its status and assignee, and the history entry just written."""
+
+    status: str
+    assignee: str
+    note: dict[str, Any]  # kind, author, written_at, text
 
 
 @dataclass
@@ -94,7 +135,8 @@ def fingerprint(rule: str, refs: list[str]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
-def hits(outcome: QueryOutcome, schema: Schema) -> list[Hit]:
+def hits(outcome: QueryOutcome, schema: Schema, rule: Query | None = None) -> list[Hit]:
+    """The alerts in a rule's rows; `rule` (the pack's query) gives their severity and summaries."""
     out: dict[str, Hit] = {}
     for record in outcome.records:
         entities = []
@@ -110,9 +152,21 @@ def hits(outcome: QueryOutcome, schema: Schema) -> list[Hit]:
         if not entities:
             raise AlertError(f"rule {outcome.query_id}: a hit without entities cannot be stored")
         alert_id = fingerprint(outcome.query_id, [f"{e['label']}:{e['key']}" for e in entities])
+        zh, en = _summaries(outcome, rule, record)
         # Two rows naming the same entities are one alert; the later summary wins.
-        out[alert_id] = Hit(alert_id, outcome.query_id, str(record["summary"] or ""), entities)
+        out[alert_id] = Hit(alert_id, outcome.query_id, zh, entities, en, rule.severity if rule else "")
     return list(out.values())
+
+
+def _summaries(outcome: QueryOutcome, rule: Query | None, record: Any) -> tuple[str, str]:
+    if rule is None or rule.summary is None:
+        text = str(record.get("summary") or "")
+        return text, text
+    row = dict(record.items())
+    try:
+        return tuple(render(rule.summary.get(lang), lang, row, outcome.params) for lang in ("zh", "en"))
+    except TemplateError as exc:
+        raise AlertError(f"rule {outcome.query_id}: {exc}") from None
 
 
 def store(gateway: Gateway, found: list[Hit], *, run_id: str, now: datetime | None = None) -> tuple[int, int]:
@@ -124,6 +178,8 @@ def store(gateway: Gateway, found: list[Hit], *, run_id: str, now: datetime | No
             "alert_id": h.alert_id,
             "rule": h.rule,
             "summary": h.summary,
+            "summary_en": h.summary_en,
+            "severity": h.severity or None,
             "entities": [{"element_id": e["element_id"], "role": e["role"]} for e in h.entities],
         }
         for h in found
@@ -146,7 +202,7 @@ def run_rules(
     reports = []
     for query in rules:
         outcome = runner.run(query.id, params if rule else None, actor=actor, action="alert.run")
-        found = hits(outcome, runner.schema)
+        found = hits(outcome, runner.schema, query)
         created, updated = store(runner.gateway, found, run_id=run_id)
         reports.append(
             RuleReport(
@@ -163,21 +219,77 @@ def run_rules(
 
 
 def list_alerts(
-    gateway: Gateway, *, status: str | None = None, rule: str | None = None, limit: int = 200
+    gateway: Gateway,
+    *,
+    status: str | None = None,
+    rule: str | None = None,
+    severity: str | None = None,
+    assignee: str | None = None,
+    sort: str = "last_fired",
+    limit: int = 200,
 ) -> list[dict[str, Any]]:
-    if status is not None and status not in STATUSES:
-        raise AlertError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-    return gateway.read("alerts.list", _LIST, {"status": status, "rule": rule, "limit": limit}).records
+    """Alerts, most recently fired first or by `sort`; `assignee=""` is the unassigned ones."""
+    for name, value, allowed in (("status", status, STATUSES), ("severity", severity, SEVERITIES)):
+        if value is not None and value not in allowed:
+            raise AlertError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    if sort not in SORTS:
+        raise AlertError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    params = {"status": status, "rule": rule, "severity": severity, "assignee": assignee, "sort": sort}
+    return gateway.read("alerts.list", _LIST, {**params, "limit": limit}).records
 
 
-def set_status(gateway: Gateway, audit: AuditLog, alert_id: str, status: str, actor: Actor) -> None:
+def set_status(gateway: Gateway, audit: AuditLog, alert_id: str, status: str, actor: Actor) -> Change:
     if status not in STATUSES:
         raise AlertError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     action = {"acknowledged": "alert.ack", "closed": "alert.close", "new": "alert.reopen"}[status]
-    params = {"alert_id": alert_id, "status": status, "now": datetime.now(UTC)}
-    found = gateway.write(f"alerts.{status}", _SET_STATUS, params).records
+    return _change(gateway, audit, alert_id, actor, action, kind="status", text=status, status=status)
+
+
+def assign(gateway: Gateway, audit: AuditLog, alert_id: str, assignee: str, actor: Actor) -> Change:
+    """Give the alert to `assignee` (a user name), or to nobody with ""."""
+    assignee = assignee.strip()
+    if len(assignee) > 64:
+        raise AlertError(f"an assignee is a user name, at most 64 characters; got {len(assignee)}")
+    return _change(gateway, audit, alert_id, actor, "alert.assign", kind="assign", text=assignee, assignee=assignee)
+
+
+def add_note(gateway: Gateway, audit: AuditLog, alert_id: str, text: str, actor: Actor) -> Change:
+    """Append a note to the alert's history; notes are never edited or removed."""
+    text = text.strip()
+    if not text:
+        raise AlertError("a note needs some text")
+    if len(text) > NOTE_MAX:
+        raise AlertError(f"a note is at most {NOTE_MAX} characters; this one has {len(text)}")
+    return _change(gateway, audit, alert_id, actor, "alert.note", kind="note", text=text)
+
+
+def _change(
+    gateway: Gateway,
+    audit: AuditLog,
+    alert_id: str,
+    actor: Actor,
+    action: str,
+    *,
+    kind: str,
+    text: str,
+    status: str | None = None,
+    assignee: str | None = None,
+) -> Change:
+    """One change to an alert and its entry in the alert's history, written together, and audited."""
+    now = datetime.now(UTC)
+    params = {
+        "alert_id": alert_id,
+        "status": status,
+        "assign": assignee is not None,
+        "assignee": assignee or None,
+        "note": {"note_id": uuid.uuid4().hex, "kind": kind, "author": actor.user, "text": text},
+        "now": now,
+    }
+    found = gateway.write(f"alerts.{kind}", _CHANGE, params).records
     outcome = "ok" if found else "refused"
     message = "" if found else f"no alert {alert_id}"
-    audit.append(actor.event(action, outcome=outcome, message=message, parameters={"alert_id": alert_id}))
+    shown = {"alert_id": alert_id} | ({"assignee": assignee} if assignee is not None else {})
+    audit.append(actor.event(action, outcome=outcome, message=message, parameters=shown))
     if not found:
         raise AlertError(f"no alert {alert_id!r}; `goldenbell alerts list` shows their ids")
+    return Change(status=found[0]["status"], assignee=found[0]["assignee"] or "", note=dict(found[0]["note"]))

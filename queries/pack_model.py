@@ -25,6 +25,7 @@ from graph.gateway import Gateway
 from graph.model import Names, Schema
 from graph.yaml_lines import FileFault, LineDict, LineList, load_yaml
 from queries import sensitive as sensitive_columns
+from queries.alert_summary import LANGS, templates_of, unknown_field
 from queries.anchors import compile_anchors
 from queries.cypher_text import dynamic_names, dynamic_properties, labels_and_types, parameters_used
 from queries.page_queries import PAGE_QUERIES
@@ -34,11 +35,13 @@ from queries.readonly import NotReadOnly, check_read_only, text_check
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "packs"
 RETURNS = ("table", "graph", "both")
-ALERT_COLUMNS = ("entities", "summary")
+ALERT_COLUMNS = ("entities", "summary")  # `summary` unless the rule declares its summary sentences
+SEVERITIES = ("high", "medium", "low")
 _PACK_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _PACK_KEYS = {"pack", "version", "names", "description", "queries"}
 _QUERY_KEYS = {"id", "names", "description", "parameters", "cypher", "returns", "alert", "timeout_s", "sensitive"}
+_ALERT_KEYS = {"severity", "summary"}
 
 
 class PackError(FileFault):
@@ -65,6 +68,8 @@ class Query:
     compiled: str = ""  # what runs: `cypher` with its entity anchors compiled (anchors.py)
     anchored: frozenset[str] = frozenset()  # entity parameters passed as {label, key}
     sensitive: Mapping[str, str] = field(default_factory=dict)  # column → mask kind (sensitive.py)
+    severity: str = ""  # an alert rule's: high, medium or low
+    summary: Names | None = None  # an alert rule's sentence templates (alert_summary.py)
 
     def fail(self, fault: str) -> PackError:
         return PackError(self.path, self.id, fault, self.line)
@@ -214,7 +219,7 @@ def _query(path: Path, pack: str, entry: Any, line: int, schema: Schema) -> Quer
     pack_name, _, local = query_id.partition(".")
     if pack_name != pack or not _QUERY_NAME.fullmatch(local):
         raise fail("id", f"the id must be '{pack}.<lower_snake_case>', got {query_id!r}")
-    unknown = sorted(set(entry) - _QUERY_KEYS)
+    unknown = sorted(set(entry) - _QUERY_KEYS - _ALERT_KEYS)
     if unknown:
         raise fail(str(unknown[0]), f"unknown key(s) {', '.join(map(str, unknown))}")
     cypher = entry.get("cypher")
@@ -253,10 +258,27 @@ def _query(path: Path, pack: str, entry: Any, line: int, schema: Schema) -> Quer
         alert=alert,
         timeout_s=float(timeout) if timeout is not None else None,
         sensitive=_sensitive(path, query_id, entry.get("sensitive")),
+        **_alert_keys(entry, alert, fail),
     )
     check_text(query, schema)
     compiled, anchored = compile_anchors(query.cypher, parameters, schema)
     return replace(query, compiled=compiled, anchored=anchored)
+
+
+def _alert_keys(entry: LineDict, alert: bool, fail: Any) -> dict[str, Any]:
+    """An alert rule's severity (required) and summary templates (optional: else its summary column)."""
+    if not alert:
+        extra = [key for key in ("severity", "summary") if key in entry]
+        if extra:
+            raise fail(extra[0], f"'{extra[0]}' is for alert rules (alert: true)")
+        return {}
+    severity = entry.get("severity")
+    if severity not in SEVERITIES:
+        raise fail("severity", f"an alert rule needs 'severity': one of {', '.join(SEVERITIES)}, got {severity!r}")
+    try:
+        return {"severity": severity, "summary": templates_of(entry.get("summary"))}
+    except ValueError as exc:
+        raise fail("summary", str(exc)) from None
 
 
 def _sensitive(path: Path, query_id: str, value: Any) -> dict[str, str]:
@@ -323,16 +345,29 @@ def check_on_server(gateway: Gateway, queries: Iterable[Query]) -> None:
                 f"'sensitive' names {', '.join(unknown)}, not a column the query returns ({', '.join(columns)})"
             )
         if query.alert:
-            missing = [c for c in ALERT_COLUMNS if c not in columns]
-            if missing:
-                raise query.fail(
-                    f"an alert rule must return {' and '.join(ALERT_COLUMNS)}; it lacks {', '.join(missing)}"
-                )
+            _check_alert_columns(query, columns)
         for parameter in query.parameters.values():
             if parameter.choices:
                 columns = _explain(gateway, query, parameter.choices, f"choices of '{parameter.name}': ")
                 if "value" not in columns:
                     raise query.fail(f"choices of '{parameter.name}' must return a column named value")
+
+
+def _check_alert_columns(query: Query, columns: Sequence[str]) -> None:
+    needed = ALERT_COLUMNS if query.summary is None else ALERT_COLUMNS[:1]
+    missing = [c for c in needed if c not in columns]
+    if missing:
+        raise query.fail(
+            f"an alert rule must return {' and '.join(ALERT_COLUMNS)} (or declare its summary sentences); "
+            f"it lacks {', '.join(missing)}"
+        )
+    for lang in LANGS if query.summary is not None else ():
+        unknown = unknown_field(query.summary.get(lang), set(columns) | set(query.parameters))
+        if unknown:
+            raise query.fail(
+                f"the {lang} summary uses {{{unknown}}}, neither a column the rule returns "
+                f"({', '.join(columns)}) nor a parameter"
+            )
 
 
 def _explain(gateway: Gateway, query: Query, cypher: str, what: str) -> Sequence[str]:

@@ -8,6 +8,7 @@ they come from the schema and the packs, which carry both languages already.
 
 from __future__ import annotations
 
+from workbench.alert_words import ALERT_WORDS
 from workbench.canvas_words import CANVAS_WORDS
 from workbench.geo_words import GEO_WORDS
 from workbench.profile_words import PROFILE_WORDS
@@ -369,6 +370,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 MESSAGES.update(CANVAS_WORDS)
+MESSAGES.update(ALERT_WORDS)
 MESSAGES.update(REFUSALS)
 MESSAGES.update(GEO_WORDS)
 MESSAGES.update(PROFILE_WORDS)

@@ -111,3 +111,17 @@ def test_duplicate_identities_without_a_record_left_are_merged_by_the_import(sam
         ).records[0]
         assert linked["people"] == 1
         assert set(positive["entities"].get("DrivingLicence", [])) <= set(linked["licences"])
+
+
+def test_every_alert_on_the_sample_has_its_severity_and_a_summary_in_each_language(sample, gateway, runner):
+    run_rules(runner, Actor.cli("test"))
+    rows = gateway.read(
+        "test.summaries",
+        "MATCH (a:Alert) RETURN a.rule AS rule, a.severity AS severity, a.summary AS zh, a.summary_en AS en",
+    ).data()
+    severities = {q.id: q.severity for q in runner.catalog.alert_rules()}
+    assert {row["rule"] for row in rows} == set(severities), "every rule fires on the sample"
+    for row in rows:
+        assert row["severity"] == severities[row["rule"]]
+        assert row["zh"] and row["en"] and row["zh"] != row["en"], row
+        assert "{" not in row["zh"] + row["en"] and "None" not in row["zh"] + row["en"], row

@@ -130,7 +130,7 @@ def test_a_syntax_error_is_reported_with_the_servers_words(tmp_path, schema, gat
 
 
 def test_an_alert_rule_must_return_entities_and_summary(tmp_path, schema, gateway):
-    message = refusal(write_pack(tmp_path, "MATCH (p:Person) RETURN p", alert=True), schema, gateway)
+    message = refusal(write_pack(tmp_path, "MATCH (p:Person) RETURN p", alert=True, severity="high"), schema, gateway)
     assert "entities and summary" in message
 
 
@@ -226,3 +226,42 @@ def test_a_fault_names_the_pack_file_and_line(tmp_path, schema, old, new, line, 
         load_pack(path, schema)
     assert caught.value.line == line, str(caught.value)
     assert f"{path}, line {line}:" in str(caught.value) and fault in str(caught.value)
+
+
+ALERT_RULE = "MATCH (p:Person) RETURN [{node: p, role: 'person'}] AS entities, p.name AS name"
+SENTENCES = {"zh": "{name} 命中", "en": "{name} fired"}
+
+
+def test_an_alert_rule_states_its_severity(tmp_path, schema):
+    message = refusal(write_pack(tmp_path, ALERT_RULE, alert=True, summary=SENTENCES), schema)
+    assert "needs 'severity': one of high, medium, low" in message
+    message = refusal(write_pack(tmp_path, ALERT_RULE, alert=True, severity="urgent", summary=SENTENCES), schema)
+    assert "got 'urgent'" in message
+    message = refusal(write_pack(tmp_path, "MATCH (p:Person) RETURN p", severity="high"), schema)
+    assert "'severity' is for alert rules" in message
+
+
+def test_an_alert_rule_with_summary_sentences_needs_no_summary_column(tmp_path, schema, gateway):
+    path = write_pack(tmp_path, ALERT_RULE, alert=True, severity="low", summary=SENTENCES)
+    [rule] = load_catalog(schema, [path], gateway=gateway).alert_rules()
+    assert rule.severity == "low" and rule.summary.en == "{name} fired"
+
+
+@pytest.mark.parametrize(
+    ("summary", "fault"),
+    [
+        ({"zh": "{name} 命中"}, "exactly zh and en"),
+        ({"zh": "{name} 命中", "en": "{name!r} fired"}, "write each field as {name}"),
+        ({"zh": "{name} 命中", "en": "{p[0]} fired"}, "is not a column name"),
+    ],
+)
+def test_malformed_summary_sentences_are_refused_at_load(tmp_path, schema, summary, fault):
+    message = refusal(write_pack(tmp_path, ALERT_RULE, alert=True, severity="low", summary=summary), schema)
+    assert fault in message
+
+
+def test_a_summary_field_must_be_a_column_or_a_parameter(tmp_path, schema, gateway):
+    summary = {"zh": "{name} 命中", "en": "{nickname} fired"}
+    path = write_pack(tmp_path, ALERT_RULE, alert=True, severity="low", summary=summary)
+    message = refusal(path, schema, gateway)
+    assert "the en summary uses {nickname}, neither a column the rule returns (entities, name)" in message

@@ -14,7 +14,9 @@ def test_the_wanted_tenant_alert_opens_on_a_fresh_map_with_its_links_highlighted
     runner = resources.workspace().runner
     [report] = run_rules(runner, Actor.cli("duty"), rule="floating_population.wanted_registered")
     assert report.alert_ids
-    at = one_page("alerts").run()
+    at = one_page("alerts")
+    at.session_state[f"gb_alert_box_{report.alert_ids[0]}"] = True
+    at.run()
     before = MapState()
     before.merge([{"id": "old", "label": "Person", "labels": ["Person"], "ref": "Person:X", "properties": {}}], [])
     at.session_state["gb_map"] = before

@@ -1,0 +1,41 @@
+"""The words of the alert inbox as a place of work: severity, assignee, notes and their
+history, sorting and the confirmation of a change, in both languages."""
+
+from __future__ import annotations
+
+ALERT_WORDS: dict[str, tuple[str, str]] = {
+    "alerts.severity": ("级别", "Severity"),
+    "alerts.assignee": ("处置人", "Assignee"),
+    "alerts.sort": ("排序", "Sort by"),
+    "alerts.sort.last_fired": ("最近命中", "Last fired"),
+    "alerts.sort.severity": ("级别（高在前）", "Severity (high first)"),
+    "alerts.sort.status": ("状态（新预警在前）", "Status (new first)"),
+    "alerts.mine": ("指派给我的", "Assigned to me"),
+    "alerts.unassigned": ("未指派", "Unassigned"),
+    "alerts.nobody": ("（无人）", "(nobody)"),
+    "alerts.assign": ("指派", "Assign"),
+    "alerts.assigned": ("预警已指派给 {who}。", "Alert assigned to {who}."),
+    "alerts.unassigned_done": ("预警已取消指派。", "Alert unassigned."),
+    "alerts.note": ("备注", "Note"),
+    "alerts.add_note": ("添加备注", "Add note"),
+    "alerts.noted": ("备注已添加。", "Note added."),
+    "alerts.history": ("处置记录（最新在前）", "History (newest first)"),
+    "alerts.no_history": ("尚无处置记录。", "Nothing done yet."),
+    "alerts.when": ("时间", "When"),
+    "alerts.who": ("记录人", "Who"),
+    "alerts.what": ("事项", "What"),
+    "alerts.text": ("内容", "Text"),
+    "alerts.kind.note": ("备注", "note"),
+    "alerts.kind.assign": ("指派", "assigned"),
+    "alerts.kind.status": ("状态", "status"),
+    "alerts.line": (
+        "级别：{severity} · 状态：{status} · 处置人：{assignee} · 首次命中 {first} · 最近命中 {last}（共 {n} 次）",
+        "Severity: {severity} · status: {status} · assignee: {assignee} · first fired {first} · "
+        "last fired {last} ({n} times)",
+    ),
+    "alerts.changed": ("{who} 于 {time} 将预警设为“{status}”。", "{who} set the alert to {status} at {time}."),
+    "severity.high": ("高", "high"),
+    "severity.medium": ("中", "medium"),
+    "severity.low": ("低", "low"),
+    "severity.": ("未定", "unrated"),
+}
