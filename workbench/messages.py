@@ -12,6 +12,8 @@ from workbench.alert_words import ALERT_WORDS
 from workbench.canvas_words import CANVAS_WORDS
 from workbench.geo_words import GEO_WORDS
 from workbench.profile_words import PROFILE_WORDS
+from workbench.column_words import COLUMN_WORDS
+from workbench.form_words import FORM_WORDS
 from workbench.refusals import REFUSALS
 
 LANGUAGES = ("zh", "en")
@@ -242,10 +244,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "packs.params": ("参数", "Parameters"),
     "packs.cypher": ("Cypher 语句", "Cypher"),
     "packs.alert_rule": ("预警规则", "alert rule"),
-    "packs.entity_help": (
-        "格式：标签:编码，如 Person:330402199001011234",
-        "Write Label:key, e.g. Person:330402199001011234",
-    ),
     "packs.list_help": ("多个值用逗号分隔", "Separate several values with commas"),
     # alerts
     "alerts.open_fresh": ("在新关系图中打开（替换当前图）", "Open on a fresh map (replaces the current one)"),
@@ -374,6 +372,8 @@ MESSAGES.update(ALERT_WORDS)
 MESSAGES.update(REFUSALS)
 MESSAGES.update(GEO_WORDS)
 MESSAGES.update(PROFILE_WORDS)
+MESSAGES.update(FORM_WORDS)
+MESSAGES.update(COLUMN_WORDS)
 
 
 def message(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:

@@ -1,8 +1,9 @@
 """A form for a saved query, built from its declared parameters.
 
-Each parameter type gets its widget; values go to the runner as typed (it checks and
-converts them, exactly as for the command line). A blank optional field is left out so
-the query's default applies.
+Each parameter type gets its widget: an entity a picker over the search, dates and times
+pickers, a duration a number with its unit. Values go to the runner, which checks and
+converts them exactly as for the command line. A blank optional field is left out so the
+query's default applies.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ from typing import Any
 
 import streamlit as st
 
+from access.actor import Actor
 from queries.pack_model import Query
 from queries.parameters import Parameter, plain
 from queries.runner import Runner
+from workbench import form_moments as moments
+from workbench import session
 from workbench.context import t
 from workbench.display import Display, md_escape
+from workbench.entity_picker import picker
 
 
 def _label(parameter: Parameter, lang: str) -> str:
@@ -62,6 +67,10 @@ def field(parameter: Parameter, key: str, lang: str, display: Display, runner: R
             key=key,
             help=help_text,
         )
+    if kind in ("date", "datetime"):
+        return moments.moment_field(parameter, key, label, help_text)
+    if kind == "duration":
+        return moments.duration_field(parameter, key, label, help_text)
     if kind in ("enum", "label", "reltype"):
         options = ([""] if not parameter.required else []) + list(parameter.values)
         index = options.index(default) if default in options else 0
@@ -79,7 +88,7 @@ def field(parameter: Parameter, key: str, lang: str, display: Display, runner: R
             key=key,
             help=help_text,
         )
-    placeholder = t("packs.entity_help") if kind == "entity" else t("packs.list_help") if kind == "list" else None
+    placeholder = t("packs.list_help") if kind == "list" else None
     if kind == "list" and isinstance(default, list):
         default = ",".join(map(str, default))
     text = st.text_input(
@@ -100,18 +109,27 @@ def _value_names(kind: str, display: Display):
     return lambda v: v
 
 
-def form(
-    query: Query, lang: str, display: Display, runner: Runner, *, prefill: dict[str, str] | None = None
-) -> dict[str, Any] | None:
-    """The parameters entered, once the form is sent; None before."""
+def form(query: Query, lang: str, display: Display, runner: Runner, actor: Actor) -> dict[str, Any] | None:
+    """The parameters entered, once the form is sent; None before (or when a pick is missing).
+
+    Entity pickers stand above the form: a search must run as the user types, and widgets
+    inside a form wait for its button."""
     values: dict[str, Any] = {}
+    for name, parameter in query.parameters.items():
+        if parameter.type == "entity":
+            label, key = _label(parameter, lang), f"gb_param_{query.id}_{name}"
+            values[name] = picker(parameter, key, label, _help(parameter, lang), display, runner, actor)
     with st.form(f"gb_pack_{query.id}"):
         for name, parameter in query.parameters.items():
-            key = f"gb_param_{query.id}_{name}"
-            if prefill and name in prefill and key not in st.session_state:
-                st.session_state[key] = prefill[name]
-            values[name] = field(parameter, key, lang, display, runner, query)
+            if parameter.type != "entity":
+                values[name] = field(parameter, f"gb_param_{query.id}_{name}", lang, display, runner, query)
         sent = st.form_submit_button(t("packs.run"), type="primary")
     if not sent:
         return None
-    return {name: value for name, value in values.items() if value not in (None, "") and value != []}
+    for name, parameter in query.parameters.items():
+        if parameter.type == "entity" and parameter.required and values[name] is None:
+            session.say("error", t("picker.missing", field=parameter.names.get(lang)))
+            return None
+        if parameter.type == "duration" and not moments.within_bounds(parameter, values[name], lang):
+            return None
+    return {name: values[name] for name in query.parameters if values[name] not in (None, "") and values[name] != []}

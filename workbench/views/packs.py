@@ -8,6 +8,7 @@ from access import Permission
 from graph.errors import GraphError
 from queries.runner import QueryRefused
 from workbench import exports, pack_form, resources, session
+from workbench.column_words import column_title
 from workbench.context import cut_off, require, t
 from workbench.display import md_escape
 from workbench.result_map import result_map
@@ -45,7 +46,7 @@ def render() -> None:
         st.code(query.cypher, language="cypher")
 
     try:
-        params = pack_form.form(query, lang, display, runner)
+        params = pack_form.form(query, lang, display, runner, investigator.actor.consulting())
     except GraphError as exc:
         session.say("error", t("common.db_down", error=exc))
         return
@@ -64,7 +65,9 @@ def render() -> None:
     st.caption(md_escape(t("common.elapsed", n=len(outcome.rows), ms=outcome.elapsed_ms)))
     if outcome.truncated:
         session.say("warning", cut_off(outcome))
-    st.dataframe(display.frame(outcome.rows, outcome.columns), hide_index=True, width="stretch")
+    table = display.frame(outcome.rows, outcome.columns)
+    table.columns = [column_title(column, lang) for column in table.columns]  # files keep the query's names
+    st.dataframe(table, hide_index=True, width="stretch")
     a, b, c = st.columns(3)
     if investigator.may(Permission.EXPORT):
         a.download_button(
