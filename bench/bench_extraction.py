@@ -27,7 +27,7 @@ pipeline on one thread, median of the runs.
 and, for the jieba baseline, the share of gold person and address spans whose both
 ends fall on jieba word boundaries: the most a word-level NER could recall.
 
-    .venv/bin/python -m bench.bench_extraction [--reports N] [--runs R] [--seed S] [--persons 3000,100000]
+    .venv/bin/python bench/bench_extraction.py [--reports N] [--runs R] [--seed S] [--persons 3000,100000]
 
 Prints; asserts nothing.
 """
@@ -42,19 +42,22 @@ import sys
 import time
 from pathlib import Path
 
-from bench.handwritten import STYLES
-from bench.handwritten import reports as handwritten_reports
-from bench.handwritten.scoring import GROUP_NAMES
-from bench.handwritten.scoring import score as handwritten_score
-from ingest.extraction.extractor import Extractor, build
-from ingest.extraction.gazetteer import Gazetteer
-from ingest.extraction.mentions import LINKED_TYPES, Mention
-from ingest.extraction.rules import find_all
-from ingest.extraction.surnames import looks_like_name
-from synth.generate import DEFAULT_SEED
-from training import ner as training
-from training.corpus import narratives, registry
-from training.evaluation import score
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the checkout's code, also when run as a script
+
+from bench.handwritten import STYLES  # noqa: E402
+from bench.handwritten import reports as handwritten_reports  # noqa: E402
+from bench.handwritten.scoring import GROUP_NAMES  # noqa: E402
+from bench.handwritten.scoring import score as handwritten_score  # noqa: E402
+from ingest.extraction.extractor import Extractor, build  # noqa: E402
+from ingest.extraction.gazetteer import Gazetteer  # noqa: E402
+from ingest.extraction.mentions import LINKED_TYPES, Mention  # noqa: E402
+from ingest.extraction.rules import find_all  # noqa: E402
+from ingest.extraction.surnames import looks_like_name  # noqa: E402
+from synth.generate import DEFAULT_SEED  # noqa: E402
+from training import ner as training  # noqa: E402
+from training.corpus import narratives, registry  # noqa: E402
+from training.evaluation import score  # noqa: E402
 
 GOALS = {
     "id_number": "P,R >= 0.99",
@@ -71,7 +74,6 @@ HANDWRITTEN_GOALS = {
     "address/place": "F1 >= 0.90 (overlap)",
 }
 REPORT_CHARS = 300
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def jieba_baseline(texts: list[str]) -> list[list[Mention]]:
