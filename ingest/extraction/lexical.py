@@ -69,9 +69,8 @@ class Analyser:
         emissions = np.zeros((len(texts), int(lengths.max()), self._transitions.shape[0]), dtype=np.float32)
         for row, text in enumerate(texts):
             ids = np.array([[self._vocab.get(self._q2b.get(c, c), self._oov) for c in text]], dtype=np.int64)
-            emissions[row, : len(text)] = self._session.run(None, {"token_ids": ids, "length": lengths[row : row + 1]})[
-                0
-            ][0]
+            (scores,) = self._session.run(None, {"token_ids": ids, "length": lengths[row : row + 1]})
+            emissions[row, : len(text)] = scores[0]
         return viterbi(emissions, self._transitions, lengths)
 
     def _words(self, text: str, tags: list[int]) -> list[Word]:

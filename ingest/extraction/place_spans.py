@@ -67,24 +67,23 @@ def find(text: str, words: list[Word], taken: list[Mention]) -> list[Mention]:
     return found
 
 
-def _starts(words: list[Word], i: int) -> int | None:
-    """Where a place starting at word i begins its name, or None when none starts there."""
+def _starts(words: list[Word], i: int) -> bool:
+    """Whether a place may start at word i: a place name, a route number (07省道), or a
+    plain noun before a strong place word (新埭卡口)."""
     w = words[i]
     if w.tag in NAMED:
-        return i
+        return True
     nxt = words[i + 1] if i + 1 < len(words) else None
     if nxt is None or not _adjacent(w, nxt):
-        return None
-    if w.tag == "m" and nxt.text in ROUTE_WORDS:  # 07省道嘉兴北检查站
-        return i
-    if w.tag in ("n", "nz") and len(w.text) >= 2 and _place_word_at(words, i + 1, STRONG_PLACE_WORDS):  # 新埭卡口
-        return i
-    return None
+        return False
+    if w.tag == "m" and nxt.text in ROUTE_WORDS:
+        return True
+    return w.tag in ("n", "nz") and len(w.text) >= 2 and _place_word_at(words, i + 1, STRONG_PLACE_WORDS) is not None
 
 
 def _run(words: list[Word], i: int) -> int | None:
     """The index of the last word of the place that starts at word i, or None."""
-    if _starts(words, i) is None:
+    if not _starts(words, i):
         return None
     last, seen_name = i, words[i].tag in NAMED
     j = i + 1
