@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the checkout's code, also when run as a script
 
-from bench.handwritten import STYLES  # noqa: E402
+from bench.handwritten import REPORTS, STYLES, UNTUNED  # noqa: E402
 from bench.handwritten import reports as handwritten_reports  # noqa: E402
 from bench.handwritten.scoring import GROUP_NAMES  # noqa: E402
 from bench.handwritten.scoring import score as handwritten_score  # noqa: E402
@@ -145,11 +145,11 @@ def speed(texts: list[str], runs: int) -> None:
         print(f"{name:<14}load {loaded:.2f} s, {rate:,.0f} reports/s of {REPORT_CHARS} characters (median of {runs})")
 
 
-def handwritten(gazetteers: dict[str, Gazetteer]) -> None:
-    reports = handwritten_reports()
+def handwritten(gazetteers: dict[str, Gazetteer], path: Path = REPORTS, styles: tuple[str, ...] = STYLES) -> None:
+    reports = handwritten_reports(path)
     print(
-        f"\n{len(reports)} hand-written reports ({', '.join(STYLES)}); persons, IDs, phones, plates on exact "
-        "spans, addresses and places on overlap"
+        f"\n{len(reports)} hand-written reports of {path.name} ({', '.join(STYLES)}); persons, IDs, phones, "
+        "plates on exact spans, addresses and places on overlap"
     )
     print(f"{'graph':<14}{'pipeline':<10}{'style':<11}" + "".join(f"{g:>22}" for g in GROUP_NAMES))
     for graph, gazetteer in gazetteers.items():
@@ -157,7 +157,7 @@ def handwritten(gazetteers: dict[str, Gazetteer]) -> None:
             extractor = Extractor(build(lexical=lexical))
             extractor.use_gazetteer(gazetteer)
             scores = handwritten_score(reports, list(extractor.extract_many(r.text for r in reports)))
-            for style in ("all", *STYLES):
+            for style in ("all", *styles):
                 cells = "".join(f"{s.precision:>8.2f}/{s.recall:.2f}/{s.f1:.2f}" for s in scores[style].values())
                 print(f"{graph:<14}{name:<10}{style:<11}{cells}")
     # the alternative that also ships its data in its wheel: jieba's person tagging (no addresses)
@@ -184,6 +184,7 @@ def main() -> None:
         names, addresses = registry(DEFAULT_SEED, persons)
         gazetteers[f"{persons:,} persons"] = Gazetteer.from_values(names, addresses)
     handwritten(gazetteers)
+    handwritten(gazetteers, UNTUNED, styles=())  # written after the span rules were frozen
     generated(args)
 
 
