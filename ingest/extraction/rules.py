@@ -1,5 +1,5 @@
 """Rule finders for the values that have a fixed shape: citizen ID numbers, mobile
-phones, plates, dates and times.
+phones and landlines, plates, dates and times.
 
 A regular expression only proposes a span; the project's normaliser decides. An ID
 number is extracted only when `ingest.normalize.citizen_id` accepts it, so a wrong
@@ -14,6 +14,9 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date
 
+import phonenumbers
+from phonenumbers import PhoneNumberType
+
 from ingest.extraction.mentions import Mention
 from ingest.normalize import InvalidValue, citizen_id, phone, plate
 
@@ -27,6 +30,8 @@ _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000:
 
 _ID = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 _PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s\-]?)?1[3-9]\d(?:[\s\-]?\d){8}(?!\d)")
+# a landline: area code (010, 021, 0573…), maybe in brackets, then 7-8 digits in one or two groups
+_LANDLINE = re.compile(r"(?<![\d+])(?:\(0\d{2,3}\)|0\d{2,3})[\s\-]?\d{3,4}[\s\-]?\d{4}(?!\d)")
 _PLATE = re.compile(
     rf"[{plate.PROVINCES}][A-Za-z][\s·•・‧∙⋅.\-]?(?:[A-Za-z0-9]{{5,6}}|[A-Za-z0-9]{{4}}[{plate.SUFFIXES}])(?![A-Za-z0-9])"
 )
@@ -73,6 +78,27 @@ def find_phones(text: str) -> Iterator[Mention]:
         yield _mention(text, m.start(), m.end(), "phone", key, CONFIDENCE["phone"])
 
 
+def find_landlines(text: str) -> Iterator[Mention]:
+    """Fixed lines with their area code; the key is one form, 0573-82091234, however written."""
+    for m in _LANDLINE.finditer(fold(text)):
+        key = landline_key(m.group())
+        if key is not None:
+            yield _mention(text, m.start(), m.end(), "phone", key, CONFIDENCE["phone"])
+
+
+def landline_key(written: str) -> str | None:
+    """0 + area code + "-" + the local number, when `phonenumbers` says it is a mainland fixed line."""
+    try:
+        number = phonenumbers.parse(written, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) != PhoneNumberType.FIXED_LINE:
+        return None
+    national = phonenumbers.national_significant_number(number)
+    area = phonenumbers.length_of_geographical_area_code(number)
+    return f"0{national[:area]}-{national[area:]}" if area else None
+
+
 def find_plates(text: str) -> Iterator[Mention]:
     for m, key in _accepted(_PLATE, plate, text):
         yield _mention(text, m.start(), m.end(), "plate", key, CONFIDENCE["plate"])
@@ -102,7 +128,13 @@ def _mention(text: str, start: int, end: int, entity_type: str, key: str, confid
     return Mention(start, end, text[start:end], entity_type, key, confidence, "rule")
 
 
-FINDERS: tuple[Callable[[str], Iterator[Mention]], ...] = (find_ids, find_phones, find_plates, find_datetimes)
+FINDERS: tuple[Callable[[str], Iterator[Mention]], ...] = (
+    find_ids,
+    find_phones,
+    find_landlines,
+    find_plates,
+    find_datetimes,
+)
 
 
 def find_all(text: str) -> list[Mention]:

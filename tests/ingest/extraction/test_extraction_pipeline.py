@@ -26,7 +26,15 @@ def heldout():
 def test_the_shipped_pipeline_is_small_and_loads(extractor):
     size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
     assert size < MAX_MODEL_BYTES
-    assert extractor.nlp.pipe_names == ["gb_words", "tok2vec", "ner", "gb_rules", "gb_gazetteer", "gb_merge"]
+    assert extractor.nlp.pipe_names == [
+        "gb_words",
+        "tok2vec",
+        "ner",
+        "gb_rules",
+        "gb_lexical",
+        "gb_gazetteer",
+        "gb_merge",
+    ]
     assert extractor.nlp.meta["name"] == "goldenbell_case_ner"
     assert extractor.nlp.tokenizer.segmenter == "char"
 
@@ -54,7 +62,7 @@ def test_building_the_pipeline_twice_gives_the_same_mentions(extractor, heldout)
 
 
 def test_the_gazetteer_finds_known_names_and_addresses_as_written(heldout):
-    extractor = Extractor(build(None))  # rules and gazetteer only: what the gazetteer adds is visible
+    extractor = Extractor(build(None, lexical=False))  # rules and gazetteer only: what the gazetteer adds
     extractor.use_gazetteer(
         Gazetteer.from_values(["孙萍思"], ["浙江省嘉兴市秀洲区新城街道新兴社区世纪名邸2幢1单元301室"])
     )

@@ -72,9 +72,13 @@ def test_phones_with_country_code_dashes_or_spaces(written):
     assert spans(find_phones(text), text) == [(written, "phone", "13812345678")]
 
 
-def test_landlines_and_digit_runs_are_no_phones():
+def test_a_landline_is_a_phone_but_no_mobile_and_digit_runs_are_neither():
     assert list(find_phones("座机0573-82345678")) == []
-    assert list(find_phones("账号6222138123456789012")) == []
+    assert spans(find_all("座机0573-82345678。"), "座机0573-82345678。") == [
+        ("0573-82345678", "phone", "0573-82345678")
+    ]
+    assert find_all("账号6222138123456789012") == []
+    assert find_all("热线12345，区号0573") == []
 
 
 @pytest.mark.parametrize(
