@@ -24,8 +24,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from access.actor import Actor
 from bench_queries import line, timed  # run from bench/, as bench_concurrent_users imports it
+
+from access.actor import Actor
 from graph import admin, ddl
 from settings.table import Settings
 from synth.citizen_ids import make_id

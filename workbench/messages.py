@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from workbench.alert_words import ALERT_WORDS
 from workbench.canvas_words import CANVAS_WORDS
-from workbench.geo_words import GEO_WORDS
-from workbench.profile_words import PROFILE_WORDS
 from workbench.column_words import COLUMN_WORDS
 from workbench.form_words import FORM_WORDS
+from workbench.geo_words import GEO_WORDS
+from workbench.profile_words import PROFILE_WORDS
 from workbench.refusals import REFUSALS
 
 LANGUAGES = ("zh", "en")
