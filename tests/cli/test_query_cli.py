@@ -53,7 +53,17 @@ def test_query_run_as_json(empty_graph, cli):
     result = cli("query", "run", "search.entities", "-p", "text=王建国", "--format", "json", *CONSULT)
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert payload["columns"] == ["entity", "label", "caption", "score", "total", "listed"]
+    assert payload["columns"] == [
+        "entity",
+        "label",
+        "caption",
+        "score",
+        "total",
+        "listed",
+        "lists",
+        "licence",
+        "open_alerts",
+    ]
     assert {row["entity"] for row in payload["rows"]} == {"Person:P1", "Person:P2"}
     assert payload["truncated"] is False and len(payload["nodes"]) == 2
     [event] = [json.loads(line) for line in cli.audit.read_text(encoding="utf-8").splitlines()]
