@@ -45,7 +45,7 @@ def test_every_column_of_every_pack_query_has_a_title_in_both_languages(gateway,
             titles = [column_title(c, lang) for c in columns]
             if len(set(titles)) < len(titles):
                 clashes.append(f"{query.id} ({lang}): {titles}")
-    assert missing == [], "columns without titles in workbench/column_words.py"
+    assert missing == [], f"columns without titles in workbench/column_words.py: {missing}"
     assert clashes == [], "two columns of one query under the same title"
     assert all(zh.strip() and en.strip() and zh != en for zh, en in COLUMN_WORDS.values())
 
