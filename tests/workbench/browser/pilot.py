@@ -202,13 +202,23 @@ def double_click_node(page, predicate_js: str) -> str:
 def expand_by_double_click(page, predicate_js: str, version: int) -> tuple[int, int]:
     """Double-click a node and wait for the expanded map. A click that lands while Streamlit
     is still finishing the previous rerun can be swallowed by the iframe being replaced, so
-    one more double-click is allowed (expanding a node twice changes nothing)."""
+    one more double-click is allowed (expanding a node twice changes nothing). Each waits for
+    the page to be idle first: Python may still be answering the canvas's last report."""
+    wait_idle(page)
     double_click_node(page, predicate_js)
     try:
         return wait_drawn_after(page, version, timeout=12)
     except TimeoutError:
+        wait_idle(page)
         double_click_node(page, predicate_js)
         return wait_drawn_after(page, version)
+
+
+def wait_idle(page, timeout: float = 15.0) -> None:
+    """Until Streamlit shows no run in progress (its status widget is gone), or `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and page.locator("[data-testid='stStatusWidget']").count():
+        page.wait_for_timeout(50)
 
 
 def menu(page, predicate_js: str, action: str) -> str:
