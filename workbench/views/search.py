@@ -48,7 +48,7 @@ def render() -> None:
             "text": text,
             "nodes": outcome.nodes,
             "total": outcome.rows[0]["total"] if outcome.rows else 0,
-            "flags": {row["entity"]: flags(row) for row in outcome.rows if flags(row)},
+            "flags": {row["entity"]: flags(row) for row in outcome.rows},
         }
     results = st.session_state.get(RESULTS_KEY)
     if not results:
