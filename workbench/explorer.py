@@ -241,8 +241,10 @@ class Explorer:
         self.state.update_positions(value.get("positions"))
         self.state.update_view(value.get("view"))
         for event in fresh:
-            self.state.last_event = int(event["seq"])
+            # Seen only once done: Streamlit stops a run as soon as the next gesture arrives, and
+            # the next run must do again what this one was cut off in (each action is idempotent).
             self._one(event, filters, out)
+            self.state.last_event = int(event["seq"])
         # Nodes brought back by undo are on the map only now: their places and groups too.
         self.state.update_positions(value.get("positions"))
         self.state.update_view(value.get("view"))

@@ -182,14 +182,25 @@ def wait_drawn_after(page, version: int, timeout: float = 30.0) -> tuple[int, in
 
 
 def node_point(page, predicate_js: str) -> tuple[float, float, str]:
-    """Page coordinates and id of the first canvas node for which `predicate_js` (over n) holds."""
+    """Page coordinates and id of the first canvas node for which `predicate_js` (over n) holds
+    and that a user could click: inside the window, not under the legend, the info box or the
+    tools."""
     frame = canvas_frame(page)
-    x, y, node_id = frame.evaluate(
-        f"(() => {{ const n = gbCanvas.cy.nodes().filter(n => {predicate_js})[0];"
-        " const p = n.renderedPosition(), c = gbCanvas.cy.container().getBoundingClientRect();"
-        " return [c.left + p.x, c.top + p.y, n.id()]; })()"
+    candidates = frame.evaluate(
+        f"(() => {{ const c = gbCanvas.cy.container().getBoundingClientRect();"
+        f" return gbCanvas.cy.nodes(':visible').filter(n => {predicate_js}).map(n => {{"
+        " const p = n.renderedPosition(), x = c.left + p.x, y = c.top + p.y;"
+        " const hit = document.elementFromPoint(x, y);"
+        " return [x, y, n.id(), !!(hit && hit.closest('#cy'))]; }); })()"
     )
     box = page.locator(f"iframe[title*='{CANVAS}']").bounding_box()
+    height = page.viewport_size["height"]
+    for x, y, node_id, clear in candidates:
+        if clear and 0 < box["y"] + y < height:
+            return box["x"] + x, box["y"] + y, node_id
+    if not candidates:
+        raise LookupError(f"no node on the map for which {predicate_js}")
+    x, y, node_id, _ = candidates[0]  # covered or out of the window: the click shows why
     return box["x"] + x, box["y"] + y, node_id
 
 
@@ -200,25 +211,10 @@ def double_click_node(page, predicate_js: str) -> str:
 
 
 def expand_by_double_click(page, predicate_js: str, version: int) -> tuple[int, int]:
-    """Double-click a node and wait for the expanded map. A click that lands while Streamlit
-    is still finishing the previous rerun can be swallowed by the iframe being replaced, so
-    one more double-click is allowed (expanding a node twice changes nothing). Each waits for
-    the page to be idle first: Python may still be answering the canvas's last report."""
-    wait_idle(page)
+    """Double-click a node and wait for the expanded map. No waiting for the page to settle
+    first, and no second try: a gesture made while Streamlit is still rerunning must be kept."""
     double_click_node(page, predicate_js)
-    try:
-        return wait_drawn_after(page, version, timeout=12)
-    except TimeoutError:
-        wait_idle(page)
-        double_click_node(page, predicate_js)
-        return wait_drawn_after(page, version)
-
-
-def wait_idle(page, timeout: float = 15.0) -> None:
-    """Until Streamlit shows no run in progress (its status widget is gone), or `timeout`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and page.locator("[data-testid='stStatusWidget']").count():
-        page.wait_for_timeout(50)
+    return wait_drawn_after(page, version)
 
 
 def menu(page, predicate_js: str, action: str) -> str:

@@ -80,7 +80,7 @@
     order.forEach(function (n) {
       var p = n.position(), s = side(n);
       var covers = boxes.some(function (b) {
-        var apart = (b.s + s) / 2;
+        var apart = (b.s + s) / 2 + GAP / 2; // drawn with a pixel of edge each side, and rounded when kept
         return Math.abs(b.x - p.x) < apart && Math.abs(b.y - p.y) < apart;
       });
       if (!covers || n.locked()) { boxes.push({ x: p.x, y: p.y, s: s }); return; }
