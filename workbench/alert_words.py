@@ -39,3 +39,26 @@ ALERT_WORDS: dict[str, tuple[str, str]] = {
     "severity.low": ("低", "low"),
     "severity.": ("未定", "unrated"),
 }
+
+# What each entity is to an alert, as the rules in the packs name it (data, in English).
+ROLE_WORDS: dict[str, tuple[str, str]] = {
+    "address": ("地址", "address"),
+    "buyer": ("购买人", "buyer"),
+    "companion": ("同行人", "companion"),
+    "driver": ("驾驶人", "driver"),
+    "licence": ("驾驶证", "licence"),
+    "listed person": ("名单人员", "listed person"),
+    "person": ("人员", "person"),
+    "phone": ("电话", "phone"),
+    "record": ("人员记录", "record"),
+    "registration": ("流动人口登记", "registration"),
+    "vehicle": ("车辆", "vehicle"),
+    "watch list": ("布控名单", "watch list"),
+}
+
+
+def role_word(role: str | None, lang: str) -> str:
+    """A rule's role in the chosen language; one no word is known for is shown as the rule says it."""
+    role = role or ""
+    zh, en = ROLE_WORDS.get(role, (role, role))
+    return en if lang == "en" else zh

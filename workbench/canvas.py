@@ -10,8 +10,10 @@ database — selecting neighbours or a type, inverting, hiding, re-layout, fit, 
 removal too: the node comes back at once and a `restore` event tells Python), with
 a toolbar and keyboard shortcuts — runs in the browser (`frontend/canvas/tools.js`) and sends
 nothing but the positions a re-layout changed. Each value
-carries every event Python has not yet acknowledged (`ack`), so no gesture is lost between reruns. Python
-handles events in `workbench.explorer.Explorer.handle`. Nothing is fetched from
+carries every event Python has not yet acknowledged (`ack`), so no gesture is lost between reruns;
+the browser keeps them in the tab's session storage under the map's id (`map`), so a frame that
+replaces another (a rerun, a page switch) sends them again. Python handles events in
+`workbench.explorer.Explorer.handle` and counts one as seen only once it is done. Nothing is fetched from
 anywhere but the workbench itself.
 
 Everything sent to the browser passes through `Display`: captions and tooltips are
@@ -224,6 +226,7 @@ def canvas(
         interactive=interactive,
         version=state.version,
         ack=state.last_event,
+        map=state.map_id,
         height=height,
         key=key,
         default=None,

@@ -7,6 +7,7 @@ directly. Node and relationship dicts are those of `queries.subgraph`.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,8 @@ class MapState:
     trash: dict[str, dict[str, Any]] = field(default_factory=dict)  # removed node → what undo brings back
     trashed_edges: dict[str, dict[str, Any]] = field(default_factory=dict)  # links that went with them
     last_event: int = 0  # sequence number of the last canvas event handled
+    # Which map the canvas's unhandled events belong to (the browser keeps them across reruns).
+    map_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     version: int = 0  # raised on every change the canvas must draw
     investigation_id: str | None = None
     title: str = ""

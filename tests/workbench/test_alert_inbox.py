@@ -52,12 +52,15 @@ def test_severity_fired_time_and_the_summary_follow_the_chosen_language(app_env,
     at = inbox_with_open(alert_id, "sup")
     line = plain(at.caption[0].value)
     assert "级别：中" in line and "首次命中 20" in line and "+00:00" not in line, "Beijing wall-clock time"
+    involved = at.dataframe[0].value
+    assert list(involved["涉及"]) == ["电话"], "what the entity is to the alert, in Chinese"
 
     at = inbox_with_open(alert_id, "sup", "en")
     [label] = expander_labels(at)
     assert re.match(HEADING.format(severity="medium", status="new", title="Shared phones"), label), label
     assert "is registered to 5 people" in label
     assert "被" not in label
+    assert list(at.dataframe[0].value["Involved"]) == ["phone"]
     assert at.button(key=f"gb_alert_acknowledged_{alert_id}").label == "Acknowledge"
 
 
@@ -138,3 +141,12 @@ def test_filters_by_severity_and_assignee_and_sorting_by_severity(app_env, empty
     at.selectbox(key="gb_alert_assignee").set_value("\x00nobody").run()
     assert len(expander_labels(at)) == 2
     assert audit_events(audit_path)[-1]["parameters"] == {"assignee": "", "sort": "severity"}
+
+
+def test_every_role_a_rule_gives_its_entities_has_words_in_both_languages():
+    from settings.table import PROJECT_ROOT
+    from workbench.alert_words import ROLE_WORDS
+
+    packs = (PROJECT_ROOT / "queries" / "packs").glob("*.yaml")
+    roles = {role for pack in packs for role in re.findall(r"role: '([^']+)'", pack.read_text(encoding="utf-8"))}
+    assert roles and roles <= set(ROLE_WORDS), sorted(roles - set(ROLE_WORDS))

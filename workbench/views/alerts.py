@@ -12,6 +12,7 @@ from queries.pack_model import SEVERITIES, Catalog
 from workbench import alert_actions as act
 from workbench import resources, session
 from workbench.alert_inbox import InboxAlert, assignable, inbox
+from workbench.alert_words import role_word
 from workbench.context import require, t
 from workbench.display import Display, md_escape
 from workbench.investigator import Investigator
@@ -103,7 +104,10 @@ def _alert_box(alert: InboxAlert, workspace: Workspace, investigator: Investigat
         st.caption(md_escape(line))
         st.dataframe(
             display.frame(
-                [{t("alerts.involved"): item["role"], t("report.key"): item["ref"]} for item in alert.involved]
+                [
+                    {t("alerts.involved"): role_word(item["role"], investigator.lang), t("report.key"): item["ref"]}
+                    for item in alert.involved
+                ]
             ),
             hide_index=True,
             width="stretch",

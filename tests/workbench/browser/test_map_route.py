@@ -47,10 +47,11 @@ def expected_stops(gateway, plate: str) -> list[str]:
     return [f"{i}  {t.strftime('%m-%d %H:%M')}" for i, t in enumerate(week, start=1)]
 
 
-@pytest.fixture
-def server(neo4j_env, sample_graph, tmp_path):
-    with pilot.pilot_workbench(neo4j_env, tmp_path, log=ARTIFACTS / "streamlit-map.log") as url:
-        yield url
+@pytest.fixture(params=["supervisor", "analyst"])
+def server(request, neo4j_env, sample_graph, tmp_path):
+    log = ARTIFACTS / f"streamlit-map-{request.param}.log"
+    with pilot.pilot_workbench(neo4j_env, tmp_path, log=log, role=request.param) as url:
+        yield url, request.param
 
 
 def map_text(page) -> str:
@@ -63,18 +64,19 @@ def map_text(page) -> str:
 
 
 def test_a_planted_plates_route_shows_numbered_stops_with_times(server, sample_graph, ground_truth, tmp_path):
+    url, role = server
     plate = planted_plate(ground_truth)
     stops = expected_stops(sample_graph, plate)
     latest = sample_graph.read("test.latest", LATEST_SEEN, {}).single_value()
     assert len(stops) >= 2
     with pilot.browser(tmp_path / "chromium-profile", viewport=(1400, 1300)) as (page, requests):
-        pilot.pass_gate(page, server)
+        pilot.pass_gate(page, url)
         page.get_by_role("link", name="地图").click()
         page.locator(".vega-embed svg").first.wait_for(timeout=30_000)
         # A click on a place lists its passages in the window (the last week with passages).
         page.locator(f".vega-embed svg path[aria-label*='名称: {latest}']").first.click(force=True)
         page.get_by_text(re.compile(f"^{latest}.*(共 \\d+ 条过车记录|显示最近的)")).wait_for(timeout=30_000)
-        page.screenshot(path=str(ARTIFACTS / "map-route-place.png"))
+        page.screenshot(path=str(ARTIFACTS / f"map-route-place-{role}.png"))
         box = page.get_by_label("车辆轨迹（号牌）")
         box.fill(plate)
         box.press("Enter")
@@ -85,11 +87,11 @@ def test_a_planted_plates_route_shows_numbered_stops_with_times(server, sample_g
             timeout=30_000,
         )
         page.wait_for_timeout(500)
-        page.screenshot(path=str(ARTIFACTS / "map-route.png"))
-        page.locator(".vega-embed").first.screenshot(path=str(ARTIFACTS / "map-route-chart.png"))
+        page.screenshot(path=str(ARTIFACTS / f"map-route-{role}.png"))
+        page.locator(".vega-embed").first.screenshot(path=str(ARTIFACTS / f"map-route-chart-{role}.png"))
         written = map_text(page).splitlines()
         for stop in stops:
             assert stop in written, f"stop {stop!r} is written on the map"
         assert "公里" in " ".join(written), "the scale bar"
         assert "南湖区" in written and "桐乡市" in written, "district names"
-    assert pilot.foreign(requests, server) == [], "no request leaves the workbench"
+    assert pilot.foreign(requests, url) == [], "no request leaves the workbench"

@@ -1,0 +1,56 @@
+"""A gesture on the map outlives the frame it was made in: a rerun or a page switch may replace
+the canvas's frame before Python has seen a double-click, and the frame that replaces it sends
+the gesture again. Replayed in headless Chromium by holding the frame's messages back, then
+switching to the search page and back, which draws the map in a new frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.workbench.browser import pilot
+from tests.workbench.browser.test_browser_flow import planted
+
+pytest.importorskip("playwright")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(pilot.CHROMIUM).exists(), reason=f"no Chromium at {pilot.CHROMIUM}"),
+]
+
+# The frame's messages to the page go nowhere, as when the frame goes before they are read.
+HOLD = "window.parent.gbPost = window.parent.postMessage; window.parent.postMessage = function () {}"
+LET_GO = "window.parent.postMessage = window.parent.gbPost"
+
+
+@pytest.fixture
+def server(neo4j_env, sample_graph, tmp_path):
+    with pilot.pilot_workbench(neo4j_env, tmp_path, log=tmp_path / "streamlit.log") as url:
+        yield url
+
+
+def test_a_double_click_survives_the_frame_being_replaced(server, ground_truth, tmp_path):
+    wanted, _, _ = planted(ground_truth)
+    with pilot.browser(tmp_path / "chromium-profile") as (page, _requests):
+        pilot.pass_gate(page, server)
+        page.get_by_label("姓名、身份号码").fill(wanted)
+        page.get_by_role("button", name="检索").click()
+        page.get_by_role("button", name="档案").first.click()
+        page.get_by_role("button", name="在关系图中展开").click()
+        page.get_by_role("heading", name="关系图谱").wait_for()
+        frame = pilot.canvas_frame(page)
+        page.wait_for_timeout(1500)  # the first layout's report has reached Python
+        version, nodes = pilot.drawn(page)
+
+        frame.evaluate(HOLD)
+        pilot.double_click_node(page, "n.data('type') === 'Registration'")
+        page.wait_for_timeout(1000)
+        assert pilot.drawn(page) == (version, nodes), "Python has not heard of the double-click"
+
+        frame.evaluate(LET_GO)
+        page.get_by_role("link", name="综合检索").click()
+        page.get_by_label("姓名、身份号码").wait_for()
+        page.get_by_role("link", name="关系图谱").click()
+        _, grown = pilot.wait_drawn_after(page, version)
+        assert grown > nodes, "the registration's landlord and address joined the map"
