@@ -18,7 +18,7 @@ from tests.ingest.engine.signature import graph_signature
 
 pytestmark = pytest.mark.slow
 
-ROWS = 40_000
+ROWS = 15_000  # 30 batches: the kill lands at least ten batches before the end
 BATCH = 500
 
 
