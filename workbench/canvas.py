@@ -11,8 +11,8 @@ removal too: the node comes back at once and a `restore` event tells Python), wi
 a toolbar and keyboard shortcuts — runs in the browser (`frontend/canvas/tools.js`) and sends
 nothing but the positions a re-layout changed. Each value
 carries every event Python has not yet acknowledged (`ack`), so no gesture is lost between reruns;
-the browser keeps them in the tab's session storage under the map's id (`map`), so a frame that
-replaces another (a rerun, a page switch) sends them again. Python handles events in
+the browser keeps them in the tab's session storage under the map's id (`map`; `pending.js`), so
+a frame that replaces another (a rerun, a page switch) sends them again. Python handles events in
 `workbench.explorer.Explorer.handle` and counts one as seen only once it is done. Nothing is fetched from
 anywhere but the workbench itself.
 

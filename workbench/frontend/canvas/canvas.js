@@ -36,30 +36,7 @@
     return out;
   }
 
-  // Events wait here until Python says it has handled them (args.ack): Streamlit keeps only
-  // the latest value, so each value carries every event not yet acknowledged. They are kept in
-  // the tab's session storage too: a rerun that replaces this frame must not lose a gesture
-  // (the new frame sends them again).
-  var KEPT = "goldenbell-canvas-pending";
-  var pending = [];
-
-  // The events kept for this map (another map's, say before a sign-in, are not this one's).
-  function kept(map) {
-    try {
-      var stored = JSON.parse(window.sessionStorage.getItem(KEPT) || "null");
-      return stored && stored.map === map && Array.isArray(stored.events) ? stored.events : [];
-    } catch (e) {
-      return []; // storage refused (a private window) or spoilt: the frame's own memory only
-    }
-  }
-
-  function keep() {
-    try {
-      window.sessionStorage.setItem(KEPT, JSON.stringify({ map: args.map, events: pending }));
-    } catch (e) {
-      // As above: without storage, events live as long as this frame.
-    }
-  }
+  var pending = new window.gbPending(); // events Python has not yet handled (pending.js)
 
   function send(kind, nodeId) { sendEach(kind, [nodeId || null]); }
 
@@ -67,14 +44,13 @@
   function sendEach(kind, ids) {
     if (!args || !args.interactive || !ids.length) return;
     if (kind !== "layout") clearTimeout(layoutTimer);
-    ids.forEach(function (id) { pending.push({ seq: nextSeq(), kind: kind, node: id }); });
-    keep();
+    ids.forEach(function (id) { pending.add({ seq: nextSeq(), kind: kind, node: id }); });
     sendPending();
   }
 
   function sendPending() {
     post("streamlit:setComponentValue", {
-      value: { events: pending.slice(), positions: positions(), view: tools ? tools.view() : null },
+      value: { events: pending.events.slice(), positions: positions(), view: tools ? tools.view() : null },
       dataType: "json",
     });
   }
@@ -397,16 +373,12 @@
   function render(newArgs) {
     args = newArgs;
     var first = !cy;
-    if (!args.interactive) pending = [];
-    else {
-      if (first) pending = kept(args.map);
-      pending = pending.filter(function (e) { return e.seq > (args.ack || 0); });
-      keep();
-    }
+    if (first && args.interactive) pending.open(args.map);
+    if (args.interactive) pending.acknowledge(args.ack);
     post("streamlit:setFrameHeight", { height: args.height });
     if (first) create(); else update();
     // A frame that replaced one whose gestures Python had not yet seen sends them again.
-    if (first && pending.length) sendPending();
+    if (first && pending.events.length) sendPending();
   }
 
   window.addEventListener("message", function (event) {
