@@ -74,6 +74,12 @@ def listed(read: Callable[[], list[Row]], *, empty: str) -> list[Row]:
     return rows
 
 
-def show_notices() -> None:
-    for level, text in st.session_state.pop(NOTICES_KEY, []):
-        say(level, text)
+def show_notices():
+    """The notices queued for this run, in one container that is there even when empty: what
+    follows keeps its place on the page, so the map's frame is not replaced when a notice
+    comes or goes. Returns the container, for notices raised later in the run."""
+    box = st.container()
+    with box:
+        for level, text in st.session_state.pop(NOTICES_KEY, []):
+            say(level, text)
+    return box

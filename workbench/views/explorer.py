@@ -55,7 +55,7 @@ def _map_part(investigator, filters: Filters) -> None:
         session.notify(notice.level, notice.text)
     if outcome.open_profile:
         session.open_profile(outcome.open_profile)
-    session.show_notices()
+    notices = session.show_notices()
 
     with st.form("gb_add_entity", clear_on_submit=True):
         a, b = st.columns([5, 1], vertical_alignment="bottom")
@@ -94,7 +94,8 @@ def _map_part(investigator, filters: Filters) -> None:
         if end:
             state.set_path_end("end", end)
         notice = explorer.find_paths(int(max_hops), filters)
-        session.say(notice.level, notice.text)
+        with notices:  # above the map: the map keeps its place, and its frame
+            session.say(notice.level, notice.text)
 
     since, until = filters.window()
     shown = state.visible(filters.types, since, until)

@@ -183,24 +183,27 @@ def wait_drawn_after(page, version: int, timeout: float = 30.0) -> tuple[int, in
 
 def node_point(page, predicate_js: str) -> tuple[float, float, str]:
     """Page coordinates and id of the first canvas node for which `predicate_js` (over n) holds
-    and that a user could click: inside the window, not under the legend, the info box or the
-    tools."""
-    frame = canvas_frame(page)
-    candidates = frame.evaluate(
-        f"(() => {{ const c = gbCanvas.cy.container().getBoundingClientRect();"
-        f" return gbCanvas.cy.nodes(':visible').filter(n => {predicate_js}).map(n => {{"
-        " const p = n.renderedPosition(), x = c.left + p.x, y = c.top + p.y;"
-        " const hit = document.elementFromPoint(x, y);"
-        " return [x, y, n.id(), !!(hit && hit.closest('#cy'))]; }); })()"
-    )
-    box = page.locator(f"iframe[title*='{CANVAS}']").bounding_box()
-    height = page.viewport_size["height"]
-    for x, y, node_id, clear in candidates:
-        if clear and 0 < box["y"] + y < height:
-            return box["x"] + x, box["y"] + y, node_id
-    if not candidates:
-        raise LookupError(f"no node on the map for which {predicate_js}")
-    x, y, node_id, _ = candidates[0]  # covered or out of the window: the click shows why
+    and that a user could click: inside the window, not under the legend, the info box, the
+    tools or the time bar. Like a user, it scrolls the map into view when no such node shows."""
+    for _ in range(2):
+        frame = canvas_frame(page)
+        candidates = frame.evaluate(
+            f"(() => {{ const c = gbCanvas.cy.container().getBoundingClientRect();"
+            f" return gbCanvas.cy.nodes(':visible').filter(n => {predicate_js}).map(n => {{"
+            " const p = n.renderedPosition(), x = c.left + p.x, y = c.top + p.y;"
+            " const hit = document.elementFromPoint(x, y);"
+            " return [x, y, n.id(), !!(hit && hit.closest('#cy'))]; }); })()"
+        )
+        if not candidates:
+            raise LookupError(f"no node on the map for which {predicate_js}")
+        iframe = page.locator(f"iframe[title*='{CANVAS}']")
+        box = iframe.bounding_box()
+        height = page.viewport_size["height"]
+        for x, y, node_id, clear in candidates:
+            if clear and 0 < box["y"] + y < height:
+                return box["x"] + x, box["y"] + y, node_id
+        iframe.evaluate("el => el.scrollIntoView({block: 'end'})")
+    x, y, node_id, _ = candidates[0]  # covered even so: the click shows why
     return box["x"] + x, box["y"] + y, node_id
 
 

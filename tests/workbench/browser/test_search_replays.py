@@ -1,9 +1,10 @@
 """The search failures a tip met, replayed in headless Chromium as supervisor and as analyst:
 fragments of an ID, a phone and a plate find the planted wanted person among the first hits,
-flagged as wanted; a whole plate is not followed by every plate of its province; a cut list
-says how many were found; the type filter speaks Chinese; the English chosen holds on the
-next page and at the next sign-in, and switching language on an analyst's profile keeps the
-entity. The analyst never sees the whole ID number."""
+flagged as wanted, and the ID's birth date or its first twelve digits find him too; a whole
+plate is not followed by every plate of its province; a cut list says how many were found;
+the type filter speaks Chinese; the English chosen holds on the next page and at the next
+sign-in, and switching language on an analyst's profile keeps the entity. The analyst never
+sees the whole ID number."""
 
 from __future__ import annotations
 
@@ -72,6 +73,9 @@ def test_a_tip_is_searched_as_it_came(served, ground_truth, sample_graph, tmp_pa
             hits = [i for i, line in enumerate(lines) if shown_id in line]
             assert hits and hits[0] < 3, (fragment, lines[:4])
             page.get_by_text("⚑ 在逃").first.wait_for()
+        for fragment in (person[6:14], person[:12]):  # the birth date; the region, year and month
+            lines = search(page, fragment)
+            assert any(shown_id in line for line in lines), (fragment, lines[:4])
         if role == "analyst":
             assert person not in page.content(), "the whole ID never reaches the analyst's browser"
 

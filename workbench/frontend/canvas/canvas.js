@@ -138,12 +138,7 @@
   }
 
   function fitView() {
-    cy.fit(undefined, 30);
-    // A handful of nodes would otherwise fill the whole canvas.
-    if (cy.zoom() > 1.2) {
-      cy.zoom(1.2);
-      cy.center();
-    }
+    window.gbLayouts.fit(cy, cy.elements());
   }
 
   function markDrawn() {
@@ -187,11 +182,11 @@
       window.gbPlacement.placeNew(cy, ids);
       sendLayoutSoon();
     }
-    if (count) fitView();
     bindEvents();
     applyLocks();
     tools = window.gbTools.attach(cy, args.tools, sendViewSoon, sendEach);
     timebar = window.gbTimebar.attach(cy, args.tools);
+    if (count) fitView(); // once the time bar is up: the fit keeps clear of it
     tools.useLasso(window.gbLasso.attach(cy, tools.mark));
     window.gbCanvas.tools = tools; // for the browser tests and the benchmark
     window.gbCanvas.act = act;
@@ -257,11 +252,11 @@
         }
         sendLayoutSoon();
       }
-      if (addedNodes.length) fitView();
     }
     applyLocks();
     tools.reapply();
     timebar.refresh();
+    if (addedNodes.length) fitView(); // once the time bar is up: the fit keeps clear of it
     applySelection();
     drawLegend();
     markDrawn();

@@ -65,5 +65,18 @@
     window.gbPlacement.separate(nodes);
   }
 
-  window.gbLayouts = { options: layoutOptions, firstLayout: firstLayout };
+  // Fit `eles` in view, clear of the time bar along the canvas's bottom (a node under it could
+  // not be clicked), and never closer than 1.2: a handful of nodes would fill the canvas.
+  function fit(cy, eles) {
+    if (!eles.length) return;
+    var bar = document.getElementById("timebar");
+    var below = bar && bar.style.display === "flex" ? bar.offsetHeight + 8 : 0;
+    var pad = 30, width = cy.width(), height = cy.height() - below;
+    var bb = eles.boundingBox();
+    var zoom = Math.min((width - 2 * pad) / Math.max(bb.w, 1), (height - 2 * pad) / Math.max(bb.h, 1), 1.2);
+    zoom = Math.max(zoom, cy.minZoom());
+    cy.viewport({ zoom: zoom, pan: { x: (width - zoom * (bb.x1 + bb.x2)) / 2, y: (height - zoom * (bb.y1 + bb.y2)) / 2 } });
+  }
+
+  window.gbLayouts = { options: layoutOptions, firstLayout: firstLayout, fit: fit };
 })();

@@ -173,8 +173,7 @@
     function fit() {
       var shown = visibleNodes();
       if (!shown.length) return;
-      cy.fit(shown, 30);
-      if (cy.zoom() > 1.2) { cy.zoom(1.2); cy.center(shown); }
+      window.gbLayouts.fit(cy, shown);
     }
 
     var actions = {
