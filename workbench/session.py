@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from graph.errors import GraphError
 from workbench import page_switch, resources
@@ -74,10 +75,10 @@ def listed(read: Callable[[], list[Row]], *, empty: str) -> list[Row]:
     return rows
 
 
-def show_notices():
+def show_notices() -> DeltaGenerator:
     """The notices queued for this run, in one container that is there even when empty: what
-    follows keeps its place on the page, so the map's frame is not replaced when a notice
-    comes or goes. Returns the container, for notices raised later in the run."""
+    follows (the map) keeps its place on the page whether a notice shows or not. Returns the
+    container, for notices raised later in the run."""
     box = st.container()
     with box:
         for level, text in st.session_state.pop(NOTICES_KEY, []):
