@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
+from access.audit.log import AuditLog
 from queries.pack_model import load_catalog
 from queries.runner import Runner
 from workbench.display import Display
@@ -37,8 +38,6 @@ class CutOffOnce(Runner):
 
 @pytest.fixture
 def explorer(empty_graph, schema, neo4j_settings, tmp_path):
-    from access.audit.log import AuditLog
-
     empty_graph.write("test.graph", GRAPH)
     runner = CutOffOnce(empty_graph, load_catalog(schema), schema, neo4j_settings, AuditLog(tmp_path / "audit.jsonl"))
     explorer = Explorer(runner, Display(schema, SUPERVISOR), MapState())

@@ -61,12 +61,12 @@ def test_a_wanted_tenants_alert_is_worked_from_the_inbox_to_a_fresh_map(served, 
 
         box.get_by_role("button", name="在新关系图中打开（替换当前图）").click()
         page.get_by_role("heading", name="关系图谱").wait_for()
-        pilot.canvas_frame(page)
-        drawn = pilot.canvas_frame(page).evaluate(DRAWN)
+        frame = pilot.canvas_frame(page)
+        drawn = frame.evaluate(DRAWN)
         kinds = {kind for kind, _ in drawn}
         assert {"Person", "Registration", "WatchList"} <= kinds, kinds
         assert all(highlighted for _, highlighted in drawn), "every entity of the alert is highlighted"
-        edges = pilot.canvas_frame(page).evaluate("gbCanvas.cy.edges().length")
+        edges = frame.evaluate("gbCanvas.cy.edges().length")
         assert edges >= len(drawn) - 1, "the entities are linked, not isolated"
         shot(page, f"alert-replay-map-{role}")
         if role == "analyst":
