@@ -20,7 +20,9 @@ CALL (c) {
   WITH m, e WHERE m IS NOT NULL
   RETURN collect({start: m.start, end: m.end, text: m.text, entity_type: m.entity_type,
                   confidence: m.confidence, label: labels(e)[0],
-                  key: coalesce(e.id_number, e.number, e.plate, e.address_id), mention_id: null}) AS linked
+                  key: coalesce(e.id_number, e.number, e.plate, e.address_id,
+                                e.checkpoint_id, e.gate_id, e.compound_id),
+                  mention_id: null}) AS linked
 }
 CALL (c) {
   OPTIONAL MATCH (c)-[:HAS_MENTION]->(n:Mention)
@@ -39,7 +41,7 @@ class LinkedMention:
     text: str
     entity_type: str
     confidence: float | None
-    label: str | None  # Person, Vehicle, Phone or Address; None when unresolved
+    label: str | None  # Person, Vehicle, Phone, Address or a place (Checkpoint, Gate, Compound); None when unresolved
     key: str | None  # the entity's key, for its profile
     mention_id: str | None  # set for unresolved mentions
 

@@ -14,6 +14,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from ingest.extraction import english, person_spans, place_spans, rules
+from ingest.extraction.doc_text import text_of
 from ingest.extraction.gazetteer import Gazetteer, widen
 from ingest.extraction.mentions import Mention
 from ingest.extraction.merge import GAZETTEER, GAZETTEER_SHORT_NAME, merge, ner_mention
@@ -30,7 +31,7 @@ for _name in ("gb_rules", "gb_gazetteer", "gb_mentions"):
 
 @Language.component("gb_rules")
 def rule_component(doc: Doc) -> Doc:
-    doc._.gb_rules = rules.find_all(doc.text)
+    doc._.gb_rules = rules.find_all(text_of(doc))
     return doc
 
 
@@ -51,7 +52,7 @@ class GazetteerMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
-        text = doc.text
+        text = text_of(doc)
         for match_id, start, end in self._matcher(doc):
             span = doc[start:end]
             label = self.vocab.strings[match_id]
@@ -107,7 +108,7 @@ def _against_words(m: Mention, words) -> bool:
 
 @Language.component("gb_merge")
 def merge_component(doc: Doc) -> Doc:
-    text = doc.text
+    text = text_of(doc)
     tags = [""] * len(text)
     for token in doc:
         tags[token.idx] = token.tag_

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from graph.gateway import Gateway
 from ingest.normalize import InvalidValue
 from ingest.normalize import address as addresses
 from ingest.normalize import names as name_values
+
+if TYPE_CHECKING:  # the driver takes a second to import; extraction alone never needs it
+    from graph.gateway import Gateway
 
 DEFAULT_LIMIT = 100_000
 MIN_NAME_LENGTH = 2

@@ -1,7 +1,8 @@
 """Resolve extracted mentions to graph entities and store them as links.
 
 ID number → Person, phone → Phone, plate → Vehicle, address → Address, each by its
-canonical key; a name → Person when the report itself backs one person of that name
+canonical key; an address no Address holds → the checkpoint, gate or compound it names
+(`_place`); a name → Person when the report itself backs one person of that name
 (their ID number, phone or plate is written in it) or the name belongs to one person
 only. Anything else is kept as an unresolved `Mention` node, never dropped.
 
@@ -12,6 +13,8 @@ Link confidence = extraction confidence (see `merge`) × how sure the resolution
     name, with that person's phone in the same report         0.95
     name, with a vehicle of that person in the same report    0.90
     name held by exactly one person in the graph              0.70
+    the canonical address of a compound                      1.00
+    the name of one checkpoint, gate or compound             0.90
     a name held by several persons, or a key not in the graph: unresolved
 
 Stored as `(Case)-[:MENTIONS {start, end, text, entity_type, confidence}]->(entity)`
@@ -35,6 +38,7 @@ from ingest.extraction.mentions import LINKED_TYPES, Mention
 
 NAME_CANDIDATE_CAP = 50
 BY_KEY, BY_ID, BY_PHONE, BY_PLATE, BY_UNIQUE_NAME = 1.0, 1.0, 0.95, 0.90, 0.70
+BY_PLACE_NAME = 0.90
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Resolution:
     label: str | None  # the target's label, None when unresolved
     key: str | None
     confidence: float
-    how: str  # key, id_number, phone, plate, unique_name; ambiguous, not_in_graph
+    how: str  # key, id_number, phone, plate, unique_name, place_address, place_name; ambiguous, not_in_graph
 
     @property
     def resolved(self) -> bool:
@@ -96,6 +100,17 @@ def resolve(gateway: Gateway, schema: Schema, reports: Sequence[list[Mention]]) 
             "extraction.name_candidates", q.name_candidates, {"people": people, "cap": NAME_CANDIDATE_CAP}
         ).data()
         candidates = {row["i"]: row["candidates"] for row in rows}
+    places = [
+        {"i": f"{i}:{j}", "text": _compact(m.text), "key": m.key, "names": _suffixes(_place_text(m, mentions))}
+        for i, mentions in enumerate(reports)
+        for j, m in enumerate(mentions)
+        if m.entity_type == "address" and m.key not in existing["address"]
+    ]
+    if places:
+        rows = gateway.read(
+            "extraction.place_candidates", q.place_candidates, {"places": places, "cap": NAME_CANDIDATE_CAP}
+        ).data()
+        candidates.update({row["i"]: row["candidates"] for row in rows})
     out = []
     for i, mentions in enumerate(reports):
         resolved = []
@@ -105,10 +120,47 @@ def resolve(gateway: Gateway, schema: Schema, reports: Sequence[list[Mention]]) 
             elif m.key in existing[m.entity_type]:
                 label = q.targets[m.entity_type][0]
                 resolved.append(Resolution(m, label, m.key, _times(m, BY_KEY), "key"))
+            elif m.entity_type == "address":
+                resolved.append(_place(m, _place_text(m, mentions), candidates.get(f"{i}:{j}", [])))
             else:
                 resolved.append(Resolution(m, None, None, m.confidence, "not_in_graph"))
         out.append(resolved)
     return out
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _place_text(m: Mention, mentions: list[Mention]) -> str:
+    """The mention with the address written right before it (嘉兴南湖区 | 07省道检查站):
+    the district there tells apart places of one name."""
+    before = [n.text for n in mentions if n.entity_type == "address" and n.end == m.start]
+    return _compact("".join(before) + m.text)
+
+
+def _suffixes(text: str) -> list[str]:
+    return [text[at:] for at in range(len(text) - 1)]  # two characters at least
+
+
+def _place(m: Mention, text: str, candidates: list[dict]) -> Resolution:
+    """The one place the mention names: by its compound's canonical address; else by the
+    longest name that ends the mention, or the name the mention ends; several of one name
+    are told apart by the district the mention writes, or left unresolved."""
+    by_address = [c for c in candidates if c["by_address"]]
+    if len(by_address) == 1:
+        return Resolution(m, by_address[0]["label"], by_address[0]["key"], _times(m, BY_KEY), "place_address")
+    ending = [c for c in candidates if text.endswith(c["name"])]
+    if ending:
+        longest = max(len(c["name"]) for c in ending)
+        named = [c for c in ending if len(c["name"]) == longest]
+    else:
+        named = [c for c in candidates if c["name"].endswith(_compact(m.text))]
+    if len(named) > 1:
+        named = [c for c in named if c["district"] and c["district"] in text] or named
+    if len(named) == 1:
+        return Resolution(m, named[0]["label"], named[0]["key"], _times(m, BY_PLACE_NAME), "place_name")
+    return Resolution(m, None, None, m.confidence, "ambiguous" if named else "not_in_graph")
 
 
 def _evidence(mentions: list[Mention]) -> dict[str, list[str]]:

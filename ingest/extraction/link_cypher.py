@@ -18,6 +18,9 @@ from graph.model import NodeType, RelationshipType, Schema
 LINK, UNRESOLVED = "MENTIONS", "HAS_MENTION"
 # entity type -> label of the node a resolved mention points to (a name resolves to a Person)
 TARGET_LABELS = {"person": "Person", "id_number": "Person", "phone": "Phone", "plate": "Vehicle", "address": "Address"}
+# an address mention that is no postal address in the graph may name one of these places
+PLACE_LABELS = ("Checkpoint", "Gate", "Compound")
+PLACE_NAME_LENGTH = 4  # a mention this long may be a place's name cut short (07省道检查站 for 嘉兴…07省道检查站)
 # entity types resolved by their canonical key alone (a name needs the candidates below)
 KEYED_TYPES = ("id_number", "phone", "plate", "address")
 # the person a name resolves to is backed by their ID number, or a phone or vehicle of theirs
@@ -43,6 +46,8 @@ class LinkCypher:
     all_case_ids: str
     existing_keys: str  # one column per key-resolved entity type: the keys found
     name_candidates: str
+    place_targets: Mapping[str, str]  # place label -> its key property
+    place_candidates: str
     write_links: Mapping[str, str]  # label -> statement writing MENTIONS to nodes of that label
     write_unresolved: str
     delete_stale_links: str
@@ -64,6 +69,11 @@ def link_cypher(schema: Schema) -> LinkCypher:
         if not link.connects(case.label, label):
             raise LinkSchemaError(f"the schema's {LINK} does not connect {case.label} to {label}")
         targets[entity_type] = (label, schema.node(label).key)
+    places = {}
+    for label in PLACE_LABELS:
+        if not link.connects(case.label, label):
+            raise LinkSchemaError(f"the schema's {LINK} does not connect {case.label} to {label}")
+        places[label] = schema.node(label).key
     return LinkCypher(
         targets=targets,
         case_texts=_case_texts(case),
@@ -73,9 +83,14 @@ def link_cypher(schema: Schema) -> LinkCypher:
         ),
         existing_keys=_existing_keys(targets),
         name_candidates=_name_candidates(schema, targets),
-        write_links={label: _write_link(case, link, label, key) for label, key in dict.fromkeys(targets.values())},
+        place_targets=places,
+        place_candidates=_place_candidates(schema),
+        write_links={
+            label: _write_link(case, link, label, key)
+            for label, key in dict.fromkeys([*targets.values(), *places.items()])
+        },
         write_unresolved=_write_unresolved(case, unresolved, mention),
-        delete_stale_links=_delete_stale_links(case, link, targets),
+        delete_stale_links=_delete_stale_links(case, link, [*(key for _, key in targets.values()), *places.values()]),
         delete_stale_mentions=(
             f"UNWIND $cases AS k\n"
             f"MATCH (c:{case.label} {{{case.key}: k.case_id}})-[:{unresolved.type}]->(n:{mention.label})\n"
@@ -146,6 +161,38 @@ def _name_candidates(schema: Schema, targets: Mapping[str, tuple[str, str]]) -> 
     )
 
 
+def _place_candidates(schema: Schema) -> str:
+    """For each address mention no Address holds: the checkpoints, gates and compounds it
+    may name. A place matches when its name ends the mention (南湖区锦绣花园 names 锦绣花园),
+    when a mention of PLACE_NAME_LENGTH or more characters ends its name, or when its
+    address is the mention's canonical address; `q.names` holds the mention's suffixes."""
+    parts = []
+    for label in PLACE_LABELS:
+        node = schema.node(label)
+        name = node.caption
+        where = [f"e.{name} IN q.names", f"(size(q.text) >= {PLACE_NAME_LENGTH} AND e.{name} ENDS WITH q.text)"]
+        addresses = [p.name for p in node.properties.values() if p.type == "address"]
+        where += [f"e.{a} = q.key" for a in addresses]
+        by_address = " OR ".join(f"e.{a} = q.key" for a in addresses) or "false"
+        district = "e.district" if "district" in node.properties else "null"
+        parts.append(
+            f"  MATCH (e:{label}) WHERE {' OR '.join(where)}\n"
+            f"  RETURN '{label}' AS label, e.{node.key} AS key, e.{name} AS name, {district} AS district,"
+            f" coalesce({by_address}, false) AS by_address"
+        )
+    return "\n".join(
+        [
+            "UNWIND $places AS q",
+            "CALL (q) {",
+            "\n  UNION ALL\n".join(parts),
+            "}",
+            "WITH q, collect({label: label, key: key, name: name, district: district, by_address: by_address})",
+            "     AS found",
+            "RETURN q.i AS i, found[..$cap] AS candidates",
+        ]
+    )
+
+
 _PROVENANCE = (
     "ON CREATE SET {v}.prov_run = $run, {v}.prov_source = $source, {v}.prov_file = coalesce(l.file, c.prov_file), "
     "{v}.prov_row = coalesce(l.row, c.prov_row), {v}.first_seen = $now"
@@ -181,10 +228,10 @@ def _write_unresolved(case: NodeType, unresolved: RelationshipType, mention: Nod
     )
 
 
-def _delete_stale_links(case: NodeType, link: RelationshipType, targets: Mapping[str, tuple[str, str]]) -> str:
+def _delete_stale_links(case: NodeType, link: RelationshipType, target_keys: list[str]) -> str:
     """What an earlier extraction of these cases stored and this one no longer finds.
     `k.links` holds "start:end:entity_type:target key" for every link kept."""
-    keys = ", ".join(f"e.{key}" for key in sorted({key for _, key in targets.values()}))
+    keys = ", ".join(f"e.{key}" for key in sorted(set(target_keys)))
     return "\n".join(
         [
             "UNWIND $cases AS k",

@@ -41,6 +41,11 @@ PLACE_WORDS = (
     "港区",
     "服务区",
     "供应站",
+    # a compound's camera gates are named for its gates: 锦绣花园南门
+    "东门",
+    "南门",
+    "西门",
+    "北门",
 )
 ROUTE_WORDS = ("省道", "国道", "县道")
 JUNCTION_WORDS = ("与", "和")
@@ -142,6 +147,8 @@ def _junction_ahead(words: list[Word], j: int) -> bool:
 
 def _accepted(span: list[Word]) -> bool:
     text = "".join(w.text for w in span)
+    if text in PLACE_WORDS:  # 东门, 车站 alone name no one place
+        return False
     if text.endswith(PLACE_WORDS):
         return True
     if any(_is_road(w.text) or w.text.endswith(DIVISION_ENDS) for w in span if w.tag == "LOC"):

@@ -14,8 +14,12 @@ from __future__ import annotations
 import logging
 from functools import cache
 
+import numpy
+from spacy.attrs import IDX, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from ingest.extraction.doc_text import text_of
 
 MAX_WORD_LENGTH = 4
 
@@ -46,7 +50,9 @@ def char_tags(text: str) -> list[str]:
 
 @Language.component("gb_words")
 def word_component(doc: Doc) -> Doc:
-    tags = char_tags(doc.text)
-    for token in doc:
-        token.tag_ = tags[token.idx]
+    tags = char_tags(text_of(doc))
+    strings = doc.vocab.strings
+    # one array in, not a Token object per character: this runs on every character of every report
+    starts = doc.to_array(IDX)
+    doc.from_array([TAG], numpy.array([strings.add(tags[i]) for i in starts], dtype=numpy.uint64).reshape(-1, 1))
     return doc

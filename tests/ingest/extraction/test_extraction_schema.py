@@ -18,7 +18,8 @@ SHIPPED = PROJECT_ROOT / "graph" / "schema"
 
 def test_mentions_point_at_labels_the_schema_allows_by_their_keys(schema):
     mentions = schema.relationship("MENTIONS")
-    for label, key in link_cypher(schema).targets.values():
+    cypher = link_cypher(schema)
+    for label, key in [*cypher.targets.values(), *cypher.place_targets.items()]:
         assert mentions.connects("Case", label)
         assert schema.node(label).key == key
     assert set(mentions.properties) >= {"start", "end", "text", "entity_type", "confidence"}
@@ -52,6 +53,10 @@ def test_a_renamed_key_in_the_schema_is_the_key_the_linker_matches_on(tmp_path):
 
 
 def test_a_schema_without_what_the_linker_writes_is_refused_when_the_statements_are_built(tmp_path):
-    schema = _edited(tmp_path, "relationships/MENTIONS.yaml", "to: [Person, Vehicle, Phone, Address]", "to: [Person]")
+    old = "to: [Person, Vehicle, Phone, Address, Checkpoint, Gate, Compound]"
+    schema = _edited(tmp_path, "relationships/MENTIONS.yaml", old, "to: [Person]")
     with pytest.raises(LinkSchemaError, match="MENTIONS does not connect Case to Phone"):
         link_cypher(schema)
+    places = _edited(tmp_path / "places", "relationships/MENTIONS.yaml", old, "to: [Person, Vehicle, Phone, Address]")
+    with pytest.raises(LinkSchemaError, match="MENTIONS does not connect Case to Checkpoint"):
+        link_cypher(places)
