@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access import REASONS, AccessDenied, ReasonRefused, Session, SessionEnded, reasons_for
-from access.roles import ROLES, Permission
+from access.roles import DESCRIPTIONS, ROLES, Permission
 from workbench import resources, signin
 from workbench.investigator import Investigator
 from workbench.messages import DEFAULT_LANGUAGE, LANGUAGE_KEY, LANGUAGES, message
@@ -172,8 +172,11 @@ def _reason_gate(session: Session) -> None:
 def _denied(session: Session, permission: Permission, page: str) -> None:
     try:
         resources.workspace().sessions.guard(session, permission, "page.open", {"page": page})
-    except AccessDenied as exc:
-        signin.say_error(t("ctx.denied", error=exc))
+    except AccessDenied:
+        # The refusal's own text is the audit log's (both languages in one line); the page says
+        # it in the language chosen.
+        zh, en = DESCRIPTIONS[permission]
+        signin.say_error(t("ctx.denied", role=role_name(session.role), what=en if lang() == "en" else zh))
         st.stop()
 
 

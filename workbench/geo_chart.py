@@ -1,4 +1,5 @@
-"""The map page's chart: places, their names, district outlines, a scale bar and a route.
+"""The map page's chart: places, their names, district outlines, a scale bar, a route and
+the place chosen.
 
 Drawn with Vega-Lite (Altair) in a Mercator projection of the coordinates, with no map
 tiles: nothing is fetched, so it works on a network without internet. Text is drawn as
@@ -20,10 +21,15 @@ from workbench.messages import message
 
 ROUTE = "#c0392b"
 OUTLINE = "#7f8c8d"
+CHOSEN = "#d35400"
 ARROW_AT = 0.62  # how far along each leg its arrow sits
 SELECTION = "place"  # the chart's click selection, read back by the page
 HEIGHT = 600
 NICE_KM = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+ROUTE_MARGIN = 0.2  # of the route's span, on each side: its end stops and their times stay clear of the edge
+LEAST_DEGREES = 0.01  # about a kilometre: a route that never moves still shows its surroundings
+
+Extent = tuple[float, float, float, float]  # lon_min, lon_max, lat_min, lat_max
 
 
 def scale_bar_km(span_km: float) -> int:
@@ -31,10 +37,14 @@ def scale_bar_km(span_km: float) -> int:
     return max([km for km in NICE_KM if km <= max(span_km / 5, 1)])
 
 
-def scale_bar(lon_min: float, lon_max: float, lat_min: float, lat_max: float, lang: str) -> list[alt.Chart]:
+def scale_bar(
+    lon_min: float, lon_max: float, lat_min: float, lat_max: float, lang: str, *, inside: bool = False
+) -> list[alt.Chart]:
     """A bar of a round number of kilometres at the map's lower left. It is drawn in map
-    coordinates at its own latitude, so the projection gives it the length it has there."""
-    lat = lat_min - 0.04 * (lat_max - lat_min)  # below every place: it covers no name
+    coordinates at its own latitude, so the projection gives it the length it has there.
+    `inside`: the view is fitted to this box, so a bar below it would be cut off."""
+    # Below every place, so it covers no name, unless the box is all there is to see.
+    lat = lat_min + (0.04 if inside else -0.04) * (lat_max - lat_min)
     km_per_degree = KM_PER_DEGREE_LON_AT_EQUATOR * math.cos(math.radians(lat))
     km = scale_bar_km((lon_max - lon_min) * km_per_degree)
     start = lon_min + 0.03 * (lon_max - lon_min)
@@ -168,6 +178,52 @@ def route_layers(stops: pd.DataFrame, lang: str) -> list[alt.Chart]:
     return layers
 
 
+def route_extent(stops: Sequence[Mapping[str, Any]]) -> Extent:
+    """The box the map zooms to when a route is drawn: its stops with a margin around them."""
+    lons, lats = [s["longitude"] for s in stops], [s["latitude"] for s in stops]
+    lon_pad = max(ROUTE_MARGIN * (max(lons) - min(lons)), LEAST_DEGREES)
+    lat_pad = max(ROUTE_MARGIN * (max(lats) - min(lats)), LEAST_DEGREES)
+    return min(lons) - lon_pad, max(lons) + lon_pad, min(lats) - lat_pad, max(lats) + lat_pad
+
+
+def chosen_layers(place: Mapping[str, Any], lang: str) -> list[Any]:
+    """The place clicked or picked: a ring round its dot and its name in bold, over everything
+    else, so the place whose passages are listed below is the one seen on the map."""
+    here = pd.DataFrame(
+        [
+            {
+                "longitude": place["longitude"],
+                "latitude": place["latitude"],
+                "name": place["name"],
+                "said": message("geo.chosen", lang, place=place["name"]),
+            }
+        ]
+    )
+    where = {"longitude": "longitude:Q", "latitude": "latitude:Q"}
+    ring = (
+        alt.Chart(here)
+        .mark_point(shape="circle", filled=False, size=900, color=CHOSEN, strokeWidth=3.5, opacity=1)
+        .encode(**where, description="said:N")
+    )
+    name = (
+        alt.Chart(here)
+        .mark_text(align="left", dx=18, fontSize=13, fontWeight="bold", color=CHOSEN, limit=220)
+        .encode(**where, text="name:N")
+    )
+    return [ring, halo(name)]
+
+
+def clipped(layer: Any) -> Any:
+    """`layer` drawn only inside the view: once the view is zoomed, what lies outside it would
+    otherwise be drawn over the legend and the page's margins."""
+    cut = layer.copy(deep=False)  # a layer of layers keeps the data its parts share
+    if isinstance(layer, alt.LayerChart):
+        cut.layer = [clipped(part) for part in layer.layer]
+    else:
+        cut.mark = alt.MarkDef(**{**layer.mark.to_dict(), "clip": True})
+    return cut
+
+
 def stop_labels(stops: pd.DataFrame, most: int = 4) -> pd.DataFrame:
     """One label per place on the route: "3  08:40" per visit, at most `most` lines."""
     rows = []
@@ -186,22 +242,42 @@ def places_map(
     districts: Sequence[District] = (),
     stops: Sequence[Mapping[str, Any]] = (),
     landmarks: Iterable[str] = (),
+    chosen: Mapping[str, Any] | None = None,
 ) -> alt.LayerChart:
     """The whole map. `places` rows carry label, key, kind, name, longitude, latitude and
-    passages; places whose label is in `landmarks` are named on the map where room allows."""
+    passages; places whose label is in `landmarks` are named on the map where room allows;
+    `chosen` (one of `places`) is ringed. With a route the view is its extent, not the city.
+
+    Drawn bottom to top: outlines, district names, places and their names, the route, the
+    chosen place, the scale bar; so no district name lies over a dot."""
     frame = pd.DataFrame(list(places))
-    lons = list(frame["longitude"]) + [lon for d in districts for lon, _ in d.ring]
-    lats = list(frame["latitude"]) + [lat for d in districts for _, lat in d.ring]
-    if stops:
-        lons += [s["longitude"] for s in stops]
-        lats += [s["latitude"] for s in stops]
+    view = route_extent(stops) if stops else None
+    if view is None:
+        lons = list(frame["longitude"]) + [lon for d in districts for lon, _ in d.ring]
+        lats = list(frame["latitude"]) + [lat for d in districts for _, lat in d.ring]
+        box: Extent = (min(lons), max(lons), min(lats), max(lats))
+    else:
+        box = view
+    labelled = readable_labels(frame, set(landmarks), height=HEIGHT, extent=view)
+    if chosen is not None:
+        # Its own name is written in bold by its ring; written twice it would blur.
+        same = (frame["label"] == chosen.get("label")) & (frame["key"] == chosen.get("key"))
+        labelled = [i for i in labelled if not same.iloc[i]]
     layers: list[Any] = outline_layers(districts) if districts else []
-    layers += place_layers(frame, lang, readable_labels(frame, set(landmarks), height=HEIGHT))
+    layers += place_layers(frame, lang, labelled)
     if stops:
         layers += route_layers(pd.DataFrame(list(stops)), lang)
-    layers += scale_bar(min(lons), max(lons), min(lats), max(lats), lang)
+    if chosen is not None:
+        layers += chosen_layers(chosen, lang)
+    layers += scale_bar(*box, lang, inside=view is not None)
+    projection: dict[str, Any] = {"type": "mercator"}
+    if view is not None:
+        layers = [clipped(layer) for layer in layers]
+        lon_min, lon_max, lat_min, lat_max = view
+        corners = {"type": "MultiPoint", "coordinates": [[lon_min, lat_min], [lon_max, lat_max]]}
+        projection["fit"] = {"type": "Feature", "geometry": corners, "properties": {}}
     return (
         alt.layer(*layers)
-        .project(type="mercator")
+        .project(**projection)
         .properties(height=HEIGHT, usermeta={"embedOptions": {"renderer": "svg", "actions": False}})
     )

@@ -23,20 +23,40 @@ def _mercator(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
-def readable_labels(frame: pd.DataFrame, landmarks: set[str], *, height: int, width: int = WIDTH) -> list[int]:
-    """Row positions of `frame` (label, name, longitude, latitude, passages) to name on the map."""
+def readable_labels(
+    frame: pd.DataFrame,
+    landmarks: set[str],
+    *,
+    height: int,
+    width: int = WIDTH,
+    extent: tuple[float, float, float, float] | None = None,
+) -> list[int]:
+    """Row positions of `frame` (label, name, longitude, latitude, passages) to name on the map.
+    `extent` (lon_min, lon_max, lat_min, lat_max): the map shows only that box, so names are
+    spaced at its scale and places outside it take no room."""
     if frame.empty or not landmarks:
         return []
     xs = [math.radians(lon) for lon in frame["longitude"]]
     ys = [_mercator(lat) for lat in frame["latitude"]]
-    span = max(max(xs) - min(xs), 1e-9), max(max(ys) - min(ys), 1e-9)
+    inside = [True] * len(frame)
+    if extent is not None:
+        lon_min, lon_max, lat_min, lat_max = extent
+        inside = [
+            lon_min <= lon <= lon_max and lat_min <= lat <= lat_max
+            for lon, lat in zip(frame["longitude"], frame["latitude"], strict=True)
+        ]
+        xs_box, ys_box = [math.radians(lon_min), math.radians(lon_max)], [_mercator(lat_min), _mercator(lat_max)]
+    else:
+        xs_box, ys_box = xs, ys
+    left, top = min(xs_box), max(ys_box)
+    span = max(max(xs_box) - left, 1e-9), max(top - min(ys_box), 1e-9)
     scale = min(width / span[0], height / span[1])
-    candidates = [i for i, label in enumerate(frame["label"]) if label in landmarks]
+    candidates = [i for i, label in enumerate(frame["label"]) if label in landmarks and inside[i]]
     candidates.sort(key=lambda i: (-(frame["passages"].iloc[i] or 0), str(frame["name"].iloc[i])))
     taken: list[tuple[float, float, float, float]] = []
     chosen = []
     for i in candidates:
-        x, y = (xs[i] - min(xs)) * scale, (max(ys) - ys[i]) * scale
+        x, y = (xs[i] - left) * scale, (top - ys[i]) * scale
         box = (
             x + 5,
             y - LINE_PX / 2,

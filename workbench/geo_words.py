@@ -18,9 +18,11 @@ GEO_WORDS: dict[str, tuple[str, str]] = {
     ),
     "geo.pick_place": ("点位过车记录（也可在地图上点击点位）", "Passages at a place (or click a place on the map)"),
     "geo.route": (
-        "“{plate}”的轨迹：{n} 个经过点，按时间编号，箭头指向行驶方向。",
-        "Trajectory of “{plate}”: {n} stops, numbered in time order, arrows pointing the way.",
+        "“{plate}”的轨迹：{n} 个经过点，按时间编号，箭头指向行驶方向。地图显示轨迹所在范围，清空号牌可看全部点位。",
+        "Trajectory of “{plate}”: {n} stops, numbered in time order, arrows pointing the way. The map shows "
+        "the route's surroundings; clear the plate to see every place.",
     ),
+    "geo.chosen": ("已选点位：{place}", "Chosen place: {place}"),
     "geo.route_cut": ("只显示时间范围内最早的 {n} 个经过点。", "Only the first {n} stops in the window are shown."),
     "geo.no_route": (
         "“{plate}”在这段时间没有带坐标的过车记录。",

@@ -62,7 +62,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ctx.change": ("更换事由", "Change reason"),
     "ctx.cancel": ("取消", "Cancel"),
     "ctx.header": ("案件 {case_ref} · {reason}", "case {case_ref} · {reason}"),
-    "ctx.denied": ("无权使用：{error}", "Not allowed: {error}"),
+    "ctx.denied": ("{role}无权使用{what}。", "The {role} role does not allow {what}."),
     # common
     "common.db_down": ("数据库不可用：{error}", "Database unavailable: {error}"),
     "common.refused": ("查询被拒绝：{error}", "Query refused: {error}"),

@@ -47,18 +47,29 @@ def allowed(role: str) -> list[str]:
     return [name for name, (_, _, permission) in PAGES.items() if permission is None or may(role, permission)]
 
 
-def page(name: str, *, default: bool = False) -> st.Page:
+def page(name: str, *, default: bool = False, hidden: bool = False) -> st.Page:
     render, title, _ = PAGES[name]
-    return st.Page(render, title=t(title), url_path=name, default=default)
+    visibility = "hidden" if hidden else "visible"
+    return st.Page(render, title=t(title), url_path=name, default=default, visibility=visibility)
 
 
 def pages(role: str | None) -> list[st.Page]:
-    """The menu for a signed-in role; for nobody, the login form alone."""
+    """The menu for a signed-in role; for nobody, the login form alone. The pages the role may
+    not open are kept out of the menu but not out of reach: a link to one (a colleague's
+    address) meets the page's own refusal, recorded and in the user's language, rather than
+    Streamlit's "page not found" in English. Signed out, every page's address shows the login
+    form, and the page itself once signed in."""
     if role is None:
-        return [st.Page(_sign_in, title=t("login.title"), url_path=SIGN_IN, default=True)]
+        login = st.Page(_sign_in, title=t("login.title"), url_path=SIGN_IN, default=True)
+        linked = [
+            st.Page(_sign_in, title=t(title), url_path=name, visibility="hidden")
+            for name, (_, title, _) in PAGES.items()
+        ]
+        return [login, *linked]
     names = allowed(role)
     first = DEFAULT if DEFAULT in names else names[0]
-    return [page(name, default=name == first) for name in names]
+    menu = [page(name, default=name == first) for name in names]
+    return menu + [page(name, hidden=True) for name in PAGES if name not in names]
 
 
 page_switch.register(page)

@@ -30,7 +30,7 @@ def test_each_attack_typed_as_an_analyst_is_refused(app_env, sample_graph, audit
     at.session_state["gb_cypher"] = cypher
     at.run()
     assert not at.exception
-    assert at.error and "console" in at.error[0].value
+    assert [box.value for box in at.error] == ["研判员无权使用只读 Cypher 控制台。"]
     assert not at.dataframe and not at.text_area, "no result and no box to type into"
     assert not at.get("download_button"), "no CSV or JSON to download"
     events = audit_events(audit_path)
@@ -38,6 +38,14 @@ def test_each_attack_typed_as_an_analyst_is_refused(app_env, sample_graph, audit
         (e["user"], e["action"], e["outcome"], e["parameters"]) for e in events
     ]
     assert not [e for e in events if e["action"] == "console.run" and e["outcome"] == "ok"]
+
+
+def test_the_analysts_refusal_is_worded_in_the_chosen_language_alone(app_env, empty_graph):
+    at = one_page("console", user="ana")
+    at.session_state["gb_lang"] = "en"
+    at.run()
+    shown = [box.value.replace("\\", "") for box in at.error]
+    assert shown == ["The Analyst role does not allow the read-only Cypher console."]
 
 
 def test_the_supervisor_runs_the_console(app_env, sample_graph):

@@ -1,6 +1,7 @@
-"""The map page on a small city in the real Neo4j: places named, districts outlined and named,
-a scale bar in kilometres, a plate's route numbered in time order with Beijing times and
-arrows, and a chosen place's passages listed for the window, in the chosen language."""
+"""The map page on a small city in the real Neo4j: places named, districts outlined and named
+beneath the dots, a scale bar in kilometres, a plate's route numbered in time order with
+Beijing times and arrows and the map zoomed to it, and a chosen place ringed on the map with
+its passages listed for the window, in the chosen language."""
 
 from __future__ import annotations
 
@@ -25,15 +26,21 @@ def city(app_env, empty_graph):
     return seed(empty_graph)
 
 
+def spec(at) -> dict:
+    return json.loads(at.get("vega_lite_chart")[0].proto.spec)
+
+
 def chart(at) -> tuple[list[dict], dict[str, list[dict]]]:
-    """The page's map as the browser gets it: every single-view layer, and each data set's rows."""
+    """The page's map as the browser gets it: every single-view layer in the order drawn (the
+    first at the bottom), and each data set's rows."""
     proto = at.get("vega_lite_chart")[0].proto
     datasets = {ds.name: pa.ipc.open_stream(ds.data.data).read_all().to_pylist() for ds in proto.datasets}
     layers, todo = [], [json.loads(proto.spec)]
     while todo:
-        layer = todo.pop()
+        layer = todo.pop(0)
         # A layer inherits its parent's data (Altair lifts shared data up to the parent).
-        todo += [{"data": layer["data"], **child} if "data" in layer else child for child in layer.get("layer", [])]
+        children = [{"data": layer["data"], **child} if "data" in layer else child for child in layer.get("layer", [])]
+        todo = children + todo
         if "mark" in layer:
             layers.append(layer)
     return layers, datasets
@@ -74,6 +81,20 @@ def test_places_and_districts_are_named_and_outlined_with_a_scale(city):
     assert outlines, "district outlines are drawn"
     english = texts(open_map("en"))
     assert any(word.endswith(" km") for word in english) and not any("公里" in word for word in english)
+    assert "fit" not in spec(at)["projection"], "without a route the map shows the whole city"
+
+
+def test_district_names_lie_beneath_the_dots_and_their_names(city):
+    layers = chart_layers(open_map())
+
+    def first(found) -> int:
+        return next(i for i, layer in enumerate(layers) if found(layer.get("encoding", {})))
+
+    outlines = first(lambda enc: enc.get("detail", {}).get("field") == "district")
+    district_names = first(lambda enc: enc.get("text", {}).get("field") == "district")
+    dots = first(lambda enc: "size" in enc)
+    place_names = first(lambda enc: enc.get("text", {}).get("field") == "name")
+    assert outlines < district_names < dots < place_names
 
 
 def test_the_scale_bar_is_as_long_as_it_says_at_its_latitude():
@@ -107,6 +128,12 @@ def test_a_plate_draws_its_route_numbered_in_time_order_with_times(city, audit_p
     assert "2  03-01 08:30" in labels and "3  03-01 12:05" in labels
     arrows = [layer for layer in chart_layers(at) if "angle" in layer.get("encoding", {})]
     assert len(arrows) == 1, "one arrow per leg, turned the way the car went"
+    (west, south), (east, north) = spec(at)["projection"]["fit"]["geometry"]["coordinates"]
+    # The route runs from 秀洲二号检查站 (120.66, 30.80) to 锦绣花园南门 (120.821, 30.719).
+    assert west < 120.66 and east > 120.821 and south < 30.719 and north > 30.80, "the route, with a margin"
+    assert east < 121.05, "not the whole city: 平湖三号检查站 lies outside the view"
+    assert all(layer["mark"]["clip"] for layer in chart_layers(at)), "nothing is drawn outside the view"
+    assert any(word.endswith(" 公里") for word in texts(at)), "the scale bar is inside the view"
     assert any(event["query_id"] == "vehicles.trajectory" for event in audit_events(audit_path))
 
 
@@ -140,6 +167,10 @@ def test_a_picked_place_lists_its_passages_in_the_window(city, audit_path):
     assert list(listed["Time"]) == ["2025-03-01 18:40:00", "2025-03-01 09:00:00", "2025-03-01 07:50:00"]
     assert list(listed["Plate"]) == [PLATE, "浙F99999", PLATE]
     assert any("3 passages in the window" in caption.value for caption in at.caption)
+    layers, datasets = chart(at)
+    [ring] = [i for i, layer in enumerate(layers) if "description" in layer.get("encoding", {})]
+    assert [row["said"] for row in datasets[layers[ring]["data"]["name"]]] == ["Chosen place: 南湖一号检查站"]
+    assert ring > next(i for i, layer in enumerate(layers) if "size" in layer.get("encoding", {})), "over the dots"
     event = [e for e in audit_events(audit_path) if e["action"] == "map.place_passages"][-1]
     assert event["entities"] == ["Checkpoint:JCZ1"] and event["user"] == "ana" and event["case_ref"]
     at.selectbox(key="gb_geo_place").set_value("Compound:XQ1").run()

@@ -90,7 +90,10 @@ def render() -> None:
         key=PLACE_KEY,
     )
     st.caption(md_escape(t("geo.points", n=len(shown))))
-    chart = places_map(shown, investigator.lang, districts=districts, stops=route, landmarks=LANDMARKS)
+    chosen = next(
+        (masked for row, masked in zip(rows, shown, strict=True) if f"{row['label']}:{row['key']}" == picked), None
+    )
+    chart = places_map(shown, investigator.lang, districts=districts, stops=route, landmarks=LANDMARKS, chosen=chosen)
     st.altair_chart(chart, width="stretch", on_select="rerun", selection_mode=SELECTION, key=CHART_KEY)
     st.caption(md_escape(t("geo.outlines")))
     if route:

@@ -129,8 +129,9 @@ def add_user(env: Mapping[str, str], role: str = "analyst") -> None:
     store.add(USER, role, PASSWORD, by=Actor.cli("pilot"))
 
 
-def sign_in(page, base_url: str) -> None:
-    page.goto(base_url + "/")
+def sign_in(page, base_url: str, path: str = "/") -> None:
+    """Sign in at `path`: signed out, every page's address shows the login form first."""
+    page.goto(base_url + path)
     page.get_by_label("用户名").fill(USER)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()

@@ -1,7 +1,8 @@
-"""The map page in headless Chromium on the sample: a click on a place lists its passages, a
-planted plate's route is drawn with its stops numbered in time order and their Beijing times
-written beside them, district names and a kilometre scale are on the map, and nothing is
-fetched from anywhere but the workbench. Screenshots go to test-artifacts/browser/map-route*.png."""
+"""The map page in headless Chromium on the sample: a click on a place rings it on the map and
+lists its passages, a planted plate's route is drawn with its stops numbered in time order and
+their Beijing times written beside them, the map zooms to the route, district names and a
+kilometre scale are on the map, and nothing is fetched from anywhere but the workbench.
+Screenshots go to test-artifacts/browser/map-route*.png."""
 
 from __future__ import annotations
 
@@ -63,6 +64,21 @@ def map_text(page) -> str:
     )
 
 
+def scale_km(page) -> int:
+    [km] = [int(line.split()[0]) for line in map_text(page).splitlines() if re.fullmatch(r"\d+ 公里", line)]
+    return km
+
+
+# The route's stops (white dots ringed in the route's colour) as drawn, and the map's own size.
+ROUTE_SPREAD = """svg => {
+  const stops = Array.from(svg.querySelectorAll('g.mark-symbol path[stroke="#c0392b"][fill="white"]'),
+                           p => p.getBoundingClientRect());
+  const map = svg.getBoundingClientRect();
+  const xs = stops.map(b => b.x + b.width / 2), ys = stops.map(b => b.y + b.height / 2);
+  return [(Math.max(...xs) - Math.min(...xs)) / map.width, (Math.max(...ys) - Math.min(...ys)) / map.height];
+}"""
+
+
 def test_a_planted_plates_route_shows_numbered_stops_with_times(server, sample_graph, ground_truth, tmp_path):
     url, role = server
     plate = planted_plate(ground_truth)
@@ -76,7 +92,11 @@ def test_a_planted_plates_route_shows_numbered_stops_with_times(server, sample_g
         # A click on a place lists its passages in the window (the last week with passages).
         page.locator(f".vega-embed svg path[aria-label*='名称: {latest}']").first.click(force=True)
         page.get_by_text(re.compile(f"^{latest}.*(共 \\d+ 条过车记录|显示最近的)")).wait_for(timeout=30_000)
+        # ... and rings it on the map: the place clicked, not another.
+        page.locator(f".vega-embed svg [aria-label='已选点位：{latest}']").wait_for(timeout=30_000)
+        assert page.locator(".vega-embed svg [aria-label^='已选点位：']").count() == 1
         page.screenshot(path=str(ARTIFACTS / f"map-route-place-{role}.png"))
+        whole_city_km = scale_km(page)
         box = page.get_by_label("车辆轨迹（号牌）")
         box.fill(plate)
         box.press("Enter")
@@ -92,6 +112,16 @@ def test_a_planted_plates_route_shows_numbered_stops_with_times(server, sample_g
         written = map_text(page).splitlines()
         for stop in stops:
             assert stop in written, f"stop {stop!r} is written on the map"
-        assert "公里" in " ".join(written), "the scale bar"
-        assert "南湖区" in written and "桐乡市" in written, "district names"
+        assert scale_km(page) < whole_city_km, "the map zooms in to the route; the scale bar says so"
+        across, down = page.locator(".vega-embed svg").first.evaluate(ROUTE_SPREAD)
+        assert max(across, down) > 0.5, f"the route fills the map ({across:.0%} across, {down:.0%} down)"
+        page.get_by_label("车辆轨迹（号牌）").fill("")
+        page.get_by_label("车辆轨迹（号牌）").press("Enter")
+        page.wait_for_function(
+            "km => Array.from(document.querySelectorAll('.vega-embed svg text')).some(t => t.textContent === km)",
+            arg=f"{whole_city_km} 公里",
+            timeout=30_000,
+        )
+        written = map_text(page).splitlines()
+        assert "南湖区" in written and "桐乡市" in written, "district names, with the whole city in view again"
     assert pilot.foreign(requests, url) == [], "no request leaves the workbench"
