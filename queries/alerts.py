@@ -263,6 +263,23 @@ def add_note(gateway: Gateway, audit: AuditLog, alert_id: str, text: str, actor:
     return _change(gateway, audit, alert_id, actor, "alert.note", kind="note", text=text)
 
 
+def plan_changes(gateway: Gateway) -> None:
+    """Run the change statement once on no alert (its MATCH finds none, so it writes nothing):
+    the server plans and compiles it now, not on the first acknowledgement after a restart,
+    which took 0.3-0.6 s longer than the next ones. The parameters have the types a status
+    change sends, which the plan cache keys on. (EXPLAIN alone plans but leaves the first run
+    as slow.)"""
+    params = {
+        "alert_id": "",
+        "status": "acknowledged",
+        "assign": False,
+        "assignee": None,
+        "note": {"note_id": "", "kind": "status", "author": "", "text": ""},
+        "now": datetime.now(UTC),
+    }
+    gateway.write("alerts.plan", _CHANGE, params)
+
+
 def _change(
     gateway: Gateway,
     audit: AuditLog,

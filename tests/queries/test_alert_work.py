@@ -9,7 +9,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from access.actor import Actor
-from queries.alerts import AlertError, Hit, add_note, assign, list_alerts, run_rules, set_status, store
+from queries.alerts import (
+    AlertError,
+    Hit,
+    add_note,
+    assign,
+    list_alerts,
+    plan_changes,
+    run_rules,
+    set_status,
+    store,
+)
 from tests.queries.test_alerts import alerts_in, plant_phone
 
 
@@ -50,6 +60,18 @@ def test_assignments_notes_and_status_changes_make_a_history_newest_first(empty_
         ("alert.note", "analyst1", {"alert_id": alert_id}),
         ("alert.ack", "analyst1", {"alert_id": alert_id}),
     ]
+
+
+def test_planning_the_change_ahead_writes_nothing(empty_graph, runner, audit):
+    one_alert(empty_graph, runner)
+    fields = ("alert_id", "status", "assignee", "last_fired", "fire_count", "notes")
+    before = [[r[f] for f in fields] for r in list_alerts(empty_graph)]
+    audited = len(list(audit.events()))
+    plan_changes(empty_graph)
+    assert [[r[f] for f in fields] for r in list_alerts(empty_graph)] == before
+    notes = empty_graph.read("test.notes", "MATCH (n:AlertNote) RETURN count(n) AS n").data()
+    assert notes == [{"n": 0}]
+    assert len(list(audit.events())) == audited, "nothing was done to an alert, so nothing is audited"
 
 
 def test_a_later_run_keeps_the_assignee_and_the_notes(empty_graph, runner, audit):

@@ -4,10 +4,13 @@ its own fragment, so a change reruns that alert alone and confirms at once."""
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from access import Permission
-from queries.alerts import SORTS, STATUSES
+from graph.errors import GraphError
+from queries.alerts import SORTS, STATUSES, plan_changes
 from queries.pack_model import SEVERITIES, Catalog
 from workbench import alert_actions as act
 from workbench import resources, session
@@ -24,6 +27,8 @@ MINE, NOBODY = "\x00mine", "\x00nobody"  # assignee filter choices that are not 
 def render() -> None:
     investigator = require(page="alerts")
     workspace = resources.workspace()
+    if investigator.may(Permission.ALERT_STATUS):
+        _planned(workspace)
     st.title(t("page.alerts"))
     session.show_notices()
     act.forget_changes()
@@ -32,6 +37,17 @@ def render() -> None:
     alerts = session.listed(lambda: inbox(workspace, investigator, **filters), empty=t("alerts.none"))
     for alert in alerts:
         _alert_box(alert, workspace, investigator, users)
+
+
+@st.cache_resource(show_spinner=False)
+def _planned(_workspace: Workspace) -> bool:
+    """Once per server: the first acknowledgement should not wait for the server to plan it."""
+    try:
+        plan_changes(_workspace.gateway)
+    except GraphError as exc:  # only a head start is lost: the change itself plans as it runs
+        logging.getLogger(__name__).warning("could not plan the alert change statement ahead: %s", exc)
+        return False
+    return True
 
 
 def _filters(catalog: Catalog, investigator: Investigator, users: list[str]) -> dict[str, str | None]:
