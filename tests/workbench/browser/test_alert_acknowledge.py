@@ -1,7 +1,8 @@
 """Acknowledging an alert in Chromium: the alert alone reruns and a confirmation shows at once,
 in a full inbox (200 alerts), where a rerun of the whole page used to take seconds.
 
-The time from the click to the confirmation is measured and printed (and written to
+The time from the click to the confirmation is measured twice, from the pilot's click and in
+the page from the press of the button, and printed (and written to
 test-artifacts/browser/alert-acknowledge.txt), not asserted tightly: the machine is shared."""
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ pytestmark = [
 ]
 
 ALERTS = 200
+# In the page: when the button is pressed and when the toast is added. The pilot's own click
+# (scrolling, waiting for the button to stand still) comes before the press and is no part of
+# what the user waits for.
+CLICK_TO_TOAST = """() => {
+  window.gbAck = {};
+  document.addEventListener('pointerdown', () => { window.gbAck.click ??= performance.now(); }, true);
+  new MutationObserver(() => {
+    if (document.querySelector("[data-testid='stToast']")) window.gbAck.toast ??= performance.now();
+  }).observe(document.body, {childList: true, subtree: true});
+}"""
 PEOPLE = """
 UNWIND range(1, $n) AS i
 CREATE (:Person {id_number: 'P' + toString(i), name: '测试' + toString(i)})
@@ -62,10 +73,12 @@ def test_acknowledging_an_alert_confirms_within_a_second(server, tmp_path):
         acknowledge = first.get_by_role("button", name="确认", exact=True)
         acknowledge.wait_for()
         open_ms = (time.perf_counter() - began) * 1000
+        page.evaluate(CLICK_TO_TOAST)
         began = time.perf_counter()
         acknowledge.click()
         page.locator("[data-testid='stToast']").get_by_text(re.compile("pilot 于 .* 将预警设为“已确认”")).wait_for()
         elapsed_ms = (time.perf_counter() - began) * 1000
+        seen_ms = page.evaluate("window.gbAck.toast - window.gbAck.click")
         first.get_by_text(re.compile("将预警设为“已确认”")).wait_for()  # the status line in the alert
         shot(page, "alert-acknowledged")
         assert first.get_by_role("button", name="确认", exact=True).is_disabled()
@@ -81,7 +94,8 @@ def test_acknowledging_an_alert_confirms_within_a_second(server, tmp_path):
         whole_ms = (time.perf_counter() - began) * 1000
 
     report = (
-        f"open an alert: {open_ms:.0f} ms; acknowledge → confirmation: {elapsed_ms:.0f} ms; "
+        f"open an alert: {open_ms:.0f} ms; acknowledge → confirmation: {elapsed_ms:.0f} ms "
+        f"({seen_ms:.0f} ms from the press to the toast in the page); "
         f"a whole-page rerun (sort, {ALERTS} alerts): {whole_ms:.0f} ms\n"
     )
     (ARTIFACTS / "alert-acknowledge.txt").write_text(report, encoding="utf-8")
