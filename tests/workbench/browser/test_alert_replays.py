@@ -74,6 +74,9 @@ def test_a_wanted_tenants_alert_is_worked_from_the_inbox_to_a_fresh_map(served, 
 
         # In English the inbox says the same in English.
         page.get_by_role("link", name="预警处置").click()
+        # The language choice is pressed on the inbox, not on the map page still being left.
+        page.get_by_role("heading", name="预警处置").wait_for()
+        page.locator("[data-testid='stExpander']").first.wait_for()
         page.get_by_text("English").click()
         page.get_by_role("heading", name="Alerts").wait_for()
         summaries = page.locator("[data-testid='stExpander'] summary")
