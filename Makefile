@@ -6,7 +6,7 @@ GOLDENBELL := $(BIN)/goldenbell
 SERVER_BUILT := graph/server/target/classes/goldenbell/server/LocalNeo4j.class
 SERVER_SOURCES := graph/server/pom.xml $(shell find graph/server/src -name '*.java')
 
-.PHONY: setup demo test bench lint docs server venv prereqs clean
+.PHONY: setup demo test test-model bench lint docs server venv prereqs clean
 
 setup: venv server
 
@@ -51,6 +51,11 @@ $(DEMO_USERS): | venv
 
 test: setup
 	$(BIN)/pytest
+
+# Retrains the shipped NER and compares its scores with the shipped model's (a few minutes);
+# `make test` checks only that the recipe the model records is today's.
+test-model: venv
+	$(BIN)/pytest -m model tests/ingest/extraction
 
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -24,6 +24,7 @@ DEFAULT_EPOCHS = 8
 BATCH_SIZE = 16
 DROPOUT = 0.2
 NAME_SHARE = 0.3
+RECIPE_KEY = "goldenbell_recipe"  # the meta entry `training.recipe` checks
 
 
 def single_thread() -> None:
@@ -79,7 +80,8 @@ def train(reports: Sequence[Narrative], *, seed: int, epochs: int = DEFAULT_EPOC
     return nlp
 
 
-def save(nlp, out: Path, *, seed: int, reports: int, epochs: int) -> None:
+def save(nlp, out: Path, *, seed: int, reports: int, epochs: int, recipe: str) -> None:
+    """Save the pipeline with its recipe (`training.recipe`) in its meta."""
     nlp.meta.update(
         {
             "name": "goldenbell_case_ner",
@@ -87,6 +89,7 @@ def save(nlp, out: Path, *, seed: int, reports: int, epochs: int) -> None:
             "description": "Person and address NER for Chinese case reports, trained on synthetic reports "
             f"(families A-C, seed {seed}, {reports} reports, {epochs} epochs).",
             "license": "Apache-2.0",
+            RECIPE_KEY: {"seed": seed, "reports": reports, "epochs": epochs, "fingerprint": recipe},
         }
     )
     nlp.to_disk(out)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ingest.extraction.extractor import MODEL_DIR
 from training import ner as training
+from training.recipe import fingerprint
 
 DEV_REPORTS = 200
 DEV_SEED_OFFSET = 7919  # another world: persons the model did not see
@@ -41,7 +42,8 @@ def main(argv: list[str] | None = None) -> None:
     began = time.perf_counter()
     reports = training.training_reports(args.seed, args.reports)
     nlp = training.train(reports, seed=args.seed, epochs=args.epochs, log=print)
-    training.save(nlp, args.out, seed=args.seed, reports=args.reports, epochs=args.epochs)
+    recipe = fingerprint(reports, seed=args.seed, epochs=args.epochs)
+    training.save(nlp, args.out, seed=args.seed, reports=args.reports, epochs=args.epochs, recipe=recipe)
     dev = narratives("train", DEV_REPORTS, args.seed + DEV_SEED_OFFSET)
     for label, score in ner_scores(nlp, dev).items():
         print(

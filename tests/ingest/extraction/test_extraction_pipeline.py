@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+import srsly
 
 from ingest.extraction.extractor import MODEL_DIR, Extractor, build
 from ingest.extraction.gazetteer import Gazetteer
 from training import ner as training
 from training.corpus import narratives
 from training.evaluation import score
+from training.recipe import fingerprint, recorded
 
 MAX_MODEL_BYTES = 5_000_000
 
@@ -93,7 +97,29 @@ def test_retraining_with_the_same_seed_gives_the_same_weights_and_scores(heldout
     assert first[1] == second[1]
 
 
-@pytest.mark.slow
+def test_the_shipped_model_records_the_recipe_the_training_code_gives_today():
+    """Training data, features, config and loop unchanged since the shipped model was trained:
+    otherwise retrain (`python -m training.train`) and check with `make test-model`."""
+    recipe = recorded(srsly.read_json(MODEL_DIR / "meta.json"))
+    assert recipe is not None, "the shipped model's meta names no recipe"
+    reports = training.training_reports(recipe["seed"], recipe["reports"])
+    assert fingerprint(reports, seed=recipe["seed"], epochs=recipe["epochs"]) == recipe["fingerprint"], (
+        "the training recipe changed since the shipped model was trained: run python -m training.train, "
+        "then make test-model"
+    )
+
+
+def test_a_changed_recipe_gives_another_fingerprint():
+    reports = training.training_reports(seed=7, count=20)
+    same = fingerprint(reports, seed=7, epochs=1)
+    assert fingerprint(reports, seed=7, epochs=1) == same
+    assert fingerprint(reports, seed=7, epochs=2) != same
+    assert fingerprint(reports[:-1], seed=7, epochs=1) != same
+    relabelled = [replace(reports[0], annotations=reports[0].annotations[1:]), *reports[1:]]
+    assert fingerprint(relabelled, seed=7, epochs=1) != same
+
+
+@pytest.mark.model
 def test_the_shipped_model_is_what_the_training_script_builds(tmp_path):
     """The default recipe again, scored beside the shipped model on reports of other persons."""
     from training.train import DEV_REPORTS, DEV_SEED_OFFSET, main, ner_scores
