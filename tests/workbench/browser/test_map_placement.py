@@ -22,10 +22,15 @@ MAP = (
     "MATCH (v:Vehicle) WITH v ORDER BY COUNT { (v)<-[:OF_VEHICLE]-() } DESC, v.plate LIMIT 12 "
     "MATCH (v)<-[r:OF_VEHICLE]-(p:Passage) RETURN v, r, p LIMIT 190"
 )
-# Pairs of nodes whose boxes (body, not label) cover each other, in model coordinates.
+# Pairs of nodes whose boxes (body, not label, not the selection ring) cover each other, in
+# model coordinates.
 OVERLAPS = """
 (() => {
-  const boxes = gbCanvas.cy.nodes(':visible').map(n => n.boundingBox({ includeLabels: false, includeOverlays: false }));
+  const boxes = gbCanvas.cy.nodes(':visible').map(n => {
+    // the body and its border, with the pixel of edge Cytoscape draws each side
+    const p = n.position(), w = n.outerWidth() / 2 + 1, h = n.outerHeight() / 2 + 1;
+    return { x1: p.x - w, x2: p.x + w, y1: p.y - h, y2: p.y + h };
+  });
   let found = 0;
   for (let i = 0; i < boxes.length; i++)
     for (let j = i + 1; j < boxes.length; j++) {

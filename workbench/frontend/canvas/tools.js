@@ -63,7 +63,9 @@
           cy.add({ group: "nodes", data: { id: gid, group: true, label: groupLabel(words, members.length) },
                    classes: "group" });
         }
-        members.forEach(function (n) { if (n.data("parent") !== gid) n.move({ parent: gid }); });
+        // One move of the whole collection: a move re-adds what it moves, once, not once a node.
+        var moving = members.filter(function (n) { return n.data("parent") !== gid; });
+        if (moving.length) moving.move({ parent: gid });
         cy.$id(gid).data("label", groupLabel(words, members.length));
       });
     }
