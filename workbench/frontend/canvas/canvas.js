@@ -9,7 +9,6 @@
   var args = null;
   var counter = 0;
   var menuNode = null;
-  var layoutTimer = null;
   var tools = null;
   var timebar = null;
   var selectToken = null;
@@ -41,31 +40,68 @@
   function send(kind, nodeId) { sendEach(kind, [nodeId || null]); }
 
   // Several events in one value (expand or remove a selection): Python handles them in order.
+  // Every value carries the view too.
   function sendEach(kind, ids) {
     if (!args || !args.interactive || !ids.length) return;
-    if (kind !== "layout") clearTimeout(layoutTimer);
+    clearTimeout(viewTimer);
+    viewChanged = false;
     ids.forEach(function (id) { pending.add({ seq: nextSeq(), kind: kind, node: id }); });
     sendPending();
   }
 
+  function currentView() {
+    return { positions: positions(), view: tools ? tools.view() : null };
+  }
+
   function sendPending() {
+    var now = currentView();
     post("streamlit:setComponentValue", {
-      value: { events: pending.events.slice(), positions: positions(), view: tools ? tools.view() : null },
+      value: { events: pending.events.slice(), positions: now.positions, view: now.view },
       dataType: "json",
     });
+    var last = pending.events[pending.events.length - 1];
+    pending.holdView(now, last ? last.seq : 0);
   }
 
-  function sendLayoutSoon() {
+  // What only the canvas changed (places, hidden nodes, groups) goes to Python when the
+  // analyst leaves the map (the pointer or the focus goes elsewhere) or pauses, not after
+  // each gesture: each value reruns the map's part of the page, and a rerun in the middle
+  // of a burst of gestures slows every one of them. A gesture that needs Python carries the
+  // view with it, and a frame replaced before it was sent leaves it to the next (pending.js).
+  var PAUSE = 2000;
+  var viewTimer = null;
+  var viewChanged = false;
+
+  function viewChangedLater() {
     if (!args || !args.interactive) return;
-    clearTimeout(layoutTimer);
-    layoutTimer = setTimeout(function () { send("layout", null); }, 600);
+    viewChanged = true;
+    clearTimeout(viewTimer);
+    viewTimer = setTimeout(sendView, PAUSE);
   }
 
-  // Hiding and grouping reach Python sooner than a drag: a page switch right after must keep them.
-  function sendViewSoon() {
-    if (!args || !args.interactive) return;
-    clearTimeout(layoutTimer);
-    layoutTimer = setTimeout(function () { send("layout", null); }, 150);
+  function sendView() {
+    clearTimeout(viewTimer);
+    if (viewChanged) send("layout", null);
+  }
+
+  function keepViewOnLeaving() {
+    if (viewChanged && args && args.interactive) pending.holdView(currentView(), 0);
+  }
+
+  // A view the frame before this one had not sent: put the map back as it was, and send it.
+  function adoptKeptView() {
+    var kept = pending.view;
+    if (!kept || !kept.view) return;
+    var places = {};
+    Object.keys(kept.positions || {}).forEach(function (id) {
+      var p = kept.positions[id];
+      if (Array.isArray(p)) places[id] = { x: p[0], y: p[1] };
+    });
+    var hidden = {};
+    (kept.view.hidden || []).forEach(function (id) { hidden[id] = true; });
+    tools.adopt({ positions: places, hidden: hidden, groups: kept.view.groups || {} });
+    viewChanged = true;
+    sendView();
   }
 
   function stylesheet(legend) {
@@ -179,16 +215,17 @@
     var withPos = args.elements.filter(function (e) { return !e.data.source && !e.data.group && e.position; }).length;
     if (withPos === 0 && count > 0) {
       window.gbLayouts.firstLayout(cy);
-      sendLayoutSoon();
+      viewChangedLater();
     } else if (withPos < count) {
       var ids = args.elements.filter(function (e) { return !e.data.source && !e.data.group && !e.position; })
                              .map(function (e) { return e.data.id; });
       window.gbPlacement.placeNew(cy, ids);
-      sendLayoutSoon();
+      viewChangedLater();
     }
     bindEvents();
     applyLocks();
-    tools = window.gbTools.attach(cy, args.tools, sendViewSoon, sendEach);
+    tools = window.gbTools.attach(cy, args.tools, viewChangedLater, sendEach);
+    if (args.interactive) adoptKeptView();
     timebar = window.gbTimebar.attach(cy, args.tools);
     if (count) fitView(); // once the time bar is up: the fit keeps clear of it
     tools.useLasso(window.gbLasso.attach(cy, tools.mark));
@@ -254,7 +291,7 @@
         if (!window.gbPlacement.placeNew(cy, toPlace)) {
           window.gbLayouts.firstLayout(cy);
         }
-        sendLayoutSoon();
+        viewChangedLater();
       }
     }
     applyLocks();
@@ -366,7 +403,7 @@
         document.getElementById("info").style.display = "none";
       }
     });
-    cy.on("dragfree", "node", sendLayoutSoon);
+    cy.on("dragfree", "node", viewChangedLater);
   }
 
   function render(newArgs) {
@@ -379,6 +416,11 @@
     // A frame that replaced one whose gestures Python had not yet seen sends them again.
     if (first && pending.events.length) sendPending();
   }
+
+  // Leaving the map sends what only the canvas changed; a frame taken away keeps it for the next.
+  document.documentElement.addEventListener("mouseleave", sendView);
+  window.addEventListener("blur", sendView);
+  window.addEventListener("pagehide", keepViewOnLeaving);
 
   window.addEventListener("message", function (event) {
     var data = event.data || {};

@@ -1,7 +1,9 @@
 // The map's gestures Python has not yet handled. Streamlit keeps only a component's latest
 // value, so each value carries every event not yet acknowledged (args.ack). They are kept in
 // the tab's session storage too, under the map's id: a rerun or a page switch that replaces
-// the canvas's frame must not lose a gesture, and the new frame sends them again.
+// the canvas's frame must not lose a gesture, and the new frame sends them again. So is the
+// view (places, hidden nodes, groups) while Python has not yet acknowledged a value that
+// carried it: the canvas sends it only when the analyst leaves the map or pauses.
 (function () {
   "use strict";
 
@@ -10,6 +12,8 @@
   function Pending() {
     this.map = null;
     this.events = [];
+    this.view = null;     // {positions, view} Python may not have yet
+    this.viewSeq = 0;     // the last event that carried it (0: none has yet)
   }
 
   // The first render of a frame: the events kept for this map (another map's, say from
@@ -18,10 +22,22 @@
     this.map = map;
     try {
       var stored = JSON.parse(window.sessionStorage.getItem(KEPT) || "null");
-      this.events = stored && stored.map === map && Array.isArray(stored.events) ? stored.events : [];
+      var ours = stored && stored.map === map;
+      this.events = ours && Array.isArray(stored.events) ? stored.events : [];
+      this.view = ours && stored.view && typeof stored.view === "object" ? stored.view : null;
+      this.viewSeq = 0; // a new frame sends it again
     } catch (e) {
       this.events = []; // storage refused (a private window) or spoilt: this frame's memory only
+      this.view = null;
     }
+  };
+
+  // The view as it is now, not yet in a value Python acknowledged (`seq`: the event that
+  // carries it, 0 when none does yet).
+  Pending.prototype.holdView = function (view, seq) {
+    this.view = view;
+    this.viewSeq = seq || 0;
+    this.keep();
   };
 
   Pending.prototype.add = function (event) {
@@ -32,12 +48,13 @@
   // Python has handled every event up to `ack`.
   Pending.prototype.acknowledge = function (ack) {
     this.events = this.events.filter(function (e) { return e.seq > (ack || 0); });
+    if (this.view && this.viewSeq && this.viewSeq <= (ack || 0)) this.view = null;
     this.keep();
   };
 
   Pending.prototype.keep = function () {
     try {
-      window.sessionStorage.setItem(KEPT, JSON.stringify({ map: this.map, events: this.events }));
+      window.sessionStorage.setItem(KEPT, JSON.stringify({ map: this.map, events: this.events, view: this.view }));
     } catch (e) {
       // As in open(): without storage, events live as long as this frame.
     }

@@ -2,8 +2,8 @@
 // group and ungroup, re-layout, fit, undo and redo — run here in the browser, with no round
 // trip to Python and no page rerun. A toolbar and keyboard shortcuts call them; "?" shows
 // the shortcuts. What the map must keep (positions, what is hidden, the groups) goes back to
-// Python with the next event (`onChanged` sends one soon), which owns it across reruns,
-// page switches and saved investigations.
+// Python with the next event, or when the analyst leaves the map or pauses (`onChanged`,
+// canvas.js); Python owns it across reruns, page switches and saved investigations.
 (function () {
   "use strict";
 
@@ -350,6 +350,8 @@
       remove: removeNodes,
       // Python drew these anew (an expansion brought them back): undo no longer owns them.
       forgetRemoved: function (ids) { ids.forEach(function (id) { delete removed[id]; }); },
+      // A view an earlier frame of this map had not sent (places, hidden nodes, groups).
+      adopt: restore,
       members: members,
       mark: mark,
       useLasso: function (l) { lasso = l; },
