@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from ingest.extraction.architecture import CONFIG, blank_pipeline, mark_surnames
 from training import ner
 
+
 def fingerprint(reports: Sequence[ner.Narrative], *, seed: int, epochs: int) -> str:
     digest = hashlib.sha256()
 

@@ -104,7 +104,16 @@ def test_the_report_escapes_data_and_names_no_remote_address(schema):
 
 
 def test_the_canvas_sets_data_as_text_only():
-    ours_all = ("canvas.js", "tools.js", "layouts.js", "lasso.js", "placement.js", "timebar.js", "pending.js")
+    ours_all = (
+        "canvas.js",
+        "styles.js",
+        "tools.js",
+        "layouts.js",
+        "lasso.js",
+        "placement.js",
+        "timebar.js",
+        "pending.js",
+    )
     for ours in ours_all:  # not the vendored ones
         script = (PROJECT_ROOT / "workbench" / "frontend" / "canvas" / ours).read_text(encoding="utf-8")
         assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "eval(" not in script, ours
