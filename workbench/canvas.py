@@ -4,13 +4,14 @@ The browser side (`frontend/canvas/`: index.html, canvas.js and the vendored
 cytoscape.min.js, with the fCoSE force layout: layout-base.js, cose-base.js, cytoscape-fcose.js;
 layouts.js chooses the layouts, styles.js holds the look)
 draws what Python sends and sends back events —
-`{events: [{seq, kind, node}, …], positions}` for double-click expand and the node menu (expand, show
-more, pin, unpin, remove, path start/end, profile) and for moved nodes (`layout`). What needs no
+`{events: [{seq, kind, node}, …], positions, view}` for double-click expand and the node menu (expand,
+show more, pin, unpin, remove, path start/end, profile) and for what only the canvas changed
+(`layout`: moved, hidden or grouped nodes). What needs no
 database — selecting neighbours or a type, inverting, hiding, re-layout, fit, undo and redo (of a
 removal too: the node comes back at once and a `restore` event tells Python), with
 a toolbar and keyboard shortcuts — runs in the browser (`frontend/canvas/tools.js`) and sends
-nothing but the view it changed (positions, hidden nodes, groups), when the analyst leaves the
-map or pauses, or with the next event. Each value
+nothing but the view it changed (positions, hidden nodes, groups), once the analyst
+pauses or with the next event. Each value
 carries every event Python has not yet acknowledged (`ack`), so no gesture is lost between reruns;
 the browser keeps them, and a view not yet acknowledged, in the tab's session storage under the
 map's id (`map`; `pending.js`), so a frame that replaces another (a rerun, a page switch) sends

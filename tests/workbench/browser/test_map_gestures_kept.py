@@ -88,7 +88,7 @@ def test_a_double_click_survives_the_frame_being_replaced(server, ground_truth, 
 
 
 def test_a_node_hidden_in_a_frame_python_never_heard_from_stays_hidden(server, ground_truth, tmp_path):
-    """The map hands what only it changed to Python when the analyst leaves it or pauses; if
+    """The map hands what only it changed to Python once the analyst pauses; if
     the frame goes before Python has it, the tab keeps it and the next frame sends it."""
     wanted, _, _ = planted(ground_truth)
     with pilot.browser(tmp_path / "chromium-profile") as (page, _requests):
@@ -98,7 +98,7 @@ def test_a_node_hidden_in_a_frame_python_never_heard_from_stays_hidden(server, g
         frame = pilot.canvas_frame(page)
         frame.evaluate(HOLD)
         hidden = frame.evaluate(HIDE_REGISTRATION)
-        page.wait_for_timeout(2500)  # past the pause after which the map sends it: swallowed
+        page.wait_for_timeout(1500)  # past the pause after which the map sends it: swallowed
         assert frame.evaluate(KEPT)["view"]["view"]["hidden"] == [hidden]
 
         frame.evaluate(LET_GO)

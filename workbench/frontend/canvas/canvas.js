@@ -63,17 +63,17 @@
     pending.holdView(now, last ? last.seq : 0);
   }
 
-  // What only the canvas changed (places, hidden nodes, groups) goes to Python when the
-  // analyst leaves the map (the pointer or the focus goes elsewhere) or pauses, not after
-  // each gesture: each value reruns the map's part of the page, and a rerun in the middle
-  // of a burst of gestures slows every one of them. A gesture that needs Python carries the
-  // view with it, and a frame replaced before it was sent leaves it to the next (pending.js).
-  // Where Python's new nodes were placed goes sooner: the page has just rerun for them, and
-  // the analyst reads the map before the next gesture.
-  var PAUSE = 2000;
+  // What only the canvas changed (places, hidden nodes, groups) goes to Python once
+  // the analyst pauses, not after each gesture: each value reruns the map's part of the page,
+  // and a rerun in the middle of a burst of gestures slows every one of them. A gesture that
+  // needs Python carries the view with it, and a frame replaced before it was sent leaves it
+  // to the next (pending.js). Where Python's new nodes were placed waits a little longer: the
+  // page has just rerun for them.
+  var PAUSE = 400;
   var PLACED = 600;
   var viewTimer = null;
   var viewChanged = false;
+  var leaving = false;
 
   function viewChangedLater(after) {
     if (!args || !args.interactive) return;
@@ -84,7 +84,17 @@
 
   function sendView() {
     clearTimeout(viewTimer);
-    if (viewChanged) send("layout", null);
+    if (viewChanged && !leaving) send("layout", null);
+  }
+
+  // A link to another page pressed: no value may follow from this frame, or Streamlit would
+  // rerun the map's fragment after the switch and cut the next page's run short. What is
+  // unsent is kept for the map's next frame; if the page stays after all, sending resumes.
+  function onLeaving() {
+    leaving = true;
+    clearTimeout(viewTimer);
+    keepViewOnLeaving();
+    setTimeout(function () { leaving = false; if (viewChanged) viewChangedLater(); }, 3000);
   }
 
   function keepViewOnLeaving() {
@@ -93,16 +103,9 @@
 
   // A view the frame before this one had not sent: put the map back as it was, and send it.
   function adoptKeptView() {
-    var kept = pending.view;
-    if (!kept || !kept.view) return;
-    var places = {};
-    Object.keys(kept.positions || {}).forEach(function (id) {
-      var p = kept.positions[id];
-      if (Array.isArray(p)) places[id] = { x: p[0], y: p[1] };
-    });
-    var hidden = {};
-    (kept.view.hidden || []).forEach(function (id) { hidden[id] = true; });
-    tools.adopt({ positions: places, hidden: hidden, groups: kept.view.groups || {} });
+    var kept = pending.keptState();
+    if (!kept) return;
+    tools.adopt(kept);
     viewChanged = true;
     sendView();
   }
@@ -374,10 +377,7 @@
     if (first && pending.events.length) sendPending();
   }
 
-  // Leaving the map sends what only the canvas changed; a frame taken away keeps it for the next.
-  document.documentElement.addEventListener("mouseleave", sendView);
-  window.addEventListener("blur", sendView);
-  window.addEventListener("pagehide", keepViewOnLeaving);
+  pending.watchLeaving(onLeaving, keepViewOnLeaving);
 
   window.addEventListener("message", function (event) {
     var data = event.data || {};

@@ -3,7 +3,7 @@
 // the tab's session storage too, under the map's id: a rerun or a page switch that replaces
 // the canvas's frame must not lose a gesture, and the new frame sends them again. So is the
 // view (places, hidden nodes, groups) while Python has not yet acknowledged a value that
-// carried it: the canvas sends it only when the analyst leaves the map or pauses.
+// carried it: the canvas sends it only once the analyst pauses.
 (function () {
   "use strict";
 
@@ -38,6 +38,38 @@
     this.view = view;
     this.viewSeq = seq || 0;
     this.keep();
+  };
+
+  // The kept view as the canvas's tools restore one: {positions: {id: {x, y}}, hidden: {id:
+  // true}, groups}.
+  Pending.prototype.keptState = function () {
+    var kept = this.view;
+    if (!kept || !kept.view) return null;
+    var places = {}, hidden = {};
+    Object.keys(kept.positions || {}).forEach(function (id) {
+      var p = kept.positions[id];
+      if (Array.isArray(p)) places[id] = { x: p[0], y: p[1] };
+    });
+    (kept.view.hidden || []).forEach(function (id) { hidden[id] = true; });
+    return { positions: places, hidden: hidden, groups: kept.view.groups || {} };
+  };
+
+  // `onLeaving` when a link to another page of the workbench is pressed (the frame is about
+  // to go), `onGone` when the frame goes.
+  Pending.prototype.watchLeaving = function (onLeaving, onGone) {
+    function press(e) {
+      var link = e.target && e.target.closest ? e.target.closest("a[href]") : null;
+      if (link && new URL(link.href).pathname !== window.parent.location.pathname) onLeaving();
+    }
+    try {
+      window.parent.document.addEventListener("pointerdown", press, true);
+    } catch (err) {
+      return; // the page around the map is of another origin (never in the workbench): no guard
+    }
+    window.addEventListener("pagehide", function () {
+      onGone();
+      window.parent.document.removeEventListener("pointerdown", press, true);
+    });
   };
 
   Pending.prototype.add = function (event) {
