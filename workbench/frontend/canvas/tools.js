@@ -2,7 +2,8 @@
 // group and ungroup, re-layout, fit, undo and redo — run here in the browser, with no round
 // trip to Python and no page rerun. A toolbar and keyboard shortcuts call them; "?" shows
 // the shortcuts. What the map must keep (positions, what is hidden, the groups) goes back to
-// Python with the next event, or once the analyst pauses (`onChanged`, canvas.js); Python owns it across reruns, page switches and saved investigations.
+// Python with the next event, or once the analyst pauses (`onChanged`, canvas.js); Python
+// owns it across reruns, page switches and saved investigations.
 (function () {
   "use strict";
 
