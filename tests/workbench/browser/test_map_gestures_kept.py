@@ -113,3 +113,23 @@ def test_a_node_hidden_in_a_frame_python_never_heard_from_stays_hidden(server, g
         frame = pilot.canvas_frame(page)
         frame.wait_for_function(is_hidden)
         assert frame.evaluate("document.body.dataset.hidden") == "1"
+
+
+def test_a_page_switch_right_after_hiding_keeps_the_node_hidden_and_draws_the_next_page(server, ground_truth, tmp_path):
+    """Pressing a link to another page stops the map's frame from sending: a value sent after
+    the switch would rerun the map's fragment there and leave the next page half drawn. The
+    hidden node, not yet sent, comes back with the map."""
+    wanted, _, _ = planted(ground_truth)
+    with pilot.browser(tmp_path / "chromium-profile") as (page, _requests):
+        pilot.pass_gate(page, server)
+        open_on_map(page, wanted)
+        page.get_by_text(re.compile(r"新增 \d+ 个节点")).first.wait_for()
+        page.get_by_text(re.compile(r"新增 \d+ 个节点")).first.wait_for(state="detached")
+        frame = pilot.canvas_frame(page)
+        hidden = frame.evaluate(HIDE_REGISTRATION)
+        page.get_by_role("link", name="综合检索").click()  # at once: the map has not sent it
+        page.get_by_label("姓名、身份号码").wait_for()
+        page.get_by_role("button", name="检索").wait_for()
+        page.get_by_role("link", name="关系图谱").click()
+        page.get_by_role("heading", name="关系图谱").wait_for()
+        pilot.canvas_frame(page).wait_for_function(f"gbCanvas.cy.$id({json.dumps(hidden)}).hasClass('hidden')")
