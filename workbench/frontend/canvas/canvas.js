@@ -44,23 +44,26 @@
   function sendEach(kind, ids) {
     if (!args || !args.interactive || !ids.length) return;
     clearTimeout(viewTimer);
+    var changed = viewChanged || !!pending.view;
     viewChanged = false;
     ids.forEach(function (id) { pending.add({ seq: nextSeq(), kind: kind, node: id }); });
-    sendPending();
+    sendPending(changed);
   }
 
   function currentView() {
     return { positions: positions(), view: tools ? tools.view() : null };
   }
 
-  function sendPending() {
+  // `hold`: the value carries a view Python may not have yet, kept in the tab until
+  // acknowledged (a value with only Python's own view needs no copy there).
+  function sendPending(hold) {
     var now = currentView();
     post("streamlit:setComponentValue", {
       value: { events: pending.events.slice(), positions: now.positions, view: now.view },
       dataType: "json",
     });
     var last = pending.events[pending.events.length - 1];
-    pending.holdView(now, last ? last.seq : 0);
+    if (hold) pending.holdView(now, last ? last.seq : 0);
   }
 
   // What only the canvas changed (places, hidden nodes, groups) goes to Python once
@@ -374,7 +377,7 @@
     post("streamlit:setFrameHeight", { height: args.height });
     if (first) create(); else update();
     // A frame that replaced one whose gestures Python had not yet seen sends them again.
-    if (first && pending.events.length) sendPending();
+    if (first && pending.events.length) sendPending(!!pending.view);
   }
 
   pending.watchLeaving(onLeaving, keepViewOnLeaving);
