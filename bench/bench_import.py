@@ -16,6 +16,11 @@ What runs, each on an emptied database with the schema's constraints and indexes
   provenance the importer writes, to show how much of the difference that is.
 - naive baseline: one write transaction per row through the driver, on a subset.
 
+- event store: `goldenbell events import` on the same file (and on gate_passages.jsonl):
+  the same validation, reject reasons and provenance, into Parquet partitions read by
+  DuckDB instead of Passage nodes; in its own process, with its peak RSS, on the whole
+  file and on a tenth of it.
+
 The whole sample is also imported once to report the importer's overall rate. A
 dedicated local Neo4j is started for the run (or NEO4J_URI is used). Prints figures
 and ratios; asserts nothing.
@@ -45,7 +50,8 @@ from settings.table import Settings  # noqa: E402
 from workspace import Workspace  # noqa: E402
 
 PASSAGES = "checkpoint_passages.csv"
-REFERENCE_FILES = ("checkpoints.csv",)
+GATE_PASSAGES = "gate_passages.jsonl"
+REFERENCE_FILES = ("checkpoints.csv", "compound_gates.csv")
 
 LOAD_CSV = """
 LOAD CSV WITH HEADERS FROM $url AS row
@@ -115,21 +121,21 @@ def rows_in(path: Path) -> int:
 
 def ingest(env: dict[str, str], files: list[Path], workdir: Path) -> tuple[dict, float, float]:
     """Run `goldenbell ingest` in its own process: (report, seconds, that process's peak RSS in MB)."""
-    out, err = workdir / "ingest.json", workdir / "ingest.err"
+    return _command(env, ["ingest", "--json", "--force"], files, workdir)
+
+
+def store_events(env: dict[str, str], files: list[Path], workdir: Path) -> tuple[dict, float, float]:
+    """`goldenbell events import` into an emptied event store, in its own process."""
+    shutil.rmtree(Path(env["GOLDENBELL_HOME"]) / "events", ignore_errors=True)
+    return _command(env, ["events", "import", "--json"], files, workdir)
+
+
+def _command(env: dict[str, str], command: list[str], files: list[Path], workdir: Path) -> tuple[dict, float, float]:
+    out, err = workdir / "command.json", workdir / "command.err"
     started = time.perf_counter()
     with out.open("w") as stdout, err.open("w") as stderr:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cli.main",
-                "ingest",
-                "--json",
-                "--force",
-                "--rejects",
-                str(workdir / "rejects.csv"),
-                *map(str, files),
-            ],
+            [sys.executable, "-m", "cli.main", *command, "--rejects", str(workdir / "rejects.csv"), *map(str, files)],
             env=env,
             stdout=stdout,
             stderr=stderr,
@@ -138,11 +144,12 @@ def ingest(env: dict[str, str], files: list[Path], workdir: Path) -> tuple[dict,
         _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"ingest failed: {err.read_text()[-2000:]}")
+        raise RuntimeError(f"{' '.join(command)} failed: {err.read_text()[-2000:]}")
     return json.loads(out.read_text()), seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
 def head_of(path: Path, fraction: float, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
     total = rows_in(path)
     keep = max(1, int(total * fraction))
     with path.open("rb") as src, out.open("wb") as dst:
@@ -205,6 +212,7 @@ class Figures:
     naive_rows: int
     naive_s: float
     whole: tuple[dict, float, float] | None  # (report, seconds, peak RSS) of the whole sample
+    events: list[tuple[str, int, float, float]]  # (what, rows, seconds, peak RSS) into the event store
 
 
 def main() -> None:
@@ -277,6 +285,7 @@ def _measure(args: argparse.Namespace, env: dict[str, str], sample: Path, workdi
         print(f"{PASSAGES}: {rows:,} rows, {passages.stat().st_size / 1e6:.0f} MB; batch {args.batch_size}", flush=True)
 
         from_references()
+        events = _event_store(env, sample, workdir)
         report, ours_s, ours_rss = ingest(env, [passages], workdir)
         assert report["rows_loaded"] == rows, report
         print(f"  importer: {ours_s:.1f} s, {rows / ours_s:,.0f} rows/s, peak RSS {ours_rss:.0f} MB", flush=True)
@@ -301,7 +310,26 @@ def _measure(args: argparse.Namespace, env: dict[str, str], sample: Path, workdi
             fresh(gateway, schema)
             everything = sorted(p for p in sample.iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
             whole = ingest(env, everything, workdir)
-    return Figures(rows, ours_s, ours_rss, tenth_rss, csv_s, prov_s, naive_rows, naive_s, whole)
+    return Figures(rows, ours_s, ours_rss, tenth_rss, csv_s, prov_s, naive_rows, naive_s, whole, events)
+
+
+def _event_store(env: dict[str, str], sample: Path, workdir: Path) -> list[tuple[str, int, float, float]]:
+    """Both passage files into the event store, each timed in its own process (the graph holds
+    their checkpoints and gates); and a tenth of the checkpoint file, for memory."""
+    measured = []
+    for name in (PASSAGES, GATE_PASSAGES):
+        report, seconds, rss = store_events(env, [sample / name], workdir)
+        assert report["rows_read"] == report["rows_loaded"] + report["rows_rejected"], report
+        measured.append((f"event store: {name}", report["rows_read"], seconds, rss))
+        print(
+            f"  event store, {name}: {seconds:.1f} s, {report['rows_read'] / seconds:,.0f} rows/s, "
+            f"peak RSS {rss:.0f} MB",
+            flush=True,
+        )
+    tenth = head_of(sample / PASSAGES, 0.1, workdir / "tenth" / PASSAGES)
+    report, seconds, rss = store_events(env, [tenth], workdir)
+    measured.append(("event store: a tenth of the checkpoint file", report["rows_read"], seconds, rss))
+    return measured
 
 
 def _print_figures(f: Figures) -> None:
@@ -328,7 +356,11 @@ def _print_figures(f: Figures) -> None:
             f"{'importer, whole sample (all sources)':<44} {full['rows_read']:>11,} {full_s:>9.1f} "
             f"{full['rows_read'] / full_s:>9,.0f} {full_rss:>8.0f}MB"
         )
+    for what, n, seconds, rss in f.events:
+        print(f"{what:<44} {n:>11,} {seconds:>9.1f} {n / seconds:>9,.0f} {rss:>8.0f}MB")
     print()
+    store_rate = f.events[0][1] / f.events[0][2]
+    print(f"event store / importer (same file, both in their own process) = {store_rate / ours:.1f}x")
     print(
         f"importer / LOAD CSV = {ours / load:.2f}x    importer / LOAD CSV with provenance = "
         f"{ours / with_provenance:.2f}x    importer / one-per-row = {ours / slow:.0f}x"

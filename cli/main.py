@@ -12,6 +12,7 @@ import click
 from cli.access import audit, user
 from cli.common import fail, settings_or_fail
 from cli.db import db, schema_group
+from cli.events import events
 from cli.extract import extract
 from cli.ingest import ingest
 from cli.query import alerts, query
@@ -38,6 +39,7 @@ def main() -> None:
 main.add_command(db)
 main.add_command(schema_group)
 main.add_command(ingest)
+main.add_command(events)
 main.add_command(synth)
 main.add_command(query)
 main.add_command(alerts)

@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("workspace",),
     ("queries", "ingest", "synth", "training"),
     ("access",),
-    ("graph",),
+    ("graph", "events"),
     ("settings",),
 )
 # The Streamlit app is reached only through the command that serves it.

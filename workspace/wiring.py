@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from access import Sessions
 from access.audit.log import AuditLog
 from access.users import UserStore
+from events.store import EventStore
 from graph.gateway import Gateway
 from graph.model import Schema, schema_for
 from queries.pack_model import Catalog, load_catalog
@@ -60,6 +61,11 @@ class Workspace:
     @property
     def audit(self) -> AuditLog:
         return self._part("audit", lambda: AuditLog.from_settings(self.settings))
+
+    @property
+    def events(self) -> EventStore:
+        """The event store under GOLDENBELL_HOME (passages in Parquet); needs no server."""
+        return self._part("events", lambda: EventStore.under(self.settings.home.resolve()))
 
     @property
     def runner(self) -> Runner:

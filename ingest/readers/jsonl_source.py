@@ -35,16 +35,15 @@ class JsonlSource:
                 text = line.rstrip("\r\n")
                 if not text.strip():
                     continue
-                try:
-                    value = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    yield RawRow(
-                        number, {}, text, (Reason.ROW_MALFORMED, f"not valid JSON: {exc.msg} at column {exc.colno}")
-                    )
-                    continue
-                if not isinstance(value, dict):
-                    yield RawRow(
-                        number, {}, text, (Reason.ROW_MALFORMED, f"a JSON {type(value).__name__}, not an object")
-                    )
-                    continue
-                yield RawRow(number, {str(k).strip(): v for k, v in value.items()}, text)
+                yield parse_line(number, text)
+
+
+def parse_line(number: int, text: str) -> RawRow:
+    """One non-blank line as a row, or as a row with a fault saying why it is none."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return RawRow(number, {}, text, (Reason.ROW_MALFORMED, f"not valid JSON: {exc.msg} at column {exc.colno}"))
+    if not isinstance(value, dict):
+        return RawRow(number, {}, text, (Reason.ROW_MALFORMED, f"a JSON {type(value).__name__}, not an object"))
+    return RawRow(number, {str(k).strip(): v for k, v in value.items()}, text)

@@ -1,0 +1,96 @@
+"""`goldenbell events`: the event store of sensor passages (Parquet, read by DuckDB)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from cli import attribution
+from cli.common import fail, open_workspace
+from graph.errors import GraphError
+from ingest.api import new_run_id
+from ingest.passages.run import PassageImportReport, graph_places, import_passages
+from ingest.readers import SourceError
+from ingest.spec import SpecError
+
+console = Console(stderr=True, soft_wrap=True)
+
+
+@click.group("events")
+def events() -> None:
+    """The event store: checkpoint and gate passages as Parquet files under GOLDENBELL_HOME/events."""
+
+
+@events.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--spec", "spec", default=None, help="checkpoint_passages or gate_passages (default: chosen per file).")
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Reject file (default: $GOLDENBELL_HOME/rejects/<run>.csv).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+def import_command(paths: tuple[Path, ...], spec: str | None, rejects: Path | None, as_json: bool) -> None:
+    """Store passage files; every row is stored or written to the reject file with its reason.
+
+    Places are checked against the graph's checkpoints and gates, so import those first
+    with `goldenbell ingest`. A file already stored is skipped; a killed import is run again."""
+    with open_workspace() as workspace:
+        run_id = new_run_id()
+        rejects = rejects or workspace.settings.home.resolve() / "rejects" / f"{run_id}.csv"
+        parameters = {"files": [p.name for p in paths], "spec": spec or "(by file)", "store": "events"}
+        try:
+            places = graph_places(workspace.gateway)
+            report = import_passages(
+                paths,
+                schema=workspace.schema,
+                store=workspace.events,
+                known_places=places,
+                rejects_path=rejects,
+                spec=spec,
+                run_id=run_id,
+                gateway=workspace.gateway,
+            )
+        except (SpecError, SourceError, GraphError) as exc:
+            workspace.audit.append(
+                attribution.operator().event("import", parameters=parameters, outcome="error", message=str(exc))
+            )
+            fail(str(exc))
+            return
+        workspace.audit.append(
+            attribution.operator().event(
+                "import",
+                parameters=parameters,
+                rows=report.rows_loaded,
+                message=f"run {report.run_id}: read {report.rows_read}, rejected {report.rows_rejected}",
+            )
+        )
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _summary(report)
+
+
+def _summary(report: PassageImportReport) -> None:
+    for f in report.files:
+        if f.skipped:
+            console.print(f"{f.path.name}: skipped, {f.skipped}", highlight=False)
+            continue
+        reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(f.reasons.items()))
+        rate = f.rows_read / f.seconds if f.seconds else 0
+        console.print(
+            f"{f.path.name} [{f.spec}]: read {f.rows_read}, stored {f.rows_loaded}, rejected {f.rows_rejected}"
+            f"{' (' + reasons + ')' if reasons else ''} in {f.seconds:.1f} s ({rate:,.0f} rows/s)",
+            highlight=False,
+        )
+    console.print(
+        f"run {report.run_id}: read {report.rows_read}, stored {report.rows_loaded}, rejected {report.rows_rejected};"
+        f" {report.seen_at} vehicle-place links (SEEN_AT) refreshed",
+        highlight=False,
+    )
+    if report.rows_rejected:
+        console.print(f"rejects: {report.rejects_path}", highlight=False)

@@ -1,0 +1,143 @@
+"""Passages as Parquet files under GOLDENBELL_HOME/events/passages, one file per source
+file and partition:
+
+    passages/day=2025-01-01/source=checkpoint/<file sha256>.parquet
+    passages/_receipts/<file sha256>.json      written last: the file is in the store
+
+A file's partitions are written to a staging folder and each is moved into place with
+one rename, so a partition is there whole or not at all. The receipt comes after the
+last partition: a file without a receipt is written again from the start, and since its
+partition files are named after its hash, that replaces what a killed run left and
+gives the same store. Files are owner-only: a passage is where a car was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from settings.home import open_private, private_dir
+
+PASSAGE_COLUMNS = (
+    "passage_id VARCHAR, plate VARCHAR, place_id VARCHAR, source VARCHAR, time TIMESTAMPTZ, day DATE, "
+    "direction VARCHAR, lane INTEGER, driver_id VARCHAR, plate_colour VARCHAR, "
+    "run_id VARCHAR, source_file VARCHAR, source_row INTEGER"
+)
+# A store without files still answers (with no rows): the view reads this empty table.
+_EMPTY = f"CREATE OR REPLACE TEMP TABLE passages_none ({PASSAGE_COLUMNS})"
+# Shanghai has kept UTC+8 without daylight saving since 1991: the day of a passage is
+# its UTC instant moved by eight hours, with no time-zone database needed.
+SHANGHAI_OFFSET = "INTERVAL 8 HOUR"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    sha256: str
+    file: str
+    run_id: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    partitions: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class EventStore:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.passages_dir = self.root / "passages"
+        self._receipts = self.passages_dir / "_receipts"
+        self._staging = self.root / "staging"
+
+    @classmethod
+    def under(cls, home: Path) -> EventStore:
+        return cls(Path(home) / "events")
+
+    # ---- reading ----
+
+    def connect(self, *, memory_limit: str = "1GB", threads: int | None = None) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB with the view `passages` over every partition file."""
+        con = duckdb.connect(config={"memory_limit": memory_limit, **({"threads": threads} if threads else {})})
+        self.define_views(con)
+        return con
+
+    def define_views(self, con: duckdb.DuckDBPyConnection) -> None:
+        files = self.partition_files()
+        if not files:
+            con.execute(_EMPTY)
+            con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM passages_none")
+            return
+        # The file list, not a glob: a staging file or a half-moved partition is never read. A
+        # view cannot take parameters; the paths are the store's own, quotes doubled all the same.
+        listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW passages AS SELECT * EXCLUDE (day, source), day, source "
+            f"FROM read_parquet([{listed}], hive_partitioning = true, hive_types = {{'day': DATE, 'source': VARCHAR}})"
+        )
+
+    def partition_files(self, *, days: set[str] | None = None, source: str | None = None) -> list[Path]:
+        if not self.passages_dir.is_dir():
+            return []
+        found = []
+        for day_dir in sorted(self.passages_dir.glob("day=*")):
+            if days is not None and day_dir.name[4:] not in days:
+                continue
+            for source_dir in sorted(day_dir.glob("source=*")):
+                if source is not None and source_dir.name[7:] != source:
+                    continue
+                found.extend(sorted(source_dir.glob("*.parquet")))
+        return found
+
+    def receipt(self, sha256: str) -> Receipt | None:
+        path = self._receipts / f"{sha256}.json"
+        if not path.is_file():
+            return None
+        return Receipt(**json.loads(path.read_text(encoding="utf-8")))
+
+    def receipts(self) -> list[Receipt]:
+        if not self._receipts.is_dir():
+            return []
+        return [Receipt(**json.loads(p.read_text(encoding="utf-8"))) for p in sorted(self._receipts.glob("*.json"))]
+
+    # ---- writing ----
+
+    @contextmanager
+    def staging(self, sha256: str) -> Iterator[Path]:
+        """An empty owner-only folder for one file's partitions, removed afterwards."""
+        folder = self._staging / sha256
+        shutil.rmtree(folder, ignore_errors=True)
+        private_dir(folder)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def publish(self, staged: Path, sha256: str) -> list[str]:
+        """Move each staged partition file into place (one rename each); the partitions moved."""
+        moved = []
+        for file in sorted(staged.glob("day=*/source=*/*.parquet")):
+            partition = file.parent.relative_to(staged)
+            target_dir = private_dir(self.passages_dir / partition)
+            os.chmod(file, 0o600)
+            os.replace(file, target_dir / f"{sha256}.parquet")
+            moved.append(str(partition))
+        return moved
+
+    def write_receipt(self, receipt: Receipt) -> None:
+        path = self._receipts / f"{receipt.sha256}.json"
+        partial = path.with_suffix(".json.partial")
+        with open_private(partial, "w", encoding="utf-8") as f:
+            json.dump(receipt.as_dict(), f, ensure_ascii=False, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(partial, path)

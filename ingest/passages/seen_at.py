@@ -1,0 +1,102 @@
+"""The graph's side of a passage import: each vehicle seen gets its Vehicle node (as the
+graph importer makes one for every passing plate) and one SEEN_AT link per place it was
+seen at, carrying how often, first, last and on how many days, over every passage the
+event store holds for that vehicle and place.
+
+Only the vehicle-place pairs the imported files touch are counted again, so a day's
+batch costs its own pairs, not the year's. Values are absolute (SET, not +=), so a
+refresh run twice, or after a killed one, gives the same links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from time import monotonic
+
+import duckdb
+
+from events.store import EventStore
+from graph.gateway import Gateway
+from ingest.normalize.dates import SHANGHAI
+
+BATCH = 10_000
+# source in the store → (place label, its key property): both from the schema's own names
+PLACES = {"checkpoint": ("Checkpoint", "checkpoint_id"), "gate": ("Gate", "gate_id")}
+SOURCES = {"checkpoint": "智慧检查站过车记录", "gate": "智安小区卡口过车记录"}
+
+_PAIRS = """
+WITH touched AS (
+    SELECT DISTINCT plate, place_id, source FROM passages WHERE source_file IN (SELECT unnest($files))
+)
+SELECT plate, place_id, source, count(*) AS passages, min(time) AS first, max(time) AS last,
+       count(DISTINCT day) AS days, arg_min(source_file, time) AS file, arg_min(source_row, time) AS row
+FROM passages SEMI JOIN touched USING (plate, place_id, source)
+GROUP BY ALL
+ORDER BY source, plate, place_id
+"""
+
+_WRITE = """
+UNWIND $rows AS row
+MERGE (v:Vehicle {{plate: row.plate}})
+ON CREATE SET v.prov_run = $run, v.prov_source = $source, v.prov_file = row.file, v.prov_row = row.row,
+              v.first_seen = $now
+SET v.last_seen = $now
+WITH v, row
+MATCH (place:{label} {{{key}: row.place}})
+MERGE (v)-[s:SEEN_AT]->(place)
+ON CREATE SET s.prov_run = $run, s.prov_source = $source, s.prov_file = row.file, s.prov_row = row.row,
+              s.first_seen = $now
+SET s.last_seen = $now, s.passages = row.passages, s.first_passage = row.first, s.last_passage = row.last,
+    s.days = row.days
+"""
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    links: int
+    seconds: float
+
+
+def refresh(gateway: Gateway, store: EventStore, file_hashes: Iterable[str], *, run_id: str) -> Refreshed:
+    """SEEN_AT for every vehicle-place pair the files with these hashes hold."""
+    began = monotonic()
+    hashes = sorted(set(file_hashes))
+    if not hashes or not store.partition_files():
+        return Refreshed(0, monotonic() - began)
+    con = store.connect()
+    try:
+        links = 0
+        now = datetime.now(UTC)
+        for source, rows in _batches(con, hashes):
+            label, key = PLACES[source]
+            statement = _WRITE.format(label=label, key=key)
+            params = {"rows": rows, "run": run_id, "source": SOURCES[source], "now": now}
+            gateway.write("events.seen_at", statement, params)
+            links += len(rows)
+    finally:
+        con.close()
+    return Refreshed(links, monotonic() - began)
+
+
+def _batches(con: duckdb.DuckDBPyConnection, hashes: list[str]):
+    """(source, rows) in batches of at most BATCH rows of one source."""
+    result = con.execute(_PAIRS, {"files": hashes})
+    while chunk := result.fetchmany(BATCH):
+        by_source: dict[str, list[dict]] = {}
+        for plate, place, source, passages, first, last, days, file, row in chunk:
+            by_source.setdefault(source, []).append(
+                {
+                    "plate": plate,
+                    "place": place,
+                    "passages": passages,
+                    # in Beijing time, as the graph importer stores every datetime
+                    "first": first.astimezone(SHANGHAI),
+                    "last": last.astimezone(SHANGHAI),
+                    "days": days,
+                    "file": file,
+                    "row": row,
+                }
+            )
+        yield from by_source.items()
