@@ -287,7 +287,7 @@ def _measure(args: argparse.Namespace, env: dict[str, str], sample: Path, workdi
         from_references()
         events = _event_store(env, sample, workdir)
         report, ours_s, ours_rss = ingest(env, [passages], workdir)
-        assert report["rows_loaded"] == rows, report
+        assert report["rows_read"] == rows == report["rows_loaded"] + report["rows_rejected"], report
         print(f"  importer: {ours_s:.1f} s, {rows / ours_s:,.0f} rows/s, peak RSS {ours_rss:.0f} MB", flush=True)
         tenth = head_of(passages, 0.1, workdir / PASSAGES)
         from_references()

@@ -1,0 +1,213 @@
+"""Event rules: reviewed YAML files of named, parameterised DuckDB SQL over the event
+store, the columnar twins of the passage rules in the Cypher packs.
+
+The caller hands over a DuckDB connection on which two relations exist:
+
+- ``passages(passage_id, plate, place_id, source, time TIMESTAMPTZ, day DATE, direction,
+  lane, driver_id, plate_colour, run_id, source_file, source_row)``, one row a passage,
+  ``day`` being the Asia/Shanghai calendar day of ``time``;
+- ``places(place_id, kind 'Checkpoint' | 'Gate', name, longitude, latitude)``.
+
+Parameters are declared as in the packs (parameters.py coerces and bounds them) and
+reach DuckDB as named parameters (``$name``), never as text. Loading a file checks that
+every ``$name`` in a rule's SQL is declared and every declared one is used, and fails
+with an `EventRuleError` naming the file, the line and the rule. The rules read no
+session setting: times come back in the connection's TimeZone, but which rows come
+back does not depend on it (``day`` is given, durations are exact seconds).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from graph.model import Names
+from graph.yaml_lines import FileFault, LineDict, LineList, load_yaml
+from queries.parameter_specs import build_parameter
+from queries.parameters import Parameter, ParameterError
+
+if TYPE_CHECKING:
+    import duckdb
+
+RULES_DIR = Path(__file__).resolve().parent / "event_rules"
+# Types that need no graph schema to check (enums, labels and entities are the graph's).
+SQL_TYPES = ("string", "int", "float", "bool", "date", "datetime", "duration")
+_FILE_KEYS = {"pack", "names", "description", "rules"}
+_RULE_KEYS = {"id", "names", "description", "parameters", "sql"}
+_RULE_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# What may hold a `$` that is no parameter: string literals, quoted identifiers, comments.
+_NOT_CODE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/", re.S)
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*|\d+)?")
+
+
+class EventRuleError(FileFault):
+    """A rule file is malformed, or a rule in it is not acceptable."""
+
+    def __init__(self, path: Path | str, rule_id: str | None, fault: str, line: int = 0):
+        super().__init__(path, line, f"rule {rule_id}: {fault}" if rule_id else fault)
+        self.rule_id = rule_id
+
+
+class UnknownRule(KeyError):
+    """No loaded file defines the rule asked for."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class EventRule:
+    id: str
+    path: Path
+    line: int
+    names: Names
+    description: Names | None
+    parameters: Mapping[str, Parameter]
+    sql: str
+
+    def values(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Every parameter, checked, with defaults for those not given; ParameterError otherwise."""
+        given = dict(params or {})
+        unknown = sorted(set(given) - set(self.parameters))
+        if unknown:
+            takes = ", ".join(self.parameters) or "none"
+            raise ParameterError(unknown[0], f"rule {self.id} has no such parameter (it takes {takes})")
+        return {
+            name: spec.coerce(given[name]) if name in given else spec.coerce() for name, spec in self.parameters.items()
+        }
+
+
+def parameters_used(sql: str) -> set[str]:
+    """The `$name`s of a statement, outside its literals and comments; positional `$1` and
+    a bare `$` come back as themselves, so a check can refuse them by name."""
+    code = _NOT_CODE.sub(" ", sql)
+    return {m.group(1) or "$" for m in _PARAMETER.finditer(code)}
+
+
+def load_file(path: Path) -> list[EventRule]:
+    """The rules of one file, checked."""
+    path = Path(path)
+    try:
+        data = load_yaml(path)
+    except FileFault as exc:  # missing, not UTF-8, not YAML
+        raise EventRuleError(path, None, exc.fault, exc.line) from None
+    if not isinstance(data, LineDict):
+        raise EventRuleError(path, None, "expected a mapping at the top level")
+    unknown = sorted(map(str, set(data) - _FILE_KEYS))
+    if unknown:
+        raise EventRuleError(path, None, f"unknown key(s) {', '.join(unknown)}", data.line_of(unknown[0]))
+    entries = data.get("rules")
+    if not isinstance(entries, LineList) or not entries:
+        raise EventRuleError(path, None, "'rules' must be a non-empty list", data.line_of("rules"))
+    out: list[EventRule] = []
+    for i, entry in enumerate(entries):
+        loaded = _rule(path, entry, entries.line_of(i))
+        if any(r.id == loaded.id for r in out):
+            raise EventRuleError(path, loaded.id, "the id is used twice in this file", loaded.line)
+        out.append(loaded)
+    return out
+
+
+def load_rules(folder: Path = RULES_DIR) -> dict[str, EventRule]:
+    """Every rule of every file in `folder`, by id; ids are unique across files."""
+    found: dict[str, EventRule] = {}
+    for path in sorted(Path(folder).glob("*.yaml")):
+        for loaded in load_file(path):
+            if loaded.id in found:
+                raise EventRuleError(path, loaded.id, f"already defined in {found[loaded.id].path}", loaded.line)
+            found[loaded.id] = loaded
+    return found
+
+
+@cache
+def _builtin() -> dict[str, EventRule]:
+    return load_rules(RULES_DIR)
+
+
+def rules() -> list[EventRule]:
+    """The built-in rules, in id order."""
+    return [found for _, found in sorted(_builtin().items())]
+
+
+def rule(rule_id: str) -> EventRule:
+    """The built-in rule `rule_id`; UnknownRule, naming the known ones, otherwise."""
+    try:
+        return _builtin()[rule_id]
+    except KeyError:
+        raise UnknownRule(f"no event rule {rule_id!r}; known: {', '.join(sorted(_builtin()))}") from None
+
+
+def run(
+    con: duckdb.DuckDBPyConnection, rule_id: str | EventRule, params: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The rule's rows as dicts, on `con` (which holds `passages` and `places`).
+
+    Raises UnknownRule for an id no file defines, ParameterError (a ValueError naming the
+    parameter and the value) for a value that is unknown, malformed or out of bounds."""
+    chosen = rule_id if isinstance(rule_id, EventRule) else rule(rule_id)
+    cursor = con.execute(chosen.sql, chosen.values(params))
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _rule(path: Path, entry: Any, line: int) -> EventRule:
+    if not isinstance(entry, LineDict):
+        raise EventRuleError(path, None, f"each rule is a mapping, got {entry!r}", line)
+    rule_id = str(entry.get("id", ""))
+
+    def fail(key: str, fault: str) -> EventRuleError:
+        return EventRuleError(path, rule_id or None, fault, entry.line_of(key))
+
+    if not _RULE_ID.fullmatch(rule_id):
+        raise fail("id", f"the id must be '<pack>.<lower_snake_case>', got {rule_id!r}")
+    unknown = sorted(map(str, set(entry) - _RULE_KEYS))
+    if unknown:
+        raise fail(unknown[0], f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_RULE_KEYS))}")
+    sql = entry.get("sql")
+    if not isinstance(sql, str) or not sql.strip():
+        raise fail("sql", "'sql' is missing")
+    specs = entry.get("parameters") or LineDict()
+    if not isinstance(specs, LineDict):
+        raise fail("parameters", "'parameters' is a mapping of name → definition")
+    parameters: dict[str, Parameter] = {}
+    for name, spec in specs.items():
+        where = specs.line_of(name)
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise EventRuleError(path, rule_id, f"parameter name {name!r} must be lower_snake_case", where)
+        kind = spec.get("type") if isinstance(spec, Mapping) else None
+        if kind not in SQL_TYPES:
+            raise EventRuleError(path, rule_id, f"parameter '{name}': type {kind!r} is not one of {SQL_TYPES}", where)
+        try:
+            # No schema: the types allowed above never consult it.
+            parameters[name] = build_parameter(name, spec, None)  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise EventRuleError(path, rule_id, str(exc), where) from None
+    used = parameters_used(sql)
+    undeclared = sorted(used - set(parameters))
+    if undeclared:
+        shown = ", ".join(f"${n}" for n in undeclared)
+        raise fail("sql", f"the SQL uses {shown}, which 'parameters' does not declare")
+    unused = sorted(set(parameters) - used)
+    if unused:
+        raise fail("parameters", f"parameter(s) {', '.join(unused)} declared but not used in the SQL")
+    return EventRule(
+        id=rule_id,
+        path=path,
+        line=entry.line,
+        names=_names(path, rule_id, entry, "names"),
+        description=_names(path, rule_id, entry, "description") if "description" in entry else None,
+        parameters=parameters,
+        sql=sql.strip(),
+    )
+
+
+def _names(path: Path, rule_id: str, owner: LineDict, key: str) -> Names:
+    value = owner.get(key)
+    if not isinstance(value, Mapping) or set(value) != {"zh", "en"} or not value["zh"] or not value["en"]:
+        raise EventRuleError(path, rule_id, f"'{key}' needs exactly zh and en, got {value!r}", owner.line_of(key))
+    return Names(zh=str(value["zh"]).strip(), en=str(value["en"]).strip())

@@ -1,0 +1,291 @@
+"""The event rules (DuckDB SQL over passages and places) against their Cypher twins: on the
+default sample both give the same rows, and the alert rules find every planted scenario and
+no decoy. The event store's two relations are exported from the loaded graph, so both
+engines read exactly the same passages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import neo4j.time
+import pyarrow as pa
+import pytest
+
+from access.actor import Actor
+from graph import admin
+from ingest.api import import_files
+from ingest.file_import import file_sha256
+from queries import event_rules
+from queries.event_rules import EventRuleError, UnknownRule
+from queries.parameters import ParameterError
+from queries.runner import Runner
+from tests.conftest import sample_files
+from tests.queries.ground_truth import score
+
+ALERT_RULES = ("vehicles.cloned_plates", "vehicles.co_travel")
+# Defaults, then looser settings and a period, so the comparison has more than a few rows.
+ALERT_CASES = [
+    ("vehicles.cloned_plates", {}),
+    ("vehicles.cloned_plates", {"max_speed_kmh": 40}),
+    ("vehicles.cloned_plates", {"max_speed_kmh": 60, "since": "2025-03-01", "until": "2025-06-30 12:00"}),
+    ("vehicles.co_travel", {}),
+    ("vehicles.co_travel", {"min_meetings_per_day": 1, "min_days": 2}),
+    (
+        "vehicles.co_travel",
+        {"max_gap_minutes": 30, "min_meetings_per_day": 1, "min_days": 2, "since": "2025-03-01", "until": "2025-09-30"},
+    ),
+]
+
+PASSAGES = """
+MATCH (p:Passage)
+OPTIONAL MATCH (p)-[:PASSED_AT]->(place)
+OPTIONAL MATCH (p)-[:DRIVEN_BY]->(driver:Person)
+OPTIONAL MATCH (p)-[:OF_VEHICLE]->(vehicle:Vehicle)
+RETURN p.passage_id AS passage_id, p.plate AS plate, p.place_id AS place_id,
+       CASE WHEN place:Checkpoint THEN 'checkpoint' WHEN place:Gate THEN 'gate' END AS source,
+       p.time AS time, p.direction AS direction, p.lane AS lane, driver.id_number AS driver_id,
+       vehicle.plate_colour AS plate_colour, p.prov_run AS run_id, p.prov_file AS source_file,
+       p.prov_row AS source_row
+"""
+PLACES = """
+MATCH (c) WHERE c:Checkpoint OR c:Gate
+RETURN coalesce(c.checkpoint_id, c.gate_id) AS place_id, labels(c)[0] AS kind, c.name AS name,
+       c.location.x AS longitude, c.location.y AS latitude
+"""
+PASSAGE_COLUMNS = pa.schema(
+    [
+        ("passage_id", pa.string()),
+        ("plate", pa.string()),
+        ("place_id", pa.string()),
+        ("source", pa.string()),
+        ("time", pa.timestamp("us", tz="Asia/Shanghai")),
+        ("direction", pa.string()),
+        ("lane", pa.int32()),
+        ("driver_id", pa.string()),
+        ("plate_colour", pa.string()),
+        ("run_id", pa.string()),
+        ("source_file", pa.string()),
+        ("source_row", pa.int32()),
+    ]
+)
+PLACE_COLUMNS = pa.schema(
+    [
+        ("place_id", pa.string()),
+        ("kind", pa.string()),
+        ("name", pa.string()),
+        ("longitude", pa.float64()),
+        ("latitude", pa.float64()),
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def graph(gateway, schema, sample_dir, tmp_path_factory):
+    """The graph holding the default sample and nothing else (as `sample_graph`, but once
+    for the module, and wiped first when an earlier test left other files' data)."""
+    ours = {file_sha256(path) for path in sample_files(sample_dir)}
+    stored = gateway.read("test.files", "MATCH (f:SourceFile) RETURN collect(f.file_hash)").single_value()
+    if set(stored) - ours:
+        admin.wipe(gateway)
+    import_files(
+        sample_files(sample_dir),
+        schema=schema,
+        gateway=gateway,
+        rejects_path=tmp_path_factory.mktemp("rejects") / "rejects.csv",
+    )
+    return gateway
+
+
+@pytest.fixture(scope="module")
+def store(graph):
+    """An in-memory event store with the graph's passages and places, as the contract has them."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone='Asia/Shanghai'")  # ICU is linked into the duckdb wheel
+    rows = graph.read("test.passages", PASSAGES).data()
+    for row in rows:
+        row["time"] = row["time"].to_native()
+    con.register("exported_passages", pa.Table.from_pylist(rows, schema=PASSAGE_COLUMNS))
+    con.register(
+        "exported_places", pa.Table.from_pylist(graph.read("test.places", PLACES).data(), schema=PLACE_COLUMNS)
+    )
+    con.execute(
+        """CREATE TABLE passages AS
+           SELECT passage_id, plate, place_id, source, time, (time AT TIME ZONE 'Asia/Shanghai')::DATE AS day,
+                  direction, lane, driver_id, plate_colour, run_id, source_file, source_row
+           FROM exported_passages"""
+    )
+    con.execute("CREATE TABLE places AS SELECT * FROM exported_places")
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def cypher(runner: Runner):
+    """Rows of a pack query run by the project's runner, as plain Python values."""
+
+    def run(query_id: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        outcome = runner.run(query_id, params, actor=Actor.cli("test", case_ref="event-rules"))
+        assert not outcome.truncated
+        return [{key: native(value) for key, value in record.items()} for record in outcome.records]
+
+    return run
+
+
+def native(value: Any) -> Any:
+    if isinstance(value, neo4j.time.DateTime | neo4j.time.Date):
+        return value.to_native()
+    return value
+
+
+def keyed(rows: list[dict[str, Any]], columns: list[str]) -> set[tuple]:
+    """Rows as comparable tuples; lists (place names, in whatever order Cypher gathered them) sorted."""
+    return {tuple(tuple(sorted(row[c])) if isinstance(row[c], list) else row[c] for c in columns) for row in rows}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("rule_id", "params"), ALERT_CASES)
+def test_alert_rules_give_the_cypher_rules_hits(store, cypher, rule_id, params):
+    mine = event_rules.run(store, rule_id, params)
+    theirs = cypher(rule_id, params)
+    assert mine, "no hits: the comparison would show nothing"
+    assert len(mine) == len(theirs)
+    columns = list(mine[0])
+    assert set(columns) == set(theirs[0]) - {"entities"}  # every plain column, and only those
+    assert keyed(mine, columns) == keyed(theirs, columns)
+
+
+@pytest.mark.slow
+def test_alert_rules_find_every_planted_scenario_and_no_decoy(store, ground_truth):
+    hits = {
+        rule_id: [
+            {f"Vehicle:{row[c]}" for c in ("plate", "companion") if c in row} for row in event_rules.run(store, rule_id)
+        ]
+        for rule_id in ALERT_RULES
+    }
+    planted = {"scenarios": [s for s in ground_truth["scenarios"] if s["kind"] in ("cloned_plate", "co_travel")]}
+    kinds, rules = score(planted, hits)
+    assert set(kinds) == {"cloned_plate", "co_travel"}
+    for kind in kinds.values():
+        assert kind.positives and kind.missed == [], f"{kind.kind}: positives not found: {kind.missed}"
+        assert kind.decoys_hit == [], f"{kind.kind}: decoys hit: {kind.decoys_hit}"
+    for rule in rules.values():
+        assert rule.precision == 1.0, f"{rule.rule}: {rule.hits - rule.true_hits} hits match no planted scenario"
+
+
+@pytest.fixture(scope="module")
+def plates(store, ground_truth) -> list[str]:
+    """The planted vehicles, and the plate seen most often."""
+    planted = {
+        plate
+        for s in ground_truth["scenarios"]
+        if s["kind"] in ("cloned_plate", "co_travel")
+        for p in s["positives"]
+        for plate in p["entities"]["Vehicle"]
+    }
+    [(busiest,)] = store.execute("SELECT plate FROM passages GROUP BY plate ORDER BY count(*) DESC LIMIT 1").fetchall()
+    return [*sorted(planted), busiest]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("params", [{}, {"limit": 25, "since": "2025-02-01", "until": "2025-10-31 18:00"}])
+def test_trajectories_are_the_cypher_ones(store, cypher, plates, params):
+    for plate in plates:
+        mine = event_rules.run(store, "vehicles.trajectory", {"plate": plate, **params})
+        theirs = cypher("vehicles.trajectory", {"plate": plate, **params})
+        assert mine, plate
+        shown = ("time", "place_id", "place", "place_kind", "direction")
+        assert [tuple(r[c] for c in shown) for r in mine] == [tuple(r[c] for c in shown) for r in theirs], plate
+        where = [(r["longitude"], r["latitude"]) for r in mine]
+        assert where == [(r["location"].x, r["location"].y) for r in theirs]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"min_days": 1, "max_gap_minutes": 30, "checkpoints_only": False, "since": "2025-01-15", "until": "2025-11-30"},
+    ],
+)
+def test_companions_are_the_cypher_ones(store, cypher, plates, params):
+    shown = ("companion", "days", "passages", "places", "first_seen", "last_seen")
+    found = 0
+    for plate in plates:
+        mine = event_rules.run(store, "vehicles.companions", {"plate": plate, **params})
+        theirs = cypher("vehicles.companions", {"plate": plate, **params})
+        found += len(mine)
+        # The same rows in the same order; place names sorted (Cypher keeps the order it met them in).
+        rows = [[tuple(sorted(r[c])) if c == "places" else r[c] for c in shown] for r in mine]
+        assert rows == [[tuple(sorted(r[c])) if c == "places" else r[c] for c in shown] for r in theirs], plate
+    assert found
+
+
+def test_the_rules_take_the_cypher_rules_parameters(catalog):
+    ids = [rule.id for rule in event_rules.rules()]
+    assert ids == sorted(("vehicles.cloned_plates", "vehicles.co_travel", "vehicles.trajectory", "vehicles.companions"))
+    for rule in event_rules.rules():
+        assert dict(rule.parameters) == dict(catalog.query(rule.id).parameters), rule.id
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "params", "named"),
+    [
+        ("vehicles.cloned_plates", {"max_speed_kmh": 5}, ["max_speed_kmh", "5", "minimum 30"]),
+        ("vehicles.co_travel", {"min_days": 400}, ["min_days", "400", "maximum 365"]),
+        ("vehicles.co_travel", {"gap": 3}, ["gap", "no such parameter", "max_gap_minutes"]),
+        ("vehicles.trajectory", {}, ["plate", "required"]),
+        ("vehicles.trajectory", {"plate": "浙F1"}, ["plate", "at least 7"]),
+        ("vehicles.companions", {"plate": "浙F12345", "since": "last week"}, ["since", "last week"]),
+    ],
+)
+def test_bad_parameters_are_refused_by_name(rule_id, params, named):
+    with pytest.raises(ParameterError) as refused:
+        event_rules.run(duckdb.connect(), rule_id, params)
+    for text in named:
+        assert text in str(refused.value)
+
+
+def test_an_unknown_rule_is_refused_with_the_known_ones():
+    with pytest.raises(UnknownRule, match=r"no event rule 'vehicles\.cloned'; known: vehicles\.cloned_plates"):
+        event_rules.run(duckdb.connect(), "vehicles.cloned")
+
+
+RULE = """
+rules:
+  - id: test.fast
+    names: {{zh: 快, en: Fast}}
+    parameters:
+      max_speed_kmh: {{type: float, names: {{zh: 车速, en: Speed}}, default: 150}}
+    sql: |
+      SELECT plate FROM passages
+      WHERE speed > {use} -- '$in_a_comment' is no parameter
+        AND note <> '$in_a_literal'
+"""
+
+
+@pytest.mark.parametrize(
+    ("use", "fault"),
+    [
+        ("$max_speed", r"rule test\.fast: the SQL uses \$max_speed, which 'parameters' does not declare"),
+        ("$1", r"rule test\.fast: the SQL uses \$1, which"),
+        ("100", r"rule test\.fast: parameter\(s\) max_speed_kmh declared but not used"),
+    ],
+)
+def test_a_rule_whose_parameters_and_sql_disagree_is_refused_naming_file_and_rule(tmp_path, use, fault):
+    path = tmp_path / "bad.yaml"
+    path.write_text(RULE.format(use=use), encoding="utf-8")
+    with pytest.raises(EventRuleError, match=fault) as refused:
+        event_rules.load_rules(tmp_path)
+    assert str(path) in str(refused.value)
+
+
+def test_a_rule_that_agrees_with_its_declaration_loads_and_runs(tmp_path):
+    (tmp_path / "good.yaml").write_text(RULE.format(use="$max_speed_kmh"), encoding="utf-8")
+    [rule] = event_rules.load_rules(tmp_path).values()
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE passages AS SELECT * FROM (VALUES ('浙F1', 200.0, ''), ('浙F2', 90.0, '')) t(plate, speed, note)"
+    )
+    assert event_rules.run(con, rule) == [{"plate": "浙F1"}]
+    assert event_rules.run(con, rule, {"max_speed_kmh": "80"}) == [{"plate": "浙F1"}, {"plate": "浙F2"}]
