@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from ingest.api import new_run_id
 from ingest.passages.run import PassageImportReport, graph_places, import_passages
 from ingest.readers import SourceError
 from ingest.spec import SpecError
+from queries.alerts import AlertError
+from queries.event_alerts import open_events, run_event_alerts
+from queries.event_rules import UnknownRule
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -73,6 +77,36 @@ def import_command(paths: tuple[Path, ...], spec: str | None, rejects: Path | No
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         _summary(report)
+
+
+@events.command("alerts")
+@click.option("--rule", "rule", default=None, help="One event alert rule (default: all of them).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+def alerts_command(rule: str | None, as_json: bool) -> None:
+    """Run the alert rules of the event store (cloned plates, co-travel) on DuckDB and store
+    their alerts, the same alerts `goldenbell alerts run` raises from passage nodes."""
+    with open_workspace(AlertError, UnknownRule) as workspace:
+        con = open_events(workspace.events, workspace.gateway)
+        try:
+            reports = run_event_alerts(
+                con,
+                workspace.gateway,
+                workspace.schema,
+                workspace.catalog,
+                workspace.audit,
+                attribution.operator(),
+                rule=rule,
+            )
+        finally:
+            con.close()
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(r) for r in reports], ensure_ascii=False, indent=2))
+        return
+    for r in reports:
+        console.print(
+            f"{r.rule}: {r.hits} hits ({r.created} new, {r.updated} seen before) in {r.elapsed_ms:,.0f} ms",
+            highlight=False,
+        )
 
 
 def _summary(report: PassageImportReport) -> None:

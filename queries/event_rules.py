@@ -37,7 +37,7 @@ RULES_DIR = Path(__file__).resolve().parent / "event_rules"
 # Types that need no graph schema to check (enums, labels and entities are the graph's).
 SQL_TYPES = ("string", "int", "float", "bool", "date", "datetime", "duration")
 _FILE_KEYS = {"pack", "names", "description", "rules"}
-_RULE_KEYS = {"id", "names", "description", "parameters", "sql"}
+_RULE_KEYS = {"id", "names", "description", "parameters", "sql", "alert"}
 _RULE_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 # What may hold a `$` that is no parameter: string literals, quoted identifiers, comments.
@@ -61,6 +61,15 @@ class UnknownRule(KeyError):
 
 
 @dataclass(frozen=True)
+class AlertEntity:
+    """An entity an alert of the rule involves: the graph's `label` keyed by a row's `column`."""
+
+    label: str
+    column: str
+    role: str
+
+
+@dataclass(frozen=True)
 class EventRule:
     id: str
     path: Path
@@ -69,6 +78,9 @@ class EventRule:
     description: Names | None
     parameters: Mapping[str, Parameter]
     sql: str
+    # An alert rule names the entities of each hit; its severity and summaries are those of
+    # the pack query with the same id, so both engines raise the same alert.
+    alert: tuple[AlertEntity, ...] = ()
 
     def values(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
         """Every parameter, checked, with defaults for those not given; ParameterError otherwise."""
@@ -203,7 +215,27 @@ def _rule(path: Path, entry: Any, line: int) -> EventRule:
         description=_names(path, rule_id, entry, "description") if "description" in entry else None,
         parameters=parameters,
         sql=sql.strip(),
+        alert=_alert(path, rule_id, entry),
     )
+
+
+def _alert(path: Path, rule_id: str, entry: LineDict) -> tuple[AlertEntity, ...]:
+    block = entry.get("alert")
+    if block is None:
+        return ()
+    items = block.get("entities") if isinstance(block, Mapping) else None
+    if not isinstance(items, list) or not items:
+        raise EventRuleError(
+            path, rule_id, "'alert' needs 'entities': a list of {label, column, role}", entry.line_of("alert")
+        )
+    found = []
+    for item in items:
+        if not isinstance(item, Mapping) or set(item) != {"label", "column", "role"}:
+            raise EventRuleError(
+                path, rule_id, f"each alert entity is {{label, column, role}}, got {item!r}", entry.line_of("alert")
+            )
+        found.append(AlertEntity(str(item["label"]), str(item["column"]), str(item["role"])))
+    return tuple(found)
 
 
 def _names(path: Path, rule_id: str, owner: LineDict, key: str) -> Names:

@@ -1,0 +1,163 @@
+"""Alert rules on the event store: the event rules that name their entities (`alert:`) run
+on DuckDB over the stored passages, and their hits become the same Alert nodes the pack's
+Cypher twin would store — same id (rule and entities), same severity, same summaries —
+so an alert raised by either engine is one alert.
+
+The store's passages are joined with the graph's places (names and coordinates), read
+once per connection; the entities of each hit are the graph's nodes with those keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from time import perf_counter
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from access.actor import Actor
+from access.audit.log import AuditLog
+from events.store import EventStore
+from graph.ddl import quote
+from graph.gateway import Gateway
+from graph.model import Schema
+from queries import alerts, event_rules
+from queries.alert_summary import TemplateError, render
+from queries.pack_model import Catalog
+
+_PLACES = """
+MATCH (c) WHERE c:Checkpoint OR c:Gate
+RETURN coalesce(c.checkpoint_id, c.gate_id) AS place_id,
+       CASE WHEN c:Checkpoint THEN 'Checkpoint' ELSE 'Gate' END AS kind, c.name AS name,
+       c.location.x AS longitude, c.location.y AS latitude
+"""
+_PLACE_COLUMNS = pa.schema(
+    [
+        ("place_id", pa.string()),
+        ("kind", pa.string()),
+        ("name", pa.string()),
+        ("longitude", pa.float64()),
+        ("latitude", pa.float64()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    rule: str
+    hits: list[alerts.Hit]
+    seconds: float  # the rule's SQL on DuckDB
+
+
+def open_events(store: EventStore, gateway: Gateway) -> duckdb.DuckDBPyConnection:
+    """DuckDB over the store's passages, with the graph's places beside them."""
+    con = store.connect()
+    places = pa.Table.from_pylist(gateway.read("events.places", _PLACES, {}).data(), schema=_PLACE_COLUMNS)
+    con.register("graph_places", places)
+    con.execute("CREATE TEMP TABLE places AS SELECT * FROM graph_places")
+    con.unregister("graph_places")
+    return con
+
+
+def event_hits(
+    con: duckdb.DuckDBPyConnection,
+    gateway: Gateway,
+    schema: Schema,
+    catalog: Catalog,
+    rule: event_rules.EventRule,
+    params: Mapping[str, Any] | None = None,
+) -> Found:
+    """The alerts one rule finds, not yet stored."""
+    if not rule.alert:
+        raise alerts.AlertError(f"{rule.id} is not an alert rule (its file names no alert entities)")
+    twin = catalog.query(rule.id)
+    values = rule.values(params)
+    began = perf_counter()
+    rows = event_rules.run(con, rule, values)
+    seconds = perf_counter() - began
+    nodes = _nodes(gateway, schema, rule, rows)
+    found: dict[str, alerts.Hit] = {}
+    for row in rows:
+        entities = []
+        for entity in rule.alert:
+            element_id = nodes.get((entity.label, row[entity.column]))
+            if element_id is None:
+                break  # as the Cypher twin, which matches the node, a hit without it is none
+            entities.append(
+                {"label": entity.label, "key": row[entity.column], "role": entity.role, "element_id": element_id}
+            )
+        else:
+            alert_id = alerts.fingerprint(rule.id, [f"{e['label']}:{e['key']}" for e in entities])
+            zh, en = _summaries(rule.id, twin.summary, row, values)
+            found[alert_id] = alerts.Hit(alert_id, rule.id, zh, entities, en, twin.severity or "")
+    return Found(rule.id, list(found.values()), seconds)
+
+
+def run_event_alerts(
+    con: duckdb.DuckDBPyConnection,
+    gateway: Gateway,
+    schema: Schema,
+    catalog: Catalog,
+    audit: AuditLog,
+    actor: Actor,
+    *,
+    rule: str | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> list[alerts.RuleReport]:
+    """Run one event alert rule or all of them and store what they find, audited as `alert.run`."""
+    chosen = [event_rules.rule(rule)] if rule else [r for r in event_rules.rules() if r.alert]
+    run_id = "alerts-events-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    reports = []
+    for each in chosen:
+        found = event_hits(con, gateway, schema, catalog, each, params if rule else None)
+        created, updated = alerts.store(gateway, found.hits, run_id=run_id)
+        audit.append(
+            actor.event(
+                "alert.run",
+                parameters={"engine": "events", **({k: str(v) for k, v in (params or {}).items()} if rule else {})},
+                query_id=each.id,
+                rows=len(found.hits),
+            )
+        )
+        reports.append(
+            alerts.RuleReport(
+                rule=each.id,
+                hits=len(found.hits),
+                created=created,
+                updated=updated,
+                elapsed_ms=found.seconds * 1000,
+                alert_ids=[h.alert_id for h in found.hits],
+            )
+        )
+    return reports
+
+
+def _nodes(
+    gateway: Gateway, schema: Schema, rule: event_rules.EventRule, rows: list[dict[str, Any]]
+) -> dict[tuple[str, Any], str]:
+    """(label, key) → element id of every entity the rows name that the graph holds."""
+    found: dict[tuple[str, Any], str] = {}
+    for label in sorted({e.label for e in rule.alert}):
+        if label not in schema.nodes:
+            raise alerts.AlertError(f"rule {rule.id}: {label} is no label of the schema")
+        key = schema.nodes[label].key
+        keys = sorted({row[e.column] for row in rows for e in rule.alert if e.label == label} - {None})
+        statement = (
+            f"MATCH (n:{quote(label)}) WHERE n.{quote(key)} IN $keys RETURN n.{quote(key)} AS key, elementId(n) AS id"
+        )
+        for record in gateway.read("alerts.event_entities", statement, {"keys": keys}).records:
+            found[(label, record["key"])] = record["id"]
+    return found
+
+
+def _summaries(rule_id: str, summary: Mapping[str, str] | None, row: Mapping[str, Any], values) -> tuple[str, str]:
+    if summary is None:
+        text = str(row.get("summary") or "")
+        return text, text
+    try:
+        return render(summary.get("zh"), "zh", row, values), render(summary.get("en"), "en", row, values)
+    except TemplateError as exc:
+        raise alerts.AlertError(f"rule {rule_id}: {exc}") from None
