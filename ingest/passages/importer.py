@@ -192,7 +192,7 @@ def _read_in_blocks(
         return None
     staging.number_rows(con, [line for line, *_ in odd.rows], first=1, table="lines")
     staging.lines_to_raw(con, source.header, [(line, text) for line, _, _, text in odd.rows])
-    report.rows_read = con.execute("SELECT count(*) FROM raw").fetchone()[0]
+    report.rows_read = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
     return found
 
 

@@ -35,6 +35,7 @@ class PassageImportReport:
     rejects_path: Path | None
     seconds: float = 0.0
     seen_at: int = 0  # vehicle-place links written or refreshed
+    seen_at_seconds: float = 0.0
 
     @property
     def rows_read(self) -> int:
@@ -57,6 +58,7 @@ class PassageImportReport:
             "rejects_path": str(self.rejects_path) if self.rejects_path else None,
             "seconds": round(self.seconds, 3),
             "seen_at_links": self.seen_at,
+            "seen_at_seconds": round(self.seen_at_seconds, 3),
             "files": [f.as_dict() for f in self.files],
         }
 
@@ -118,6 +120,7 @@ def import_passages(
     if gateway is not None:
         # Skipped files too: a run killed after storing a file but before its links were
         # written leaves a receipt, and the links are refreshed the next time it is named.
-        report.seen_at = seen_at.refresh(gateway, store, [f.sha256 for f in report.files], run_id=run_id).links
+        refreshed = seen_at.refresh(gateway, store, [f.sha256 for f in report.files], run_id=run_id)
+        report.seen_at, report.seen_at_seconds = refreshed.links, refreshed.seconds
     report.seconds = monotonic() - began
     return report

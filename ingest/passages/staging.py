@@ -174,24 +174,30 @@ def append_mapped(con: duckdb.DuckDBPyConnection, rows: list[Mapped]) -> None:
 
 
 def accept(con: duckdb.DuckDBPyConnection, *, with_fast: bool) -> None:
-    """`ok`: the rows the SQL vouched for and those the row mapper accepted."""
+    """`ok`: the rows the SQL vouched for and those the row mapper accepted, less the rows
+    rejected later (`gone`). A view, not a copy: the rows are read once more, when written."""
     fast = "SELECT * FROM fast UNION ALL " if with_fast else ""
-    con.execute(f"CREATE OR REPLACE TABLE ok AS {fast}SELECT * FROM mapped")
+    con.execute("CREATE OR REPLACE TABLE gone (k BIGINT)")
+    con.execute(f"CREATE OR REPLACE VIEW ok AS SELECT * FROM ({fast}SELECT * FROM mapped) ANTI JOIN gone USING (k)")
+
+
+def _drop(con: duckdb.DuckDBPyConnection, ks: list[int]) -> None:
+    if ks:
+        con.execute("INSERT INTO gone SELECT unnest($ks)", {"ks": ks})
 
 
 def reject_duplicates(con: duckdb.DuckDBPyConnection, width: int, found: Found, *, csv: bool) -> None:
     """Accepted rows identical to an earlier accepted row of the file (every column as read)."""
     columns = ", ".join(f"r.c{i}" for i in range(width))
     as_read = columns if csv else "r.line"
-    plain = ", ".join(f"c{i}" for i in range(width))
-    # Grouped first: the few repeated rows are found by hashing, and only they are ranked.
+    # One 64-bit hash per row finds the few candidates; only they are compared in full.
     rows = con.execute(
         f"""
-        WITH accepted AS (SELECT r.* FROM ok JOIN raw r USING (k)),
-        repeated AS (SELECT {plain} FROM accepted GROUP BY ALL HAVING count(*) > 1),
+        WITH hashed AS (SELECT r.k, hash({columns}) AS h FROM raw r SEMI JOIN ok USING (k)),
+        repeated AS (SELECT h FROM hashed GROUP BY h HAVING count(*) > 1),
         seen AS (
             SELECT r.k, r.number, min(r.number) OVER (PARTITION BY {columns}) AS first, {as_read}
-            FROM accepted r SEMI JOIN repeated USING ({plain})
+            FROM raw r SEMI JOIN (SELECT k FROM hashed SEMI JOIN repeated USING (h)) USING (k)
         )
         SELECT * FROM seen WHERE number > first ORDER BY number
         """
@@ -199,10 +205,7 @@ def reject_duplicates(con: duckdb.DuckDBPyConnection, width: int, found: Found, 
     for _k, number, first, *fields in rows:
         original = _csv_or_none(fields) if csv else fields[0]
         found.reject(Reject(number, "", "", Reason.ROW_DUPLICATE, f"identical to row {first}", original))
-    if rows:
-        con.execute("CREATE TEMP TABLE gone AS SELECT unnest($ks) AS k", {"ks": [r[0] for r in rows]})
-        con.execute("DELETE FROM ok WHERE k IN (SELECT k FROM gone)")
-        con.execute("DROP TABLE gone")
+    _drop(con, [r[0] for r in rows])
 
 
 def reject_unknown_places(
@@ -216,7 +219,7 @@ def reject_unknown_places(
         con.execute("INSERT INTO known SELECT place_id FROM known_arrow")
         con.unregister("known_arrow")
     key = "checkpoint_id" if label == "Checkpoint" else "gate_id"
-    has_raw = bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw'").fetchone()[0])
+    has_raw = bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw'").fetchall()[0][0])
     as_read = "NULL" if not has_raw else "r.* EXCLUDE (k, number)" if csv else "r.line"
     join = "LEFT JOIN raw r USING (k)" if has_raw else ""
     rows = con.execute(
@@ -229,8 +232,7 @@ def reject_unknown_places(
         original = "" if not has_raw else _csv_or_none(values) if csv else values[0]
         message = f"no {label} with {key} {place!r} exists"
         found.reject(Reject(number, cols.place_header, place, Reason.REFERENCE_MISSING, message, original))
-    if rows:
-        con.execute("DELETE FROM ok WHERE place_id NOT IN (SELECT place_id FROM known)")
+    _drop(con, [r[0] for r in rows])
 
 
 def write_partitions(
@@ -244,39 +246,32 @@ def write_partitions(
 ) -> Written:
     """The accepted rows, one Parquet file per day, into `folder`. A passage ID already in
     the store (from another file) or earlier in this file is loaded but not stored twice."""
-    loaded = con.execute("SELECT count(*) FROM ok").fetchone()[0]
-    days = [str(d) for (d,) in con.execute("SELECT DISTINCT CAST(time + INTERVAL 8 HOUR AS DATE) FROM ok").fetchall()]
-    others = [str(f) for f in store.partition_files(days=set(days), source=kind) if f.stem != sha256]
+    loaded, distinct, days = con.execute(
+        "SELECT count(*), count(DISTINCT passage_id), list(DISTINCT CAST(time + INTERVAL 8 HOUR AS DATE)) FROM ok"
+    ).fetchall()[0]
+    others = [str(f) for f in store.partition_files(days={str(d) for d in days or ()}, source=kind) if f.stem != sha256]
     stored_before = "AND passage_id NOT IN (SELECT passage_id FROM read_parquet($others))" if others else ""
-    repeated_ids = con.execute("SELECT count(*) - count(DISTINCT passage_id) FROM ok").fetchone()[0]
-    first_of_id = "QUALIFY row_number() OVER (PARTITION BY passage_id ORDER BY number) = 1" if repeated_ids else ""
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE keep AS
+    first_of_id = "QUALIFY row_number() OVER (PARTITION BY passage_id ORDER BY number) = 1" if distinct < loaded else ""
+    keep = f"""
         SELECT * EXCLUDE (k, number), $run AS run_id, $file AS source_file, number AS source_row,
                CAST(time + INTERVAL 8 HOUR AS DATE) AS day, $kind AS source
         FROM ok
         WHERE true {stored_before}
         {first_of_id}
-        """,
-        {"run": run_id, "file": source_file, "kind": kind, **({"others": others} if others else {})},
-    )
-    stored = con.execute("SELECT count(*) FROM keep").fetchone()[0]
+    """
+    params = {"run": run_id, "file": source_file, "kind": kind, **({"others": others} if others else {})}
+    stored = loaded
+    if others or distinct < loaded:
+        stored = con.execute(f"SELECT count(*) FROM ({keep})", params).fetchall()[0][0]
     if stored:
-        con.execute(
-            f"""
-            COPY (SELECT * FROM keep ORDER BY day, time, passage_id)
-            TO '{_quoted(folder)}' (FORMAT parquet, PARTITION_BY (day, source), COMPRESSION zstd,
-                                    FILENAME_PATTERN 'part', OVERWRITE_OR_IGNORE true)
-            """
+        con.sql(f"{keep} ORDER BY day, time, passage_id", params=params).write_parquet(
+            str(folder),
+            compression="zstd",
+            partition_by=["day", "source"],
+            filename_pattern="part",
+            overwrite=True,
         )
     return Written(loaded, stored)
-
-
-def _quoted(path: object) -> str:
-    # File paths are the store's own (under GOLDENBELL_HOME), never a user's value;
-    # quotes are doubled all the same.
-    return str(path).replace("'", "''")
 
 
 def _csv_or_none(fields: list) -> str:
