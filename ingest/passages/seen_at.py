@@ -37,13 +37,15 @@ GROUP BY ALL
 ORDER BY source, plate, place_id
 """
 
+# One MERGE per vehicle, then one per place it was seen at: a vehicle is seen at several.
 _WRITE = """
-UNWIND $rows AS row
-MERGE (v:Vehicle {{plate: row.plate}})
-ON CREATE SET v.prov_run = $run, v.prov_source = $source, v.prov_file = row.file, v.prov_row = row.row,
+UNWIND $vehicles AS vehicle
+MERGE (v:Vehicle {{plate: vehicle.plate}})
+ON CREATE SET v.prov_run = $run, v.prov_source = $source, v.prov_file = vehicle.file, v.prov_row = vehicle.row,
               v.first_seen = $now
 SET v.last_seen = $now
-WITH v, row
+WITH v, vehicle
+UNWIND vehicle.seen AS row
 MATCH (place:{label} {{{key}: row.place}})
 MERGE (v)-[s:SEEN_AT]->(place)
 ON CREATE SET s.prov_run = $run, s.prov_source = $source, s.prov_file = row.file, s.prov_row = row.row,
@@ -72,7 +74,7 @@ def refresh(gateway: Gateway, store: EventStore, file_hashes: Iterable[str], *, 
         for source, rows in _batches(con, hashes):
             label, key = PLACES[source]
             statement = _WRITE.format(label=label, key=key)
-            params = {"rows": rows, "run": run_id, "source": SOURCES[source], "now": now}
+            params = {"vehicles": _by_vehicle(rows), "run": run_id, "source": SOURCES[source], "now": now}
             gateway.write("events.seen_at", statement, params)
             links += len(rows)
     finally:
@@ -100,3 +102,14 @@ def _batches(con: duckdb.DuckDBPyConnection, hashes: list[str]):
                 }
             )
         yield from by_source.items()
+
+
+def _by_vehicle(rows: list[dict]) -> list[dict]:
+    """The rows (sorted by plate) as one entry per vehicle, with the file and row of its
+    first pair for the vehicle's own provenance."""
+    vehicles: list[dict] = []
+    for row in rows:
+        if not vehicles or vehicles[-1]["plate"] != row["plate"]:
+            vehicles.append({"plate": row["plate"], "file": row["file"], "row": row["row"], "seen": []})
+        vehicles[-1]["seen"].append(row)
+    return vehicles
