@@ -81,10 +81,18 @@ def import_command(paths: tuple[Path, ...], spec: str | None, rejects: Path | No
 
 @events.command("alerts")
 @click.option("--rule", "rule", default=None, help="One event alert rule (default: all of them).")
+@click.option(
+    "--incremental",
+    is_flag=True,
+    help="Look only at the plates the files stored since each rule's last run concern.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
-def alerts_command(rule: str | None, as_json: bool) -> None:
+def alerts_command(rule: str | None, incremental: bool, as_json: bool) -> None:
     """Run the alert rules of the event store (cloned plates, co-travel) on DuckDB and store
-    their alerts, the same alerts `goldenbell alerts run` raises from passage nodes."""
+    their alerts, the same alerts `goldenbell alerts run` raises from passage nodes.
+
+    Each run is the rule's watermark: with --incremental, a rule that ran before looks only
+    at the plates with a passage stored since (and, for co-travel, the plates they met)."""
     with open_workspace(AlertError, UnknownRule) as workspace:
         con = open_events(workspace.events, workspace.gateway)
         try:
@@ -95,7 +103,9 @@ def alerts_command(rule: str | None, as_json: bool) -> None:
                 workspace.catalog,
                 workspace.audit,
                 attribution.operator(),
+                store=workspace.events,
                 rule=rule,
+                incremental=incremental,
             )
         finally:
             con.close()

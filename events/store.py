@@ -3,6 +3,7 @@ file and partition:
 
     passages/day=2025-01-01/source=checkpoint/<file sha256>.parquet
     passages/_receipts/<file sha256>.json      written last: the file is in the store
+    watermarks/<rule id>.json                  the files a rule last ran over
 
 A file's partitions are written to a staging folder and each is moved into place with
 one rename, so a partition is there whole or not at all. The receipt comes after the
@@ -58,6 +59,7 @@ class EventStore:
         self.passages_dir = self.root / "passages"
         self._receipts = self.passages_dir / "_receipts"
         self._staging = self.root / "staging"
+        self._watermarks = self.root / "watermarks"
 
     @classmethod
     def under(cls, home: Path) -> EventStore:
@@ -71,17 +73,18 @@ class EventStore:
         self.define_views(con)
         return con
 
-    def define_views(self, con: duckdb.DuckDBPyConnection) -> None:
+    def define_views(self, con: duckdb.DuckDBPyConnection, name: str = "passages") -> None:
+        """The view `name` over every stored passage."""
         files = self.partition_files()
         if not files:
             con.execute(_EMPTY)
-            con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM passages_none")
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM passages_none")
             return
         # The file list, not a glob: a staging file or a half-moved partition is never read. A
         # view cannot take parameters; the paths are the store's own, quotes doubled all the same.
         listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         con.execute(
-            "CREATE OR REPLACE TEMP VIEW passages AS SELECT * EXCLUDE (day, source), day, source "
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * EXCLUDE (day, source), day, source "
             f"FROM read_parquet([{listed}], hive_partitioning = true, hive_types = {{'day': DATE, 'source': VARCHAR}})"
         )
 
@@ -108,6 +111,21 @@ class EventStore:
         if not self._receipts.is_dir():
             return []
         return [Receipt(**json.loads(p.read_text(encoding="utf-8"))) for p in sorted(self._receipts.glob("*.json"))]
+
+    def considered(self, rule_id: str) -> set[str] | None:
+        """The files (by hash) a rule last ran over, or None if it never ran on this store."""
+        path = self._watermarks / f"{rule_id}.json"
+        if not path.is_file():
+            return None
+        return set(json.loads(path.read_text(encoding="utf-8"))["files"])
+
+    def consider(self, rule_id: str, file_hashes: set[str]) -> None:
+        """Record that `rule_id` has run over these files: the rule's watermark."""
+        path = self._watermarks / f"{rule_id}.json"
+        partial = path.with_suffix(".json.partial")
+        with open_private(partial, "w", encoding="utf-8") as f:
+            json.dump({"files": sorted(file_hashes)}, f)
+        os.replace(partial, path)
 
     # ---- writing ----
 

@@ -53,8 +53,11 @@ class Found:
 
 
 def open_events(store: EventStore, gateway: Gateway) -> duckdb.DuckDBPyConnection:
-    """DuckDB over the store's passages, with the graph's places beside them."""
+    """DuckDB over the store's passages (`passages`, over `stored_passages`), with the graph's
+    places beside them."""
     con = store.connect()
+    store.define_views(con, "stored_passages")
+    con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages")
     places = pa.Table.from_pylist(gateway.read("events.places", _PLACES, {}).data(), schema=_PLACE_COLUMNS)
     con.register("graph_places", places)
     con.execute("CREATE TEMP TABLE places AS SELECT * FROM graph_places")
@@ -74,7 +77,7 @@ def event_hits(
     if not rule.alert:
         raise alerts.AlertError(f"{rule.id} is not an alert rule (its file names no alert entities)")
     twin = catalog.query(rule.id)
-    values = rule.values(params)
+    values = rule.values(params)  # idempotent: checked values check again as themselves
     began = perf_counter()
     rows = event_rules.run(con, rule, values)
     seconds = perf_counter() - began
@@ -104,20 +107,38 @@ def run_event_alerts(
     audit: AuditLog,
     actor: Actor,
     *,
+    store: EventStore | None = None,
     rule: str | None = None,
     params: Mapping[str, Any] | None = None,
+    incremental: bool = False,
 ) -> list[alerts.RuleReport]:
-    """Run one event alert rule or all of them and store what they find, audited as `alert.run`."""
+    """Run one event alert rule or all of them and store what they find, audited as `alert.run`.
+
+    With `incremental` (and the `store` the connection reads), a rule that ran before looks
+    only at the plates the files stored since then concern (see `restrict`); a rule that
+    never ran, or says nothing of how to, looks at everything. Either way the run is the
+    rule's new watermark."""
     chosen = [event_rules.rule(rule)] if rule else [r for r in event_rules.rules() if r.alert]
     run_id = "alerts-events-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stored = {r.sha256 for r in store.receipts()} if store is not None else set()
     reports = []
     for each in chosen:
-        found = event_hits(con, gateway, schema, catalog, each, params if rule else None)
+        values = each.values(params if rule else None)
+        before = store.considered(each.id) if store is not None and incremental else None
+        scope = "all"
+        if before is not None and each.incremental is not None:
+            scope = f"{restrict(con, each, values, sorted(stored - before))} plates"
+        try:
+            found = event_hits(con, gateway, schema, catalog, each, values)
+        finally:
+            con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages")
         created, updated = alerts.store(gateway, found.hits, run_id=run_id)
+        if store is not None:
+            store.consider(each.id, stored)
         audit.append(
             actor.event(
                 "alert.run",
-                parameters={"engine": "events", **({k: str(v) for k, v in (params or {}).items()} if rule else {})},
+                parameters={"engine": "events", "scope": scope, **{k: str(v) for k, v in values.items()}},
                 query_id=each.id,
                 rows=len(found.hits),
             )
@@ -133,6 +154,37 @@ def run_event_alerts(
             )
         )
     return reports
+
+
+def restrict(
+    con: duckdb.DuckDBPyConnection, rule: event_rules.EventRule, values: Mapping[str, Any], new_files: list[str]
+) -> int:
+    """Point `passages` at the whole history of the plates a hit of `rule` could newly
+    concern: those with a passage in `new_files`, and (for a meeting rule) those that met
+    one. A hit whose plates are all outside saw no new passage and is what it was. Returns
+    how many plates are looked at."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE fresh AS "
+        "SELECT plate, place_id, coalesce(direction, '') AS direction, day, time FROM stored_passages "
+        "WHERE source_file IN (SELECT unnest($files))",
+        {"files": new_files},
+    )
+    met = ""
+    if rule.incremental is not None and rule.incremental.met_within:
+        met = """
+            UNION
+            SELECT o.plate FROM stored_passages AS o
+            JOIN fresh AS f ON o.place_id = f.place_id AND coalesce(o.direction, '') = f.direction AND o.day = f.day
+            WHERE abs(epoch_us(o.time) - epoch_us(f.time)) <= $minutes * 60 * 1000000
+        """
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE concerned AS SELECT DISTINCT plate FROM fresh {met}",
+        {"minutes": values[rule.incremental.met_within]} if met else {},
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages SEMI JOIN concerned USING (plate)"
+    )
+    return con.execute("SELECT count(*) FROM concerned").fetchall()[0][0]
 
 
 def _nodes(

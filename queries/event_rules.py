@@ -37,7 +37,7 @@ RULES_DIR = Path(__file__).resolve().parent / "event_rules"
 # Types that need no graph schema to check (enums, labels and entities are the graph's).
 SQL_TYPES = ("string", "int", "float", "bool", "date", "datetime", "duration")
 _FILE_KEYS = {"pack", "names", "description", "rules"}
-_RULE_KEYS = {"id", "names", "description", "parameters", "sql", "alert"}
+_RULE_KEYS = {"id", "names", "description", "parameters", "sql", "alert", "incremental"}
 _RULE_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 # What may hold a `$` that is no parameter: string literals, quoted identifiers, comments.
@@ -70,6 +70,16 @@ class AlertEntity:
 
 
 @dataclass(frozen=True)
+class Incremental:
+    """A hit concerns plates, and changes only when one of them has a new passage. With
+    `met_within` (a parameter giving minutes), a hit is a meeting of plates, so the plates a
+    new passage met — same place, direction and day, at most that many minutes apart —
+    are looked at again too, over their whole history."""
+
+    met_within: str | None = None
+
+
+@dataclass(frozen=True)
 class EventRule:
     id: str
     path: Path
@@ -81,6 +91,9 @@ class EventRule:
     # An alert rule names the entities of each hit; its severity and summaries are those of
     # the pack query with the same id, so both engines raise the same alert.
     alert: tuple[AlertEntity, ...] = ()
+    # How a run after an import may look at fewer passages and give the same hits: None (it
+    # may not), or the scope (incremental_scope).
+    incremental: Incremental | None = None
 
     def values(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
         """Every parameter, checked, with defaults for those not given; ParameterError otherwise."""
@@ -216,7 +229,21 @@ def _rule(path: Path, entry: Any, line: int) -> EventRule:
         parameters=parameters,
         sql=sql.strip(),
         alert=_alert(path, rule_id, entry),
+        incremental=_incremental(path, rule_id, entry, parameters),
     )
+
+
+def _incremental(path: Path, rule_id: str, entry: LineDict, parameters: Mapping[str, Parameter]) -> Incremental | None:
+    block = entry.get("incremental")
+    if block is None:
+        return None
+    where = entry.line_of("incremental")
+    if not isinstance(block, Mapping) or set(block) - {"by", "met_within"} or block.get("by") != "plate":
+        raise EventRuleError(path, rule_id, "'incremental' is {by: plate} with an optional met_within", where)
+    met = block.get("met_within")
+    if met is not None and (met not in parameters or parameters[met].type != "int"):
+        raise EventRuleError(path, rule_id, f"'met_within' names an int parameter of the rule, not {met!r}", where)
+    return Incremental(met_within=met)
 
 
 def _alert(path: Path, rule_id: str, entry: LineDict) -> tuple[AlertEntity, ...]:

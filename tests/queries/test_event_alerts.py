@@ -91,3 +91,70 @@ def _keys(gateway, alert_id: str) -> list[str]:
             {"id": alert_id},
         ).records
     ]
+
+
+def _split(source, early, late, cut: str) -> None:
+    """The file's rows before `cut` (an ISO date) into `early`, the rest into `late`."""
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[:1] if source.suffix == ".csv" else []
+    time_at = None
+    if source.suffix == ".csv":
+        time_at = header[0].rstrip("\r\n").split(",").index("过车时间")
+    first, second = [*header], [*header]
+    for line in lines[len(header) :]:
+        if time_at is not None:
+            fields = line.split(",")
+            when = fields[time_at] if len(fields) > time_at else ""
+        else:
+            start = line.find('"passTime":"')
+            when = line[start + 12 : start + 22] if start >= 0 else ""
+        (second if when[:10] >= cut else first).append(line)
+    early.write_text("".join(first), encoding="utf-8")
+    late.write_text("".join(second), encoding="utf-8")
+
+
+def test_a_run_over_the_plates_a_new_batch_concerns_leaves_the_alerts_a_whole_run_gives(
+    sample_graph, sample_dir, schema, catalog, tmp_path
+):
+    from ingest.passages.run import graph_places, import_passages
+    from queries.event_alerts import restrict
+
+    places = graph_places(sample_graph)
+    batches: dict[str, list] = {"early": [], "late": []}
+    for name in PASSAGE_FILES:
+        early, late = tmp_path / f"early_{name}", tmp_path / f"late_{name}"
+        _split(sample_dir / name, early, late, "2025-10-01")
+        batches["early"].append(early)
+        batches["late"].append(late)
+
+    def stored(files: list, folder: str) -> EventStore:
+        store = EventStore(tmp_path / folder)
+        import_passages(files, schema=schema, store=store, known_places=places, rejects_path=tmp_path / "r.csv")
+        return store
+
+    growing = stored(batches["early"], "growing")
+    con = open_events(growing, sample_graph)
+    state = {}
+    for rule in (r for r in event_rules.rules() if r.alert):
+        state.update(_comparable(event_hits(con, sample_graph, schema, catalog, rule).hits))
+    before = {r.sha256 for r in growing.receipts()}
+    con.close()
+
+    stored(batches["late"], "growing")  # the same store, one batch more
+    con = open_events(growing, sample_graph)
+    new_files = sorted({r.sha256 for r in growing.receipts()} - before)
+    total = con.execute("SELECT count(DISTINCT plate) FROM stored_passages").fetchall()[0][0]
+    for rule in (r for r in event_rules.rules() if r.alert):
+        looked_at = restrict(con, rule, rule.values(None), new_files)
+        assert 0 < looked_at < total
+        state.update(_comparable(event_hits(con, sample_graph, schema, catalog, rule).hits))
+        con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages")
+    con.close()
+
+    whole = open_events(stored(batches["early"] + batches["late"], "whole"), sample_graph)
+    expected = {}
+    for rule in (r for r in event_rules.rules() if r.alert):
+        expected.update(_comparable(event_hits(whole, sample_graph, schema, catalog, rule).hits))
+    whole.close()
+    assert expected
+    assert {alert_id: state.get(alert_id) for alert_id in expected} == expected
