@@ -1,0 +1,172 @@
+"""Collision rules on the event store (DuckDB over Parquet) beside the same rules on Passage
+nodes (Cypher through the query runner), on the same passages, in one run; then the
+incremental run of every event alert rule after one more day of passages is stored; and
+trajectory and companions lookups on both. Prints medians and ratios; asserts nothing.
+
+    .venv/bin/python bench/bench_event_rules.py --sample DIR        # a sample made by `goldenbell synth`
+    .venv/bin/python bench/bench_event_rules.py --persons 100000
+    .venv/bin/python bench/bench_event_rules.py --sample DIR --no-cypher   # the event store alone
+
+A dedicated local Neo4j is started for the run. It holds the sample's checkpoints and
+gates (the event rules read their names and coordinates), and with --cypher (the default)
+also the passages as nodes, imported by `goldenbell ingest`, for the Cypher side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from access.actor import Actor  # noqa: E402
+from bench.bench_import import _environment, ingest  # noqa: E402
+from events.store import EventStore  # noqa: E402
+from graph import local_server  # noqa: E402
+from ingest.passages.run import graph_places, import_passages  # noqa: E402
+from queries import event_rules  # noqa: E402
+from queries.event_alerts import event_hits, open_events, restrict  # noqa: E402
+from settings.table import Settings  # noqa: E402
+from workspace import Workspace  # noqa: E402
+
+PASSAGE_FILES = ("checkpoint_passages.csv", "gate_passages.jsonl")
+PLACE_FILES = ("checkpoints.csv", "compound_gates.csv")
+
+
+def split_last_day(source: Path, out: Path) -> tuple[Path, Path, str]:
+    """The file without its last day's rows, and that day's rows alone: (earlier, last day, day)."""
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = lines[:1] if source.suffix == ".csv" else []
+    rows = lines[len(header) :]
+    if source.suffix == ".csv":
+        at = header[0].rstrip("\r\n").split(",").index("过车时间")
+        day_of = lambda line: (line.split(",")[at : at + 1] or [""])[0][:10]  # noqa: E731
+    else:
+        day_of = lambda line: line[line.find('"passTime":"') + 12 :][:10]  # noqa: E731
+    last = max(d for d in map(day_of, rows) if d[:2] == "20")
+    earlier, latest = out / f"earlier_{source.name}", out / f"last_{source.name}"
+    earlier.write_text("".join(header + [r for r in rows if day_of(r) != last]), encoding="utf-8")
+    latest.write_text("".join(header + [r for r in rows if day_of(r) == last]), encoding="utf-8")
+    return earlier, latest, last
+
+
+def median_ms(function, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times)
+
+
+def p95_ms(function, args: list, warmup: int = 3) -> tuple[float, float]:
+    for a in args[:warmup]:
+        function(a)
+    times = []
+    for a in args:
+        began = time.perf_counter()
+        function(a)
+        times.append((time.perf_counter() - began) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--persons", type=int, default=100_000)
+    parser.add_argument("--sample", type=Path)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each whole-history rule")
+    parser.add_argument("--lookups", type=int, default=50, help="plates for trajectory and companions")
+    parser.add_argument("--cypher", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--heap", default="4g")
+    parser.add_argument("--pagecache", default="6g")
+    parser.add_argument("--batch-size", type=int, default=5000)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="goldenbell-bench-event-rules-"))
+    sample = args.sample or workdir / "sample"
+    if not (sample / PASSAGE_FILES[0]).exists():
+        from synth import generate
+
+        generate(sample, persons=args.persons)
+    env, server = _environment(args, workdir)
+    try:
+        measure(args, env, sample, workdir)
+    finally:
+        if server is not None:
+            local_server.stop(server)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, env: dict[str, str], sample: Path, workdir: Path) -> None:
+    ingest(env, [sample / f for f in PLACE_FILES], workdir)
+    if args.cypher:
+        began = time.perf_counter()
+        ingest(env, [sample / f for f in PASSAGE_FILES], workdir)
+        print(f"passages as nodes (goldenbell ingest): {time.perf_counter() - began:.0f} s", flush=True)
+    with Workspace.open(Settings.from_env(env)) as workspace:
+        gateway, schema, catalog = workspace.gateway, workspace.schema, workspace.catalog
+        places = graph_places(gateway)
+        store = EventStore(workdir / "events")
+        earlier, latest = [], []
+        for name in PASSAGE_FILES:
+            before, last, day = split_last_day(sample / name, workdir)
+            earlier.append(before)
+            latest.append(last)
+        report = import_passages(earlier, schema=schema, store=store, known_places=places, rejects_path=None)
+        print(f"event store: {report.rows_loaded:,} passages before {day}", flush=True)
+
+        con = open_events(store, gateway)
+        actor = Actor.cli("bench", case_ref="bench")
+        alert_rules = [r for r in event_rules.rules() if r.alert]
+        print(f"\n{'whole history':<28} {'DuckDB ms':>10} {'Cypher ms':>10} {'ratio':>7}  (median of {args.runs})")
+        total = 0.0
+        for rule in alert_rules:
+            duck = median_ms(lambda rule=rule: event_hits(con, gateway, schema, catalog, rule), args.runs)
+            total += duck
+            cypher = ""
+            if args.cypher:
+                ms = median_ms(lambda rule=rule: workspace.runner.run(rule.id, None, actor=actor), args.runs)
+                cypher = f"{ms:>10,.0f} {ms / duck:>6.1f}x"
+            print(f"{rule.id:<28} {duck:>10,.0f} {cypher}", flush=True)
+        print(f"{'all event alert rules':<28} {total:>10,.0f}")
+        before = {r.sha256 for r in store.receipts()}
+        con.close()
+
+        report = import_passages(latest, schema=schema, store=store, known_places=places, rejects_path=None)
+        print(f"\none more day ({day}): {report.rows_loaded:,} passages stored in {report.seconds:.1f} s")
+        con = open_events(store, gateway)
+        new_files = sorted({r.sha256 for r in store.receipts()} - before)
+        began = time.perf_counter()
+        for rule in alert_rules:
+            plates = restrict(con, rule, rule.values(None), new_files)
+            event_hits(con, gateway, schema, catalog, rule)
+            con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages")
+            print(f"  {rule.id}: {plates:,} plates looked at again")
+        print(f"incremental run of all event alert rules: {(time.perf_counter() - began) * 1000:,.0f} ms")
+
+        plates = [r[0] for r in con.execute("SELECT DISTINCT plate FROM stored_passages ORDER BY plate").fetchall()]
+        picked = random.Random(7).sample(plates, min(args.lookups, len(plates)))
+        print(f"\n{'lookup':<28} {'DuckDB p50/p95 ms':>20} {'Cypher p50/p95 ms':>20}  ({len(picked)} plates)")
+        for rule_id in ("vehicles.trajectory", "vehicles.companions"):
+            rule = event_rules.rule(rule_id)
+            d50, d95 = p95_ms(lambda plate, rule=rule: event_rules.run(con, rule, {"plate": plate}), picked)
+            cypher = ""
+            if args.cypher:
+                c50, c95 = p95_ms(
+                    lambda plate, rule_id=rule_id: workspace.runner.run(rule_id, {"plate": plate}, actor=actor),
+                    picked,
+                )
+                cypher = f"{c50:>9,.0f} /{c95:>8,.0f}"
+            print(f"{rule_id:<28} {d50:>9,.0f} /{d95:>8,.0f} {cypher}", flush=True)
+        con.close()
+
+
+if __name__ == "__main__":
+    main()
