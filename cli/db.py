@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from rich.table import Table
 from cli.common import errors, fail, open_workspace, settings_or_fail
 from graph import admin, ddl, local_server
 from graph.docs import schema_markdown
+from graph.warmup import log_path as warmup_log
 from settings.table import Settings
 
 console = Console(soft_wrap=True)
@@ -38,7 +40,12 @@ def _local_server() -> Iterator[Settings]:
 
 
 @db.command("start")
-def db_start() -> None:
+@click.option(
+    "--warmup/--no-warmup",
+    default=True,
+    help="Read the graph's indexes and stores into memory in the background once it is up.",
+)
+def db_start(warmup: bool) -> None:
     """Start the local Neo4j in the background and wait until Bolt answers."""
     began = time.monotonic()
     with _local_server() as settings:
@@ -48,6 +55,16 @@ def db_start() -> None:
             f"(pid {state.pid}, store {state.neo4j_home}, log {state.log})",
             highlight=False,
         )
+        if warmup:
+            # Its own process, so the command returns and the workbench can start meanwhile.
+            subprocess.Popen(
+                [sys.executable, "-m", "graph.warmup"],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            console.print(f"warming its caches in the background: {warmup_log(settings)}", highlight=False)
 
 
 @db.command("stop")
@@ -89,6 +106,10 @@ def db_status(as_json: bool) -> None:
             f"local server: pid {state.pid}, store {state.neo4j_home} ({store / 1e6:.1f} MB), log {state.log}",
             highlight=False,
         )
+        warming = warmup_log(settings)
+        if warming.is_file() and warming.stat().st_mtime >= state.started_at:
+            lines = warming.read_text(encoding="utf-8").splitlines()
+            console.print(f"cache warm-up: {lines[-1] if lines else 'starting'} ({warming})", highlight=False)
     console.print(f"{status.nodes} nodes, {status.relationships} relationships", highlight=False)
     table = Table("label", "nodes", "relationship type", "relationships", box=None)
     labels = list(status.labels.items())

@@ -1,0 +1,38 @@
+"""The cache warm-up after `db start` reads every index, label and relationship type the
+schema declares, from the schema's names only, and logs each step."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from graph.warmup import log_path, steps, warm
+from settings.table import PROJECT_ROOT, Settings
+
+
+def test_the_warm_up_reads_every_index_label_and_type_of_the_schema(sample_graph, schema):
+    planned = [what for what, _, _ in steps(sample_graph, schema)]
+    assert any(what.startswith("full-text index") for what in planned)
+    assert {f"nodes {label}" for label in schema.nodes} <= set(planned)
+    assert {f"links {rel_type}" for rel_type in schema.relationships} <= set(planned)
+    # Indexes first: the search box and keyed lookups are what an analyst touches first.
+    first_store_step = min(i for i, what in enumerate(planned) if what.startswith("nodes "))
+    assert all(what.startswith(("index ", "full-text index")) for what in planned[:first_store_step])
+    lines: list[str] = []
+    warm(sample_graph, schema, lines.append)
+    assert len(lines) == len(planned) + 1 and lines[-1].startswith("warm in")
+    persons = next(line for line in lines if line.startswith("nodes Person:"))
+    assert int(persons.split(": ")[1].split()[0]) > 0
+
+
+def test_the_background_process_logs_its_steps_to_an_owner_only_file(neo4j_env, sample_graph, tmp_path):
+    env = {**os.environ, **neo4j_env, "PYTHONPATH": str(PROJECT_ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "graph.warmup"], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    log = log_path(Settings.from_env(env))
+    text = log.read_text(encoding="utf-8")
+    assert "full-text index" in text and "warm in" in text.splitlines()[-1]
+    assert log.stat().st_mode & 0o077 == 0
