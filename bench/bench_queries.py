@@ -254,6 +254,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=50, help="runs per interactive query")
     parser.add_argument("--alert-runs", type=int, default=5, help="runs per alert rule")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--restart",
+        action="store_true",
+        help="only search and 2-hop: warm, right after a restart, and 2 minutes after a restart with the warm-up",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="goldenbell-bench-audit-") as scratch:
         # The runs are audited as the workbench's are, in a log of their own.
@@ -266,6 +271,9 @@ def run(workspace: Workspace, args: argparse.Namespace) -> None:
     if args.load:
         load_sample(workspace, args.persons, args.sample)
     bench = Bench(workspace, args.runs, args.seed)
+    if args.restart:
+        restarts(workspace, bench, args)
+        return
     describe(workspace)
     print(f"\nheadline queries ({args.runs} runs each, through the runner, one audit line per run):")
     bench.cycle("search.entities", bench.params("search.entities"), args.runs, 50, "full-text search")
@@ -293,6 +301,50 @@ def run(workspace: Workspace, args: argparse.Namespace) -> None:
     for query_id in ("search.entities", "links.neighbourhood", "links.shortest_paths", "vehicles.trajectory"):
         bench.overhead(query_id, bench.params(query_id))
     bench.overhead(shortest, bench.linked_pair, "links.shortest_paths (linked pairs)")
+
+
+def restarts(workspace: Workspace, bench: Bench, args: argparse.Namespace) -> None:
+    """Search and 2-hop p95 warm, then after a restart of the local Neo4j with the operating
+    system's file cache dropped (where this process may): measured at once without the
+    warm-up, and 2 minutes after the start with it running from the start."""
+    import threading
+
+    from graph import local_server
+    from graph.warmup import warm
+
+    def headline(label: str) -> None:
+        print(f"\n{label}:")
+        bench.cycle("search.entities", bench.params("search.entities"), args.runs, 50, "full-text search")
+        bench.cycle("links.neighbourhood", bench.params("links.neighbourhood"), args.runs, 50, "2-hop neighbourhood")
+
+    def restart() -> Workspace:
+        local_server.stop(workspace.settings)
+        try:
+            Path("/proc/sys/vm/drop_caches").write_text("3\n")
+            dropped = "file cache dropped"
+        except OSError:
+            dropped = "file cache kept (no right to drop it)"
+        local_server.start(workspace.settings)
+        fresh = Workspace.open(workspace.settings)
+        bench.gateway, bench.runner = fresh.gateway, fresh.runner
+        print(f"\nrestarted, {dropped}")
+        return fresh
+
+    headline("warm (the server has answered these before)")
+    cold = restart()
+    headline("right after the start, no warm-up")
+    cold.close()
+    began = time.monotonic()
+    warming = restart()
+    lines: list[str] = []
+    worker = threading.Thread(target=warm, args=(warming.gateway, warming.schema, lines.append), daemon=True)
+    worker.start()
+    time.sleep(max(0.0, 120 - (time.monotonic() - began)))
+    print(f"warm-up after 2 minutes: {lines[-1] if lines else 'nothing read yet'} ({len(lines)} steps)")
+    headline("2 minutes after the start, warm-up running from the start")
+    worker.join()
+    print(f"warm-up: {lines[-1]}")
+    warming.close()
 
 
 if __name__ == "__main__":
