@@ -2,9 +2,9 @@
 read is stored or rejected (file, row, column, value, reason, the row as read), a file
 already stored is skipped, and a killed import leaves no partition half-written.
 
-The file's rows are staged in a DuckDB database inside the file's staging folder, so a
-file larger than memory is checked and partitioned with memory bounded by DuckDB's
-limit. Where the file cannot be numbered from its blocks (see `blocks`), its rows are
+The file's rows are staged in an in-memory DuckDB that spills to the file's staging
+folder past its memory limit, so a file larger than memory is checked and partitioned in
+bounded memory. Where the file cannot be numbered from its blocks (see `blocks`), its rows are
 read and mapped one by one, as `goldenbell ingest` reads them.
 """
 
@@ -124,7 +124,7 @@ def import_passage_file(
                 found,
                 csv=csv and not report.read_row_by_row,
             )
-            written = staging.write_partitions(con, store, folder, kind, run_id, report.sha256, report.sha256)
+            written = staging.write_partitions(con, store, folder, kind, run_id, report.sha256)
         finally:
             con.close()
         report.rows_loaded, report.rows_stored = written.loaded, written.stored

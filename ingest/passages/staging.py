@@ -1,5 +1,6 @@
-"""The staging database of one passage file: its rows as read (`raw`), the rows accepted
-(`mapped`), the row-level rejects, and the partitioned Parquet written from it.
+"""The staging database of one passage file: its rows as read (`raw`), the rows the SQL
+vouched for (`fast`) and those the row mapper accepted (`mapped`), the row-level rejects,
+and the partitioned Parquet written from them (the source file's hash is its provenance).
 
 `raw` holds every column as text (c0, c1, …) with the row's place `k` and its number;
 `mapped` holds the stored values of accepted rows. Rejects that need the row as read
@@ -242,7 +243,6 @@ def write_partitions(
     kind: str,
     run_id: str,
     sha256: str,
-    source_file: str,
 ) -> Written:
     """The accepted rows, one Parquet file per day, into `folder`. A passage ID already in
     the store (from another file) or earlier in this file is loaded but not stored twice."""
@@ -259,7 +259,7 @@ def write_partitions(
         WHERE true {stored_before}
         {first_of_id}
     """
-    params = {"run": run_id, "file": source_file, "kind": kind, **({"others": others} if others else {})}
+    params = {"run": run_id, "file": sha256, "kind": kind, **({"others": others} if others else {})}
     stored = loaded
     if others or distinct < loaded:
         stored = con.execute(f"SELECT count(*) FROM ({keep})", params).fetchall()[0][0]
