@@ -36,3 +36,14 @@ def test_the_background_process_logs_its_steps_to_an_owner_only_file(neo4j_env, 
     text = log.read_text(encoding="utf-8")
     assert "full-text index" in text and "warm in" in text.splitlines()[-1]
     assert log.stat().st_mode & 0o077 == 0
+
+
+def test_the_store_files_are_read_once_and_counted(tmp_path):
+    from graph.warmup import read_files
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "neostore.nodestore.db").write_bytes(b"x" * 3_000_000)
+    (tmp_path / "index.cfs").write_bytes(b"y" * 1_000_000)
+    lines: list[str] = []
+    read_files(tmp_path, lines.append)
+    assert lines == [lines[0]] and lines[0].startswith("store files: 4 MB read in")
