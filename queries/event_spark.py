@@ -39,6 +39,7 @@ from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
 from queries import event_rules
 from queries.event_rules import EventRule, EventRuleError, UnknownRule
 from queries.parameters import ParameterError
+from settings.home import open_private
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -185,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if ours:
             spark.stop()
-    with args.out.open("w", encoding="utf-8") as out:
+    # Owner-only, like every file goldenbell writes: the rows name plates, places and times.
+    with open_private(args.out, "w", encoding="utf-8") as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False, default=_json_value) + "\n")
     print(f"{chosen.id}: {len(rows)} row(s) in {args.out}", file=sys.stderr)
