@@ -313,6 +313,8 @@ def restarts(workspace: Workspace, bench: Bench, args: argparse.Namespace) -> No
     from graph.warmup import warm
 
     def headline(label: str) -> None:
+        # The same terms and start nodes in every phase, so the phases differ only in the caches.
+        bench.rng = random.Random(args.seed)
         print(f"\n{label}:")
         bench.cycle("search.entities", bench.params("search.entities"), args.runs, 50, "full-text search")
         bench.cycle("links.neighbourhood", bench.params("links.neighbourhood"), args.runs, 50, "2-hop neighbourhood")
