@@ -11,6 +11,7 @@ caller instead. JSON lines are read as lines, so their numbers always hold.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +23,6 @@ import pyarrow.csv as pa_csv
 from ingest.reject_reasons import Reason
 
 BLOCK_BYTES = 8 << 20
-ROW = "k"  # the row's place among the rows read (0-based); its number is worked out at the end
 
 
 @dataclass
@@ -105,8 +105,6 @@ def original_csv(fields: list[str]) -> str:
 
 def count_lines(path: Path) -> tuple[int, str]:
     """(records the file would hold if each were one line, sha256), in one pass."""
-    import hashlib
-
     digest = hashlib.sha256()
     lines = 0
     last = b"\n"

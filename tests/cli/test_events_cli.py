@@ -55,6 +55,16 @@ def test_events_import_stores_passages_and_counts_every_row(empty_graph, cli, tm
     again = cli("events", "import", str(file), "--rejects", str(tmp_path / "again.csv"))
     assert again.exit_code == 0 and "already in the event store" in again.output
 
+    # The map draws a vehicle's places itself when passages are not nodes: the stored link
+    # is not expanded as well, or the map would show it twice.
+    consult = ("--case", "JX-1", "--reason", "intelligence_analysis", "--format", "json")
+    expand = "links.neighbourhood", "-p", "start=Vehicle:浙F12345"
+    without = cli("query", "run", *expand, "-p", "passages=false", *consult)
+    assert without.exit_code == 0, without.output
+    assert [r["relationship_type"] for r in json.loads(without.output)["rows"]] == []
+    with_passages = json.loads(cli("query", "run", *expand, *consult).output)["rows"]
+    assert {r["relationship_type"] for r in with_passages} == {"SEEN_AT"}
+
     # Two checkpoints 20 km apart a minute apart: a cloned plate, raised on DuckDB.
     alerts = cli("events", "alerts", "--rule", "vehicles.cloned_plates", "--json")
     assert alerts.exit_code == 0, alerts.output
