@@ -311,6 +311,7 @@ def restarts(workspace: Workspace, bench: Bench, args: argparse.Namespace) -> No
 
     from graph import local_server
     from graph.warmup import warm
+    from workspace.warmup import warm_workspace
 
     def headline(label: str) -> None:
         # The same terms and start nodes in every phase, so the phases differ only in the caches.
@@ -342,8 +343,7 @@ def restarts(workspace: Workspace, bench: Bench, args: argparse.Namespace) -> No
     began = time.monotonic()
     warming = restart()
     lines: list[str] = []
-    store = workspace.settings.neo4j_home / "data" / "databases"
-    worker = threading.Thread(target=warm, args=(warming.gateway, warming.schema, lines.append, store), daemon=True)
+    worker = threading.Thread(target=warm_workspace, args=(warming, lines.append), daemon=True)
     worker.start()
     time.sleep(max(0.0, 120 - (time.monotonic() - began)))
     print(f"warm-up after 2 minutes: {lines[-1] if lines else 'nothing read yet'} ({len(lines)} steps)")

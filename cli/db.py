@@ -58,7 +58,7 @@ def db_start(warmup: bool) -> None:
         if warmup:
             # Its own process, so the command returns and the workbench can start meanwhile.
             subprocess.Popen(
-                [sys.executable, "-m", "graph.warmup"],
+                [sys.executable, "-m", "workspace.warmup"],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

@@ -3,7 +3,7 @@
 Neo4j Community has no page-cache warm-up of its own: right after `db start` every index
 page and store record a query needs is read from disk first, and searches and expansions
 are several times slower until the analyst's own queries have touched them. `goldenbell db
-start` therefore starts this module in a process of its own, which reads, from the
+start` therefore starts a process of its own (workspace/warmup.py) that reads, from the
 schema's own labels, types and properties (never a user's text):
 
 0. every file of the local store, into the operating system's file cache, then
@@ -12,21 +12,19 @@ schema's own labels, types and properties (never a user's text):
 3. every relationship of each type with its properties (expansion and paths).
 
 Each step is one read query, logged with its time to `$GOLDENBELL_HOME/warmup.log`; the
-workbench is usable all the while. Run it by hand with `python -m graph.warmup`.
+workbench is usable all the while (workspace/warmup.py runs it, then the workbench's
+first queries).
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from graph.ddl import quote
-from graph.errors import GraphError
 from graph.gateway import Gateway
-from graph.model import Schema, schema_for
-from settings.home import open_private
+from graph.model import Schema
 from settings.table import Settings
 
 # Full-text queries over the commonest surnames, the plate province and digits: Lucene
@@ -94,24 +92,3 @@ def warm(gateway: Gateway, schema: Schema, report: Callable[[str], None], store:
 
 def log_path(settings: Settings) -> Path:
     return settings.home.resolve() / "warmup.log"
-
-
-def main() -> None:
-    settings = Settings.from_env()
-    with open_private(log_path(settings), "w", encoding="utf-8") as log:
-
-        def report(line: str) -> None:
-            log.write(f"{time.strftime('%H:%M:%S')} {line}\n")
-            log.flush()
-
-        try:
-            with Gateway.open(settings) as gateway:
-                store = None if settings.uses_external_neo4j else settings.neo4j_home / "data" / "databases"
-                warm(gateway, schema_for(settings), report, store)
-        except GraphError as exc:
-            # Nobody waits on this process: what stopped it goes where its progress went.
-            report(f"stopped: {exc}")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
