@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from access.actor import Actor  # noqa: E402
 from bench.bench_import import _environment, ingest  # noqa: E402
 from events.store import EventStore  # noqa: E402
-from graph import local_server  # noqa: E402
+from graph import ddl, local_server  # noqa: E402
 from ingest.passages.run import graph_places, import_passages  # noqa: E402
 from queries import event_rules  # noqa: E402
 from queries.event_alerts import event_hits, open_events, restrict  # noqa: E402
@@ -105,6 +105,8 @@ def main() -> None:
 
 
 def measure(args: argparse.Namespace, env: dict[str, str], sample: Path, workdir: Path) -> None:
+    with Workspace.open(Settings.from_env(env)) as workspace:
+        ddl.apply_schema(workspace.gateway, workspace.schema)  # constraints and indexes, as `db init`
     ingest(env, [sample / f for f in PLACE_FILES], workdir)
     if args.cypher:
         began = time.perf_counter()
