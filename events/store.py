@@ -133,12 +133,14 @@ class EventStore:
     def staging(self, sha256: str) -> Iterator[Path]:
         """An empty owner-only folder for one file's partitions, removed afterwards."""
         folder = self._staging / sha256
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder.exists():  # what a killed import left: it is written again from the start
+            shutil.rmtree(folder)
         private_dir(folder)
         try:
             yield folder
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            if folder.exists():
+                shutil.rmtree(folder)
 
     def publish(self, staged: Path, sha256: str) -> list[str]:
         """Move each staged partition file into place (one rename each); the partitions moved."""
