@@ -211,9 +211,15 @@
   function update() {
     var wanted = {};
     args.elements.forEach(function (e) { wanted[e.data.id] = e; });
+    // A removal or an undone removal Python has not heard of yet: a drawing older than the
+    // gesture must not take it back (the node would vanish or return until Python catches up).
+    var ahead = {};
+    pending.events.forEach(function (e) { if (e.kind === "restore" || e.kind === "remove") ahead[e.node] = e.kind; });
+    var mine = function (id, kind) { return ahead[id] === kind; };
     cy.batch(function () {
       cy.elements().forEach(function (el) {
         if (wanted[el.id()] || el.removed()) return;
+        if (el.isNode() ? mine(el.id(), "restore") : mine(el.data("source"), "restore") || mine(el.data("target"), "restore")) return;
         // A group box that goes lets its members out first: removing a parent removes its children.
         if (el.isNode() && el.isParent()) el.children().move({ parent: null });
         el.remove();
@@ -237,7 +243,7 @@
           if (!e.data.parent || cy.$id(e.data.parent).nonempty()) el.move({ parent: e.data.parent || null });
         }
         if (!sameClasses(el, e.classes || "")) el.classes(e.classes || "");
-      } else {
+      } else if (!mine(e.data.id, "remove") && !mine(e.data.source, "remove") && !mine(e.data.target, "remove")) {
         added.push(e);
         if (!e.data.source && !e.data.group) addedNodes.push(e);
       }
