@@ -62,7 +62,7 @@ bench: setup
 
 lint: venv
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check access cli graph ingest queries settings synth training workbench workspace tests bench
+	$(BIN)/ruff format --check access cli events graph ingest queries settings synth training workbench workspace tests bench
 
 docs: venv
 	$(BIN)/python -m cli.reference

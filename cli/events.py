@@ -11,14 +11,17 @@ from rich.console import Console
 
 from cli import attribution
 from cli.common import fail, open_workspace
+from events.lookup import Lookups
 from graph.errors import GraphError
 from ingest.api import new_run_id
 from ingest.passages.run import PassageImportReport, graph_places, import_passages
 from ingest.readers import SourceError
 from ingest.spec import SpecError
+from queries import event_rules
 from queries.alerts import AlertError
 from queries.event_alerts import open_events, run_event_alerts
-from queries.event_rules import UnknownRule
+from queries.event_rules import EventRuleError, UnknownRule
+from queries.event_tables import declared_in, write_parquet
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -37,12 +40,22 @@ def events() -> None:
     default=None,
     help="Reject file (default: $GOLDENBELL_HOME/rejects/<run>.csv).",
 )
+@click.option(
+    "--lookups/--no-lookups",
+    default=True,
+    show_default=True,
+    help="Copy the new passages into the lookup copies (by plate, by place) that answer one-plate questions.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
-def import_command(paths: tuple[Path, ...], spec: str | None, rejects: Path | None, as_json: bool) -> None:
+def import_command(
+    paths: tuple[Path, ...], spec: str | None, rejects: Path | None, lookups: bool, as_json: bool
+) -> None:
     """Store passage files; every row is stored or written to the reject file with its reason.
 
     Places are checked against the graph's checkpoints and gates, so import those first
-    with `goldenbell ingest`. A file already stored is skipped; a killed import is run again."""
+    with `goldenbell ingest`. A file already stored is skipped; a killed import is run again.
+    With --no-lookups the lookup copies wait for `goldenbell events lookups` (or the next
+    import); answers stay the same meanwhile, only slower for what is not copied."""
     with open_workspace() as workspace:
         run_id = new_run_id()
         rejects = rejects or workspace.settings.home.resolve() / "rejects" / f"{run_id}.csv"
@@ -58,6 +71,7 @@ def import_command(paths: tuple[Path, ...], spec: str | None, rejects: Path | No
                 spec=spec,
                 run_id=run_id,
                 gateway=workspace.gateway,
+                lookups=lookups,
             )
         except (SpecError, SourceError, GraphError) as exc:
             workspace.audit.append(
@@ -79,6 +93,46 @@ def import_command(paths: tuple[Path, ...], spec: str | None, rejects: Path | No
         _summary(report)
 
 
+@events.command("lookups")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+def lookups_command(as_json: bool) -> None:
+    """Copy the stored passages the lookup copies do not cover yet (after `import --no-lookups`).
+
+    The copies hold each passage again, bucketed and sorted by plate and by place, so a
+    trajectory or companions question reads one plate's rows instead of every day's file."""
+    with open_workspace() as workspace:
+        made = Lookups(workspace.events).refresh()
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(made), indent=2))
+        return
+    how = "rewritten whole" if made.rewritten else "added as a new generation"
+    console.print(
+        f"{made.files} stored files ({made.rows:,} passages) {how if made.files else 'already copied'}"
+        f" in {made.seconds:.1f} s",
+        highlight=False,
+    )
+
+
+@events.command("tables")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the files, one NAME.parquet a table.",
+)
+@click.option("--rule", "rule", default=None, help="Only the tables this event rule reads (default: every rule's).")
+def tables_command(out: Path, rule: str | None) -> None:
+    """Write the graph tables the event rules join with passages (licences, owners, watch
+    lists…) as Parquet, for the rules on Spark: `queries/event_spark.py --table NAME=FILE`."""
+    with open_workspace(UnknownRule, EventRuleError) as workspace:
+        chosen = [event_rules.rule(rule)] if rule else event_rules.rules()
+        written = write_parquet(workspace.gateway, declared_in(chosen), out)
+    for path, rows in written:
+        console.print(f"{path}: {rows:,} rows", highlight=False)
+    if not written:
+        console.print(f"{rule} reads no graph table", highlight=False)
+
+
 @events.command("alerts")
 @click.option("--rule", "rule", default=None, help="One event alert rule (default: all of them).")
 @click.option(
@@ -88,13 +142,15 @@ def import_command(paths: tuple[Path, ...], spec: str | None, rejects: Path | No
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
 def alerts_command(rule: str | None, incremental: bool, as_json: bool) -> None:
-    """Run the alert rules of the event store (cloned plates, co-travel) on DuckDB and store
-    their alerts, the same alerts `goldenbell alerts run` raises from passage nodes.
+    """Run the alert rules of the event store (cloned plates, co-travel, revoked licences,
+    hazardous goods at night, wanted owners) on DuckDB and store their alerts, the same
+    alerts `goldenbell alerts run` raises from passage nodes.
 
     Each run is the rule's watermark: with --incremental, a rule that ran before looks only
     at the plates with a passage stored since (and, for co-travel, the plates they met)."""
     with open_workspace(AlertError, UnknownRule) as workspace:
-        con = open_events(workspace.events, workspace.gateway)
+        # One rule reads only its own graph tables.
+        con = open_events(workspace.events, workspace.gateway, [event_rules.rule(rule)] if rule else None)
         try:
             reports = run_event_alerts(
                 con,
@@ -133,7 +189,8 @@ def _summary(report: PassageImportReport) -> None:
         )
     console.print(
         f"run {report.run_id}: read {report.rows_read}, stored {report.rows_loaded}, rejected {report.rows_rejected};"
-        f" {report.seen_at} vehicle-place links (SEEN_AT) refreshed",
+        f" {report.seen_at} vehicle-place links (SEEN_AT) refreshed; {report.lookup_files} files copied"
+        f" into the lookup copies",
         highlight=False,
     )
     if report.rows_rejected:

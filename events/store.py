@@ -33,7 +33,7 @@ PASSAGE_COLUMNS = (
     "run_id VARCHAR, source_file VARCHAR, source_row INTEGER"
 )
 # A store without files still answers (with no rows): the view reads this empty table.
-_EMPTY = f"CREATE OR REPLACE TEMP TABLE passages_none ({PASSAGE_COLUMNS})"
+EMPTY_PASSAGES = f"CREATE OR REPLACE TEMP TABLE passages_none ({PASSAGE_COLUMNS})"
 # Shanghai has kept UTC+8 without daylight saving since 1991: the day of a passage is
 # its UTC instant moved by eight hours, with no time-zone database needed.
 SHANGHAI_OFFSET = "INTERVAL 8 HOUR"
@@ -77,7 +77,7 @@ class EventStore:
         """The view `name` over every stored passage."""
         files = self.partition_files()
         if not files:
-            con.execute(_EMPTY)
+            con.execute(EMPTY_PASSAGES)
             con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM passages_none")
             return
         # The file list, not a glob: a staging file or a half-moved partition is never read. A

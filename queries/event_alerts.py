@@ -3,13 +3,14 @@ on DuckDB over the stored passages, and their hits become the same Alert nodes t
 Cypher twin would store — same id (rule and entities), same severity, same summaries —
 so an alert raised by either engine is one alert.
 
-The store's passages are joined with the graph's places (names and coordinates), read
-once per connection; the entities of each hit are the graph's nodes with those keys.
+The store's passages are joined with the graph's places (names and coordinates) and the
+graph tables the rules declare (licences, owners, watch lists…), each read once per
+connection; the entities of each hit are the graph's nodes with those keys.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from time import perf_counter
@@ -24,7 +25,7 @@ from events.store import EventStore
 from graph.ddl import quote
 from graph.gateway import Gateway
 from graph.model import Schema
-from queries import alerts, event_rules
+from queries import alerts, event_rules, event_tables
 from queries.alert_summary import TemplateError, render
 from queries.pack_model import Catalog
 
@@ -52,9 +53,12 @@ class Found:
     seconds: float  # the rule's SQL on DuckDB
 
 
-def open_events(store: EventStore, gateway: Gateway) -> duckdb.DuckDBPyConnection:
+def open_events(
+    store: EventStore, gateway: Gateway, rules: Iterable[event_rules.EventRule] | None = None
+) -> duckdb.DuckDBPyConnection:
     """DuckDB over the store's passages (`passages`, over `stored_passages`), with the graph's
-    places beside them."""
+    places beside them and the graph tables `rules` read (every built-in rule's by default:
+    name fewer rules to read fewer, as the table of every person is large)."""
     con = store.connect()
     store.define_views(con, "stored_passages")
     con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages")
@@ -62,6 +66,11 @@ def open_events(store: EventStore, gateway: Gateway) -> duckdb.DuckDBPyConnectio
     con.register("graph_places", places)
     con.execute("CREATE TEMP TABLE places AS SELECT * FROM graph_places")
     con.unregister("graph_places")
+    try:
+        event_tables.register(con, gateway, event_tables.declared_in(event_rules.rules() if rules is None else rules))
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

@@ -8,12 +8,17 @@ The caller hands over a DuckDB connection on which two relations exist:
   ``day`` being the Asia/Shanghai calendar day of ``time``;
 - ``places(place_id, kind 'Checkpoint' | 'Gate', name, longitude, latitude)``.
 
-Parameters are declared as in the packs (parameters.py coerces and bounds them) and
-reach DuckDB as named parameters (``$name``), never as text. Loading a file checks that
-every ``$name`` in a rule's SQL is declared and every declared one is used, and fails
-with an `EventRuleError` naming the file, the line and the rule. The rules read no
-session setting: times come back in the connection's TimeZone, but which rows come
-back does not depend on it (``day`` is given, durations are exact seconds).
+A file may declare graph tables (`tables:`, see event_tables.py): graph facts, read once
+per connection, that its rules join with the passages. A rule reads `passages`, `places`
+and its own file's tables, nothing else.
+
+Parameters are declared as in the packs (event_parameters.py; parameters.py coerces and
+bounds them) and reach DuckDB as named parameters (``$name``), never as text; the engine
+supplies ``$today`` itself. Loading a file checks that every ``$name`` in a rule's SQL is
+declared and every declared one is used, and fails with an `EventRuleError` naming the
+file, the line and the rule. The rules read no session setting: times come back in the
+connection's TimeZone, but which rows come back does not depend on it (``day`` is given,
+hours are counted from epoch seconds, durations are exact seconds).
 """
 
 from __future__ import annotations
@@ -27,17 +32,16 @@ from typing import TYPE_CHECKING, Any
 
 from graph.model import Names
 from graph.yaml_lines import FileFault, LineDict, LineList, load_yaml
-from queries.parameter_specs import build_parameter
+from queries import event_parameters, event_tables
+from queries.event_tables import GraphTable
 from queries.parameters import Parameter, ParameterError
 
 if TYPE_CHECKING:
     import duckdb
 
 RULES_DIR = Path(__file__).resolve().parent / "event_rules"
-# Types that need no graph schema to check (enums, labels and entities are the graph's).
-SQL_TYPES = ("string", "int", "float", "bool", "date", "datetime", "duration")
-_FILE_KEYS = {"pack", "names", "description", "rules"}
-_RULE_KEYS = {"id", "names", "description", "parameters", "sql", "alert", "incremental"}
+_FILE_KEYS = {"pack", "names", "description", "tables", "rules"}
+_RULE_KEYS = {"id", "names", "description", "parameters", "sql", "alert", "incremental", "lookup"}
 _RULE_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 # What may hold a `$` that is no parameter: string literals, quoted identifiers, comments.
@@ -80,6 +84,16 @@ class Incremental:
 
 
 @dataclass(frozen=True)
+class PlateLookup:
+    """The rule is about the plate its parameter `plate` names: every row it gives comes from
+    that plate's passages and, with `others_at_its_places`, from other plates' passages at
+    the places the plate was seen."""
+
+    plate: str
+    others_at_its_places: bool = False
+
+
+@dataclass(frozen=True)
 class EventRule:
     id: str
     path: Path
@@ -94,6 +108,11 @@ class EventRule:
     # How a run after an import may look at fewer passages and give the same hits: None (it
     # may not), or the scope (incremental_scope).
     incremental: Incremental | None = None
+    # A rule about one plate may be answered from the lookup copies (queries/event_lookups.py).
+    lookup: PlateLookup | None = None
+    # The graph tables of its file the SQL reads, and the engine's values it uses ($today).
+    tables: tuple[GraphTable, ...] = ()
+    engine: tuple[str, ...] = ()
 
     def values(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
         """Every parameter, checked, with defaults for those not given; ParameterError otherwise."""
@@ -129,23 +148,34 @@ def load_file(path: Path) -> list[EventRule]:
     entries = data.get("rules")
     if not isinstance(entries, LineList) or not entries:
         raise EventRuleError(path, None, "'rules' must be a non-empty list", data.line_of("rules"))
+    tables = event_tables.load_tables(path, data.get("tables"), data.line_of("tables"))
     out: list[EventRule] = []
     for i, entry in enumerate(entries):
-        loaded = _rule(path, entry, entries.line_of(i))
+        loaded = _rule(path, entry, entries.line_of(i), tables)
         if any(r.id == loaded.id for r in out):
             raise EventRuleError(path, loaded.id, "the id is used twice in this file", loaded.line)
         out.append(loaded)
+    unread = sorted(set(tables) - {t.name for r in out for t in r.tables})
+    if unread:
+        raise EventRuleError(path, None, f"table {unread[0]} is declared but no rule reads it", tables[unread[0]].line)
     return out
 
 
 def load_rules(folder: Path = RULES_DIR) -> dict[str, EventRule]:
     """Every rule of every file in `folder`, by id; ids are unique across files."""
     found: dict[str, EventRule] = {}
+    # One connection holds every file's tables, so a name means one table everywhere.
+    tables: dict[str, GraphTable] = {}
     for path in sorted(Path(folder).glob("*.yaml")):
         for loaded in load_file(path):
             if loaded.id in found:
                 raise EventRuleError(path, loaded.id, f"already defined in {found[loaded.id].path}", loaded.line)
             found[loaded.id] = loaded
+            for table in loaded.tables:
+                other = tables.setdefault(table.name, table)
+                if not other.same_as(table):
+                    fault = f"table {table.name} is declared otherwise in {other.path}"
+                    raise EventRuleError(path, None, fault, table.line)
     return found
 
 
@@ -170,17 +200,18 @@ def rule(rule_id: str) -> EventRule:
 def run(
     con: duckdb.DuckDBPyConnection, rule_id: str | EventRule, params: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """The rule's rows as dicts, on `con` (which holds `passages` and `places`).
+    """The rule's rows as dicts, on `con` (which holds `passages`, `places` and the rule's
+    graph tables).
 
     Raises UnknownRule for an id no file defines, ParameterError (a ValueError naming the
     parameter and the value) for a value that is unknown, malformed or out of bounds."""
     chosen = rule_id if isinstance(rule_id, EventRule) else rule(rule_id)
-    cursor = con.execute(chosen.sql, chosen.values(params))
+    cursor = con.execute(chosen.sql, {**chosen.values(params), **event_parameters.engine_values(chosen.engine)})
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _rule(path: Path, entry: Any, line: int) -> EventRule:
+def _rule(path: Path, entry: Any, line: int, tables: Mapping[str, GraphTable]) -> EventRule:
     if not isinstance(entry, LineDict):
         raise EventRuleError(path, None, f"each rule is a mapping, got {entry!r}", line)
     rule_id = str(entry.get("id", ""))
@@ -204,22 +235,20 @@ def _rule(path: Path, entry: Any, line: int) -> EventRule:
         where = specs.line_of(name)
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise EventRuleError(path, rule_id, f"parameter name {name!r} must be lower_snake_case", where)
-        kind = spec.get("type") if isinstance(spec, Mapping) else None
-        if kind not in SQL_TYPES:
-            raise EventRuleError(path, rule_id, f"parameter '{name}': type {kind!r} is not one of {SQL_TYPES}", where)
         try:
-            # No schema: the types allowed above never consult it.
-            parameters[name] = build_parameter(name, spec, None)  # type: ignore[arg-type]
+            parameters[name] = event_parameters.build(name, spec)
         except ValueError as exc:
             raise EventRuleError(path, rule_id, str(exc), where) from None
     used = parameters_used(sql)
-    undeclared = sorted(used - set(parameters))
+    engine = sorted(used & set(event_parameters.ENGINE_VALUES))
+    undeclared = sorted(used - set(parameters) - set(engine))
     if undeclared:
         shown = ", ".join(f"${n}" for n in undeclared)
         raise fail("sql", f"the SQL uses {shown}, which 'parameters' does not declare")
     unused = sorted(set(parameters) - used)
     if unused:
         raise fail("parameters", f"parameter(s) {', '.join(unused)} declared but not used in the SQL")
+    read = _tables_read(path, rule_id, sql, tables, entry.line_of("sql"))
     return EventRule(
         id=rule_id,
         path=path,
@@ -230,7 +259,27 @@ def _rule(path: Path, entry: Any, line: int) -> EventRule:
         sql=sql.strip(),
         alert=_alert(path, rule_id, entry),
         incremental=_incremental(path, rule_id, entry, parameters),
+        lookup=_lookup(path, rule_id, entry, parameters),
+        tables=tuple(tables[name] for name in sorted(read)),
+        engine=tuple(engine),
     )
+
+
+def _tables_read(path: Path, rule_id: str, sql: str, tables: Mapping[str, GraphTable], line: int) -> set[str]:
+    """The graph tables the SQL reads; EventRuleError for any other relation but the store's."""
+    try:
+        read = event_tables.relations(sql)
+    except ValueError as exc:
+        raise EventRuleError(path, rule_id, f"the SQL does not parse: {exc}", line) from None
+    strange = sorted(read - event_tables.BUILT_IN - set(tables))
+    if strange:
+        declared = ", ".join(sorted(tables)) or "none"
+        fault = (
+            f"the SQL reads {', '.join(strange)}, which is neither passages, places nor a table of this file"
+            f" (its tables: {declared})"
+        )
+        raise EventRuleError(path, rule_id, fault, line)
+    return read - event_tables.BUILT_IN
 
 
 def _incremental(path: Path, rule_id: str, entry: LineDict, parameters: Mapping[str, Parameter]) -> Incremental | None:
@@ -244,6 +293,25 @@ def _incremental(path: Path, rule_id: str, entry: LineDict, parameters: Mapping[
     if met is not None and (met not in parameters or parameters[met].type != "int"):
         raise EventRuleError(path, rule_id, f"'met_within' names an int parameter of the rule, not {met!r}", where)
     return Incremental(met_within=met)
+
+
+def _lookup(path: Path, rule_id: str, entry: LineDict, parameters: Mapping[str, Parameter]) -> PlateLookup | None:
+    block = entry.get("lookup")
+    if block is None:
+        return None
+    where = entry.line_of("lookup")
+    if not isinstance(block, Mapping) or set(block) - {"plate", "others_at_its_places"} or "plate" not in block:
+        fault = "'lookup' is {plate: <parameter>} with an optional others_at_its_places"
+        raise EventRuleError(path, rule_id, fault, where)
+    plate = block["plate"]
+    spec = parameters.get(plate) if isinstance(plate, str) else None
+    if spec is None or spec.type != "string" or not spec.required:
+        fault = f"'lookup' names a required string parameter of the rule, not {plate!r}"
+        raise EventRuleError(path, rule_id, fault, where)
+    others = block.get("others_at_its_places", False)
+    if not isinstance(others, bool):
+        raise EventRuleError(path, rule_id, f"'others_at_its_places' is true or false, not {others!r}", where)
+    return PlateLookup(plate, others)
 
 
 def _alert(path: Path, rule_id: str, entry: LineDict) -> tuple[AlertEntity, ...]:

@@ -15,7 +15,10 @@ with no Python UDF)::
 and locally ``python -m queries.event_spark`` with the same arguments (Spark's default
 master, or ``--master local[2]``). ``places.jsonl`` holds one place a line, ``{"place_id",
 "kind": "Checkpoint"|"Gate", "name", "longitude", "latitude"}``; OUT gets one row a line,
-times as ISO-8601 UTC instants. Exit status 2 for an unknown rule or a bad parameter.
+times as ISO-8601 UTC instants. A rule that joins graph tables takes each as
+``--table NAME=FILE``, a Parquet file with the declared columns (`goldenbell events
+tables --out DIR` writes them). Exit status 2 for an unknown rule, a bad parameter or a
+table missing.
 
 Parameters are checked as on DuckDB (`EventRule.values`) and reach Spark as named
 parameter markers (``:name``, Spark 3.4+), never as text. Rows are collected through
@@ -32,11 +35,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
 
-from queries import event_rules
+from queries import event_parameters, event_rules, event_tables
 from queries.event_rules import EventRule, EventRuleError, UnknownRule
 from queries.parameters import ParameterError
 from settings.home import open_private
@@ -87,10 +91,9 @@ def spark_sql(rule: EventRule) -> str:
     except UnsupportedError as exc:
         raise refuse("a construct", str(exc)) from None
     markers = {node.name for node in sqlglot.parse_one(text, read="spark").find_all(exp.Placeholder)}
-    if markers != set(rule.parameters):
-        raise refuse(
-            "a parameter", f"the Spark SQL binds {sorted(markers)}, the rule declares {sorted(rule.parameters)}"
-        )
+    bound = set(rule.parameters) | set(rule.engine)
+    if markers != bound:
+        raise refuse("a parameter", f"the Spark SQL binds {sorted(markers)}, the rule declares {sorted(bound)}")
     return text
 
 
@@ -101,12 +104,18 @@ def _known_function(node: exp.Expression) -> exp.Expression:
 
 
 def open_spark_events(
-    spark: SparkSession, passages_dir: Path | str, places_rows: Iterable[Mapping[str, Any]], *, cache: bool = False
+    spark: SparkSession,
+    passages_dir: Path | str,
+    places_rows: Iterable[Mapping[str, Any]],
+    *,
+    tables: Mapping[str, pa.Table | Path | str] | None = None,
+    cache: bool = False,
 ) -> None:
-    """Register the temp views `passages` (the store's Parquet, partitions discovered) and
-    `places` on `spark`, as `open_events` gives DuckDB. Sets the session's time zone, and
-    ANSI mode (Spark 4's default, stated for clusters that turn it off) so that an overflow
-    or a bad cast fails as on DuckDB instead of turning into NULL.
+    """Register the temp views `passages` (the store's Parquet, partitions discovered),
+    `places` and the graph `tables` (by name: the Arrow table `open_events` read, or a
+    Parquet file of it) on `spark`, as `open_events` gives DuckDB. Sets the session's time
+    zone, and ANSI mode (Spark 4's default, stated for clusters that turn it off) so that
+    an overflow or a bad cast fails as on DuckDB instead of turning into NULL.
 
     `cache` keeps the passages in memory once read: worth it when one session runs several
     rules over a store of many small files (a day's partition is a file per source)."""
@@ -117,6 +126,17 @@ def open_spark_events(
     ).createOrReplaceTempView("places")
     passages = _passages(spark, str(passages_dir))
     (passages.cache() if cache else passages).createOrReplaceTempView("passages")
+    declared = {t.name: t for t in event_tables.declared_in(event_rules.rules())}
+    for name, source in (tables or {}).items():
+        if name not in declared:
+            raise ValueError(f"no rule file declares a graph table {name!r}; declared: {', '.join(sorted(declared))}")
+        schema = declared[name].arrow_schema
+        if isinstance(source, pa.Table):
+            frame = spark.createDataFrame(source.select(schema.names).cast(schema))
+        else:
+            # The declared schema, not the file's: the columns the rules expect, typed as declared.
+            frame = spark.read.schema(declared[name].spark_schema).parquet(str(source))
+        frame.createOrReplaceTempView(name)
 
 
 def _passages(spark: SparkSession, location: str) -> DataFrame:
@@ -147,7 +167,7 @@ def run_on_spark(
     """The rule's rows as dicts (DuckDB's column names), on a session where
     `open_spark_events` registered the views. Raises as `event_rules.run` does."""
     chosen = rule_id if isinstance(rule_id, EventRule) else event_rules.rule(rule_id)
-    values = chosen.values(params)
+    values = {**chosen.values(params), **event_parameters.engine_values(chosen.engine)}
     return spark.sql(spark_sql(chosen), args=values).toArrow().to_pylist()
 
 
@@ -160,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--places", required=True, type=Path, help="JSON lines of place_id, kind, name, lon, lat")
     parser.add_argument("--rule", required=True, help="a rule id, e.g. vehicles.cloned_plates")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="repeatable")
+    parser.add_argument(
+        "--table", action="append", default=[], metavar="NAME=FILE", help="a graph table the rule reads, as Parquet"
+    )
     parser.add_argument("--out", required=True, type=Path, help="the rows, as JSON lines")
     parser.add_argument("--master", help="Spark master; spark-submit's own setting otherwise")
     args = parser.parse_args(argv)
@@ -169,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         chosen.values(params)  # refuse a bad value, or a rule Spark cannot run, before starting Spark
         spark_sql(chosen)
         places = [json.loads(line) for line in args.places.read_text(encoding="utf-8").splitlines() if line.strip()]
+        tables = _tables(chosen, args.table)
     except (UnknownRule, ParameterError, EventRuleError, ValueError, OSError) as exc:
         print(f"event_spark: {exc}", file=sys.stderr)
         return 2
@@ -181,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
     try:
-        open_spark_events(spark, args.passages, places)
+        open_spark_events(spark, args.passages, places, tables=tables)
         rows = run_on_spark(spark, chosen, params)
     finally:
         if ours:
@@ -194,10 +218,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _param(text: str) -> tuple[str, str]:
+def _tables(rule: EventRule, given: list[str]) -> dict[str, str]:
+    """--table NAME=FILE for exactly the graph tables the rule reads."""
+    tables = dict(_param(text, "--table") for text in given)
+    wanted = {t.name for t in rule.tables}
+    if set(tables) - wanted:
+        reads = ", ".join(sorted(wanted)) or "none"
+        raise ValueError(f"{rule.id} reads no table {sorted(set(tables) - wanted)[0]} (it reads: {reads})")
+    missing = sorted(wanted - set(tables))
+    if missing:
+        raise ValueError(f"{rule.id} reads the graph table(s) {', '.join(missing)}: give each as --table NAME=FILE")
+    return tables
+
+
+def _param(text: str, option: str = "--param") -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name:
-        raise ValueError(f"--param takes NAME=VALUE, got {text!r}")
+        raise ValueError(f"{option} takes NAME={'FILE' if option == '--table' else 'VALUE'}, got {text!r}")
     return name.strip(), value
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from time import monotonic
 
+from events.lookup import Lookups
 from events.store import EventStore
 from graph.gateway import Gateway
 from graph.model import Schema
@@ -36,6 +37,8 @@ class PassageImportReport:
     seconds: float = 0.0
     seen_at: int = 0  # vehicle-place links written or refreshed
     seen_at_seconds: float = 0.0
+    lookup_files: int = 0  # stored files copied into the lookup copies
+    lookup_seconds: float = 0.0
 
     @property
     def rows_read(self) -> int:
@@ -59,6 +62,8 @@ class PassageImportReport:
             "seconds": round(self.seconds, 3),
             "seen_at_links": self.seen_at,
             "seen_at_seconds": round(self.seen_at_seconds, 3),
+            "lookup_files": self.lookup_files,
+            "lookup_seconds": round(self.lookup_seconds, 3),
             "files": [f.as_dict() for f in self.files],
         }
 
@@ -82,10 +87,12 @@ def import_passages(
     spec: str | None = None,
     run_id: str | None = None,
     gateway: Gateway | None = None,
+    lookups: bool = True,
 ) -> PassageImportReport:
-    """Each file into the store, then (with a gateway) the SEEN_AT links of the vehicles and
-    places its passages touch. Raises SpecError or SourceError, before anything is written,
-    when a file is not a passage file or cannot be read."""
+    """Each file into the store, then (with `lookups`) the lookup copies of what is new, then
+    (with a gateway) the SEEN_AT links of the vehicles and places its passages touch.
+    Raises SpecError or SourceError, before anything is written, when a file is not a
+    passage file or cannot be read."""
     began = monotonic()
     run_id = run_id or new_run_id()
     plans = []
@@ -117,6 +124,11 @@ def import_passages(
             )
     finally:
         rejects.close()
+    if lookups:
+        # Every stored file not yet copied, not only this run's: a copy a killed run or
+        # `--no-lookups` left undone is made now.
+        refreshed_copies = Lookups(store).refresh()
+        report.lookup_files, report.lookup_seconds = refreshed_copies.files, refreshed_copies.seconds
     if gateway is not None:
         # Skipped files too: a run killed after storing a file but before its links were
         # written leaves a receipt, and the links are refreshed the next time it is named.

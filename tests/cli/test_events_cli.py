@@ -79,3 +79,42 @@ def test_events_import_refuses_a_file_that_holds_no_passages(empty_graph, cli, t
     assert "not passages" in result.output and "Traceback" not in result.output
     unknown = cli("events", "alerts", "--rule", "vehicles.nothing")
     assert unknown.exit_code == 1 and "no event rule" in unknown.output
+
+
+def test_lookup_copies_can_wait_for_a_later_refresh(empty_graph, cli, tmp_path):
+    empty_graph.write("test.places", PLACES)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(HEADER + "P1,浙F12345,蓝,JCZ330401,2025-03-01 08:00:00,进城,1,\n", encoding="utf-8")
+    second.write_text(HEADER + "P2,浙F12345,蓝,JCZ330402,2025-03-02 08:00:00,进城,1,\n", encoding="utf-8")
+
+    waited = cli("events", "import", str(first), "--no-lookups", "--json")
+    assert waited.exit_code == 0, waited.output
+    assert json.loads(waited.output)["lookup_files"] == 0
+    made = cli("events", "lookups", "--json")
+    assert made.exit_code == 0, made.output
+    assert (json.loads(made.output)["files"], json.loads(made.output)["rows"]) == (1, 1)
+    again = cli("events", "lookups")
+    assert again.exit_code == 0 and "0 stored files (0 passages) already copied" in again.output
+
+    imported = cli("events", "import", str(second))
+    assert imported.exit_code == 0, imported.output
+    assert "1 files copied into the lookup copies" in imported.output
+
+
+def test_events_tables_writes_the_graph_tables_a_rule_reads_as_parquet(empty_graph, cli, tmp_path):
+    import pyarrow.parquet as pq
+
+    empty_graph.write(
+        "test.owner",
+        "CREATE (:Person {id_number: '330402199001011234', name: '张三'})-[:OWNS]->(:Vehicle {plate: '浙F12345'})",
+    )
+    out = tmp_path / "tables"
+    result = cli("events", "tables", "--out", str(out), "--rule", "vehicles.wanted_owner_passages")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["listings.parquet", "vehicle_owners.parquet"]
+    assert pq.read_table(out / "vehicle_owners.parquet").to_pylist() == [
+        {"person_id": "330402199001011234", "plate": "浙F12345"}
+    ]
+    assert (out / "listings.parquet").stat().st_mode & 0o077 == 0  # the rows name people
+    none = cli("events", "tables", "--out", str(out), "--rule", "vehicles.cloned_plates")
+    assert none.exit_code == 0 and "reads no graph table" in none.output

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from events.lookup import Lookups
 from events.store import EventStore
 from ingest.api import import_files
 from ingest.passages.run import graph_places, import_passages
@@ -35,6 +36,19 @@ def stored(store: EventStore) -> list[tuple]:
         return con.execute(
             "SELECT passage_id, plate, place_id, source, time, day, direction, lane, driver_id, source_row "
             "FROM passages ORDER BY passage_id"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def _narrowed(store: EventStore, plate: str) -> list[tuple]:
+    """The plate's passages as the lookup copies give them."""
+    con = store.connect()
+    try:
+        Lookups(store).narrow_to_plate(con, plate, name="narrowed")
+        return con.execute(
+            "SELECT passage_id, plate, place_id, source, time, day, direction, lane, driver_id, source_row "
+            "FROM narrowed ORDER BY passage_id"
         ).fetchall()
     finally:
         con.close()
@@ -232,6 +246,14 @@ def test_an_import_killed_at_random_points_then_run_again_gives_the_same_store(t
     assert stored(EventStore(killed)) == stored(EventStore(whole))
     assert len(EventStore(killed).receipts()) == 1
     assert not list((killed / "staging").glob("*/*.parquet")) if (killed / "staging").exists() else True
+    # The lookup copies too: a refresh killed halfway is made again whole, and what it left
+    # is neither read nor kept.
+    copies = Lookups(EventStore(killed))
+    assert copies.manifest() == Lookups(EventStore(whole)).manifest()
+    on_disk = sorted(str(p.relative_to(copies.root)) for p in copies.root.glob("by_*/*/*.parquet"))
+    assert on_disk == sorted(copies.manifest()["files"])
+    plate_rows = [row for row in stored(EventStore(whole)) if row[1] == "浙F1234I"]
+    assert _narrowed(EventStore(killed), "浙F1234I") == plate_rows
 
 
 def test_each_vehicle_gets_one_seen_at_link_per_place_counting_its_passages(sample_graph, sample_dir, tmp_path):

@@ -3,7 +3,8 @@ Spark over the event store's Parquet files, gives DuckDB's rows on the same stor
 columns, same values, same order — and so finds the planted scenarios DuckDB finds.
 
 The store is filled by the passage importer from the default sample's own files, with the
-graph's places, as in test_event_alerts.py."""
+graph's places and graph tables, as in test_event_alerts.py; Spark reads the very Arrow
+tables DuckDB was given."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import json
 import shutil
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 pytest.importorskip("pyspark", reason="pyspark is not installed: the Spark engine is optional")
@@ -20,13 +23,13 @@ if shutil.which("java") is None:
 
 from events.store import EventStore
 from ingest.api import import_files
-from queries import event_rules
+from queries import event_rules, event_tables
 from queries.event_alerts import open_events
 from queries.event_rules import EventRuleError
 from queries.event_spark import main, open_spark_events, run_on_spark, spark_sql
 from tests.conftest import sample_files
 from tests.queries.ground_truth import score
-from tests.queries.test_event_rules import ALERT_CASES, ALERT_RULES
+from tests.queries.test_event_rules import ALERT_CASES, ALERT_RULES, EXPIRED_CASES, hit_entities, planted
 
 pytestmark = [
     pytest.mark.slow,
@@ -85,7 +88,13 @@ def places(duck) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def spark(store, places):
+def tables(duck) -> dict[str, pa.Table]:
+    """The graph tables as open_events read them."""
+    return {t.name: duck.table(t.name).to_arrow_table() for t in event_tables.declared_in(event_rules.rules())}
+
+
+@pytest.fixture(scope="module")
+def spark(store, places, tables):
     from pyspark.sql import SparkSession
 
     session = (
@@ -99,7 +108,7 @@ def spark(store, places):
     )
     session.sparkContext.setLogLevel("ERROR")
     # Cached: the sample's store is some 700 small files, read once instead of once a rule.
-    open_spark_events(session, store.passages_dir, places, cache=True)
+    open_spark_events(session, store.passages_dir, places, tables=tables, cache=True)
     yield session
     session.stop()
 
@@ -154,19 +163,22 @@ def test_trajectories_and_companions_are_duckdbs(same_rows, plates):
     assert found
 
 
+@pytest.mark.parametrize("params", [*EXPIRED_CASES, {}])
+def test_expired_registrations_still_seen_are_duckdbs(same_rows, params):
+    # Both engines take $today from goldenbell, so even the default agrees at any hour.
+    assert same_rows("floating_population.expired_still_seen", params)
+
+
 def test_every_rule_is_compared():
-    assert {rule_id for rule_id, _ in ALERT_CASES} | {"vehicles.trajectory", "vehicles.companions"} == {
-        r.id for r in event_rules.rules()
-    }
+    compared = {rule_id for rule_id, _ in ALERT_CASES}
+    compared |= {"vehicles.trajectory", "vehicles.companions", "floating_population.expired_still_seen"}
+    assert compared == {r.id for r in event_rules.rules()}
 
 
 def test_alert_rules_on_spark_find_every_planted_scenario_and_no_decoy(same_rows, ground_truth):
-    hits = {
-        rule_id: [{f"Vehicle:{row[c]}" for c in ("plate", "companion") if c in row} for row in same_rows(rule_id, {})]
-        for rule_id in ALERT_RULES
-    }
-    planted = {"scenarios": [s for s in ground_truth["scenarios"] if s["kind"] in ("cloned_plate", "co_travel")]}
-    kinds, rules = score(planted, hits)
+    hits = {rule_id: [hit_entities(rule_id, row) for row in same_rows(rule_id, {})] for rule_id in ALERT_RULES}
+    kinds, rules = score(planted(ground_truth), hits)
+    assert set(kinds) == set(ALERT_RULES.values())
     for kind in kinds.values():
         assert kind.positives and kind.missed == [], f"{kind.kind}: positives not found: {kind.missed}"
         assert kind.decoys_hit == [], f"{kind.kind}: decoys hit: {kind.decoys_hit}"
@@ -220,3 +232,25 @@ def test_the_submit_entry_writes_the_rows_as_json_lines(spark, duck, store, plac
         (r["plate"], r["km"], r["minutes"]) for r in expected
     ]
     assert main([*argv, "--param", "max_speed_kmh=5", "--out", str(out)]) == 2
+
+
+def test_the_submit_entry_reads_graph_tables_from_parquet(spark, duck, store, places, tables, tmp_path):
+    places_file = tmp_path / "places.jsonl"
+    places_file.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in places), encoding="utf-8")
+    given = []
+    for name in ("listings", "vehicle_owners"):
+        pq.write_table(tables[name], tmp_path / f"{name}.parquet")
+        given += ["--table", f"{name}={tmp_path / name}.parquet"]
+    out = tmp_path / "hits.jsonl"
+    argv = ["--passages", str(store.passages_dir), "--places", str(places_file), "--out", str(out)]
+    argv += ["--rule", "vehicles.wanted_owner_passages", "--param", "kinds=在逃人员,涉毒人员,刑满释放人员"]
+    assert main([*argv, *given]) == 0
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    expected = event_rules.run(
+        duck, "vehicles.wanted_owner_passages", {"kinds": ["在逃人员", "涉毒人员", "刑满释放人员"]}
+    )
+    assert written and [(r["plate"], r["passages"], r["list_id"]) for r in written] == [
+        (r["plate"], r["passages"], r["list_id"]) for r in expected
+    ]
+    assert main([*argv, *given[:2]]) == 2  # vehicle_owners missing
+    assert main([*argv, *given, "--table", f"persons={tmp_path / 'listings.parquet'}"]) == 2  # a table it does not read

@@ -1,0 +1,236 @@
+"""Lookup copies of the stored passages, for questions about one plate (its trajectory, its
+companions) that would otherwise read every day's file of the store.
+
+The day partitions hold each day's passages in arrival order, so a question about one
+plate reads them all: about 100 ms on a 100,000-person store, growing with the days kept.
+The copies hold the same rows twice more, in 16 buckets by key and sorted by it, so a
+plate's rows sit in a few row groups of one bucket and DuckDB skips the rest on the
+row groups' min/max:
+
+    lookups/by_plate/bucket=<0-f>/<generation>.parquet    sorted by plate, time, passage_id
+    lookups/by_place/bucket=<0-f>/<generation>.parquet    sorted by place_id, time, passage_id
+    lookups/manifest.json                                  written last: what the copies cover
+
+A bucket is the first hex digit of the key's MD5, which DuckDB and Python compute alike.
+A refresh copies the stored files the manifest does not cover as one new generation;
+past MAX_GENERATIONS it rewrites the copies whole, so a plate's rows stay in a few files.
+Readers take the manifest's file list (never a glob) and read the stored files it does
+not cover directly, so a copy that is late, or a refresh killed halfway, changes how fast
+an answer comes, never what it is. Files are owner-only, as the store's.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from time import monotonic
+from typing import Any
+
+import duckdb
+
+from events.store import EMPTY_PASSAGES, EventStore
+from settings.home import open_private, private_dir
+
+KEYS = {"by_plate": "plate", "by_place": "place_id"}
+BUCKETS = "0123456789abcdef"
+MAX_GENERATIONS = 8
+# Small row groups: a plate has tens to hundreds of passages, and a row group is the unit
+# DuckDB skips or reads.
+_ROW_GROUP_ROWS = 16_384
+
+
+def bucket(key: str) -> str:
+    """The bucket of a plate or place ID: the first hex digit of its UTF-8 MD5 (DuckDB's md5)."""
+    return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest()[0]
+
+
+@dataclass(frozen=True)
+class LookupRefresh:
+    files: int  # stored files newly copied
+    rows: int
+    rewritten: bool  # the copies were written whole again
+    seconds: float
+
+
+class Lookups:
+    def __init__(self, store: EventStore):
+        self.store = store
+        self.root = store.root / "lookups"
+        self._manifest = self.root / "manifest.json"
+
+    def manifest(self) -> dict[str, Any]:
+        """{"covered": stored file hashes copied, "generations": [...], "files": relative paths}."""
+        if not self._manifest.is_file():
+            return {"covered": [], "generations": [], "files": []}
+        return json.loads(self._manifest.read_text(encoding="utf-8"))
+
+    # ---- reading ----
+
+    def narrow_to_plate(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        plate: str,
+        *,
+        others_at_its_places: bool = False,
+        name: str = "passages",
+    ) -> int:
+        """Point the view `name` at the plate's passages (and, with `others_at_its_places`, every
+        other plate's passages at the places it was seen), as read from the copies and the
+        stored files they do not cover yet. A rule about that plate gives on this view what
+        it gives on the whole store. Returns the plate's passage count."""
+        try:
+            return self._narrow(con, plate, others_at_its_places, name)
+        except duckdb.IOException:
+            # A refresh that rewrote the copies removed a file between our reading the
+            # manifest and the file: the new manifest lists what is there now.
+            return self._narrow(con, plate, others_at_its_places, name)
+
+    def _narrow(self, con: duckdb.DuckDBPyConnection, plate: str, others_at_its_places: bool, name: str) -> int:
+        manifest = self.manifest()
+        late = self._uncovered_files(set(manifest["covered"]))
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE lookup_mine AS SELECT * FROM ("
+            + self._union(con, manifest, "by_plate", {bucket(plate)}, late)
+            + ") WHERE plate = $plate",
+            {"plate": plate},
+        )
+        shown = "SELECT * FROM lookup_mine"
+        if others_at_its_places:
+            places = [r[0] for r in con.execute("SELECT DISTINCT place_id FROM lookup_mine").fetchall()]
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE lookup_others AS SELECT * FROM ("
+                + self._union(con, manifest, "by_place", {bucket(p) for p in places if p is not None}, late)
+                + ") WHERE place_id IN (SELECT unnest($places)) AND plate IS DISTINCT FROM $plate",
+                {"places": places, "plate": plate},
+            )
+            shown += " UNION ALL BY NAME SELECT * FROM lookup_others"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {shown}")
+        return con.execute("SELECT count(*) FROM lookup_mine").fetchall()[0][0]
+
+    def _uncovered_files(self, covered: set[str]) -> list[Path]:
+        return [
+            self.store.passages_dir / partition / f"{r.sha256}.parquet"
+            for r in self.store.receipts()
+            if r.sha256 not in covered
+            for partition in r.partitions
+        ]
+
+    def _union(
+        self, con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], kind: str, buckets: set[str], late: list[Path]
+    ) -> str:
+        """One SELECT over the copies of `buckets` and the late stored files, same columns."""
+        copies = [
+            self.root / f for f in manifest["files"] if f.startswith(f"{kind}/") and f.split("/")[1][7:] in buckets
+        ]
+        parts = []
+        if copies:
+            parts.append(f"SELECT * FROM read_parquet([{_listed(copies)}])")
+        if late:
+            parts.append(
+                f"SELECT * EXCLUDE (day, source), day, source FROM read_parquet([{_listed(late)}], "
+                "hive_partitioning = true, hive_types = {'day': DATE, 'source': VARCHAR})"
+            )
+        if not parts:
+            con.execute(EMPTY_PASSAGES)
+            parts.append("SELECT * FROM passages_none")
+        return " UNION ALL BY NAME ".join(parts)
+
+    # ---- writing ----
+
+    def refresh(self, *, memory_limit: str = "1GB") -> LookupRefresh:
+        """Copy the stored files the copies do not cover yet; one refresh at a time."""
+        began = monotonic()
+        private_dir(self.root)
+        with open_private(self.root / ".lock", "a") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            return self._refresh(began, memory_limit)
+
+    def _refresh(self, began: float, memory_limit: str) -> LookupRefresh:
+        for left in self.store.root.glob("staging/lookups-*"):  # what a killed refresh left
+            shutil.rmtree(left)
+        manifest = self.manifest()
+        stored = {r.sha256: r for r in self.store.receipts()}
+        covered = set(manifest["covered"])
+        rewrite = not covered <= set(stored) or len(manifest["generations"]) >= MAX_GENERATIONS
+        new = sorted(set(stored) if rewrite else set(stored) - covered)
+        if not new:
+            self._remove_strays(manifest)
+            return LookupRefresh(0, 0, False, monotonic() - began)
+        number = 1 + max((int(g[1:]) for g in manifest["generations"]), default=0)
+        generation = f"g{number:06d}"
+        staging = private_dir(self.store.root / "staging" / f"lookups-{generation}")
+        con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(staging / "spill")})
+        try:
+            files = [self.store.passages_dir / p / f"{sha}.parquet" for sha in new for p in stored[sha].partitions]
+            rows = 0
+            written = []
+            if files:
+                con.execute(
+                    "CREATE TEMP TABLE fresh AS SELECT * EXCLUDE (day, source), day, source FROM "
+                    f"read_parquet([{_listed(files)}], hive_partitioning = true, "
+                    "hive_types = {'day': DATE, 'source': VARCHAR})"
+                )
+                rows = con.execute("SELECT count(*) FROM fresh").fetchall()[0][0]
+                for kind, key in KEYS.items():
+                    written += self._copy(con, staging, kind, key, generation)
+        finally:
+            con.close()
+        for relative in written:
+            target = self.root / relative
+            private_dir(target.parent)
+            os.chmod(staging / relative, 0o600)
+            os.replace(staging / relative, target)
+        kept = [] if rewrite else manifest["files"]
+        updated = {
+            "covered": sorted(set(stored) if rewrite else covered | set(new)),
+            "generations": ([] if rewrite else manifest["generations"]) + [generation],
+            "files": kept + written,
+        }
+        partial = self._manifest.with_suffix(".json.partial")
+        with open_private(partial, "w", encoding="utf-8") as f:
+            json.dump(updated, f, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(partial, self._manifest)
+        shutil.rmtree(staging)
+        self._remove_strays(updated)
+        return LookupRefresh(len(new), rows, rewrite, monotonic() - began)
+
+    def _copy(self, con: duckdb.DuckDBPyConnection, staging: Path, kind: str, key: str, generation: str) -> list[str]:
+        # coalesce: a row without the key still lands in a bucket, so the copies lose nothing.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE keyed AS SELECT *, md5(coalesce({key}, ''))[1] AS bucket FROM fresh")
+        written = []
+        for (chosen,) in con.execute("SELECT DISTINCT bucket FROM keyed ORDER BY bucket").fetchall():
+            relative = f"{kind}/bucket={chosen}/{generation}.parquet"
+            private_dir((staging / relative).parent)
+            con.execute(
+                f"COPY (SELECT * EXCLUDE (bucket) FROM keyed WHERE bucket = $bucket "
+                f"ORDER BY {key}, time, passage_id) TO '{_quoted(staging / relative)}' "
+                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP_ROWS})",
+                {"bucket": chosen},
+            )
+            written.append(relative)
+        con.execute("DROP TABLE keyed")
+        return written
+
+    def _remove_strays(self, manifest: dict[str, Any]) -> None:
+        """Copies no manifest lists: a rewrite's predecessors, or a killed refresh's files."""
+        listed = set(manifest["files"])
+        for kind in KEYS:
+            for file in (self.root / kind).glob("bucket=*/*.parquet"):
+                if str(file.relative_to(self.root)) not in listed:
+                    file.unlink()
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _listed(files: list[Path]) -> str:
+    # The paths are the store's own; a list of literals because a view takes no parameters.
+    return ", ".join(f"'{_quoted(f)}'" for f in files)

@@ -1,0 +1,240 @@
+"""Graph tables: the graph facts an event rule joins with the passages, declared in its
+rule file as named, read-only Cypher with the columns it returns and their types.
+
+    tables:
+      licences:
+        cypher: |
+          MATCH (holder:Person)-[:HOLDS_LICENCE]->(lic:DrivingLicence)
+          RETURN holder.id_number AS person_id, lic.status AS status, lic.status_since AS status_since
+        columns: {person_id: string, status: string, status_since: date}
+
+A table takes no parameters: it is the same for every run, read once per connection
+(`register`) into Arrow with the declared types and given to DuckDB as a temp table of
+that name, or to Spark as a view (queries/event_spark.py). A rule filters it with its own
+parameters in SQL. Loading checks the Cypher as far as the text goes (no writes, no
+procedure off the read list, no parameter); reading asks the server's plan as well and
+checks the columns it returns are the declared ones, in order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from neo4j.time import Date, DateTime
+
+from graph.yaml_lines import FileFault, LineDict
+from queries import cypher_text
+from queries.readonly import NotReadOnly, check_read_only, text_check
+from settings.home import open_private
+
+if TYPE_CHECKING:
+    from graph.gateway import Gateway
+
+# Column type → (Arrow type, Spark DDL type). Times are instants: UTC in Arrow, shown in
+# the session's zone by either engine.
+COLUMN_TYPES: dict[str, tuple[pa.DataType, str]] = {
+    "string": (pa.string(), "STRING"),
+    "int": (pa.int64(), "BIGINT"),
+    "float": (pa.float64(), "DOUBLE"),
+    "bool": (pa.bool_(), "BOOLEAN"),
+    "date": (pa.date32(), "DATE"),
+    "datetime": (pa.timestamp("us", tz="UTC"), "TIMESTAMP"),
+}
+# The relations every connection has already, and the store's own helpers: no table may
+# take their names.
+BUILT_IN = frozenset({"passages", "places"})
+_RESERVED = BUILT_IN | {
+    "stored_passages",
+    "passages_none",
+    "fresh",
+    "concerned",
+    "graph_places",
+    "lookup_mine",
+    "lookup_others",
+}
+_TABLE_KEYS = {"description", "cypher", "columns", "timeout_s"}
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _fault(path: Path, fault: str, line: int) -> FileFault:
+    # Imported late: event_rules imports this module for its loader.
+    from queries.event_rules import EventRuleError
+
+    return EventRuleError(path, None, fault, line)
+
+
+@dataclass(frozen=True)
+class GraphTable:
+    name: str
+    path: Path
+    line: int
+    cypher: str
+    columns: tuple[tuple[str, str], ...]  # (name, type), in the order the Cypher returns them
+    timeout_s: float | None = None
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([(name, COLUMN_TYPES[kind][0]) for name, kind in self.columns])
+
+    @property
+    def spark_schema(self) -> str:
+        return ", ".join(f"{name} {COLUMN_TYPES[kind][1]}" for name, kind in self.columns)
+
+    def same_as(self, other: GraphTable) -> bool:
+        return (self.cypher, self.columns) == (other.cypher, other.columns)
+
+
+def load_tables(path: Path, block: Any, line: int) -> dict[str, GraphTable]:
+    """The `tables:` block of a rule file, checked; EventRuleError naming the line otherwise."""
+    if block is None:
+        return {}
+    if not isinstance(block, LineDict) or not block:
+        raise _fault(path, "'tables' is a mapping of name → {cypher, columns}", line)
+    return {str(name): _table(path, str(name), entry, block.line_of(name)) for name, entry in block.items()}
+
+
+def _table(path: Path, name: str, entry: Any, line: int) -> GraphTable:
+    def fail(fault: str, key: str | None = None) -> FileFault:
+        where = entry.line_of(key) if key and isinstance(entry, LineDict) and key in entry else line
+        return _fault(path, f"table {name}: {fault}", where)
+
+    if not _NAME.fullmatch(name):
+        raise fail("the name must be lower_snake_case")
+    if name in _RESERVED:
+        raise fail("the name is the event store's own")
+    if not isinstance(entry, LineDict):
+        raise fail("a table is a mapping of cypher and columns")
+    unknown = sorted(map(str, set(entry) - _TABLE_KEYS))
+    if unknown:
+        raise fail(f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_TABLE_KEYS))}", unknown[0])
+    cypher = entry.get("cypher")
+    if not isinstance(cypher, str) or not cypher.strip():
+        raise fail("'cypher' is missing", "cypher")
+    try:
+        text_check(cypher)
+    except NotReadOnly as exc:
+        raise fail(f"the Cypher is not a plain read: {exc.reason}", "cypher") from None
+    given = sorted(cypher_text.parameters_used(cypher))
+    if given:
+        raise fail(f"the Cypher uses ${', $'.join(given)}; a table takes no parameters", "cypher")
+    columns = entry.get("columns")
+    if not isinstance(columns, LineDict) or not columns:
+        raise fail(f"'columns' maps each returned column to one of {', '.join(COLUMN_TYPES)}", "columns")
+    for column, kind in columns.items():
+        if not isinstance(column, str) or not _NAME.fullmatch(column) or kind not in COLUMN_TYPES:
+            where = columns.line_of(column)
+            fault = f"table {name}: column {column!r} of type {kind!r}: the name is lower_snake_case, the type"
+            raise _fault(path, f"{fault} one of {', '.join(COLUMN_TYPES)}", where)
+    timeout = entry.get("timeout_s")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0):
+        raise fail(f"'timeout_s' is a number of seconds, not {timeout!r}", "timeout_s")
+    return GraphTable(
+        name=name,
+        path=path,
+        line=line,
+        cypher=cypher.strip(),
+        columns=tuple((str(c), str(k)) for c, k in columns.items()),
+        timeout_s=float(timeout) if timeout is not None else None,
+    )
+
+
+def relations(sql: str) -> set[str]:
+    """The relations a statement reads (its CTEs left out), from DuckDB's own parse tree;
+    ValueError when DuckDB cannot parse it."""
+    con = duckdb.connect()
+    try:
+        [[text]] = con.execute("SELECT json_serialize_sql($sql)", {"sql": sql}).fetchall()
+    finally:
+        con.close()
+    tree = json.loads(text)
+    if tree.get("error"):
+        raise ValueError(tree.get("error_message") or "DuckDB cannot parse it")
+    tables: set[str] = set()
+    ctes: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "BASE_TABLE":
+                tables.add(str(node.get("table_name")))
+            for cte in (node.get("cte_map") or {}).get("map") or ():
+                ctes.add(str(cte.get("key")))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree)
+    return tables - ctes
+
+
+def read_table(gateway: Gateway, table: GraphTable) -> pa.Table:
+    """The table's rows from the graph, with its declared types."""
+    query_id = f"events.table.{table.name}"
+    try:
+        returned = check_read_only(gateway, table.cypher, {}, name=query_id)
+    except NotReadOnly as exc:
+        fault = f"table {table.name}: the Cypher is not a plain read: {exc.reason}"
+        raise _fault(table.path, fault, table.line) from None
+    declared = [name for name, _ in table.columns]
+    if returned != declared:
+        fault = f"table {table.name}: the Cypher returns {returned}, the declaration {declared}"
+        raise _fault(table.path, fault, table.line)
+    rows = gateway.read(query_id, table.cypher, {}, timeout=table.timeout_s).records
+    plain = [{name: _native(record[name]) for name in declared} for record in rows]
+    try:
+        return pa.Table.from_pylist(plain, schema=table.arrow_schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as exc:
+        fault = f"table {table.name}: a value is not of its declared type: {exc}"
+        raise _fault(table.path, fault, table.line) from None
+
+
+def _native(value: Any) -> Any:
+    if isinstance(value, Date | DateTime):
+        return value.to_native()
+    return value
+
+
+def register(con: duckdb.DuckDBPyConnection, gateway: Gateway, tables: Iterable[GraphTable]) -> dict[str, pa.Table]:
+    """Read each table once and give it to `con` as a temp table of its name; the Arrow
+    tables, by name, for another engine to read the same rows."""
+    read: dict[str, pa.Table] = {}
+    for table in tables:
+        if table.name in read:
+            continue
+        read[table.name] = read_table(gateway, table)
+        con.register("graph_table_arrow", read[table.name])
+        # The name is checked lower_snake_case at load, and not any relation of the store's.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table.name} AS SELECT * FROM graph_table_arrow")
+        con.unregister("graph_table_arrow")
+    return read
+
+
+def declared_in(rules: Iterable[Any]) -> list[GraphTable]:
+    """The tables the given rules read, each once, by name."""
+    found: dict[str, GraphTable] = {}
+    for rule in rules:
+        for table in rule.tables:
+            found.setdefault(table.name, table)
+    return [found[name] for name in sorted(found)]
+
+
+def write_parquet(gateway: Gateway, tables: Iterable[GraphTable], folder: Path) -> list[tuple[Path, int]]:
+    """Each table as `<folder>/<name>.parquet`, owner-only (the rows name people), for the
+    Spark entry's --table; the files and their row counts."""
+    written = []
+    for table in tables:
+        rows = read_table(gateway, table)
+        path = Path(folder) / f"{table.name}.parquet"
+        with open_private(path, "wb") as out:
+            pq.write_table(rows, out)
+        written.append((path, rows.num_rows))
+    return written
