@@ -8,6 +8,8 @@ workbench offers; without them the command ends before anything is read or recor
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -42,6 +44,26 @@ def operator(claimed: str | None = None, reason: str = "") -> Actor:
 
 def reason_codes() -> list[str]:
     return [reason.code for reason in reasons_for(OPERATOR)]
+
+
+def consultation_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --case, --reason and --note options of a consultation (`case_ref`, `code`, `note`);
+    `what` ends the reason's help: "Why <what> (required, recorded)"."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option("--note", default="", help="Free text recorded after the reason code.")(command)
+        command = click.option(
+            "--reason",
+            "code",
+            default="",
+            metavar="CODE",
+            help=f"Why {what} (required, recorded): {', '.join(reason_codes())}.",
+        )(command)
+        return click.option(
+            "--case", "case_ref", default="", help="Case reference this consultation serves (required, recorded)."
+        )(command)
+
+    return decorate
 
 
 def consulting(settings: Settings, *, case_ref: str, code: str, note: str = "", claimed: str | None = None) -> Actor:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from cli import attribution
-from cli.common import fail, open_workspace
+from cli.common import fail, open_workspace, settings_or_fail, table
 from events.lookup import Lookups
 from graph.errors import GraphError
 from ingest.api import new_run_id
@@ -20,6 +21,7 @@ from ingest.spec import SpecError
 from queries import event_rules
 from queries.alerts import AlertError
 from queries.event_alerts import open_events, run_event_alerts
+from queries.event_evidence import evidence_passages
 from queries.event_rules import EventRuleError, UnknownRule
 from queries.event_tables import declared_in, write_parquet
 
@@ -173,6 +175,37 @@ def alerts_command(rule: str | None, incremental: bool, as_json: bool) -> None:
             f"{r.rule}: {r.hits} hits ({r.created} new, {r.updated} seen before) in {r.elapsed_ms:,.0f} ms",
             highlight=False,
         )
+
+
+@events.command("evidence")
+@click.argument("alert_id")
+@attribution.consultation_options("the passages are read")
+@click.option("--json", "as_json", is_flag=True, help="Print the passages as JSON on stdout.")
+def evidence_command(alert_id: str, case_ref: str, code: str, note: str, as_json: bool) -> None:
+    """The stored passages behind an alert raised by `goldenbell events alerts`, in time order:
+    the two passages of each hop too fast for one car, or both cars' passages where they met.
+    A consultation: it needs a case and a reason, and is recorded."""
+    actor = attribution.consulting(settings_or_fail(), case_ref=case_ref, code=code, note=note)
+    with open_workspace(AlertError) as workspace:
+        rows = evidence_passages(workspace.gateway, workspace.events, workspace.audit, actor, alert_id)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    shown = table("time", "plate", "place", "direction", "lane", "driver", "passage", "file row", whole=("time",))
+    for r in rows:
+        cells = (
+            r["time"].isoformat(sep=" "),
+            r["plate"],
+            r["place"],
+            r["direction"] or "",
+            "" if r["lane"] is None else str(r["lane"]),
+            r["driver_id"] or "",
+            r["passage_id"],
+            f"{r['source_file'][:12]}…:{r['source_row']}",
+        )
+        shown.add_row(*map(Text, cells))  # as text: a value from a file is never markup
+    Console(soft_wrap=True).print(shown)
+    console.print(f"{len(rows)} passages", highlight=False)
 
 
 def _summary(report: PassageImportReport) -> None:

@@ -91,15 +91,7 @@ def query_show(query_id: str) -> None:
 @click.argument("query_id")
 @_params_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
-@click.option("--case", "case_ref", default="", help="Case reference this consultation serves (required, recorded).")
-@click.option(
-    "--reason",
-    "code",
-    default="",
-    metavar="CODE",
-    help=f"Why the query is run (required, recorded): {', '.join(attribution.reason_codes())}.",
-)
-@click.option("--note", default="", help="Free text recorded after the reason code.")
+@attribution.consultation_options("the query is run")
 @_user_option
 @click.option("--row-cap", type=int, default=None, help="At most this many rows (never above GOLDENBELL_ROW_CAP).")
 @click.option("--timeout", type=float, default=None, help="Seconds before the query is stopped.")

@@ -41,7 +41,8 @@ MERGE (x:Alert {alert_id: a.alert_id})
 ON CREATE SET x.rule = a.rule, x.status = 'new', x.first_fired = $now, x.fire_count = 0,
               x.first_seen = $now, x.prov_source = 'goldenbell alerts', x.prov_run = $run_id
 SET x.summary = a.summary, x.summary_en = a.summary_en, x.severity = a.severity,
-    x.last_fired = $now, x.fire_count = x.fire_count + 1, x.last_seen = $now
+    x.last_fired = $now, x.fire_count = x.fire_count + 1, x.last_seen = $now,
+    x.evidence_passages = coalesce(a.evidence, x.evidence_passages)
 WITH x, a
 CALL (x, a) {
   UNWIND a.entities AS e
@@ -107,6 +108,9 @@ class Hit:
     entities: list[dict[str, str]]  # {label, key, role, element_id}
     summary_en: str = ""
     severity: str = ""
+    # The stored passages behind the hit (event rules that name them): the alert keeps the
+    # IDs, the event store the passages.
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,6 +184,7 @@ def store(gateway: Gateway, found: list[Hit], *, run_id: str, now: datetime | No
             "summary": h.summary,
             "summary_en": h.summary_en,
             "severity": h.severity or None,
+            "evidence": list(h.evidence) or None,
             "entities": [{"element_id": e["element_id"], "role": e["role"]} for e in h.entities],
         }
         for h in found

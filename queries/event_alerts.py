@@ -104,7 +104,8 @@ def event_hits(
         else:
             alert_id = alerts.fingerprint(rule.id, [f"{e['label']}:{e['key']}" for e in entities])
             zh, en = _summaries(rule.id, twin.summary, row, values)
-            found[alert_id] = alerts.Hit(alert_id, rule.id, zh, entities, en, twin.severity or "")
+            evidence = tuple(row[rule.evidence] or ()) if rule.evidence else ()
+            found[alert_id] = alerts.Hit(alert_id, rule.id, zh, entities, en, twin.severity or "", evidence)
     return Found(rule.id, list(found.values()), seconds)
 
 

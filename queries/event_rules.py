@@ -105,6 +105,9 @@ class EventRule:
     # An alert rule names the entities of each hit; its severity and summaries are those of
     # the pack query with the same id, so both engines raise the same alert.
     alert: tuple[AlertEntity, ...] = ()
+    # The column of an alert rule's row that lists the passage IDs behind the hit: kept on
+    # the alert, so its evidence can be read back from the store.
+    evidence: str | None = None
     # How a run after an import may look at fewer passages and give the same hits: None (it
     # may not), or the scope (incremental_scope).
     incremental: Incremental | None = None
@@ -258,6 +261,7 @@ def _rule(path: Path, entry: Any, line: int, tables: Mapping[str, GraphTable]) -
         parameters=parameters,
         sql=sql.strip(),
         alert=_alert(path, rule_id, entry),
+        evidence=_evidence(path, rule_id, entry),
         incremental=_incremental(path, rule_id, entry, parameters),
         lookup=_lookup(path, rule_id, entry, parameters),
         tables=tuple(tables[name] for name in sorted(read)),
@@ -319,6 +323,11 @@ def _alert(path: Path, rule_id: str, entry: LineDict) -> tuple[AlertEntity, ...]
     if block is None:
         return ()
     items = block.get("entities") if isinstance(block, Mapping) else None
+    if isinstance(block, Mapping) and set(block) - {"entities", "evidence"}:
+        unknown = ", ".join(sorted(map(str, set(block) - {"entities", "evidence"})))
+        raise EventRuleError(
+            path, rule_id, f"'alert' takes entities and evidence, not {unknown}", entry.line_of("alert")
+        )
     if not isinstance(items, list) or not items:
         raise EventRuleError(
             path, rule_id, "'alert' needs 'entities': a list of {label, column, role}", entry.line_of("alert")
@@ -331,6 +340,15 @@ def _alert(path: Path, rule_id: str, entry: LineDict) -> tuple[AlertEntity, ...]
             )
         found.append(AlertEntity(str(item["label"]), str(item["column"]), str(item["role"])))
     return tuple(found)
+
+
+def _evidence(path: Path, rule_id: str, entry: LineDict) -> str | None:
+    block = entry.get("alert")
+    column = block.get("evidence") if isinstance(block, Mapping) else None
+    if column is not None and (not isinstance(column, str) or not _NAME.fullmatch(column)):
+        fault = f"'evidence' names the column listing a hit's passage IDs, not {column!r}"
+        raise EventRuleError(path, rule_id, fault, entry.line_of("alert"))
+    return column
 
 
 def _names(path: Path, rule_id: str, owner: LineDict, key: str) -> Names:

@@ -70,6 +70,19 @@ def test_events_import_stores_passages_and_counts_every_row(empty_graph, cli, tm
     assert alerts.exit_code == 0, alerts.output
     assert json.loads(alerts.output)[0]["hits"] == 1
 
+    # The alert keeps its two passages; reading them back is a consultation.
+    [alert_id] = json.loads(alerts.output)[0]["alert_ids"]
+    refused = cli("events", "evidence", alert_id)
+    assert refused.exit_code == 2 and "--case and --reason missing" in refused.output
+    evidence = cli("events", "evidence", alert_id, "--case", "JX-1", "--reason", "intelligence_analysis", "--json")
+    assert evidence.exit_code == 0, evidence.output
+    assert [(r["passage_id"], r["place"]) for r in json.loads(evidence.output)] == [
+        ("P1", "东检查站"),
+        ("P2", "西检查站"),
+    ]
+    shown = cli("events", "evidence", alert_id, "--case", "JX-1", "--reason", "intelligence_analysis")
+    assert "东检查站" in shown.output and "2 passages" in shown.output
+
 
 def test_events_import_refuses_a_file_that_holds_no_passages(empty_graph, cli, tmp_path):
     file = tmp_path / "checkpoints.csv"

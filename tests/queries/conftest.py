@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from access.audit.log import AuditLog
+from graph import admin
+from ingest.api import import_files
+from ingest.file_import import file_sha256
 from queries.runner import Runner
+from tests.conftest import sample_files
 
 
 @pytest.fixture
@@ -16,3 +20,20 @@ def audit(tmp_path) -> AuditLog:
 @pytest.fixture
 def runner(gateway, catalog, schema, neo4j_settings, audit) -> Runner:
     return Runner(gateway, catalog, schema, neo4j_settings, audit)
+
+
+@pytest.fixture(scope="module")
+def graph(gateway, schema, sample_dir, tmp_path_factory):
+    """The graph holding the default sample and nothing else (as `sample_graph`, but once
+    for the module, and wiped first when an earlier test left other files' data)."""
+    ours = {file_sha256(path) for path in sample_files(sample_dir)}
+    stored = gateway.read("test.files", "MATCH (f:SourceFile) RETURN collect(f.file_hash)").single_value()
+    if set(stored) - ours:
+        admin.wipe(gateway)
+    import_files(
+        sample_files(sample_dir),
+        schema=schema,
+        gateway=gateway,
+        rejects_path=tmp_path_factory.mktemp("rejects") / "rejects.csv",
+    )
+    return gateway

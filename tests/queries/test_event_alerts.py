@@ -11,6 +11,7 @@ from events.store import EventStore
 from queries import alerts, event_rules
 from queries.entities import entity_ref
 from queries.event_alerts import event_hits, open_events, run_event_alerts
+from tests.queries.event_store import stored_sample
 from tests.queries.ground_truth import score
 from tests.queries.test_event_rules import ALERT_RULES, planted
 
@@ -28,17 +29,7 @@ LOOSER = {
 
 @pytest.fixture
 def events(sample_graph, sample_dir, schema, tmp_path):
-    from ingest.passages.run import graph_places, import_passages
-
-    store = EventStore(tmp_path / "events")
-    import_passages(
-        [sample_dir / name for name in PASSAGE_FILES],
-        schema=schema,
-        store=store,
-        known_places=graph_places(sample_graph),
-        rejects_path=tmp_path / "rejects.csv",
-    )
-    con = open_events(store, sample_graph)
+    con = open_events(stored_sample(sample_graph, schema, sample_dir, tmp_path), sample_graph)
     yield con
     con.close()
 

@@ -14,14 +14,10 @@ import pyarrow as pa
 import pytest
 
 from access.actor import Actor
-from graph import admin
-from ingest.api import import_files
-from ingest.file_import import file_sha256
 from queries import event_parameters, event_rules, event_tables
 from queries.event_rules import EventRuleError, UnknownRule
 from queries.parameters import ParameterError
 from queries.runner import Runner
-from tests.conftest import sample_files
 from tests.queries.ground_truth import RULE_EVIDENCE, score
 
 # The planted kind each event alert rule answers.
@@ -105,23 +101,6 @@ PLACE_COLUMNS = pa.schema(
 
 
 @pytest.fixture(scope="module")
-def graph(gateway, schema, sample_dir, tmp_path_factory):
-    """The graph holding the default sample and nothing else (as `sample_graph`, but once
-    for the module, and wiped first when an earlier test left other files' data)."""
-    ours = {file_sha256(path) for path in sample_files(sample_dir)}
-    stored = gateway.read("test.files", "MATCH (f:SourceFile) RETURN collect(f.file_hash)").single_value()
-    if set(stored) - ours:
-        admin.wipe(gateway)
-    import_files(
-        sample_files(sample_dir),
-        schema=schema,
-        gateway=gateway,
-        rejects_path=tmp_path_factory.mktemp("rejects") / "rejects.csv",
-    )
-    return gateway
-
-
-@pytest.fixture(scope="module")
 def store(graph):
     """An in-memory event store with the graph's passages and places, as the contract has them."""
     con = duckdb.connect()
@@ -194,9 +173,11 @@ def test_alert_rules_give_the_cypher_rules_hits(store, cypher, rule_id, params):
     assert mine, "no hits: the comparison would show nothing"
     assert len(mine) == len(theirs)
     plain = set(theirs[0]) - {"entities"}
-    # Every plain column; beyond them only the keys of the entities the twin returns as nodes.
+    # Every plain column; beyond them only the keys of the entities the twin returns as nodes,
+    # and the passages behind the hit.
     assert plain <= set(mine[0])
-    assert set(mine[0]) - plain <= {e.column for e in event_rules.rule(rule_id).alert}
+    rule = event_rules.rule(rule_id)
+    assert set(mine[0]) - plain <= {e.column for e in rule.alert} | {rule.evidence}
     columns = sorted(plain)
     assert keyed(mine, columns) == keyed(theirs, columns)
 

@@ -22,12 +22,11 @@ if shutil.which("java") is None:
     pytest.skip("no java on PATH: Spark needs a JVM", allow_module_level=True)
 
 from events.store import EventStore
-from ingest.api import import_files
 from queries import event_rules, event_tables
 from queries.event_alerts import open_events
 from queries.event_rules import EventRuleError
 from queries.event_spark import main, open_spark_events, run_on_spark, spark_sql
-from tests.conftest import sample_files
+from tests.queries.event_store import stored_sample
 from tests.queries.ground_truth import score
 from tests.queries.test_event_rules import ALERT_CASES, ALERT_RULES, EXPIRED_CASES, hit_entities, planted
 
@@ -36,7 +35,6 @@ pytestmark = [
     # pyspark 4 warns about pandas 3 on import; the rules collect through Arrow, not pandas.
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
 ]
-PASSAGE_FILES = ("checkpoint_passages.csv", "gate_passages.jsonl")
 TRAJECTORY_CASES = ({}, {"limit": 25, "since": "2025-02-01", "until": "2025-10-31 18:00"})
 COMPANION_CASES = (
     {},
@@ -45,31 +43,8 @@ COMPANION_CASES = (
 
 
 @pytest.fixture(scope="module")
-def graph(gateway, schema, sample_dir, tmp_path_factory):
-    """The graph with the default sample (as `sample_graph`, once for the module)."""
-    import_files(
-        sample_files(sample_dir),
-        schema=schema,
-        gateway=gateway,
-        rejects_path=tmp_path_factory.mktemp("rejects") / "rejects.csv",
-    )
-    return gateway
-
-
-@pytest.fixture(scope="module")
 def store(graph, schema, sample_dir, tmp_path_factory) -> EventStore:
-    from ingest.passages.run import graph_places, import_passages
-
-    folder = tmp_path_factory.mktemp("spark-events")
-    found = EventStore(folder / "events")
-    import_passages(
-        [sample_dir / name for name in PASSAGE_FILES],
-        schema=schema,
-        store=found,
-        known_places=graph_places(graph),
-        rejects_path=folder / "rejects.csv",
-    )
-    return found
+    return stored_sample(graph, schema, sample_dir, tmp_path_factory.mktemp("spark-events"))
 
 
 @pytest.fixture(scope="module")
