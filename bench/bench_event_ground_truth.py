@@ -115,7 +115,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], sample: Path, workdir
             t = time.perf_counter()
             duck_rows[rule.id] = event_rules.run(con, rule)
             duck_ms[rule.id] = (time.perf_counter() - t) * 1000
-        places = con.execute("SELECT * FROM places").to_arrow_table().to_pylist()
+        places = con.sql("SELECT * FROM places").to_arrow_table().to_pylist()
         tables = {t.name: con.table(t.name).to_arrow_table() for t in event_tables.declared_in(rules)}
         con.close()
 
