@@ -33,7 +33,7 @@ from neo4j.time import Date, DateTime
 from graph.yaml_lines import FileFault, LineDict
 from queries import cypher_text
 from queries.readonly import NotReadOnly, check_read_only, text_check
-from settings.home import open_private
+from settings.home import open_private, private_dir
 
 if TYPE_CHECKING:
     from graph.gateway import Gateway
@@ -233,7 +233,7 @@ def write_parquet(gateway: Gateway, tables: Iterable[GraphTable], folder: Path) 
     written = []
     for table in tables:
         rows = read_table(gateway, table)
-        path = Path(folder) / f"{table.name}.parquet"
+        path = private_dir(Path(folder)) / f"{table.name}.parquet"
         with open_private(path, "wb") as out:
             pq.write_table(rows, out)
         written.append((path, rows.num_rows))
