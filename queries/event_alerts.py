@@ -61,7 +61,7 @@ def open_events(
     name fewer rules to read fewer, as the table of every person is large)."""
     con = store.connect()
     store.define_views(con, "stored_passages")
-    con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages")
+    whole_store(con)
     places = pa.Table.from_pylist(gateway.read("events.places", _PLACES, {}).data(), schema=_PLACE_COLUMNS)
     con.register("graph_places", places)
     con.execute("CREATE TEMP TABLE places AS SELECT * FROM graph_places")
@@ -72,6 +72,11 @@ def open_events(
         con.close()
         raise
     return con
+
+
+def whole_store(con: duckdb.DuckDBPyConnection) -> None:
+    """Point `passages` at every stored passage again (after a run narrowed it)."""
+    con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages")
 
 
 def event_hits(
@@ -141,7 +146,7 @@ def run_event_alerts(
         try:
             found = event_hits(con, gateway, schema, catalog, each, values)
         finally:
-            con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages")
+            whole_store(con)
         created, updated = alerts.store(gateway, found.hits, run_id=run_id)
         if store is not None:
             store.consider(each.id, stored)

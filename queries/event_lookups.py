@@ -12,6 +12,7 @@ import duckdb
 
 from events.lookup import Lookups
 from queries import event_rules
+from queries.event_alerts import whole_store
 
 
 class NotALookup(ValueError):
@@ -34,4 +35,4 @@ def run_lookup(
     try:
         return event_rules.run(con, rule, values)
     finally:
-        con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages")
+        whole_store(con)

@@ -119,6 +119,11 @@ def sample_files(folder: Path) -> list[Path]:
 def sample_graph(gateway: Gateway, schema: Schema, sample_dir: Path, tmp_path_factory) -> Gateway:
     """The database holding the default sample. Files already imported are skipped, so
     this costs an import only after a test wiped the database."""
+    return load_sample(gateway, schema, sample_dir, tmp_path_factory)
+
+
+def load_sample(gateway: Gateway, schema: Schema, sample_dir: Path, tmp_path_factory) -> Gateway:
+    """Every file of the default sample into the database (those already there are skipped)."""
     from ingest.api import import_files
 
     import_files(

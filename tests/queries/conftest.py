@@ -6,10 +6,9 @@ import pytest
 
 from access.audit.log import AuditLog
 from graph import admin
-from ingest.api import import_files
 from ingest.file_import import file_sha256
 from queries.runner import Runner
-from tests.conftest import sample_files
+from tests.conftest import load_sample, sample_files
 
 
 @pytest.fixture
@@ -30,10 +29,4 @@ def graph(gateway, schema, sample_dir, tmp_path_factory):
     stored = gateway.read("test.files", "MATCH (f:SourceFile) RETURN collect(f.file_hash)").single_value()
     if set(stored) - ours:
         admin.wipe(gateway)
-    import_files(
-        sample_files(sample_dir),
-        schema=schema,
-        gateway=gateway,
-        rejects_path=tmp_path_factory.mktemp("rejects") / "rejects.csv",
-    )
-    return gateway
+    return load_sample(gateway, schema, sample_dir, tmp_path_factory)

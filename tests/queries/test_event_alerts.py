@@ -10,7 +10,7 @@ from access.actor import Actor
 from events.store import EventStore
 from queries import alerts, event_rules
 from queries.entities import entity_ref
-from queries.event_alerts import event_hits, open_events, run_event_alerts
+from queries.event_alerts import event_hits, open_events, run_event_alerts, whole_store
 from tests.queries.event_store import stored_sample
 from tests.queries.ground_truth import score
 from tests.queries.test_event_rules import ALERT_RULES, planted
@@ -145,7 +145,7 @@ def test_a_run_over_the_plates_a_new_batch_concerns_leaves_the_alerts_a_whole_ru
             looked_at = restrict(con, rule, rule.values(None), new_files)
             assert 0 < looked_at < total
         state.update(_comparable(event_hits(con, sample_graph, schema, catalog, rule).hits))
-        con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages")
+        whole_store(con)
     con.close()
 
     whole = open_events(stored(batches["early"] + batches["late"], "whole"), sample_graph)

@@ -17,6 +17,7 @@ from events.lookup import Lookups, bucket
 from events.store import EventStore
 from ingest.passages.run import import_passages
 from queries import event_rules
+from queries.event_alerts import whole_store
 from queries.event_lookups import NotALookup, run_lookup
 from settings.table import PROJECT_ROOT
 
@@ -72,7 +73,7 @@ def _connect(store: EventStore) -> duckdb.DuckDBPyConnection:
     both sides of a comparison read the same places)."""
     con = store.connect()
     store.define_views(con, "stored_passages")
-    con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages")
+    whole_store(con)
     con.execute(
         "CREATE TEMP TABLE places AS SELECT DISTINCT place_id, "
         "CASE source WHEN 'checkpoint' THEN 'Checkpoint' ELSE 'Gate' END AS kind, place_id AS name, "
