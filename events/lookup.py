@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from time import monotonic
@@ -83,12 +84,21 @@ class Lookups:
         other plate's passages at the places it was seen), as read from the copies and the
         stored files they do not cover yet. A rule about that plate gives on this view what
         it gives on the whole store. Returns the plate's passage count."""
+        return self._retried(lambda: self._narrow(con, plate, others_at_its_places, name))
+
+    def narrow_to_places(self, con: duckdb.DuckDBPyConnection, place_ids: list[str], *, name: str = "passages") -> int:
+        """Point the view `name` at the passages of these places, read from the copies by place
+        and the stored files they do not cover yet. Returns their count."""
+        return self._retried(lambda: self._narrow_places(con, place_ids, name))
+
+    @staticmethod
+    def _retried(narrow: Callable[[], int]) -> int:
         try:
-            return self._narrow(con, plate, others_at_its_places, name)
+            return narrow()
         except duckdb.IOException:
             # A refresh that rewrote the copies removed a file between our reading the
             # manifest and the file: the new manifest lists what is there now.
-            return self._narrow(con, plate, others_at_its_places, name)
+            return narrow()
 
     def _narrow(self, con: duckdb.DuckDBPyConnection, plate: str, others_at_its_places: bool, name: str) -> int:
         manifest = self.manifest()
@@ -111,6 +121,18 @@ class Lookups:
             shown += " UNION ALL BY NAME SELECT * FROM lookup_others"
         con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {shown}")
         return con.execute("SELECT count(*) FROM lookup_mine").fetchall()[0][0]
+
+    def _narrow_places(self, con: duckdb.DuckDBPyConnection, place_ids: list[str], name: str) -> int:
+        manifest = self.manifest()
+        late = self._uncovered_files(set(manifest["covered"]))
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE lookup_places AS SELECT * FROM ("
+            + self._union(con, manifest, "by_place", {bucket(p) for p in place_ids}, late)
+            + ") WHERE place_id IN (SELECT unnest($places))",
+            {"places": list(place_ids)},
+        )
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM lookup_places")
+        return con.execute("SELECT count(*) FROM lookup_places").fetchall()[0][0]
 
     def _uncovered_files(self, covered: set[str]) -> list[Path]:
         return [

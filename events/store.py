@@ -107,6 +107,10 @@ class EventStore:
             return None
         return Receipt(**json.loads(path.read_text(encoding="utf-8")))
 
+    def holds_passages(self) -> bool:
+        """Whether any file is stored (a receipt is written last, so its file is whole)."""
+        return self._receipts.is_dir() and any(self._receipts.glob("*.json"))
+
     def receipts(self) -> list[Receipt]:
         if not self._receipts.is_dir():
             return []

@@ -78,7 +78,8 @@ CALL (x) {
 }
 RETURN x.alert_id AS alert_id, x.rule AS rule, x.status AS status, x.severity AS severity,
        x.summary AS summary, x.summary_en AS summary_en, x.assignee AS assignee,
-       x.first_fired AS first_fired, x.last_fired AS last_fired, x.fire_count AS fire_count, involved, notes
+       x.first_fired AS first_fired, x.last_fired AS last_fired, x.fire_count AS fire_count, involved, notes,
+       size(coalesce(x.evidence_passages, [])) AS evidence
 """
 
 

@@ -1,8 +1,9 @@
 """Places to put on a map: every node with coordinates, with how many passages it saw.
 
 Which labels have coordinates is read from the schema (properties of type `point`), and
-which of them see passages from its PASSED_AT relationship; the passage count is the
-node's degree for that type, which the server reads without touching the passages.
+which of them see passages from its PASSED_AT or SEEN_AT relationship; the passage count
+is the node's degree for PASSED_AT (Passage nodes), which the server reads without touching
+the passages, or the sum of its SEEN_AT counts (passages kept in the event store).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from graph.gateway import Gateway
 from graph.model import Schema
 
 PASSAGE_LINK = "PASSED_AT"
+SEEN_LINK = "SEEN_AT"  # one per vehicle and place, with its passage count, for the event store
 
 
 def point_labels(schema: Schema) -> dict[str, str]:
@@ -29,18 +31,31 @@ def point_labels(schema: Schema) -> dict[str, str]:
     return out
 
 
-def _places_cypher(schema: Schema, label: str, point: str) -> str:
+def _places_cypher(schema: Schema, label: str, point: str, stored: bool) -> str:
     node = schema.node(label)
-    rel = schema.relationships.get(PASSAGE_LINK)
-    counted = rel is not None and (label in rel.end or "*" in rel.end)
-    passages = f"COUNT {{ (n)<-[:{quote(PASSAGE_LINK)}]-() }}" if counted else "0"
     return (
         f"MATCH (n:{quote(label)}) WHERE n.{quote(point)} IS NOT NULL\n"
         f"RETURN n.{quote(node.key)} AS key, n.{quote(node.caption)} AS name,\n"
         f"       n.{quote(point)}.longitude AS longitude, n.{quote(point)}.latitude AS latitude,\n"
-        f"       {passages} AS passages\n"
+        f"       {_passages(schema, label, stored)} AS passages\n"
         f"LIMIT $limit"
     )
+
+
+def _passages(schema: Schema, label: str, stored: bool) -> str:
+    """How many passages a place saw: with passages in the event store, the sum over its
+    SEEN_AT links (which each import refreshes); else its PASSED_AT degree (Passage nodes)."""
+
+    def ends_at(rel_type: str) -> bool:
+        rel = schema.relationships.get(rel_type)
+        return rel is not None and (label in rel.end or "*" in rel.end)
+
+    if stored and ends_at(SEEN_LINK):
+        seen = f"COLLECT {{ MATCH (n)<-[s:{quote(SEEN_LINK)}]-() RETURN s.passages }}"
+        return f"reduce(total = 0, count IN {seen} | total + coalesce(count, 0))"
+    if not stored and ends_at(PASSAGE_LINK):
+        return f"COUNT {{ (n)<-[:{quote(PASSAGE_LINK)}]-() }}"
+    return "0"
 
 
 def places(
@@ -51,14 +66,18 @@ def places(
     *,
     actor: Actor,
     limit: int = 5000,
+    stored: bool = False,
 ) -> list[dict[str, Any]]:
-    """Rows of label, key, name, longitude, latitude and passages, at most `limit` per label."""
+    """Rows of label, key, name, longitude, latitude and passages, at most `limit` per label;
+    `stored`: passages are in the event store (counted from SEEN_AT, not Passage nodes)."""
     known = point_labels(schema)
     rows: list[dict[str, Any]] = []
     for label in labels:
         if label not in known:
             continue
-        result = gateway.read(f"geo.places.{label}", _places_cypher(schema, label, known[label]), {"limit": limit})
+        result = gateway.read(
+            f"geo.places.{label}", _places_cypher(schema, label, known[label], stored), {"limit": limit}
+        )
         rows += [{"label": label, **record.data()} for record in result.records]
     audit.append(actor.event("map.places", parameters={"labels": labels}, rows=len(rows)))
     return rows

@@ -1,9 +1,12 @@
-"""Passages at a place in a time window, and the span of days passages cover.
+"""Passages at a place in a time window, a plate's route, and the span of days passages cover.
 
-Reads go by the passage's own `place_id` and `time` (the composite index the schema
-declares), never by expanding a checkpoint's relationships, so they stay cheap at a
-checkpoint that saw millions of cars, and they can move to another store with the
-passages. A compound is the sum of its gates.
+Passages are read from the event store once it holds any (`goldenbell events import`),
+from the graph's Passage nodes otherwise (`goldenbell ingest`): the store is where they
+go, and a graph loaded the older way keeps working. In the store, a plate's or a place's
+passages come from the lookup copies sorted by that key (events/lookup.py); in the
+graph, by the passage's own `place_id` or `plate` and `time` (the composite indexes the
+schema declares), never by expanding a checkpoint's relationships, so either stays cheap
+at a checkpoint that saw millions of cars. A compound is the sum of its gates.
 """
 
 from __future__ import annotations
@@ -14,9 +17,14 @@ from typing import Any
 
 from access.actor import Actor
 from access.audit.log import AuditLog
+from events.lookup import Lookups
+from events.store import EventStore
 from graph.ddl import quote
 from graph.gateway import Gateway
 from graph.model import Schema
+from queries import event_rules
+from queries.event_alerts import open_events
+from queries.event_lookups import run_lookup
 from queries.geo import PASSAGE_LINK
 
 GATE_LINK = "GATE_OF"
@@ -62,26 +70,99 @@ RETURN sum(seen) AS total
 """
 
 
+_STORE_SPAN = "SELECT min(time), max(time) FROM passages"
+_STORE_AT_PLACES = """
+SELECT time, plate, place_id, direction, lane FROM passages
+WHERE time >= $since AND time < $until
+ORDER BY time DESC, passage_id
+LIMIT $limit
+"""
+_STORE_COUNT_AT_PLACES = "SELECT count(*) FROM passages WHERE time >= $since AND time < $until"
+TRAJECTORY = "vehicles.trajectory"
+
+
+def in_store(store: EventStore | None) -> bool:
+    """Whether passages are read from the event store: it holds some. A graph that also has
+    Passage nodes from an older import is then not read for them."""
+    return store is not None and store.holds_passages()
+
+
 @dataclass(frozen=True)
 class PlacePassages:
     rows: list[dict[str, Any]]  # newest first: time (datetime), plate, place_id, direction, lane
     total: int  # in the window, of which `rows` are the newest
 
 
-def passage_span(gateway: Gateway) -> tuple[datetime, datetime] | None:
-    """The first and last passage times (index-ordered reads), or None without passages."""
+def passage_span(gateway: Gateway, store: EventStore | None = None) -> tuple[datetime, datetime] | None:
+    """The first and last passage times (index-ordered reads, or the store files' own
+    statistics), or None without passages."""
+    if in_store(store):
+        return _store_span(store, None)
     records = gateway.read("geo.passage_span", _SPAN, {}).records
     if not records or records[0]["first"] is None:
         return None
     return records[0]["first"].to_native(), records[0]["last"].to_native()
 
 
-def plate_span(gateway: Gateway, audit: AuditLog, plate: str, *, actor: Actor) -> tuple[datetime, datetime] | None:
+def plate_span(
+    gateway: Gateway, audit: AuditLog, plate: str, *, actor: Actor, store: EventStore | None = None
+) -> tuple[datetime, datetime] | None:
     """When `plate` was first and last seen (index-ordered reads), or None; audited as `map.plate_span`."""
-    records = gateway.read("geo.plate_span", _PLATE_SPAN, {"plate": plate}).records
-    found = bool(records) and records[0]["first"] is not None
-    audit.append(actor.event("map.plate_span", parameters={"plate": plate}, rows=int(found)))
-    return (records[0]["first"].to_native(), records[0]["last"].to_native()) if found else None
+    if in_store(store):
+        span = _store_span(store, plate)
+    else:
+        records = gateway.read("geo.plate_span", _PLATE_SPAN, {"plate": plate}).records
+        found = bool(records) and records[0]["first"] is not None
+        span = (records[0]["first"].to_native(), records[0]["last"].to_native()) if found else None
+    audit.append(actor.event("map.plate_span", parameters={"plate": plate}, rows=int(span is not None)))
+    return span
+
+
+def _store_span(store: EventStore, plate: str | None) -> tuple[datetime, datetime] | None:
+    con = store.connect()
+    try:
+        if plate is not None:
+            Lookups(store).narrow_to_plate(con, plate)
+        first, last = con.execute(_STORE_SPAN).fetchall()[0]
+    finally:
+        con.close()
+    return (first, last) if first is not None else None
+
+
+def plate_route(
+    gateway: Gateway,
+    store: EventStore,
+    audit: AuditLog,
+    params: dict[str, Any],
+    *,
+    actor: Actor,
+) -> list[dict[str, Any]]:
+    """`vehicles.trajectory` on the event store (its lookup copies by plate), in the rows its
+    Cypher twin gives the map: time, place, direction, location {longitude, latitude}.
+    Recorded as the twin's run is (`query.run`, with the vehicle as the entity consulted);
+    ParameterError (a ValueError) for a bad value, as the rule checks it."""
+    rule = event_rules.rule(TRAJECTORY)
+    values = rule.values(params)
+    con = open_events(store, gateway, rules=[])
+    try:
+        rows = run_lookup(con, Lookups(store), rule, values)
+    finally:
+        con.close()
+    shown = {name: value.isoformat() if isinstance(value, datetime) else value for name, value in values.items()}
+    audit.append(
+        actor.event(
+            "query.run",
+            query_id=TRAJECTORY,
+            parameters=shown,
+            rows=len(rows),
+            message="event store",
+            entities=(f"Vehicle:{values['plate']}",) if rows else (),
+        )
+    )
+    for row in rows:
+        longitude, latitude = row.pop("longitude"), row.pop("latitude")
+        row["location"] = {"longitude": longitude, "latitude": latitude} if longitude is not None else None
+    return rows
 
 
 def place_ids(gateway: Gateway, schema: Schema, label: str, key: str) -> list[str]:
@@ -115,15 +196,19 @@ def place_passages(
     *,
     actor: Actor,
     limit: int = SHOWN,
+    store: EventStore | None = None,
 ) -> PlacePassages:
     """The newest `limit` passages at `place` (label, key) from `since` until before `until`,
     and how many there are in all; the read is audited as `map.place_passages`."""
     label, key = place
     ids = place_ids(gateway, schema, label, key)
     params = {"places": ids, "since": since, "until": until, "limit": limit}
-    records = gateway.read("geo.place_passages", _AT_PLACES, params).records
-    rows = [{**record.data(), "time": record["time"].to_native()} for record in records]
-    total = gateway.read("geo.place_passages.count", _COUNT_AT_PLACES, params).single_value(0)
+    if in_store(store):
+        rows, total = _store_place_passages(store, params)
+    else:
+        records = gateway.read("geo.place_passages", _AT_PLACES, params).records
+        rows = [{**record.data(), "time": record["time"].to_native()} for record in records]
+        total = gateway.read("geo.place_passages.count", _COUNT_AT_PLACES, params).single_value(0)
     audit.append(
         actor.event(
             "map.place_passages",
@@ -133,3 +218,17 @@ def place_passages(
         )
     )
     return PlacePassages(rows, total)
+
+
+def _store_place_passages(store: EventStore, params: dict[str, Any]) -> tuple[list[dict[str, Any]], int]:
+    con = store.connect()
+    try:
+        Lookups(store).narrow_to_places(con, params["places"])
+        window = {"since": params["since"], "until": params["until"]}
+        cursor = con.execute(_STORE_AT_PLACES, {**window, "limit": params["limit"]})
+        columns = [d[0] for d in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        total = con.execute(_STORE_COUNT_AT_PLACES, window).fetchall()[0][0]
+    finally:
+        con.close()
+    return rows, total

@@ -3,7 +3,13 @@ with a gate, and one plate's day across them, plus passages outside the day."""
 
 from __future__ import annotations
 
+import csv
+import json
+from datetime import date
+from pathlib import Path
+
 from graph.gateway import Gateway
+from synth.citizen_ids import make_id
 
 PLATE = "浙F12345"
 OTHER_PLATE = "浙F99999"
@@ -16,6 +22,8 @@ DAY = [
     ("JCZ1", "2025-03-01T18:40:00+08:00", "进城"),
 ]
 EARLIER = ("JCZ2", "2025-02-01T10:00:00+08:00", "进城")  # outside the plate's last week
+# A captured driver's ID (synthetic, valid check digit) on OTHER_PLATE's checkpoint passage.
+DRIVER = make_id("330402", date(1980, 5, 6), 123)
 GUARD_PHONE = "13812345678"
 GUARDED_GATE = f"锦绣花园北门（门卫{GUARD_PHONE}）"  # a name that quotes a phone: masked for an analyst
 
@@ -71,3 +79,31 @@ def seed(gateway: Gateway) -> Gateway:
     gateway.write("test.geo.seed", SEED, {"passages": checkpoints, "guarded_gate": GUARDED_GATE})
     gateway.write("test.geo.gates", SEED_GATE_PASSAGES, {"passages": [r for r in rows if r["place"].startswith("MJ")]})
     return gateway
+
+
+def seed_places(gateway: Gateway) -> Gateway:
+    """The same city without its passages, for a test that keeps them in the event store."""
+    gateway.write("test.geo.seed", SEED, {"passages": [], "guarded_gate": GUARDED_GATE})
+    return gateway
+
+
+def passage_files(folder: Path) -> list[Path]:
+    """The city's passages as its two source systems write them: checkpoint passages as CSV
+    (Beijing wall-clock times), gate passages as JSON lines."""
+    rows = passages()
+    checkpoints = folder / "checkpoint_passages.csv"
+    with checkpoints.open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["过车编号", "号牌号码", "号牌颜色", "检查站编号", "过车时间", "方向", "车道", "核录身份证号"])
+        for r in rows:
+            if r["place"].startswith("JCZ"):
+                driver = DRIVER if r["plate"] == OTHER_PLATE else ""
+                local = r["time"][:19].replace("T", " ")
+                out.writerow([r["id"], r["plate"], "蓝", r["place"], local, r["direction"], "", driver])
+    gates = folder / "gate_passages.jsonl"
+    with gates.open("w", encoding="utf-8") as f:
+        for r in rows:
+            if r["place"].startswith("MJ"):
+                record = {"recordId": r["id"], "plateNo": r["plate"], "gateId": r["place"], "passTime": r["time"]}
+                f.write(json.dumps({**record, "direction": r["direction"]}, ensure_ascii=False) + "\n")
+    return [checkpoints, gates]

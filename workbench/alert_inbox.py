@@ -31,6 +31,7 @@ class InboxAlert:
     nodes: list[dict[str, Any]]  # the alert and the entities it involves, to draw
     relationships: list[dict[str, Any]]
     notes: list[dict[str, Any]]  # {kind, author, written_at (Beijing time), text}, newest first
+    evidence: int = 0  # passages kept in the event store behind the alert
 
 
 def inbox(
@@ -75,6 +76,7 @@ def _alert(record: Any, workspace: Workspace, lang: str) -> InboxAlert:
         nodes=list(graph.nodes.values()),
         relationships=list(graph.relationships.values()),
         notes=[{**note, "written_at": local(note["written_at"], schema)} for note in record["notes"]],
+        evidence=record["evidence"] or 0,
     )
 
 

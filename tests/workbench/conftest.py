@@ -4,6 +4,7 @@ access database holding one user per role (synthetic password, for these tests o
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,10 @@ from access.audit.log import AuditLog
 from access.passwords import Passwords
 from access.roles import may
 from access.users import UserStore
+from events.store import EventStore
+from ingest.passages.run import graph_places, import_passages
 from settings.table import PROJECT_ROOT, Settings
+from tests.geo_graph import passage_files, seed_places
 from workbench.navigation import PAGES
 
 APP = str(PROJECT_ROOT / "workbench" / "app.py")
@@ -32,6 +36,26 @@ REASON_OF = {
     "admin": "data_quality",
 }
 CHEAP = Passwords(PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
+@pytest.fixture
+def stored_city(app_env, neo4j_env, empty_graph, schema, tmp_path):
+    """The small city of tests/geo_graph.py with its passages in the event store (`goldenbell
+    events import`: SEEN_AT links, no Passage nodes). The store the app opens is the one
+    under the test server's home, emptied again after the test."""
+    seed_places(empty_graph)
+    store = EventStore.under(Settings.from_env(neo4j_env).home)
+    shutil.rmtree(store.root, ignore_errors=True)
+    import_passages(
+        passage_files(tmp_path),
+        schema=schema,
+        store=store,
+        known_places=graph_places(empty_graph),
+        rejects_path=tmp_path / "rejects.csv",
+        gateway=empty_graph,
+    )
+    yield empty_graph
+    shutil.rmtree(store.root, ignore_errors=True)
 
 
 @pytest.fixture

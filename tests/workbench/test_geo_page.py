@@ -26,6 +26,12 @@ def city(app_env, empty_graph):
     return seed(empty_graph)
 
 
+@pytest.fixture(params=["graph", "store"])
+def any_city(request):
+    """The city with its passages as Passage nodes (`goldenbell ingest`), then in the event store."""
+    return request.getfixturevalue("city" if request.param == "graph" else "stored_city")
+
+
 def spec(at) -> dict:
     return json.loads(at.get("vega_lite_chart")[0].proto.spec)
 
@@ -110,7 +116,7 @@ def test_the_scale_bar_is_as_long_as_it_says_at_its_latitude():
     assert next(iter(words.to_dict()["datasets"].values()))[0]["text"] == "10 公里"
 
 
-def test_a_plate_draws_its_route_numbered_in_time_order_with_times(city, audit_path):
+def test_a_plate_draws_its_route_numbered_in_time_order_with_times(any_city, audit_path):
     at = open_map()
     at.text_input(key="gb_geo_plate").set_value(PLATE).run()
     assert not at.exception
@@ -157,7 +163,7 @@ def test_an_arrow_points_the_way_driven():
     assert math.isclose(abs(bearing(120.1, 30.0, 120.0, 30.0)), 90.0)
 
 
-def test_a_picked_place_lists_its_passages_in_the_window(city, audit_path):
+def test_a_picked_place_lists_its_passages_in_the_window(any_city, audit_path):
     at = open_map("en", user="ana")
     at.text_input(key="gb_geo_plate").set_value(PLATE).run()
     at.selectbox(key="gb_geo_place").set_value("Checkpoint:JCZ1").run()
@@ -177,6 +183,13 @@ def test_a_picked_place_lists_its_passages_in_the_window(city, audit_path):
     gates = list(at.dataframe[1].value["Place"])
     assert gates[1] == "锦绣花园南门", "a compound lists its gates' passages, by gate name"
     assert GUARD_PHONE not in gates[0] and GUARD_PHONE[-4:] in gates[0], "a phone in a name is masked for an analyst"
+
+
+def test_places_are_sized_by_their_passages_wherever_passages_are_kept(any_city):
+    _, datasets = chart(open_map())
+    sizes = {row["name"]: row["passages"] for rows in datasets.values() for row in rows if "passages" in row}
+    assert sizes["南湖一号检查站"] == 3 and sizes["秀洲二号检查站"] == 2 and sizes["平湖三号检查站"] == 0
+    assert sizes["锦绣花园南门"] == 1
 
 
 def test_a_supervisor_sees_the_phone_in_a_gate_name(city):

@@ -14,6 +14,7 @@ from queries.alerts import SORTS, STATUSES, plan_changes
 from queries.pack_model import SEVERITIES, Catalog
 from workbench import alert_actions as act
 from workbench import resources, session
+from workbench.alert_evidence import EvidenceUnread, evidence_rows, evidence_table
 from workbench.alert_inbox import InboxAlert, assignable, inbox
 from workbench.alert_words import role_word
 from workbench.context import require, t
@@ -128,12 +129,30 @@ def _alert_box(alert: InboxAlert, workspace: Workspace, investigator: Investigat
             hide_index=True,
             width="stretch",
         )
+        if alert.evidence:
+            _evidence(workspace, investigator, alert, display)
         cols = st.columns(4)
         if cols[0].button(t("alerts.open_fresh"), key=f"gb_alert_map_{alert.alert_id}"):
             _open_on_map(investigator, alert)
         if investigator.may(Permission.ALERT_STATUS):
             _work(workspace, investigator, alert, cols[1:], users)
         _history(alert, display)
+
+
+def _evidence(workspace: Workspace, investigator: Investigator, alert: InboxAlert, display: Display) -> None:
+    """The passages behind the alert, read from the event store when asked (each reading is
+    a consultation in the audit log), and kept on the page until the alert is read again."""
+    key = f"gb_alert_evidence_{alert.alert_id}"
+    if st.button(t("alerts.evidence", n=alert.evidence), key=f"gb_alert_evidence_read_{alert.alert_id}"):
+        try:
+            st.session_state[key] = evidence_rows(workspace, investigator, alert.alert_id)
+        except EvidenceUnread as exc:
+            st.session_state.pop(key, None)
+            session.say("error", t("alerts.evidence_failed", error=exc))
+    rows = st.session_state.get(key)
+    if rows is not None:
+        st.caption(md_escape(t("alerts.evidence_shown", n=len(rows))))
+        st.dataframe(evidence_table(rows, display, investigator.lang), hide_index=True, width="stretch")
 
 
 def _open_on_map(investigator: Investigator, alert: InboxAlert) -> None:

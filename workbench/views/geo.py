@@ -19,7 +19,8 @@ from graph.errors import GraphError
 from queries import page_queries
 from queries.districts import district_outlines
 from queries.geo import places, point_labels
-from queries.passages import GATE_LINK, PASSAGE, passage_span, place_passages, plate_span
+from queries.parameters import ParameterError
+from queries.passages import GATE_LINK, PASSAGE, in_store, passage_span, place_passages, plate_route, plate_span
 from queries.runner import QueryRefused
 from workbench import resources, session
 from workbench.context import require, t
@@ -62,7 +63,8 @@ def render() -> None:
     try:
         _settle_window(workspace, plate, actor)
         days = right.date_input(t("geo.window"), help=t("geo.window_help"), key=DAYS_KEY)
-        rows = places(workspace.gateway, schema, workspace.audit, chosen, actor=actor)
+        stored = in_store(workspace.events)
+        rows = places(workspace.gateway, schema, workspace.audit, chosen, actor=actor, stored=stored)
         latitude = sum(row["latitude"] for row in rows) / len(rows) if rows else 30.0
         districts = _outlines(workspace, actor, latitude)
     except GraphError as exc:
@@ -120,11 +122,11 @@ def _settle_window(workspace, plate: str, actor) -> None:
     last week that plate was seen, so its route shows without hunting for dates."""
     if plate and plate != st.session_state.get(PLATE_SEEN_KEY):
         st.session_state[PLATE_SEEN_KEY] = plate
-        span = plate_span(workspace.gateway, workspace.audit, plate, actor=actor)
+        span = plate_span(workspace.gateway, workspace.audit, plate, actor=actor, store=workspace.events)
         if span is not None:
             st.session_state[DAYS_KEY] = _last_week(span)
     if DAYS_KEY not in st.session_state:
-        span = passage_span(workspace.gateway)
+        span = passage_span(workspace.gateway, workspace.events)
         today = date.today()
         st.session_state[DAYS_KEY] = _last_week(span) if span else (today - timedelta(days=6), today)
 
@@ -142,14 +144,17 @@ def _route(workspace, plate: str, since, until, actor, display: Display) -> list
         return []
     params = {"plate": plate, "since": since, "until": until - timedelta(microseconds=1), "limit": ROUTE_LIMIT}
     try:
-        outcome = workspace.runner.run(page_queries.TRAJECTORY, params, actor=actor)
-    except (QueryRefused, GraphError) as exc:
+        if in_store(workspace.events):
+            rows = plate_route(workspace.gateway, workspace.events, workspace.audit, params, actor=actor)
+        else:
+            rows = workspace.runner.run(page_queries.TRAJECTORY, params, actor=actor).rows
+    except (QueryRefused, ParameterError, GraphError) as exc:
         session.say("error", t("common.failed", error=exc))
         return []
-    route = stops(outcome.rows, display)
+    route = stops(rows, display)
     if not route:
         session.say("info", t("geo.no_route", plate=display.text(plate)))
-    elif len(outcome.rows) >= ROUTE_LIMIT:
+    elif len(rows) >= ROUTE_LIMIT:
         st.caption(md_escape(t("geo.route_cut", n=ROUTE_LIMIT)))
     return route
 
@@ -184,7 +189,14 @@ def _passages_at(workspace, ref: str, name: str, names, since, until, actor, dis
     label, _, key = ref.partition(":")
     try:
         found = place_passages(
-            workspace.gateway, workspace.schema, workspace.audit, (label, key), since, until, actor=actor
+            workspace.gateway,
+            workspace.schema,
+            workspace.audit,
+            (label, key),
+            since,
+            until,
+            actor=actor,
+            store=workspace.events,
         )
     except GraphError as exc:
         session.say("error", t("common.failed", error=exc))
