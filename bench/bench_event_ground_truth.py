@@ -29,7 +29,7 @@ from events.store import EventStore  # noqa: E402
 from graph import ddl, local_server  # noqa: E402
 from ingest.passages.run import graph_places, import_passages  # noqa: E402
 from queries import event_rules, event_tables  # noqa: E402
-from queries.event_alerts import open_events  # noqa: E402
+from queries.event_connection import open_events  # noqa: E402
 from settings.table import Settings  # noqa: E402
 from tests.queries.ground_truth import RULE_EVIDENCE, SCENARIO_RULES, score  # noqa: E402
 from workspace import Workspace  # noqa: E402

@@ -34,7 +34,8 @@ from events.store import EventStore  # noqa: E402
 from graph import ddl, local_server  # noqa: E402
 from ingest.passages.run import graph_places, import_passages  # noqa: E402
 from queries import event_rules  # noqa: E402
-from queries.event_alerts import event_hits, open_events, restrict, whole_store  # noqa: E402
+from queries.event_alerts import event_hits, restrict  # noqa: E402
+from queries.event_connection import open_events, whole_store  # noqa: E402
 from queries.event_lookups import run_lookup  # noqa: E402
 from settings.table import Settings  # noqa: E402
 from workspace import Workspace  # noqa: E402

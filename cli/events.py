@@ -20,7 +20,8 @@ from ingest.readers import SourceError
 from ingest.spec import SpecError
 from queries import event_rules
 from queries.alerts import AlertError
-from queries.event_alerts import open_events, run_event_alerts
+from queries.event_alerts import run_event_alerts
+from queries.event_connection import open_events
 from queries.event_evidence import evidence_passages
 from queries.event_rules import EventRuleError, UnknownRule
 from queries.event_tables import declared_in, write_parquet

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from rich.console import Console
 from cli import attribution
 from cli.common import fail, open_workspace, settings_or_fail, table
 from queries import alerts as alert_store
+from queries.event_alerts import stored_alerts
 from queries.pack_model import load_catalog
 from queries.parameters import ParameterError
 from queries.runner import QueryOutcome, QueryRefused
@@ -186,7 +188,11 @@ def alerts_run(rule: str | None, params: tuple[str, ...], user: str | None) -> N
     if values and not rule:
         fail("-p needs --rule: parameters belong to one rule")
     with open_workspace(*RUN_ERRORS) as workspace:
-        reports = alert_store.run_rules(workspace.runner, attribution.operator(user), rule=rule, params=values)
+        actor = attribution.operator(user)
+        # Passage rules run on the event store once it holds the passages, storing the same alerts.
+        parts = (workspace.events, workspace.gateway, workspace.schema, workspace.catalog, workspace.audit)
+        on_store = partial(stored_alerts, *parts, actor)
+        reports = alert_store.run_rules(workspace.runner, actor, rule=rule, params=values, on_store=on_store)
     shown = table("rule", "hits", "new", "again", "ms", whole=("rule",))
     for r in reports:
         shown.add_row(r.rule, str(r.hits), str(r.created), str(r.updated), f"{r.elapsed_ms:.0f}")

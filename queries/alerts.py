@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -198,15 +198,31 @@ def store(gateway: Gateway, found: list[Hit], *, run_id: str, now: datetime | No
 
 
 def run_rules(
-    runner: Runner, actor: Actor, *, rule: str | None = None, params: Mapping[str, Any] | None = None
+    runner: Runner,
+    actor: Actor,
+    *,
+    rule: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    on_store: Callable[[list[str], Mapping[str, Any] | None], list[RuleReport]] | None = None,
 ) -> list[RuleReport]:
-    """Run one alert rule or all of them and store what they find. Callable after an import."""
+    """Run one alert rule or all of them and store what they find. Callable after an import.
+
+    A rule whose passages are in the event store (Runner.on_store) runs there, through
+    `on_store(rule ids, params)` (queries/event_alerts.run_event_alerts, which stores the
+    same alerts); without it such a rule is refused rather than run on nothing."""
     rules = [runner.catalog.query(rule)] if rule else runner.catalog.alert_rules()
     if rule and not rules[0].alert:
         raise AlertError(f"{rule} is not an alert rule (its pack does not mark it alert: true)")
+    stored = [query.id for query in rules if runner.on_store(query.id)]
+    if stored and on_store is None:
+        raise AlertError(
+            f"{', '.join(stored)} read passages, which are in the event store: run `goldenbell events alerts`"
+        )
     run_id = "alerts-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     reports = []
     for query in rules:
+        if query.id in stored:
+            continue
         outcome = runner.run(query.id, params if rule else None, actor=actor, action="alert.run")
         found = hits(outcome, runner.schema, query)
         created, updated = store(runner.gateway, found, run_id=run_id)
@@ -221,6 +237,8 @@ def run_rules(
                 alert_ids=[h.alert_id for h in found],
             )
         )
+    if stored and on_store is not None:
+        reports += on_store(stored, params if rule else None)
     return reports
 
 

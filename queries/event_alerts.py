@@ -10,14 +10,13 @@ connection; the entities of each hit are the graph's nodes with those keys.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from time import perf_counter
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from access.actor import Actor
 from access.audit.log import AuditLog
@@ -25,25 +24,10 @@ from events.store import EventStore
 from graph.ddl import quote
 from graph.gateway import Gateway
 from graph.model import Schema
-from queries import alerts, event_rules, event_tables
+from queries import alerts, event_rules
 from queries.alert_summary import TemplateError, render
+from queries.event_connection import open_events, whole_store
 from queries.pack_model import Catalog
-
-_PLACES = """
-MATCH (c) WHERE c:Checkpoint OR c:Gate
-RETURN coalesce(c.checkpoint_id, c.gate_id) AS place_id,
-       CASE WHEN c:Checkpoint THEN 'Checkpoint' ELSE 'Gate' END AS kind, c.name AS name,
-       c.location.x AS longitude, c.location.y AS latitude
-"""
-_PLACE_COLUMNS = pa.schema(
-    [
-        ("place_id", pa.string()),
-        ("kind", pa.string()),
-        ("name", pa.string()),
-        ("longitude", pa.float64()),
-        ("latitude", pa.float64()),
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -51,32 +35,6 @@ class Found:
     rule: str
     hits: list[alerts.Hit]
     seconds: float  # the rule's SQL on DuckDB
-
-
-def open_events(
-    store: EventStore, gateway: Gateway, rules: Iterable[event_rules.EventRule] | None = None
-) -> duckdb.DuckDBPyConnection:
-    """DuckDB over the store's passages (`passages`, over `stored_passages`), with the graph's
-    places beside them and the graph tables `rules` read (every built-in rule's by default:
-    name fewer rules to read fewer, as the table of every person is large)."""
-    con = store.connect()
-    store.define_views(con, "stored_passages")
-    whole_store(con)
-    places = pa.Table.from_pylist(gateway.read("events.places", _PLACES, {}).data(), schema=_PLACE_COLUMNS)
-    con.register("graph_places", places)
-    con.execute("CREATE TEMP TABLE places AS SELECT * FROM graph_places")
-    con.unregister("graph_places")
-    try:
-        event_tables.register(con, gateway, event_tables.declared_in(event_rules.rules() if rules is None else rules))
-    except BaseException:
-        con.close()
-        raise
-    return con
-
-
-def whole_store(con: duckdb.DuckDBPyConnection) -> None:
-    """Point `passages` at every stored passage again (after a run narrowed it)."""
-    con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages")
 
 
 def event_hits(
@@ -169,6 +127,33 @@ def run_event_alerts(
             )
         )
     return reports
+
+
+def stored_alerts(
+    store: EventStore,
+    gateway: Gateway,
+    schema: Schema,
+    catalog: Catalog,
+    audit: AuditLog,
+    actor: Actor,
+    rule_ids: list[str],
+    params: Mapping[str, Any] | None = None,
+) -> list[alerts.RuleReport]:
+    """These event alert rules over the whole store, on one connection that reads only their
+    graph tables: what `goldenbell alerts run` does for a passage rule once passages are in
+    the store (alerts.run_rules' `on_store`)."""
+    chosen = [event_rules.rule(rule_id) for rule_id in rule_ids]
+    con = open_events(store, gateway, chosen)
+    try:
+        return [
+            report
+            for rule_id in rule_ids
+            for report in run_event_alerts(
+                con, gateway, schema, catalog, audit, actor, store=store, rule=rule_id, params=params
+            )
+        ]
+    finally:
+        con.close()
 
 
 def restrict(

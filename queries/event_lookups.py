@@ -12,7 +12,7 @@ import duckdb
 
 from events.lookup import Lookups
 from queries import event_rules
-from queries.event_alerts import whole_store
+from queries.event_connection import whole_store
 
 
 class NotALookup(ValueError):

@@ -1,4 +1,4 @@
-"""Passages at a place in a time window, a plate's route, and the span of days passages cover.
+"""Passages at a place in a time window, and the span of days passages cover.
 
 Passages are read from the event store once it holds any (`goldenbell events import`),
 from the graph's Passage nodes otherwise (`goldenbell ingest`): the store is where they
@@ -22,9 +22,6 @@ from events.store import EventStore
 from graph.ddl import quote
 from graph.gateway import Gateway
 from graph.model import Schema
-from queries import event_rules
-from queries.event_alerts import open_events
-from queries.event_lookups import run_lookup
 from queries.geo import PASSAGE_LINK
 
 GATE_LINK = "GATE_OF"
@@ -78,7 +75,6 @@ ORDER BY time DESC, passage_id
 LIMIT $limit
 """
 _STORE_COUNT_AT_PLACES = "SELECT count(*) FROM passages WHERE time >= $since AND time < $until"
-TRAJECTORY = "vehicles.trajectory"
 
 
 def in_store(store: EventStore | None) -> bool:
@@ -127,42 +123,6 @@ def _store_span(store: EventStore, plate: str | None) -> tuple[datetime, datetim
     finally:
         con.close()
     return (first, last) if first is not None else None
-
-
-def plate_route(
-    gateway: Gateway,
-    store: EventStore,
-    audit: AuditLog,
-    params: dict[str, Any],
-    *,
-    actor: Actor,
-) -> list[dict[str, Any]]:
-    """`vehicles.trajectory` on the event store (its lookup copies by plate), in the rows its
-    Cypher twin gives the map: time, place, direction, location {longitude, latitude}.
-    Recorded as the twin's run is (`query.run`, with the vehicle as the entity consulted);
-    ParameterError (a ValueError) for a bad value, as the rule checks it."""
-    rule = event_rules.rule(TRAJECTORY)
-    values = rule.values(params)
-    con = open_events(store, gateway, rules=[])
-    try:
-        rows = run_lookup(con, Lookups(store), rule, values)
-    finally:
-        con.close()
-    shown = {name: value.isoformat() if isinstance(value, datetime) else value for name, value in values.items()}
-    audit.append(
-        actor.event(
-            "query.run",
-            query_id=TRAJECTORY,
-            parameters=shown,
-            rows=len(rows),
-            message="event store",
-            entities=(f"Vehicle:{values['plate']}",) if rows else (),
-        )
-    )
-    for row in rows:
-        longitude, latitude = row.pop("longitude"), row.pop("latitude")
-        row["location"] = {"longitude": longitude, "latitude": latitude} if longitude is not None else None
-    return rows
 
 
 def place_ids(gateway: Gateway, schema: Schema, label: str, key: str) -> list[str]:

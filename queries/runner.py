@@ -15,18 +15,22 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any
 
+import duckdb
 import neo4j
 
 from access.actor import Actor
 from access.audit.log import AuditEvent, AuditLog
+from events.store import EventStore
 from graph.errors import GraphError
 from graph.gateway import Gateway, QueryResult
 from graph.model import Schema
 from queries import entities, subgraph
+from queries.event_rules import EventRule
 from queries.pack_model import Catalog, Query
 from queries.parameters import EntityRef, ParameterError, plain
 from queries.readonly import NotReadOnly, check_read_only
 from queries.returned import audited, returned_entities
+from queries.store_runs import run_on_store, twin
 from settings.table import Settings
 
 KNOWN_ENTITIES = 10_000
@@ -74,8 +78,18 @@ class QueryOutcome:
 
 
 class Runner:
-    def __init__(self, gateway: Gateway, catalog: Catalog, schema: Schema, settings: Settings, audit: AuditLog):
+    def __init__(
+        self,
+        gateway: Gateway,
+        catalog: Catalog,
+        schema: Schema,
+        settings: Settings,
+        audit: AuditLog,
+        events: EventStore | None = None,
+    ):
+        """`events`: the event store; a passage query runs there once it holds passages."""
         self.gateway = gateway
+        self.events = events
         self.catalog = catalog
         self.schema = schema
         self.settings = settings
@@ -120,6 +134,8 @@ class Runner:
         shown = {name: plain(value) for name, value in values.items()}
         cap = min(row_cap or self.settings.row_cap, self.settings.row_cap)
         limit = timeout or query.timeout_s or self.settings.query_timeout
+        if self.on_store(query.id):
+            return self._run_on_store(query, twin(query.id), values, shown, cap, event)
         metadata = {"user": actor.user, "case_ref": actor.case_ref, "query_id": query_id}
         metadata |= {"reason": actor.reason} if actor.reason else {}
         began = time.perf_counter()
@@ -161,6 +177,47 @@ class Runner:
             over_bytes=result.over_bytes,
             records=result.records,
             schema=self.schema,
+            sensitive=query.sensitive,
+        )
+
+    def on_store(self, query_id: str) -> bool:
+        """Whether the query runs on the event store: it has an event twin and the store holds passages."""
+        return self.events is not None and twin(query_id) is not None and self.events.holds_passages()
+
+    def _run_on_store(
+        self,
+        query: Query,
+        rule: EventRule,
+        values: Mapping[str, Any],
+        shown: Mapping[str, Any],
+        cap: int,
+        event: Callable[..., AuditEvent],
+    ) -> QueryOutcome:
+        """The query's event twin on the store (queries/store_runs.py), recorded as the query."""
+        began = time.perf_counter()
+        try:
+            found = run_on_store(self.gateway, self.events, rule, values, cap)
+        except ParameterError as exc:
+            self._record(event, shown, "refused", _message(exc))
+            raise QueryRefused(f"query {query.id}: {_message(exc)}") from exc
+        except duckdb.Error as exc:
+            self._record(event, shown, "error", f"event store: {exc}")
+            raise GraphError(f"query {query.id} on the event store failed: {exc}", query_name=query.id) from exc
+        elapsed = (time.perf_counter() - began) * 1000
+        cut = "truncated at the row cap" if found.truncated else ""
+        named, message = audited(found.entities, "; ".join(m for m in ("event store", cut) if m))
+        self._record(event, shown, "ok", message, len(found.rows), sync=False, entities=named)
+        return QueryOutcome(
+            query_id=query.id,
+            params=shown,
+            columns=found.columns,
+            rows=found.rows,
+            truncated=found.truncated,
+            row_cap=cap,
+            elapsed_ms=elapsed,
+            byte_cap=self.settings.result_max_bytes,
+            schema=self.schema,
+            drawn=([], []),
             sensitive=query.sensitive,
         )
 

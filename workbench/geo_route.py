@@ -34,9 +34,10 @@ def window(days: Sequence[date]) -> tuple[datetime, datetime]:
 
 def stops(rows: Sequence[Mapping[str, Any]], display: Display) -> list[dict[str, Any]]:
     """`vehicles.trajectory` rows → numbered stops with coordinates (rows without are left out,
-    so numbers count the stops drawn), each with its local time in full and short."""
-    placed = [row for row in rows if isinstance(row.get("location"), Mapping) and row.get("time")]
-    moments = [local(row["time"]) for row in placed]
+    so numbers count the stops drawn), each with its local time in full and short. A row
+    holds a `location` point (from the graph) or `longitude` and `latitude` (from the store)."""
+    placed = [(row, where) for row in rows if (where := _where(row)) is not None and row.get("time")]
+    moments = [local(row["time"]) for row, _ in placed]
     one_year = len({m.year for m in moments}) <= 1
     short = "%m-%d %H:%M" if one_year else "%Y-%m-%d %H:%M"
     return [
@@ -46,11 +47,20 @@ def stops(rows: Sequence[Mapping[str, Any]], display: Display) -> list[dict[str,
             "short": moment.strftime(short),
             "place": display.text(row.get("place")),
             "direction": display.text(row.get("direction") or ""),
-            "longitude": row["location"]["longitude"],
-            "latitude": row["location"]["latitude"],
+            "longitude": where[0],
+            "latitude": where[1],
         }
-        for step, (row, moment) in enumerate(zip(placed, moments, strict=True), start=1)
+        for step, ((row, where), moment) in enumerate(zip(placed, moments, strict=True), start=1)
     ]
+
+
+def _where(row: Mapping[str, Any]) -> tuple[float, float] | None:
+    point = row.get("location")
+    if isinstance(point, Mapping):
+        return point["longitude"], point["latitude"]
+    if row.get("longitude") is not None and row.get("latitude") is not None:
+        return row["longitude"], row["latitude"]
+    return None
 
 
 def stop_table(route: Sequence[Mapping[str, Any]], lang: str) -> pd.DataFrame:

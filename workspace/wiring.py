@@ -69,7 +69,9 @@ class Workspace:
 
     @property
     def runner(self) -> Runner:
-        return self._part("runner", lambda: Runner(self.gateway, self.catalog, self.schema, self.settings, self.audit))
+        return self._part(
+            "runner", lambda: Runner(self.gateway, self.catalog, self.schema, self.settings, self.audit, self.events)
+        )
 
     @property
     def sessions(self) -> Sessions:

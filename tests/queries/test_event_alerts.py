@@ -10,7 +10,8 @@ from access.actor import Actor
 from events.store import EventStore
 from queries import alerts, event_rules
 from queries.entities import entity_ref
-from queries.event_alerts import event_hits, open_events, run_event_alerts, whole_store
+from queries.event_alerts import event_hits, run_event_alerts
+from queries.event_connection import open_events, whole_store
 from tests.queries.event_store import stored_sample
 from tests.queries.ground_truth import score
 from tests.queries.test_event_rules import ALERT_RULES, planted

@@ -13,7 +13,8 @@ from access.actor import Actor
 from access.audit.log import AuditLog
 from access.errors import AccessDenied, ReasonRequired
 from queries import alerts, event_rules
-from queries.event_alerts import open_events, run_event_alerts
+from queries.event_alerts import run_event_alerts
+from queries.event_connection import open_events
 from queries.event_evidence import evidence_passages
 from queries.runner import Runner
 from tests.queries.event_store import stored_sample

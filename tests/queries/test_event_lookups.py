@@ -17,7 +17,7 @@ from events.lookup import Lookups, bucket
 from events.store import EventStore
 from ingest.passages.run import import_passages
 from queries import event_rules
-from queries.event_alerts import whole_store
+from queries.event_connection import whole_store
 from queries.event_lookups import NotALookup, run_lookup
 from settings.table import PROJECT_ROOT
 

@@ -23,7 +23,7 @@ if shutil.which("java") is None:
 
 from events.store import EventStore
 from queries import event_rules, event_tables
-from queries.event_alerts import open_events
+from queries.event_connection import open_events
 from queries.event_rules import EventRuleError
 from queries.event_spark import main, open_spark_events, run_on_spark, spark_sql
 from tests.queries.event_store import stored_sample

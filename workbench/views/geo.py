@@ -19,8 +19,7 @@ from graph.errors import GraphError
 from queries import page_queries
 from queries.districts import district_outlines
 from queries.geo import places, point_labels
-from queries.parameters import ParameterError
-from queries.passages import GATE_LINK, PASSAGE, in_store, passage_span, place_passages, plate_route, plate_span
+from queries.passages import GATE_LINK, PASSAGE, in_store, passage_span, place_passages, plate_span
 from queries.runner import QueryRefused
 from workbench import resources, session
 from workbench.context import require, t
@@ -144,11 +143,9 @@ def _route(workspace, plate: str, since, until, actor, display: Display) -> list
         return []
     params = {"plate": plate, "since": since, "until": until - timedelta(microseconds=1), "limit": ROUTE_LIMIT}
     try:
-        if in_store(workspace.events):
-            rows = plate_route(workspace.gateway, workspace.events, workspace.audit, params, actor=actor)
-        else:
-            rows = workspace.runner.run(page_queries.TRAJECTORY, params, actor=actor).rows
-    except (QueryRefused, ParameterError, GraphError) as exc:
+        # On the event store once it holds passages (the runner chooses).
+        rows = workspace.runner.run(page_queries.TRAJECTORY, params, actor=actor).rows
+    except (QueryRefused, GraphError) as exc:
         session.say("error", t("common.failed", error=exc))
         return []
     route = stops(rows, display)
