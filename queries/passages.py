@@ -22,7 +22,9 @@ from events.store import EventStore
 from graph.ddl import quote
 from graph.gateway import Gateway
 from graph.model import Schema
+from queries.event_connection import open_events
 from queries.geo import PASSAGE_LINK
+from queries.store_runs import BEIJING
 
 GATE_LINK = "GATE_OF"
 PASSAGE = "Passage"
@@ -75,6 +77,17 @@ ORDER BY time DESC, passage_id
 LIMIT $limit
 """
 _STORE_COUNT_AT_PLACES = "SELECT count(*) FROM passages WHERE time >= $since AND time < $until"
+# An entity's passages for its timeline: a vehicle's by plate, a person's as the driver
+# whose ID a checkpoint captured (the graph's DRIVEN_BY).
+_STORE_OF_ENTITY = """
+SELECT p.time, coalesce(c.name, p.place_id) AS detail
+FROM passages AS p LEFT JOIN places AS c ON c.place_id = p.place_id
+WHERE (CASE WHEN $by_driver THEN p.driver_id ELSE p.plate END) = $key
+  AND ($since IS NULL OR p.time >= $since) AND ($until IS NULL OR p.time <= $until)
+ORDER BY p.time, p.passage_id
+LIMIT $limit
+"""
+TIMELINE_LABELS = {"Vehicle": False, "Person": True}  # label → read by driver ID rather than plate
 
 
 def in_store(store: EventStore | None) -> bool:
@@ -192,3 +205,37 @@ def _store_place_passages(store: EventStore, params: dict[str, Any]) -> tuple[li
     finally:
         con.close()
     return rows, total
+
+
+def entity_passages(
+    gateway: Gateway,
+    store: EventStore,
+    audit: AuditLog,
+    ref: tuple[str, str],
+    *,
+    actor: Actor,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """A vehicle's or a person's passages in the event store as timeline rows (time in Beijing
+    time as ISO text, kind `passage`, the place's name as detail), the earliest `limit`;
+    [] for any other label. Audited as `profile.passages`, naming the entity."""
+    label, key = ref
+    if label not in TIMELINE_LABELS:
+        return []
+    by_driver = TIMELINE_LABELS[label]
+    con = open_events(store, gateway, rules=[])
+    try:
+        if not by_driver:
+            Lookups(store).narrow_to_plate(con, key)
+        params = {"by_driver": by_driver, "key": key, "since": since, "until": until, "limit": limit}
+        found = con.execute(_STORE_OF_ENTITY, params).fetchall()
+    finally:
+        con.close()
+    named = f"{label}:{key}"
+    audit.append(actor.event("profile.passages", parameters={"entity": named}, rows=len(found), entities=(named,)))
+    return [
+        {"time": time.astimezone(BEIJING).isoformat(), "kind": "passage", "detail": detail, "event": None}
+        for time, detail in found
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -23,6 +24,7 @@ from queries.entities import entity_ref
 from queries.parameters import EntityRef, ParameterError
 from queries.returned import returned_entities
 from queries.runner import QueryOutcome
+from queries.store_runs import BEIJING
 from queries.subgraph import Subgraph
 
 NEIGHBOURS_SHOWN = 200
@@ -105,13 +107,25 @@ def linked_by_label(outcome: QueryOutcome, start_id: str) -> dict[str, LinkedGro
     return dict(sorted(groups.items(), key=lambda item: (-len(item[1].nodes), item[0])))
 
 
-def timeline_rows(outcome: QueryOutcome) -> list[dict[str, Any]]:
-    """`links.timeline` rows for a chart: time, kind and detail (the event itself stays a reference)."""
-    return [
+def timeline_rows(outcome: QueryOutcome, stored: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """`links.timeline` rows for a chart: time, kind and detail (the event itself stays a reference);
+    with `stored`, the entity's passages from the event store merged in time order, and the
+    whole kept to the query's own limit."""
+    rows = [
         {"time": row["time"], "kind": row["kind"], "detail": row["detail"], "event": row["event"]}
         for row in outcome.rows
         if row.get("time")
     ]
+    if not stored:
+        return rows
+    merged = sorted([*rows, *stored], key=lambda row: (_instant(row["time"]), row["kind"], str(row["detail"])))
+    return merged[: int(outcome.params.get("limit") or len(merged))]
+
+
+def _instant(text: str) -> datetime:
+    """An ISO time as an instant to sort by; one without an offset is Beijing time."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=BEIJING)
 
 
 _MENTIONS = """

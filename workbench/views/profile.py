@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import duckdb
 import streamlit as st
 
 from access import AccessError, Permission, unmask
@@ -13,6 +14,7 @@ from access.actor import Actor
 from graph.errors import GraphError
 from queries import page_queries
 from queries.parameters import EntityRef, ParameterError
+from queries.passages import entity_passages, in_store
 from queries.profile_facts import link_context, read_flags
 from queries.profiles import (
     NEIGHBOURS_SHOWN,
@@ -77,11 +79,17 @@ def render() -> None:
             action="profile.links",
         )
         timeline = runner.run(page_queries.TIMELINE, {"entity": str(ref)}, actor=actor, action="profile.timeline")
-    except (QueryRefused, GraphError) as exc:
+        # Passages kept in the event store are no nodes for the timeline query to find.
+        stored = (
+            entity_passages(workspace.gateway, workspace.events, workspace.audit, (ref.label, ref.key), actor=actor)
+            if in_store(workspace.events)
+            else None
+        )
+    except (QueryRefused, GraphError, duckdb.Error) as exc:
         session.say("error", t("common.failed", error=exc))
         return
     _links(workspace, display, found, neighbours, actor, rule_title)
-    _timeline(investigator, display, timeline)
+    _timeline(investigator, display, timeline_rows(timeline, stored))
 
 
 def _entity(
@@ -185,9 +193,8 @@ def _rule_title(workspace: Workspace, lang: str, rule: str) -> str:
     return query.names.get(lang) if query is not None else rule
 
 
-def _timeline(investigator: Investigator, display: Display, timeline: QueryOutcome) -> None:
+def _timeline(investigator: Investigator, display: Display, events: list[dict[str, Any]]) -> None:
     st.subheader(t("profile.timeline"))
-    events = timeline_rows(timeline)
     if not events:
         st.caption(t("profile.no_events"))
         return
