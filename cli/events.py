@@ -223,7 +223,8 @@ def _summary(report: PassageImportReport) -> None:
         )
     console.print(
         f"run {report.run_id}: read {report.rows_read}, stored {report.rows_loaded}, rejected {report.rows_rejected};"
-        f" {report.seen_at} vehicle-place links (SEEN_AT) refreshed; {report.lookup_files} files copied"
+        f" {report.seen_at} vehicle-place links (SEEN_AT) and {report.drove} driver links (DROVE) refreshed;"
+        f" {report.lookup_files} files copied"
         f" into the lookup copies",
         highlight=False,
     )

@@ -4,28 +4,39 @@ Canvas events arrive here as plain dicts (`handle`), so tests drive the explorer
 the browser does, without a browser. Every database read goes through the runner as the
 investigator's acting user (user, role, case reference and reason), and so is audited
 (`expand`, `path`, `search` actions).
+
+When passages live in the event store (`goldenbell events import`) there are no Passage
+nodes: seen-at links are the graph's SEEN_AT links, and a link opens into a table of the
+store's passages (audited as `map.seen_passages`), not into nodes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
+from functools import cached_property
 from typing import Any
+
+import duckdb
 
 from graph.errors import GraphError
 from queries import page_queries
 from queries.parameters import ParameterError
 from queries.profiles import links_among, listed_among, parse_ref, read_entity
 from queries.runner import QueryOutcome, QueryRefused, Runner
+from queries.seen_passages import SeenPassages, seen_passages
+from queries.store_runs import BEIJING
 from workbench.display import Display
 from workbench.map_state import PASSAGE_TYPES, MapState
 from workbench.messages import message
-from workbench.seen_links import seen_edges
+from workbench.seen_links import SEEN_AT, seen_edges
 
 EVENT_KINDS = frozenset(
     {"expand", "more", "pin", "unpin", "remove", "restore", "path_start", "path_end", "profile", "layout", "passages"}
 )
-PASSAGES_OPENED = 50  # passages drawn when a seen-at link is opened
+PASSAGES_OPENED = 50  # passages drawn (or listed, from the event store) when a seen-at link is opened
+# A type filter naming one of these keeps the seen-at links (SEEN_AT itself when they are stored).
+SEEN_TYPES = PASSAGE_TYPES | {SEEN_AT}
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,12 @@ class Filters:
         """The window as ISO day text, to compare with ISO times on nodes."""
         return (self.since.isoformat() if self.since else None, self.until.isoformat() if self.until else None)
 
+    def moments(self) -> tuple[datetime | None, datetime | None]:
+        """The window as Beijing-time instants, both days whole (for the event store)."""
+        since = datetime.combine(self.since, time.min, BEIJING) if self.since else None
+        until = datetime.combine(self.until, time.max, BEIJING) if self.until else None
+        return since, until
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -50,6 +67,7 @@ class Notice:
 class Outcome:
     notices: list[Notice] = field(default_factory=list)
     open_profile: str | None = None  # Label:key of a node whose profile was asked for
+    passages: SeenPassages | None = None  # a seen-at link opened from the event store: a table, not nodes
 
 
 class Explorer:
@@ -59,6 +77,14 @@ class Explorer:
         self.display = display  # captions in notices are masked like everything else shown
         self.investigator = display.investigator
         self.state = state
+        self.events = runner.events  # the event store, which the runner reads passage queries from
+
+    @cached_property
+    def stored(self) -> bool:
+        """Whether passages live in the event store: then the graph holds SEEN_AT links, not
+        Passage nodes, and an opened link is read from the store. Asked once per explorer
+        (one per run of the page), as it looks at the store's folder."""
+        return self.events is not None and self.events.holds_passages()
 
     def _t(self, key: str, **values: Any) -> str:
         return message(key, self.investigator.lang, **values)
@@ -136,22 +162,33 @@ class Explorer:
         )
         if node_id in self.state.more:
             text += " " + self._t("explorer.more_available")
+        if seen is not None and seen.rows and self.stored and (filters.since or filters.until):
+            # SEEN_AT counts every passage ever stored: the window only chose which links to draw.
+            text += " " + self._t("seen.whole_history")
         return Notice("success", text)
 
     def _seen_at(self, params: dict[str, Any], filters: Filters) -> QueryOutcome | None:
         """Seen-at links from the expanded node (a vehicle or a place, or a person's vehicles
         at two hops), unless the type filter leaves out the links passages hang on."""
-        if filters.types and not PASSAGE_TYPES & set(filters.types):
+        if filters.types and not SEEN_TYPES & set(filters.types):
             return None
         keep = ("start", "hops", "since", "until", "degree_cap")
-        return self._run(page_queries.SEEN_AT, {k: params[k] for k in keep}, "expand")
+        return self._run(page_queries.SEEN_AT, {**{k: params[k] for k in keep}, "stored": self.stored}, "expand")
 
-    def open_passages(self, edge_id: str, filters: Filters) -> Notice:
-        """A seen-at link opened into its passages (the most recent first)."""
+    def open_passages(self, edge_id: str, filters: Filters) -> tuple[Notice, SeenPassages | None]:
+        """A seen-at link opened into its passages (the most recent first): nodes on the map
+        from the graph, or, when passages live in the event store, rows for a table."""
         rel = self.state.edges.get(edge_id)
         if rel is None or not rel.get("aggregate"):
-            return Notice("warning", self._t("profile.not_found", ref=edge_id))
+            return Notice("warning", self._t("profile.not_found", ref=edge_id)), None
         vehicle, place = self.state.nodes[rel["start"]], self.state.nodes[rel["end"]]
+        if self.stored:
+            return self._open_stored(edge_id, rel, vehicle, place, filters)
+        return self._open_nodes(edge_id, rel, vehicle, place, filters), None
+
+    def _open_nodes(
+        self, edge_id: str, rel: dict[str, Any], vehicle: dict[str, Any], place: dict[str, Any], filters: Filters
+    ) -> Notice:
         since, until = filters.window()
         params = {
             "vehicle": vehicle["ref"],
@@ -171,6 +208,35 @@ class Explorer:
         self.state.opened.add(edge_id)
         text = self._t("explorer.passages_opened", n=len(added), count=rel["properties"]["count"])
         return Notice("success", text)
+
+    def _open_stored(
+        self, edge_id: str, rel: dict[str, Any], vehicle: dict[str, Any], place: dict[str, Any], filters: Filters
+    ) -> tuple[Notice, SeenPassages | None]:
+        """The link's passages read from the event store: no Passage node exists to draw."""
+        vehicle_label, _, plate = vehicle["ref"].partition(":")
+        place_label, _, place_id = place["ref"].partition(":")
+        since, until = filters.moments()
+        try:
+            found = seen_passages(
+                self.events,
+                self.runner.audit,
+                (vehicle_label, plate),
+                (place_label, place_id),
+                since,
+                until,
+                actor=self.investigator.actor.consulting(),
+                limit=PASSAGES_OPENED,
+            )
+        except (duckdb.Error, OSError) as exc:
+            return Notice("error", self._t("seen.store_failed", error=exc)), None
+        self.state.opened.add(edge_id)
+        self.state.version += 1  # the link is drawn as opened
+        names = {"vehicle": self.display.caption(vehicle), "place": self.display.caption(place)}
+        count = rel["properties"]["count"]
+        if not found.rows:
+            return Notice("info", self._t("seen.none", **names)), found
+        words = "seen.opened" if found.total <= len(found.rows) else "seen.opened_cut"
+        return Notice("success", self._t(words, **names, total=found.total, n=len(found.rows), count=count)), found
 
     def find_paths(self, max_hops: int, filters: Filters) -> Notice:
         start, end = self.state.path_start, self.state.path_end
@@ -253,7 +319,9 @@ class Explorer:
     def _one(self, event: dict[str, Any], filters: Filters, out: Outcome) -> None:
         kind, node_id = event.get("kind"), str(event.get("node") or "")
         if kind == "passages" and node_id in self.state.edges:
-            out.notices.append(self.open_passages(node_id, filters))
+            notice, found = self.open_passages(node_id, filters)
+            out.notices.append(notice)
+            out.passages = found or out.passages
             return
         if kind == "restore":
             self._restore(node_id, out)

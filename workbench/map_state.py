@@ -264,8 +264,8 @@ def _aggregates(saved: Iterable[Mapping[str, Any]], ids: Mapping[str | None, str
 
 
 def _of_types(rel: Mapping[str, Any], types: set[str]) -> bool:
-    # A seen-at link stands for passages, which hang on these two types.
-    return bool(PASSAGE_TYPES & types) if rel.get("aggregate") else rel["type"] in types
+    # A seen-at link stands for passages, which hang on these two types (or are SEEN_AT, stored).
+    return bool((PASSAGE_TYPES | {"SEEN_AT"}) & types) if rel.get("aggregate") else rel["type"] in types
 
 
 def _time_of(node: Mapping[str, Any]) -> str | None:

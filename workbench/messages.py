@@ -15,6 +15,7 @@ from workbench.form_words import FORM_WORDS
 from workbench.geo_words import GEO_WORDS
 from workbench.profile_words import PROFILE_WORDS
 from workbench.refusals import REFUSALS
+from workbench.seen_words import SEEN_WORDS
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
@@ -374,6 +375,7 @@ MESSAGES.update(GEO_WORDS)
 MESSAGES.update(PROFILE_WORDS)
 MESSAGES.update(FORM_WORDS)
 MESSAGES.update(COLUMN_WORDS)
+MESSAGES.update(SEEN_WORDS)
 
 
 def message(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:

@@ -5,15 +5,25 @@ hundreds). They come from the `links.seen_at` query, live on the map beside real
 
 A seen-at link is not a relationship in the graph: saved investigations keep it as it was
 drawn (`SavedMap.aggregates`) rather than reading it again by type.
+
+When passages live in the event store, the links are the graph's SEEN_AT links (`stored`
+in `links.seen_at`) and an opened link is a table of the store's passages (`passage_table`),
+as there are no Passage nodes to draw.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import pandas as pd
+
+from workbench.display import Display
+from workbench.messages import message
 
 SEEN_AT = "SEEN_AT"
 PREFIX = "seen:"
+DRIVER_ID = "citizen_id"  # the mask kind of the driver's ID number captured at a checkpoint
 
 
 def edge_id(vehicle_id: str, place_id: str) -> str:
@@ -43,3 +53,25 @@ def seen_edges(rows: Iterable[Mapping[str, Any]], ids_by_ref: Mapping[str, str])
             }
         )
     return out
+
+
+def passage_table(rows: Sequence[Mapping[str, Any]], place_name: str, display: Display) -> pd.DataFrame:
+    """An opened link's passages from the event store, newest first: time (Beijing time),
+    plate, place, direction, lane and the driver's ID number, masked for a role that may
+    not see it. Shown with st.dataframe: a value a data file typed is never markup."""
+    lang = display.lang
+    words = {key: message(f"seen.{key}", lang) for key in ("time", "plate", "place", "direction", "lane", "driver")}
+    return pd.DataFrame(
+        [
+            {
+                words["time"]: row["time"].strftime("%Y-%m-%d %H:%M:%S"),
+                words["plate"]: display.text(row.get("plate")),
+                words["place"]: place_name,
+                words["direction"]: display.text(row.get("direction") or ""),
+                words["lane"]: "" if row.get("lane") is None else str(row["lane"]),
+                words["driver"]: "" if row.get("driver_id") is None else display.value(row["driver_id"], DRIVER_ID),
+            }
+            for row in rows
+        ],
+        columns=list(words.values()),
+    )

@@ -36,7 +36,8 @@ class PassageImportReport:
     rejects_path: Path | None
     seconds: float = 0.0
     seen_at: int = 0  # vehicle-place links written or refreshed
-    seen_at_seconds: float = 0.0
+    seen_at_seconds: float = 0.0  # with the person-vehicle DROVE links
+    drove: int = 0  # person-vehicle links written or refreshed
     lookup_files: int = 0  # stored files copied into the lookup copies
     lookup_seconds: float = 0.0
 
@@ -62,6 +63,7 @@ class PassageImportReport:
             "seconds": round(self.seconds, 3),
             "seen_at_links": self.seen_at,
             "seen_at_seconds": round(self.seen_at_seconds, 3),
+            "drove_links": self.drove,
             "lookup_files": self.lookup_files,
             "lookup_seconds": round(self.lookup_seconds, 3),
             "files": [f.as_dict() for f in self.files],
@@ -90,7 +92,8 @@ def import_passages(
     lookups: bool = True,
 ) -> PassageImportReport:
     """Each file into the store, then (with `lookups`) the lookup copies of what is new, then
-    (with a gateway) the SEEN_AT links of the vehicles and places its passages touch.
+    (with a gateway) the SEEN_AT links of the vehicles and places its passages touch, and
+    the DROVE links of the known drivers it captured.
     Raises SpecError or SourceError, before anything is written, when a file is not a
     passage file or cannot be read."""
     began = monotonic()
@@ -133,6 +136,6 @@ def import_passages(
         # Skipped files too: a run killed after storing a file but before its links were
         # written leaves a receipt, and the links are refreshed the next time it is named.
         refreshed = seen_at.refresh(gateway, store, [f.sha256 for f in report.files], run_id=run_id)
-        report.seen_at, report.seen_at_seconds = refreshed.links, refreshed.seconds
+        report.seen_at, report.seen_at_seconds, report.drove = refreshed.links, refreshed.seconds, refreshed.drives
     report.seconds = monotonic() - began
     return report

@@ -1,7 +1,8 @@
 """The graph's side of a passage import: each vehicle seen gets its Vehicle node (as the
 graph importer makes one for every passing plate) and one SEEN_AT link per place it was
 seen at, carrying how often, first, last and on how many days, over every passage the
-event store holds for that vehicle and place.
+event store holds for that vehicle and place; and a known person whose ID a checkpoint
+captured at the wheel gets one DROVE link per vehicle, with how often, first and last.
 
 Only the vehicle-place pairs the imported files touch are counted again, so a day's
 batch costs its own pairs, not the year's. Values are absolute (SET, not +=), so a
@@ -55,10 +56,36 @@ SET s.last_seen = $now, s.passages = row.passages, s.first_passage = row.first, 
 """
 
 
+# A captured driver's ID links only to a person the graph knows, as the graph importer's DRIVEN_BY.
+_DRIVES = """
+WITH touched AS (
+    SELECT DISTINCT driver_id, plate FROM passages
+    WHERE driver_id IS NOT NULL AND source_file IN (SELECT unnest($files))
+)
+SELECT driver_id, plate, count(*) AS passages, min(time) AS first, max(time) AS last,
+       arg_min(source_file, time) AS file, arg_min(source_row, time) AS row
+FROM passages SEMI JOIN touched USING (driver_id, plate)
+GROUP BY ALL
+ORDER BY driver_id, plate
+"""
+
+_WRITE_DROVE = """
+UNWIND $drives AS row
+MATCH (person:Person {id_number: row.driver})
+MATCH (v:Vehicle {plate: row.plate})
+MERGE (person)-[d:DROVE]->(v)
+ON CREATE SET d.prov_run = $run, d.prov_source = $source, d.prov_file = row.file, d.prov_row = row.row,
+              d.first_seen = $now
+SET d.last_seen = $now, d.passages = row.passages, d.first_passage = row.first, d.last_passage = row.last
+RETURN count(d) AS written
+"""
+
+
 @dataclass(frozen=True)
 class Refreshed:
     links: int
     seconds: float
+    drives: int = 0  # person-vehicle DROVE links written or refreshed
 
 
 def refresh(gateway: Gateway, store: EventStore, file_hashes: Iterable[str], *, run_id: str) -> Refreshed:
@@ -77,9 +104,31 @@ def refresh(gateway: Gateway, store: EventStore, file_hashes: Iterable[str], *, 
             params = {"vehicles": _by_vehicle(rows), "run": run_id, "source": SOURCES[source], "now": now}
             gateway.write("events.seen_at", statement, params)
             links += len(rows)
+        drives = _refresh_drives(con, gateway, hashes, run_id, now)
     finally:
         con.close()
-    return Refreshed(links, monotonic() - began)
+    return Refreshed(links, monotonic() - began, drives)
+
+
+def _refresh_drives(con: duckdb.DuckDBPyConnection, gateway: Gateway, hashes: list[str], run_id: str, now) -> int:
+    result = con.execute(_DRIVES, {"files": hashes})
+    written = 0
+    while chunk := result.fetchmany(BATCH):
+        drives = [
+            {
+                "driver": driver,
+                "plate": plate,
+                "passages": passages,
+                "first": first.astimezone(SHANGHAI),
+                "last": last.astimezone(SHANGHAI),
+                "file": file,
+                "row": row,
+            }
+            for driver, plate, passages, first, last, file, row in chunk
+        ]
+        params = {"drives": drives, "run": run_id, "source": SOURCES["checkpoint"], "now": now}
+        written += gateway.write("events.drove", _WRITE_DROVE, params).single_value(0)
+    return written
 
 
 def _batches(con: duckdb.DuckDBPyConnection, hashes: list[str]):

@@ -256,7 +256,7 @@ def test_an_import_killed_at_random_points_then_run_again_gives_the_same_store(t
     assert _narrowed(EventStore(killed), "浙F1234I") == plate_rows
 
 
-def test_each_vehicle_gets_one_seen_at_link_per_place_counting_its_passages(sample_graph, sample_dir, tmp_path):
+def test_a_vehicle_gets_a_seen_at_link_per_place_and_a_known_driver_a_drove_link(sample_graph, sample_dir, tmp_path):
     files = [sample_dir / name for name in PASSAGE_FILES]
     store = EventStore(tmp_path / "events")
     try:
@@ -291,6 +291,25 @@ def test_each_vehicle_gets_one_seen_at_link_per_place_counting_its_passages(samp
         }
         assert report.seen_at == len(expected) > 1000
         assert links == expected
+        # Known drivers captured at the wheel: one DROVE link per person and vehicle, as DRIVEN_BY counts them.
+        drove = {
+            (r["person"], r["plate"]): (r["passages"], r["first"], r["last"])
+            for r in sample_graph.read(
+                "test.drove",
+                "MATCH (who:Person)-[d:DROVE]->(v:Vehicle) RETURN who.id_number AS person, v.plate AS plate, "
+                "d.passages AS passages, d.first_passage AS first, d.last_passage AS last",
+            ).records
+        }
+        driven = {
+            (r["person"], r["plate"]): (r["passages"], r["first"], r["last"])
+            for r in sample_graph.read(
+                "test.driven_by",
+                "MATCH (who:Person)<-[:DRIVEN_BY]-(p:Passage)-[:OF_VEHICLE]->(v:Vehicle) "
+                "RETURN who.id_number AS person, v.plate AS plate, count(p) AS passages, min(p.time) AS first, "
+                "max(p.time) AS last",
+            ).records
+        }
+        assert report.drove == len(driven) > 0 and drove == driven
 
         # Naming the files again stores nothing and gives the same links.
         again = import_passages(
@@ -306,4 +325,4 @@ def test_each_vehicle_gets_one_seen_at_link_per_place_counting_its_passages(samp
         assert count[0]["n"] == len(expected)
     finally:
         # The session's sample graph is shared: leave it as the graph importer made it.
-        sample_graph.write("test.seen_at_clear", "MATCH ()-[s:SEEN_AT]->() DELETE s", {})
+        sample_graph.write("test.seen_at_clear", "MATCH ()-[s:SEEN_AT|DROVE]->() DELETE s", {})

@@ -1,11 +1,17 @@
 """With passages in the event store, a vehicle's and a driver's profile still tell where they
 were: the timeline merges the stored passages with the graph's own dated events, in time
-order, each at its place by name, and the reading is recorded with the entity it names."""
+order, each at its place by name, and the reading is recorded with the entity it names; a
+known driver captured at the wheel is linked to the vehicle (DROVE) for the pivots."""
 
 from __future__ import annotations
 
+from access.actor import Actor
+from ingest.passages import seen_at
 from tests.geo_graph import DRIVER, EARLIER, OTHER_PLATE, PLATE
 from tests.workbench.conftest import audit_events, one_page
+from workbench import resources
+
+ACTOR = Actor("sup", "supervisor", case_ref="JX-2025-0142", reason="fugitive_search")
 
 
 def timeline(user: str, ref: str):
@@ -28,8 +34,15 @@ def test_a_vehicles_timeline_lists_its_stored_passages_in_time_order(stored_city
     assert entry["entities"] == [f"Vehicle:{PLATE}"] and entry["rows"] == 5 and entry["user"] == "ana"
 
 
-def test_a_drivers_timeline_lists_where_a_checkpoint_captured_his_id(stored_city):
+def test_a_driver_is_linked_to_what_he_drove_and_his_timeline_says_where(stored_city):
     stored_city.write("test.driver", "CREATE (:Person {id_number: $id, name: '测试驾驶人'})", {"id": DRIVER})
+    store = resources.workspace().events
+    # Known now: the next import (here, the refresh it ends with) links him to the vehicle.
+    refreshed = seen_at.refresh(stored_city, store, [r.sha256 for r in store.receipts()], run_id="test")
+    assert refreshed.drives == 1
+    pivots = resources.workspace().runner.run("links.pivots", {"start": f"Person:{DRIVER}"}, actor=ACTOR)
+    [drove] = [row for row in pivots.rows if row["link"] == "DROVE"]
+    assert drove["target"] == f"Vehicle:{OTHER_PLATE}" and drove["times"] == 1
     table = timeline("sup", f"Person:{DRIVER}")
     passages = table[table["事件"] == "过车"]
     assert list(passages["详情"]) == ["南湖一号检查站"], f"{OTHER_PLATE}'s checkpoint passage, with his ID captured"

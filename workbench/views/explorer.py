@@ -5,6 +5,9 @@ Everything below the title is one fragment (`st.fragment`): a gesture on the can
 search or a change to the analysis reruns only the map's part of the page, so the page
 neither redraws nor jumps. The sidebar's filters are outside it and rerun the whole page,
 which hands the fragment the new filters.
+
+When passages live in the event store, a seen-at link opened lists its passages in a table
+under the map (kept until another is opened or the link leaves the map).
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from workbench.canvas import canvas
 from workbench.context import require, rerun_part, still_acting, t
 from workbench.display import md_escape
 from workbench.explorer import Filters
+from workbench.seen_links import edge_id, passage_table
 
 CANVAS_KEY = "gb_canvas"
+SEEN_KEY = "gb_seen_passages"  # the passages of the seen-at link last opened from the event store
 
 
 def _filters(display) -> Filters:
@@ -51,6 +56,8 @@ def _map_part(investigator, filters: Filters) -> None:
     state = session.map_state()
     explorer = session.explorer(investigator)
     outcome = explorer.handle(st.session_state.get(CANVAS_KEY), filters)
+    if outcome.passages is not None:
+        st.session_state[SEEN_KEY] = outcome.passages
     for notice in outcome.notices:
         session.notify(notice.level, notice.text)
     if outcome.open_profile:
@@ -101,6 +108,7 @@ def _map_part(investigator, filters: Filters) -> None:
     shown = state.visible(filters.types, since, until)
     st.caption(md_escape(_stats(state, shown)) + " · " + md_escape(t("explorer.help")))
     canvas(state, display, key=CANVAS_KEY, shown=shown, styling=map_analysis.styling(state, shown, display.schema))
+    _opened_passages(state, display)
     map_analysis.panel(state, display, shown)
 
     a, b = st.columns(2)
@@ -119,6 +127,25 @@ def _map_part(investigator, filters: Filters) -> None:
             key="gb_export_map",
             on_click="ignore",
         )
+
+
+def _opened_passages(state, display) -> None:
+    """The passages of the seen-at link last opened from the event store, while it is on the map."""
+    found = st.session_state.get(SEEN_KEY)
+    if found is None:
+        return
+    vehicle, place = state.by_ref(found.vehicle), state.by_ref(found.place)
+    link = state.edges.get(edge_id(vehicle, place)) if vehicle and place else None
+    if link is None:  # removed, or the map cleared: its passages go with it
+        st.session_state.pop(SEEN_KEY, None)
+        return
+    if not found.rows:
+        return
+    names = {"vehicle": display.caption(state.nodes[vehicle]), "place": display.caption(state.nodes[place])}
+    words = "seen.opened" if found.total <= len(found.rows) else "seen.opened_cut"
+    count = link["properties"]["count"]
+    st.caption(md_escape(t(words, **names, total=found.total, n=len(found.rows), count=count)))
+    st.dataframe(passage_table(found.rows, names["place"], display), hide_index=True, width="stretch")
 
 
 ENDS_SEEN_KEY = "gb_path_ends_seen"
