@@ -77,6 +77,7 @@ def ingest(
                     force=force,
                     progress=_progress(bar),
                     run_id=run_id,
+                    events=workspace.events,
                 )
         except (SpecError, SourceError, GraphError) as exc:
             _audit(workspace, paths, spec, dry_run, outcome="error", message=str(exc))

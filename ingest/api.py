@@ -14,10 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from time import monotonic
 
+from events.store import EventStore
 from graph.gateway import Gateway
 from graph.model import Schema
 from ingest import cypher
 from ingest.file_import import FileImport, FileReport, Progress, RunContext
+from ingest.passages.importer import is_passage_spec
 from ingest.places import place_addresses
 from ingest.readers import Source, SourceError, open_source
 from ingest.rejects import RejectWriter
@@ -122,9 +124,14 @@ def import_files(
     user: str = "cli",
     progress: Callable[[Progress], None] | None = None,
     run_id: str | None = None,
+    events: EventStore | None = None,
 ) -> ImportReport:
     """Import files in order. Raises SpecError or SourceError (nothing written for that
-    file) when a spec or a file is unusable; rejected rows never raise."""
+    file) when a spec or a file is unusable; rejected rows never raise.
+
+    `events`: the event store. Once it holds passages, passage files belong there and are
+    refused here (SpecError), since every reader of passages reads the store: as Passage
+    nodes they would be loaded and never seen."""
     began = monotonic()
     paths = [Path(p) for p in paths]
     run_id = run_id or new_run_id()
@@ -132,6 +139,15 @@ def import_files(
     if not dry_run and gateway is None:
         raise ValueError("a gateway is needed unless dry_run is set")
     plans = _plan(paths, schema, spec)
+    if events is not None and events.holds_passages():
+        for path, _, chosen in plans:
+            if is_passage_spec(chosen):
+                raise SpecError(
+                    path,
+                    0,
+                    f"{path.name} holds passages ({chosen.name}), and this installation keeps passages in the "
+                    "event store: import it with `goldenbell events import` (nothing was imported)",
+                )
     rejects = RejectWriter(rejects_path)
     run = RunContext(schema, gateway, run_id, now, batch_size, rejects, dry_run, force, progress)
     report = ImportReport(run_id=run_id, dry_run=dry_run, files=[], rejects_path=rejects_path)

@@ -74,6 +74,7 @@ def run_import(
             batch_size=workspace.settings.batch_size,
             user=investigator.user,
             progress=progress,
+            events=workspace.events,
         )
     except Exception as exc:
         # Whatever stopped the import is recorded before it reaches the page.

@@ -131,3 +131,30 @@ def test_events_tables_writes_the_graph_tables_a_rule_reads_as_parquet(empty_gra
     assert (out / "listings.parquet").stat().st_mode & 0o077 == 0  # the rows name people
     none = cli("events", "tables", "--out", str(out), "--rule", "vehicles.cloned_plates")
     assert none.exit_code == 0 and "reads no graph table" in none.output
+
+
+def test_once_passages_are_stored_the_other_commands_follow_them(empty_graph, cli, tmp_path):
+    empty_graph.write("test.places", PLACES)
+    file = tmp_path / "checkpoint_passages.csv"
+    file.write_text(
+        HEADER
+        + "P1,浙F12345,蓝,JCZ330401,2025-03-01 08:00:00,进城,1,\n"
+        + "P2,浙F12345,蓝,JCZ330402,2025-03-01 08:01:00,进城,1,\n",
+        encoding="utf-8",
+    )
+    assert cli("events", "import", str(file)).exit_code == 0
+
+    consult = ("--case", "JX-1", "--reason", "intelligence_analysis", "--format", "json")
+    route = cli("query", "run", "vehicles.trajectory", "-p", "plate=浙F12345", *consult)
+    assert route.exit_code == 0, route.output
+    assert [r["place"] for r in json.loads(route.output)["rows"]] == ["东检查站", "西检查站"]
+
+    raised = cli("alerts", "run", "--rule", "vehicles.cloned_plates")
+    assert raised.exit_code == 0, raised.output
+    assert "vehicles.cloned_plates" in raised.output and " 1 " in raised.output, "one hit, raised from the store"
+
+    # Loaded as Passage nodes, they would be read by nothing: refused, saying where they go.
+    refused = cli("ingest", str(file), "--rejects", str(tmp_path / "rejects.csv"))
+    assert refused.exit_code == 1 and "goldenbell events import" in refused.output
+    assert "Traceback" not in refused.output
+    assert empty_graph.read("test.passages", "MATCH (p:Passage) RETURN count(p) AS n").single_value() == 0
