@@ -30,12 +30,15 @@ $(SERVER_BUILT): $(SERVER_SOURCES) | prereqs
 
 SAMPLE := .goldenbell/sample
 DEMO_USERS := .goldenbell/demo-users.txt
+# Passages go to the event store; the graph gets their places first, from the other files.
+PASSAGE_FILES := $(SAMPLE)/checkpoint_passages.csv $(SAMPLE)/gate_passages.jsonl
 
 demo: setup $(DEMO_USERS)
 	@$(GOLDENBELL) db status >/dev/null 2>&1 || $(GOLDENBELL) db start
 	$(GOLDENBELL) db init
 	@[ -f $(SAMPLE)/ground_truth.json ] || $(GOLDENBELL) synth --out $(SAMPLE) --dirty
-	$(GOLDENBELL) ingest $(SAMPLE)/*.csv $(SAMPLE)/*.xlsx $(SAMPLE)/*.jsonl
+	$(GOLDENBELL) ingest $$(ls $(SAMPLE)/*.csv $(SAMPLE)/*.xlsx $(SAMPLE)/*.jsonl | grep -v -F $(PASSAGE_FILES:%=-e %))
+	$(GOLDENBELL) events import $(PASSAGE_FILES)
 	$(GOLDENBELL) alerts run
 	@echo "Sign in with a user name and password from $(DEMO_USERS) (readable by you only)."
 	$(GOLDENBELL) workbench --open
