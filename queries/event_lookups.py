@@ -31,7 +31,13 @@ def run_lookup(
     if rule.lookup is None:
         raise NotALookup(f"rule {rule.id} is not about one plate (its file declares no 'lookup')")
     values = rule.values(params)
-    lookups.narrow_to_plate(con, values[rule.lookup.plate], others_at_its_places=rule.lookup.others_at_its_places)
+    within = values[rule.lookup.others_within] if rule.lookup.others_within else None
+    lookups.narrow_to_plate(
+        con,
+        values[rule.lookup.plate],
+        others_at_its_places=rule.lookup.others_at_its_places,
+        within_minutes=within,
+    )
     try:
         return event_rules.run(con, rule, values)
     finally:

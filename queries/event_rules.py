@@ -87,10 +87,12 @@ class Incremental:
 class PlateLookup:
     """The rule is about the plate its parameter `plate` names: every row it gives comes from
     that plate's passages and, with `others_at_its_places`, from other plates' passages at
-    the places the plate was seen."""
+    the places the plate was seen — with `others_within` (an int parameter of minutes), only
+    those at most that many minutes from one of the plate's passages there."""
 
     plate: str
     others_at_its_places: bool = False
+    others_within: str | None = None
 
 
 @dataclass(frozen=True)
@@ -304,8 +306,9 @@ def _lookup(path: Path, rule_id: str, entry: LineDict, parameters: Mapping[str, 
     if block is None:
         return None
     where = entry.line_of("lookup")
-    if not isinstance(block, Mapping) or set(block) - {"plate", "others_at_its_places"} or "plate" not in block:
-        fault = "'lookup' is {plate: <parameter>} with an optional others_at_its_places"
+    keys = {"plate", "others_at_its_places", "others_within"}
+    if not isinstance(block, Mapping) or set(block) - keys or "plate" not in block:
+        fault = "'lookup' is {plate: <parameter>} with an optional others_at_its_places and others_within"
         raise EventRuleError(path, rule_id, fault, where)
     plate = block["plate"]
     spec = parameters.get(plate) if isinstance(plate, str) else None
@@ -315,7 +318,16 @@ def _lookup(path: Path, rule_id: str, entry: LineDict, parameters: Mapping[str, 
     others = block.get("others_at_its_places", False)
     if not isinstance(others, bool):
         raise EventRuleError(path, rule_id, f"'others_at_its_places' is true or false, not {others!r}", where)
-    return PlateLookup(plate, others)
+    within = block.get("others_within")
+    if within is not None:
+        minutes = parameters.get(within) if isinstance(within, str) else None
+        if not others or minutes is None or minutes.type != "int":
+            fault = (
+                "'others_within' names an int parameter of the rule (minutes), beside others_at_its_places: true; "
+                f"not {within!r}"
+            )
+            raise EventRuleError(path, rule_id, fault, where)
+    return PlateLookup(plate, others, within)
 
 
 def _alert(path: Path, rule_id: str, entry: LineDict) -> tuple[AlertEntity, ...]:

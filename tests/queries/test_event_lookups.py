@@ -224,6 +224,8 @@ rules:
         (", default: 浙F1", "{plate: plate}", r"'lookup' names a required string parameter of the rule, not 'plate'"),
         ("", "{plate: plate, others_at_its_places: sometimes}", r"'others_at_its_places' is true or false"),
         ("", "{plate: plate, by: place}", r"'lookup' is \{plate: <parameter>\} with an optional others_at_its_places"),
+        ("", "{plate: plate, others_at_its_places: true, others_within: plate}", r"'others_within' names an int"),
+        ("", "{plate: plate, others_within: gap}", r"'others_within' names an int parameter of the rule"),
     ],
 )
 def test_a_lookup_that_names_no_plate_parameter_is_refused_with_file_and_line(tmp_path, default, declared, fault):
