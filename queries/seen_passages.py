@@ -16,6 +16,7 @@ from access.actor import Actor
 from access.audit.log import AuditLog
 from events.lookup import Lookups
 from events.store import EventStore
+from queries.returned import audited
 from queries.store_runs import BEIJING
 
 _AT_PLACE = """
@@ -26,6 +27,16 @@ WHERE place_id = $place
   AND ($until::TIMESTAMPTZ IS NULL OR time <= $until::TIMESTAMPTZ)
 ORDER BY time DESC, passage_id DESC
 LIMIT $limit
+"""
+
+
+_COUNTS = """
+SELECT plate, place_id, count(*) AS passages, min(time) AS first, max(time) AS last
+FROM passages
+WHERE plate IN (SELECT unnest($plates))
+  AND ($since::TIMESTAMPTZ IS NULL OR time >= $since::TIMESTAMPTZ)
+  AND ($until::TIMESTAMPTZ IS NULL OR time <= $until::TIMESTAMPTZ)
+GROUP BY plate, place_id
 """
 
 
@@ -81,3 +92,35 @@ def seen_passages(
         )
     )
     return SeenPassages(vehicle_ref, place_ref, found, total)
+
+
+def seen_counts(
+    store: EventStore,
+    audit: AuditLog,
+    pairs: list[tuple[str, str]],
+    since: datetime | None,
+    until: datetime | None,
+    *,
+    actor: Actor,
+) -> dict[tuple[str, str], tuple[int, str, str]]:
+    """For these (plate, place id) pairs, the passages in the window: (plate, place id) →
+    (count, first, last as ISO Beijing time); a pair without any is left out. Read from the
+    copies by place; audited as `map.seen_counts` with the vehicles as entities."""
+    places = sorted({place for _, place in pairs})
+    con = store.connect()
+    try:
+        Lookups(store).narrow_to_places(con, places)
+        params = {"plates": sorted({plate for plate, _ in pairs}), "since": since, "until": until}
+        found = con.execute(_COUNTS, params).fetchall()
+    finally:
+        con.close()
+    wanted = set(pairs)
+    counts = {
+        (plate, place): (n, first.astimezone(BEIJING).isoformat(), last.astimezone(BEIJING).isoformat())
+        for plate, place, n, first, last in found
+        if (plate, place) in wanted
+    }
+    named, message = audited(sorted({f"Vehicle:{plate}" for plate, _ in counts}))
+    window = {"since": since.isoformat() if since else None, "until": until.isoformat() if until else None}
+    audit.append(actor.event("map.seen_counts", parameters=window, rows=len(counts), message=message, entities=named))
+    return counts

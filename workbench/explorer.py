@@ -6,8 +6,9 @@ investigator's acting user (user, role, case reference and reason), and so is au
 (`expand`, `path`, `search` actions).
 
 When passages live in the event store (`goldenbell events import`) there are no Passage
-nodes: seen-at links are the graph's SEEN_AT links, and a link opens into a table of the
-store's passages (audited as `map.seen_passages`), not into nodes.
+nodes: seen-at links are the graph's SEEN_AT links (counted again in the store for a time
+window, audited as `map.seen_counts`), and a link opens into a table of the store's
+passages (audited as `map.seen_passages`), not into nodes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from queries import page_queries
 from queries.parameters import ParameterError
 from queries.profiles import links_among, listed_among, parse_ref, read_entity
 from queries.runner import QueryOutcome, QueryRefused, Runner
-from queries.seen_passages import SeenPassages, seen_passages
+from queries.seen_passages import SeenPassages, seen_counts, seen_passages
 from queries.store_runs import BEIJING
 from workbench.display import Display
 from workbench.map_state import PASSAGE_TYPES, MapState
@@ -138,15 +139,18 @@ class Explorer:
             # Passages are not nodes on the map: one seen-at link per vehicle and place instead.
             outcome = self._run(page_queries.NEIGHBOURHOOD, {**params, "passages": False}, "expand")
             seen = self._seen_at(params, filters)
+            seen_nodes, seen_rows = self._in_window(seen, filters) if seen is not None else ([], [])
         except (QueryRefused, GraphError) as exc:
             return Notice("error", self._t("common.failed", error=exc))
-        total = self.state.count_after([*outcome.nodes, *(seen.nodes if seen else [])])
+        except (duckdb.Error, OSError) as exc:
+            return Notice("error", self._t("seen.store_failed", error=exc))
+        total = self.state.count_after([*outcome.nodes, *seen_nodes])
         if total > self.settings.map_node_cap:
             return self._over_cap(total)
         added_nodes, added_edges = self.state.merge(outcome.nodes, outcome.relationships)
-        if seen is not None:
+        if seen_rows:
             more_nodes, more_edges = self.state.merge(
-                seen.nodes, seen_edges(seen.rows, {n["ref"]: n["id"] for n in seen.nodes if n.get("ref")})
+                seen_nodes, seen_edges(seen_rows, {n["ref"]: n["id"] for n in seen_nodes if n.get("ref")})
             )
             added_nodes += more_nodes
             added_edges += more_edges
@@ -162,10 +166,26 @@ class Explorer:
         )
         if node_id in self.state.more:
             text += " " + self._t("explorer.more_available")
-        if seen is not None and seen.rows and self.stored and (filters.since or filters.until):
-            # SEEN_AT counts every passage ever stored: the window only chose which links to draw.
-            text += " " + self._t("seen.whole_history")
         return Notice("success", text)
+
+    def _in_window(self, seen: QueryOutcome, filters: Filters) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The seen-at links to draw and their nodes. SEEN_AT counts every passage ever stored:
+        with a window, each link's count and first and last time are read again from the
+        store for the window, and a link with none in it is not drawn."""
+        if not (self.stored and seen.rows and (filters.since or filters.until)):
+            return seen.nodes, seen.rows
+        pairs = [(row["vehicle"].partition(":")[2], row["place"].partition(":")[2]) for row in seen.rows]
+        since, until = filters.moments()
+        counts = seen_counts(
+            self.events, self.runner.audit, pairs, since, until, actor=self.investigator.actor.consulting()
+        )
+        rows = []
+        for row, pair in zip(seen.rows, pairs, strict=True):
+            if pair in counts:
+                passages, first, last = counts[pair]
+                rows.append({**row, "passages": passages, "first": first, "last": last})
+        kept = {row["vehicle"] for row in rows} | {row["place"] for row in rows}
+        return [node for node in seen.nodes if node.get("ref") in kept], rows
 
     def _seen_at(self, params: dict[str, Any], filters: Filters) -> QueryOutcome | None:
         """Seen-at links from the expanded node (a vehicle or a place, or a person's vehicles

@@ -1,21 +1,16 @@
-"""The words of seen-at links when passages live in the event store (the links counted over
-the whole history, a link opened into a table of its passages), in both languages."""
+"""The words of seen-at links when passages live in the event store (a link opened into a
+table of its passages), in both languages."""
 
 from __future__ import annotations
 
 SEEN_WORDS: dict[str, tuple[str, str]] = {
-    "seen.whole_history": (
-        "过车记录存于事件库：“经过”连线的次数和首末时间为全部历史，时间范围只保留与之有交集的连线；展开连线可看范围内的记录。",
-        "Passages live in the event store: a seen-at link's count and first and last time are for the whole "
-        "history, and the time window only keeps the links it overlaps. Open a link for the passages in the window.",
-    ),
     "seen.opened": (
-        "{vehicle} 在 {place}：范围内共 {total} 条过车记录，最近的优先（连线上为全部历史 {count} 条）。",
-        "{vehicle} at {place}: {total} passages in the window, most recent first ({count} in the whole history).",
+        "{vehicle} 在 {place}：范围内共 {total} 条过车记录，最近的优先。",
+        "{vehicle} at {place}: {total} passages in the window, most recent first.",
     ),
     "seen.opened_cut": (
-        "{vehicle} 在 {place}：范围内共 {total} 条过车记录，显示最近的 {n} 条（连线上为全部历史 {count} 条）。",
-        "{vehicle} at {place}: {total} passages in the window, showing the newest {n} ({count} in the whole history).",
+        "{vehicle} 在 {place}：范围内共 {total} 条过车记录，显示最近的 {n} 条。",
+        "{vehicle} at {place}: {total} passages in the window, showing the newest {n}.",
     ),
     "seen.none": (
         "{vehicle} 在 {place} 的这段时间内没有过车记录。",

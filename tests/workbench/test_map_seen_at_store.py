@@ -47,6 +47,11 @@ OPENED = """
 SELECT time, plate, direction, lane, driver_id FROM passages WHERE plate = $plate AND place_id = $place
 ORDER BY time DESC, passage_id DESC LIMIT $limit
 """
+DAY_PAIRS = """
+SELECT place_id, count(*) AS n, min(time) AS first, max(time) AS last FROM passages
+WHERE plate = $plate AND CAST(timezone('Asia/Shanghai', time) AS DATE) = $day
+GROUP BY place_id
+"""
 GRAPH_COUNT = """
 MATCH (:Vehicle {plate: $plate})<-[:OF_VEHICLE]-(p:Passage {place_id: $place}) RETURN count(p) AS n
 """
@@ -194,7 +199,7 @@ def test_an_opened_link_lists_the_stores_passages_newest_first_with_drivers_mask
     assert reads[0]["user"] == user
 
 
-def test_a_window_keeps_the_links_it_overlaps_and_says_their_counts_are_the_whole_history(store_app):
+def test_a_window_counts_each_link_again_in_the_store_and_draws_only_those_in_it(store_app, audit_path):
     plate, place, store = store_app["plate"], store_app["place"], store_app["store"]
     newest = _store_rows(store, OPENED, {"plate": plate, "place": place, "limit": 1})[0]["time"]
     day = newest.astimezone(SHANGHAI).date()
@@ -213,15 +218,13 @@ def test_a_window_keeps_the_links_it_overlaps_and_says_their_counts_are_the_whol
     seen = {
         state.nodes[rel["end"]]["ref"].partition(":")[2]: rel for rel in state.edges.values() if rel.get("aggregate")
     }
-    truth = _store_rows(store, PAIRS, {"plate": plate})
-    overlapping = {
-        r["place_id"]
-        for r in truth
-        if r["first"].astimezone(SHANGHAI).date() <= day <= r["last"].astimezone(SHANGHAI).date()
-    }
-    assert place in seen and set(seen) == overlapping
-    assert seen[place]["properties"]["count"] == next(r["n"] for r in truth if r["place_id"] == place)
-    assert any(message("seen.whole_history", "zh") in s.value for s in at.success)
+    truth = {r["place_id"]: r for r in _store_rows(store, DAY_PAIRS, {"plate": plate, "day": day})}
+    assert place in seen and set(seen) == set(truth), "only the places it passed that day"
+    for place_id, rel in seen.items():
+        assert rel["properties"]["count"] == truth[place_id]["n"], "counted for the window, not the whole history"
+        assert rel["properties"]["first"][:19] == truth[place_id]["first"].astimezone(SHANGHAI).isoformat()[:19]
+    [counted] = [e for e in audit_events(audit_path) if e["action"] == "map.seen_counts"]
+    assert counted["entities"] == [f"Vehicle:{plate}"] and counted["rows"] == len(truth)
 
     # Opened, the link lists only the window's passages.
     at = _opened(at, vehicle, edge_id(vehicle, seen[place]["end"]))
