@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+import duckdb
 import streamlit as st
 
 from graph.errors import GraphError
@@ -66,7 +67,7 @@ def render() -> None:
         rows = places(workspace.gateway, schema, workspace.audit, chosen, actor=actor, stored=stored)
         latitude = sum(row["latitude"] for row in rows) / len(rows) if rows else 30.0
         districts = _outlines(workspace, actor, latitude)
-    except GraphError as exc:
+    except (GraphError, duckdb.Error) as exc:
         session.say("error", t("common.db_down", error=exc))
         return
     since, until = window(list(days) if isinstance(days, Sequence) else [days])
@@ -195,7 +196,7 @@ def _passages_at(workspace, ref: str, name: str, names, since, until, actor, dis
             actor=actor,
             store=workspace.events,
         )
-    except GraphError as exc:
+    except (GraphError, duckdb.Error) as exc:
         session.say("error", t("common.failed", error=exc))
         return
     if not found.rows:
