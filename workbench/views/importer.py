@@ -9,6 +9,7 @@ import streamlit as st
 from access import AccessError, Permission
 from graph.errors import GraphError
 from ingest.api import ImportReport
+from ingest.passages.run import PassageImportReport
 from ingest.readers import SourceError
 from ingest.spec import SpecError, builtin_specs
 from workbench import exports, importing, resources, session
@@ -94,7 +95,7 @@ def _run(
     return True
 
 
-def _report(display: Display, report: ImportReport) -> None:
+def _report(display: Display, report: ImportReport | PassageImportReport) -> None:
     """What the last import read, loaded and rejected, and its reject file to download."""
     session.say(
         "success", t("import.report", read=report.rows_read, loaded=report.rows_loaded, rejected=report.rows_rejected)
