@@ -15,6 +15,7 @@ from graph.errors import GraphError
 from queries.alerts import AlertError
 from queries.event_evidence import evidence_passages
 from workbench.display import Display
+from workbench.geo_route import local
 from workbench.investigator import Investigator
 from workbench.messages import message
 from workspace import Workspace
@@ -36,7 +37,7 @@ def evidence_rows(workspace: Workspace, investigator: Investigator, alert_id: st
     names = {receipt.sha256: PurePath(receipt.file).name for receipt in workspace.events.receipts()}
     return [
         {
-            "time": local_seconds(row["time"]),
+            "time": local(row["time"]).strftime("%Y-%m-%d %H:%M:%S"),
             "plate": row["plate"],
             "place": row["place"],
             "direction": row["direction"] or "",
@@ -47,12 +48,6 @@ def evidence_rows(workspace: Workspace, investigator: Investigator, alert_id: st
         }
         for row in found
     ]
-
-
-def local_seconds(value: Any) -> str:
-    moment = pd.Timestamp(value)
-    moment = moment.tz_convert("Asia/Shanghai") if moment.tzinfo is not None else moment
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def evidence_table(rows: list[dict[str, Any]], display: Display, lang: str) -> pd.DataFrame:

@@ -28,16 +28,14 @@ from queries.runner import QueryOutcome, QueryRefused, Runner
 from queries.seen_passages import SeenPassages, seen_counts, seen_passages
 from queries.store_runs import BEIJING
 from workbench.display import Display
-from workbench.map_state import PASSAGE_TYPES, MapState
+from workbench.map_state import SEEN_TYPES, MapState
 from workbench.messages import message
-from workbench.seen_links import SEEN_AT, seen_edges
+from workbench.seen_links import seen_edges
 
 EVENT_KINDS = frozenset(
     {"expand", "more", "pin", "unpin", "remove", "restore", "path_start", "path_end", "profile", "layout", "passages"}
 )
 PASSAGES_OPENED = 50  # passages drawn (or listed, from the event store) when a seen-at link is opened
-# A type filter naming one of these keeps the seen-at links (SEEN_AT itself when they are stored).
-SEEN_TYPES = PASSAGE_TYPES | {SEEN_AT}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ from workbench import seen_links
 TIME_PROPERTIES = ("time", "reported_at")
 TRASH = 2000  # removed nodes (and their links) kept for the canvas's undo
 PASSAGE_TYPES = frozenset({"OF_VEHICLE", "PASSED_AT"})
+# A seen-at link stands for passages: they hang on PASSAGE_TYPES, or are SEEN_AT when stored.
+SEEN_TYPES = PASSAGE_TYPES | {"SEEN_AT"}
 
 
 @dataclass
@@ -264,8 +266,7 @@ def _aggregates(saved: Iterable[Mapping[str, Any]], ids: Mapping[str | None, str
 
 
 def _of_types(rel: Mapping[str, Any], types: set[str]) -> bool:
-    # A seen-at link stands for passages, which hang on these two types (or are SEEN_AT, stored).
-    return bool((PASSAGE_TYPES | {"SEEN_AT"}) & types) if rel.get("aggregate") else rel["type"] in types
+    return bool(SEEN_TYPES & types) if rel.get("aggregate") else rel["type"] in types
 
 
 def _time_of(node: Mapping[str, Any]) -> str | None:

@@ -113,9 +113,14 @@ def _store_rows(store: EventStore, sql: str, params: dict) -> list[dict]:
         con.close()
 
 
-def _expanded(user: str, plate: str):
+def _expanded(user: str, plate: str, day=None):
+    """The vehicle added and expanded, with the sidebar's window set to `day` first if given."""
     at = one_page("explorer", user=user)
     at.run()
+    if day is not None:
+        at.date_input(key="gb_since").set_value(day)
+        at.date_input(key="gb_until").set_value(day)
+        at.run()
     at.text_input(key="gb_add_ref").input(f"Vehicle:{plate}")
     next(b for b in at.button if b.label == "加入").click().run()
     vehicle = at.session_state["gb_map"].by_ref(f"Vehicle:{plate}")
@@ -203,17 +208,7 @@ def test_a_window_counts_each_link_again_in_the_store_and_draws_only_those_in_it
     plate, place, store = store_app["plate"], store_app["place"], store_app["store"]
     newest = _store_rows(store, OPENED, {"plate": plate, "place": place, "limit": 1})[0]["time"]
     day = newest.astimezone(SHANGHAI).date()
-    at = one_page("explorer", user="sup")
-    at.run()
-    at.date_input(key="gb_since").set_value(day)
-    at.date_input(key="gb_until").set_value(day)
-    at.run()
-    at.text_input(key="gb_add_ref").input(f"Vehicle:{plate}")
-    next(b for b in at.button if b.label == "加入").click().run()
-    vehicle = at.session_state["gb_map"].by_ref(f"Vehicle:{plate}")
-    at.session_state["gb_canvas"] = {"events": [{"seq": 1, "kind": "expand", "node": vehicle}], "positions": {}}
-    at.run()
-    assert not at.exception, at.exception
+    at, vehicle = _expanded("sup", plate, day)
     state = at.session_state["gb_map"]
     seen = {
         state.nodes[rel["end"]]["ref"].partition(":")[2]: rel for rel in state.edges.values() if rel.get("aggregate")
