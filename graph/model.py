@@ -95,7 +95,10 @@ class SchemaError(FileFault):
     """A schema file is malformed; the message names the file, the line and the fault."""
 
 
-def load_schema(root: Path | str) -> Schema:
+def load_schema(root: Path | str, extra: Path | str | None = None) -> Schema:
+    """The schema in `root`, with the label and type files of `extra` (a user's own folder)
+    laid over it: a file naming a new label or type adds it, one naming a built-in label or
+    type replaces that file whole."""
     root = Path(root)
     if not root.is_dir():
         raise SchemaError(root, 0, "schema folder does not exist")
@@ -103,9 +106,10 @@ def load_schema(root: Path | str) -> Schema:
     shared = _read(shared_path)
     _only_keys(shared_path, shared, {"version", "provenance", "fulltext"}, "top level")
     provenance = _properties(shared_path, shared, "provenance", "provenance")
+    node_files, rel_files = _type_files(root, Path(extra) if extra else None)
 
     nodes: dict[str, NodeType] = {}
-    for path in sorted((root / "nodes").glob("*.yaml")):
+    for path in node_files:
         data = _read(path)
         node = _node(path, data, provenance)
         if node.label in nodes:
@@ -117,7 +121,7 @@ def load_schema(root: Path | str) -> Schema:
         raise SchemaError(root / "nodes", 0, "no node type files (*.yaml) found")
 
     relationships: dict[str, RelationshipType] = {}
-    for path in sorted((root / "relationships").glob("*.yaml")):
+    for path in rel_files:
         data = _read(path)
         rel = _relationship(path, data, nodes, provenance)
         if rel.type in relationships:
@@ -132,14 +136,51 @@ def load_schema(root: Path | str) -> Schema:
     return Schema(nodes=nodes, relationships=relationships, provenance=provenance, fulltext=fulltext, root=root)
 
 
+def _type_files(root: Path, extra: Path | None) -> tuple[list[Path], list[Path]]:
+    """The label files and the type files to read, each folder's own files by name, the
+    extra folder's winning over the root's of the same name."""
+    folders = {"nodes": {}, "relationships": {}}
+    for where in (root, extra):
+        if where is None:
+            continue
+        for kind, files in folders.items():
+            files.update({path.name: path for path in (where / kind).glob("*.yaml")})
+    if extra is not None:
+        _check_extra(extra)
+    return (
+        [path for _, path in sorted(folders["nodes"].items())],
+        [path for _, path in sorted(folders["relationships"].items())],
+    )
+
+
+def _check_extra(extra: Path) -> None:
+    if not extra.is_dir():
+        raise SchemaError(extra, 0, "extra schema folder does not exist (GOLDENBELL_SCHEMA_EXTRA_DIR)")
+    # Provenance and the full-text index are shared by every label; a second copy of them
+    # would make two schemas disagree about what every node carries.
+    strays = sorted(
+        path.name for path in extra.iterdir() if path.name not in ("nodes", "relationships") and path.suffix == ".yaml"
+    )
+    if strays:
+        raise SchemaError(
+            extra / strays[0],
+            0,
+            "an extra schema folder holds only nodes/<Label>.yaml and relationships/<TYPE>.yaml; "
+            "schema.yaml (provenance, full-text index) stays the base schema's",
+        )
+    if not any(path for kind in ("nodes", "relationships") for path in (extra / kind).glob("*.yaml")):
+        raise SchemaError(extra, 0, "extra schema folder has no nodes/*.yaml or relationships/*.yaml files")
+
+
 @cache
-def _cached(root: str) -> Schema:
-    return load_schema(root)
+def _cached(root: str, extra: str | None) -> Schema:
+    return load_schema(root, extra)
 
 
 def schema_for(settings) -> Schema:
     """The schema named by the settings, loaded once per process."""
-    return _cached(str(settings.schema_path))
+    extra = settings.schema_extra_dir
+    return _cached(str(settings.schema_path), str(extra) if extra else None)
 
 
 def _read(path: Path) -> LineDict:

@@ -137,6 +137,15 @@ SETTINGS: tuple[Setting, ...] = (
         parsers.optional_path,
     ),
     Setting(
+        "GOLDENBELL_SCHEMA_EXTRA_DIR",
+        "schema_extra_dir",
+        "",
+        "Folder of your own label and relationship type files (`nodes/<Label>.yaml`, "
+        "`relationships/<TYPE>.yaml`) laid over the schema: a new name adds a label or type, a built-in "
+        "name replaces that file (see docs/schema-files.md).",
+        parsers.optional_path,
+    ),
+    Setting(
         "GOLDENBELL_ROW_CAP",
         "row_cap",
         "5000",
@@ -180,6 +189,14 @@ SETTINGS: tuple[Setting, ...] = (
         "packs_dir",
         "",
         "Extra folder of query pack files, loaded after the built-in packs in `queries/packs/`.",
+        parsers.optional_path,
+    ),
+    Setting(
+        "GOLDENBELL_SPECS_DIR",
+        "specs_dir",
+        "",
+        "Extra folder of your own mapping specs (`*.yaml`), found by name and chosen per file like the "
+        "built-in specs in `ingest/specs/`; a name a built-in spec has is refused.",
         parsers.optional_path,
     ),
     Setting(
@@ -312,12 +329,14 @@ class Settings:
     start_timeout: float
     java: str
     schema_dir: Path | None
+    schema_extra_dir: Path | None
     row_cap: int
     result_max_bytes: int
     case_ref_pattern: re.Pattern[str] | None
     map_node_cap: int
     expand_cap: int
     packs_dir: Path | None
+    specs_dir: Path | None
     audit_log: Path | None
     audit_anchors: tuple[str, ...]
     audit_key_file: Path | None
