@@ -11,10 +11,12 @@ schema's one front door.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from graph.schema_types import (
@@ -26,6 +28,7 @@ from graph.schema_types import (
     RelationshipType,
     Schema,
     Style,
+    ValueRule,
 )
 from graph.yaml_lines import FileFault, LineDict, LineList, load_yaml
 
@@ -42,6 +45,7 @@ __all__ = [
     "Schema",
     "SchemaError",
     "Style",
+    "ValueRule",
     "load_schema",
     "schema_for",
 ]
@@ -89,6 +93,12 @@ _REL_TYPE = re.compile(r"[A-Z][A-Z0-9_]*")
 _PROPERTY = re.compile(r"[a-z][a-z0-9_]*")
 _ANALYZER = re.compile(r"[a-z][a-z0-9-]*")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_FOLDERS = ("nodes", "relationships", "types")
+# Clean-ups a declared value type may ask for before its check, applied in the order given.
+VALUE_STEPS = frozenset({"upper", "lower", "no_spaces", "one_space", "no_separators"})
+# What a declared value type may start from: stored as text after its check, or read as a
+# phone number of a region and stored in the international form (+447700900123).
+_LIKE = frozenset({"text", "phone"})
 
 
 class SchemaError(FileFault):
@@ -106,12 +116,13 @@ def load_schema(root: Path | str, extra: Path | str | None = None) -> Schema:
     shared = _read(shared_path)
     _only_keys(shared_path, shared, {"version", "provenance", "fulltext"}, "top level")
     provenance = _properties(shared_path, shared, "provenance", "provenance")
-    node_files, rel_files = _type_files(root, Path(extra) if extra else None)
+    node_files, rel_files, type_files = _type_files(root, Path(extra) if extra else None)
+    declared = _value_types(type_files)
 
     nodes: dict[str, NodeType] = {}
     for path in node_files:
         data = _read(path)
-        node = _node(path, data, provenance)
+        node = _node(path, data, provenance, declared)
         if node.label in nodes:
             raise SchemaError(
                 path, data.line_of("label"), f"label {node.label} is already defined in {nodes[node.label].path.name}"
@@ -123,7 +134,7 @@ def load_schema(root: Path | str, extra: Path | str | None = None) -> Schema:
     relationships: dict[str, RelationshipType] = {}
     for path in rel_files:
         data = _read(path)
-        rel = _relationship(path, data, nodes, provenance)
+        rel = _relationship(path, data, nodes, provenance, declared)
         if rel.type in relationships:
             raise SchemaError(
                 path,
@@ -133,13 +144,20 @@ def load_schema(root: Path | str, extra: Path | str | None = None) -> Schema:
         relationships[rel.type] = rel
 
     fulltext = _fulltext(shared_path, shared, nodes)
-    return Schema(nodes=nodes, relationships=relationships, provenance=provenance, fulltext=fulltext, root=root)
+    return Schema(
+        nodes=nodes,
+        relationships=relationships,
+        provenance=provenance,
+        fulltext=fulltext,
+        root=root,
+        value_types=declared,
+    )
 
 
-def _type_files(root: Path, extra: Path | None) -> tuple[list[Path], list[Path]]:
-    """The label files and the type files to read, each folder's own files by name, the
-    extra folder's winning over the root's of the same name."""
-    folders = {"nodes": {}, "relationships": {}}
+def _type_files(root: Path, extra: Path | None) -> tuple[list[Path], list[Path], list[Path]]:
+    """The label, relationship type and value type files to read, each folder's own files
+    by name, the extra folder's winning over the root's of the same name."""
+    folders: dict[str, dict[str, Path]] = {"nodes": {}, "relationships": {}, "types": {}}
     for where in (root, extra):
         if where is None:
             continue
@@ -147,10 +165,7 @@ def _type_files(root: Path, extra: Path | None) -> tuple[list[Path], list[Path]]
             files.update({path.name: path for path in (where / kind).glob("*.yaml")})
     if extra is not None:
         _check_extra(extra)
-    return (
-        [path for _, path in sorted(folders["nodes"].items())],
-        [path for _, path in sorted(folders["relationships"].items())],
-    )
+    return tuple([path for _, path in sorted(files.items())] for files in folders.values())  # type: ignore[return-value]
 
 
 def _check_extra(extra: Path) -> None:
@@ -158,18 +173,93 @@ def _check_extra(extra: Path) -> None:
         raise SchemaError(extra, 0, "extra schema folder does not exist (GOLDENBELL_SCHEMA_EXTRA_DIR)")
     # Provenance and the full-text index are shared by every label; a second copy of them
     # would make two schemas disagree about what every node carries.
-    strays = sorted(
-        path.name for path in extra.iterdir() if path.name not in ("nodes", "relationships") and path.suffix == ".yaml"
-    )
+    strays = sorted(path.name for path in extra.iterdir() if path.name not in _FOLDERS and path.suffix == ".yaml")
     if strays:
         raise SchemaError(
             extra / strays[0],
             0,
-            "an extra schema folder holds only nodes/<Label>.yaml and relationships/<TYPE>.yaml; "
+            "an extra schema folder holds only nodes/<Label>.yaml, relationships/<TYPE>.yaml and types/<type>.yaml; "
             "schema.yaml (provenance, full-text index) stays the base schema's",
         )
-    if not any(path for kind in ("nodes", "relationships") for path in (extra / kind).glob("*.yaml")):
-        raise SchemaError(extra, 0, "extra schema folder has no nodes/*.yaml or relationships/*.yaml files")
+    if not any(path for kind in _FOLDERS for path in (extra / kind).glob("*.yaml")):
+        raise SchemaError(extra, 0, "extra schema folder has no nodes/, relationships/ or types/ *.yaml files")
+
+
+def _value_types(paths: Iterable[Path]) -> dict[str, ValueRule]:
+    return {rule.type: rule for rule in (_value_type(path, _read(path)) for path in paths)}
+
+
+def _value_type(path: Path, data: LineDict) -> ValueRule:
+    _only_keys(path, data, {"type", "names", "like", "steps", "pattern", "stdnum", "region"}, "value type")
+    name = _file_name(
+        path, data, "type", "value type", _PROPERTY, "value type {!r} must be lower_snake_case letters and digits"
+    )
+    where = f"value type {name}"
+    if name in VALUE_TYPES:
+        raise SchemaError(path, data.line_of("type"), f"{where}: a built-in value type has this name; choose another")
+    like = str(data.get("like", "text"))
+    if like not in _LIKE:
+        raise SchemaError(path, data.line_of("like"), f"{where}: like must be one of {', '.join(sorted(_LIKE))}")
+    steps = data.get("steps") or []
+    if not isinstance(steps, list) or any(step not in VALUE_STEPS for step in steps):
+        raise SchemaError(
+            path, data.line_of("steps"), f"{where}: steps is a list of {', '.join(sorted(VALUE_STEPS))}, got {steps!r}"
+        )
+    rule = ValueRule(
+        type=name,
+        names=_names(path, data, "names", where),
+        like=like,
+        steps=tuple(steps),
+        pattern=_pattern(path, data, where),
+        stdnum=_stdnum(path, data, where),
+        region=_region(path, data, where, like),
+        path=path,
+    )
+    if like == "text" and not (rule.pattern or rule.stdnum):
+        raise SchemaError(path, data.line, f"{where}: a text-like type needs a pattern or a stdnum validator")
+    return rule
+
+
+def _pattern(path: Path, data: LineDict, where: str) -> str | None:
+    pattern = data.get("pattern")
+    if pattern is None:
+        return None
+    try:
+        re.compile(str(pattern))
+    except re.error as exc:
+        fault = f"{where}: pattern {pattern!r} is not a regular expression: {exc}"
+        raise SchemaError(path, data.line_of("pattern"), fault) from None
+    return str(pattern)
+
+
+def _stdnum(path: Path, data: LineDict, where: str) -> str | None:
+    name = data.get("stdnum")
+    if name is None:
+        return None
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z]{2,3}(\.[a-z0-9_]+)+", name):
+        raise SchemaError(path, data.line_of("stdnum"), f"{where}: stdnum names a module such as nl.bsn, got {name!r}")
+    try:
+        module = importlib.import_module(f"stdnum.{name}")
+    except ImportError:
+        module = None
+    if not hasattr(module, "validate") or not hasattr(module, "compact"):
+        raise SchemaError(path, data.line_of("stdnum"), f"{where}: python-stdnum has no validator stdnum.{name}")
+    return name
+
+
+def _region(path: Path, data: LineDict, where: str, like: str) -> str | None:
+    region = data.get("region")
+    if like != "phone":
+        if region is not None:
+            raise SchemaError(path, data.line_of("region"), f"{where}: region is only for like: phone")
+        return None
+    import phonenumbers  # only a schema that declares a phone type pays for the library
+
+    if str(region) not in phonenumbers.SUPPORTED_REGIONS:
+        raise SchemaError(
+            path, data.line_of("region"), f"{where}: region {region!r} is not a phone region code such as GB or DE"
+        )
+    return str(region)
 
 
 @cache
@@ -216,14 +306,16 @@ def _names(path: Path, owner: LineDict, key: str, where: str) -> Names:
     return Names(zh=str(value["zh"]), en=str(value["en"]))
 
 
-def _properties(path: Path, owner: LineDict, key: str, where: str) -> dict[str, Property]:
+def _properties(
+    path: Path, owner: LineDict, key: str, where: str, declared: Mapping[str, ValueRule] = MappingProxyType({})
+) -> dict[str, Property]:
     data = owner.get(key) or LineDict()
     if not isinstance(data, LineDict):
         raise SchemaError(path, owner.line_of(key), f"{where}: properties must be a mapping of name → definition")
-    return {name: _property(path, data, name, f"{where}, property '{name}'") for name in data}
+    return {name: _property(path, data, name, f"{where}, property '{name}'", declared) for name in data}
 
 
-def _property(path: Path, owner: LineDict, name: Any, here: str) -> Property:
+def _property(path: Path, owner: LineDict, name: Any, here: str, declared: Mapping[str, ValueRule]) -> Property:
     spec = owner[name]
     if not isinstance(name, str) or not _PROPERTY.fullmatch(name):
         raise SchemaError(path, owner.line_of(name), f"{here}: property names are lower_snake_case")
@@ -231,11 +323,11 @@ def _property(path: Path, owner: LineDict, name: Any, here: str) -> Property:
         raise SchemaError(path, owner.line_of(name), f"{here}: expected a mapping with at least 'type' and 'names'")
     _only_keys(path, spec, {"type", "names", "required", "fulltext", "index", "fragments", "mask", "values"}, here)
     value_type = _require(path, spec, "type", here)
-    if value_type not in VALUE_TYPES:
+    if value_type not in VALUE_TYPES and value_type not in declared:
         raise SchemaError(
             path,
             spec.line_of("type"),
-            f"{here}: unknown type '{value_type}'; known types: {', '.join(sorted(VALUE_TYPES))}",
+            f"{here}: unknown type '{value_type}'; known types: {', '.join(sorted(VALUE_TYPES | set(declared)))}",
         )
     values = tuple(str(v) for v in spec.get("values") or ())
     if value_type == "enum" and not values:
@@ -260,6 +352,7 @@ def _property(path: Path, owner: LineDict, name: Any, here: str) -> Property:
         fragments=spec.get("fragments", False),
         mask=mask,
         values=values,
+        rule=declared.get(value_type),
     )
 
 
@@ -274,9 +367,14 @@ def _file_name(path: Path, data: LineDict, key: str, where: str, pattern: re.Pat
 
 
 def _own_properties(
-    path: Path, data: LineDict, provenance: Mapping[str, Property], where: str, every: str
+    path: Path,
+    data: LineDict,
+    provenance: Mapping[str, Property],
+    where: str,
+    every: str,
+    declared: Mapping[str, ValueRule],
 ) -> dict[str, Property]:
-    properties = _properties(path, data, "properties", where)
+    properties = _properties(path, data, "properties", where, declared)
     clash = sorted(set(properties) & set(provenance))
     if clash:
         raise SchemaError(
@@ -287,14 +385,16 @@ def _own_properties(
     return properties
 
 
-def _node(path: Path, data: LineDict, provenance: Mapping[str, Property]) -> NodeType:
+def _node(
+    path: Path, data: LineDict, provenance: Mapping[str, Property], declared: Mapping[str, ValueRule]
+) -> NodeType:
     _only_keys(
         path, data, {"label", "names", "description", "key", "caption", "style", "properties", "indexes"}, "node type"
     )
     label = _file_name(path, data, "label", "node type", _LABEL, "label {!r} must be UpperCamelCase letters and digits")
     where = f"label {label}"
     _require(path, data, "properties", where)
-    properties = _own_properties(path, data, provenance, where, "node")
+    properties = _own_properties(path, data, provenance, where, "node", declared)
     key = _require(path, data, "key", where)
     if key not in properties:
         raise SchemaError(path, data.line_of("key"), f"{where}: key '{key}' is not one of its properties")
@@ -364,14 +464,18 @@ def _end_labels(path: Path, data: LineDict, key: str, nodes: Mapping[str, NodeTy
 
 
 def _relationship(
-    path: Path, data: LineDict, nodes: Mapping[str, NodeType], provenance: Mapping[str, Property]
+    path: Path,
+    data: LineDict,
+    nodes: Mapping[str, NodeType],
+    provenance: Mapping[str, Property],
+    declared: Mapping[str, ValueRule],
 ) -> RelationshipType:
     _only_keys(path, data, {"type", "names", "from", "to", "properties", "key"}, "relationship type")
     rel_type = _file_name(
         path, data, "type", "relationship type", _REL_TYPE, "relationship type {!r} must be UPPER_SNAKE_CASE"
     )
     where = f"relationship {rel_type}"
-    properties = _own_properties(path, data, provenance, where, "relationship")
+    properties = _own_properties(path, data, provenance, where, "relationship", declared)
     key = data.get("key")
     if key is not None and (key not in properties or not properties[key].required):
         raise SchemaError(path, data.line_of("key"), f"{where}: key '{key}' must be one of its required properties")

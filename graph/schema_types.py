@@ -22,6 +22,21 @@ class Names:
 
 
 @dataclass(frozen=True)
+class ValueRule:
+    """A value type declared as data (`types/<name>.yaml`): identifiers of another country
+    checked by a pattern, a python-stdnum validator or a phone region, stored as text."""
+
+    type: str
+    names: Names
+    like: str  # "text" or "phone": which built-in handling it starts from
+    steps: tuple[str, ...] = ()  # clean-ups before the check, in order (see VALUE_STEPS)
+    pattern: str | None = None  # the cleaned value must match it whole
+    stdnum: str | None = None  # a python-stdnum module, e.g. "nl.bsn": validates, stored compact
+    region: str | None = None  # for like: phone, the region a number without +country is read in
+    path: Path | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Property:
     name: str
     type: str
@@ -32,6 +47,7 @@ class Property:
     fragments: bool = False  # found by any part of it (a text index: CONTAINS, ENDS WITH)
     mask: str | None = None
     values: tuple[str, ...] = ()
+    rule: ValueRule | None = None  # when `type` is a declared one
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,7 @@ class Schema:
     provenance: Mapping[str, Property]
     fulltext: FulltextIndex
     root: Path = field(compare=False)
+    value_types: Mapping[str, ValueRule] = field(default_factory=dict)
 
     def node(self, label: str) -> NodeType:
         try:

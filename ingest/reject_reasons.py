@@ -29,6 +29,7 @@ class Reason(StrEnum):
     BOOL_INVALID = "bool.invalid"
     NAME_INVALID = "name.invalid"  # a person's name with digits or symbols in it
     TEXT_INVALID = "text.invalid"  # a JSON list or object where text was expected
+    VALUE_PATTERN = "value.pattern"  # fails the check of a value type the schema declares as data
     # the row as a whole
     ROW_COLUMN_COUNT = "row.column_count"  # more or fewer fields than the header
     ROW_DUPLICATE = "row.duplicate"  # identical to an earlier row of the same file

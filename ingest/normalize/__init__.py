@@ -21,7 +21,8 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from types import MappingProxyType
 
-from ingest.normalize import address, citizen_id, dates, names, phone, plate, scalars
+from graph.schema_types import ValueRule
+from ingest.normalize import address, citizen_id, dates, declared, names, phone, plate, scalars
 from ingest.normalize.invalid import InvalidValue, is_blank
 from ingest.reject_reasons import Reason
 
@@ -48,15 +49,18 @@ NORMALISERS: Mapping[str, Callable[[object], object]] = MappingProxyType(
 )
 
 
-def normalise(value_type: str, raw: object, *, values: tuple[str, ...] = ()) -> object:
+def normalise(value_type: str, raw: object, *, values: tuple[str, ...] = (), rule: ValueRule | None = None) -> object:
     """The stored value for `raw`, None when it is blank (None, "", only whitespace,
-    or nothing left after cleaning, like a name of only dots); raises InvalidValue."""
+    or nothing left after cleaning, like a name of only dots); raises InvalidValue.
+    A value type the schema declares as data comes with its `rule`."""
     if is_blank(raw) or (isinstance(raw, (list, tuple)) and not raw and value_type == "text_list"):
         return None
-    if value_type == "enum":
+    if rule is not None:
+        clean: Callable[[object], object] = partial(declared.clean, rule)
+    elif value_type == "enum":
         if not values:
             raise ValueError("an enum needs its allowed values")
-        clean: Callable[[object], object] = partial(scalars.clean_enum, values=values)
+        clean = partial(scalars.clean_enum, values=values)
     else:
         try:
             clean = NORMALISERS[value_type]

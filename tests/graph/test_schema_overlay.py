@@ -81,7 +81,7 @@ def test_a_new_type_may_join_a_label_of_the_same_folder(tmp_path):
     "files, fault",
     [
         ({"schema.yaml": "version: 1\n"}, "schema.yaml (provenance, full-text index) stays the base schema's"),
-        ({"nodes/README.txt": "notes\n"}, "has no nodes/*.yaml or relationships/*.yaml files"),
+        ({"nodes/README.txt": "notes\n"}, "has no nodes/, relationships/ or types/ *.yaml files"),
         (
             {"relationships/STAYED_AT.yaml": "type: STAYED_AT\nnames: {zh: 入住, en: in}\nfrom: Person\nto: Hotel\n"},
             "unknown label 'Hotel'",
