@@ -109,12 +109,15 @@ class Visibility:
         caption_kind = spec.properties[spec.caption].mask if spec is not None else None
         whole = ref is not None and ref in self.unmasked
         caption = node.get("caption")
-        return {
-            **node,
-            "ref": self.value(ref),
-            "caption": caption if whole else self.of_kind(caption_kind or TEXT, caption),
-            "properties": self.properties(schema, node.get("labels") or [], node.get("properties") or {}, ref),
-        }
+        properties = self.properties(schema, node.get("labels") or [], node.get("properties") or {}, ref)
+        if whole:
+            shown = caption
+        elif spec is not None and spec.caption_template is not None:
+            # A template may join a masked property with others: filled again from masked values.
+            shown = self.of_kind(TEXT, spec.caption_of(properties))
+        else:
+            shown = self.of_kind(caption_kind or TEXT, caption)
+        return {**node, "ref": self.value(ref), "caption": shown, "properties": properties}
 
     def relationship(self, schema: Schema, relationship: Mapping[str, Any]) -> dict[str, Any]:
         if self.sees_all:

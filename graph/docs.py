@@ -48,7 +48,8 @@ def schema_markdown(schema: Schema) -> str:
             f"{_cell(node.description.en)}  ",
             f"{_cell(node.description.zh)}",
             "",
-            f"Key: `{node.key}` · caption: `{node.caption}` · colour {node.style.color}, shape {node.style.shape}",
+            f"Key: `{node.key}` · caption: `{node.caption_template or node.caption}` · "
+            f"colour {node.style.color}, shape {node.style.shape}",
             "",
             *_property_rows(node.properties),
             "",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import string
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -400,20 +401,48 @@ def _node(
         raise SchemaError(path, data.line_of("key"), f"{where}: key '{key}' is not one of its properties")
     if not properties[key].required:
         raise SchemaError(path, data.line_of("key"), f"{where}: key '{key}' must be marked required: true")
-    caption = data.get("caption", key)
-    if caption not in properties:
-        raise SchemaError(path, data.line_of("caption"), f"{where}: caption '{caption}' is not one of its properties")
+    caption, template = _caption(path, data, key, properties, where)
     return NodeType(
         label=label,
         names=_names(path, data, "names", where),
         description=_names(path, data, "description" if data.get("description") else "names", f"{where}, description"),
         key=key,
         caption=caption,
+        caption_template=template,
         style=_style(path, data, label, where),
         properties=properties,
         indexes=_indexes(path, data, properties, where),
         path=path,
     )
+
+
+def _caption(
+    path: Path, data: LineDict, key: str, properties: Mapping[str, Property], where: str
+) -> tuple[str, str | None]:
+    """The caption's first property, and the template when it is one (`{name} {surname}`)."""
+    caption = str(data.get("caption", key))
+    if "{" not in caption and "}" not in caption:
+        if caption not in properties:
+            raise SchemaError(
+                path, data.line_of("caption"), f"{where}: caption '{caption}' is not one of its properties"
+            )
+        return caption, None
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(caption)]
+    except ValueError as exc:
+        fault = f"{where}: caption {caption!r} is not a template: {exc}"
+        raise SchemaError(path, data.line_of("caption"), fault) from None
+    parts = [name for name, _, _ in fields if name is not None]
+    unknown = [name for name in parts if name not in properties]
+    plain = all(not spec and conversion is None for name, spec, conversion in fields if name is not None)
+    if not parts or unknown or not plain:
+        raise SchemaError(
+            path,
+            data.line_of("caption"),
+            f"{where}: a caption template names its properties in braces, like '{{name}} {{surname}}'; "
+            f"{', '.join(repr(n) for n in unknown) or 'none'} of {caption!r} is not one of its properties",
+        )
+    return parts[0], caption
 
 
 def _style(path: Path, data: LineDict, label: str, where: str) -> Style:

@@ -5,11 +5,19 @@ graph/schema/ into these; everything else takes them from there.
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ANY_LABEL = "*"
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|（\s*）|\[\s*\]")
+
+
+def _filled(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -68,10 +76,28 @@ class NodeType:
     properties: Mapping[str, Property]
     indexes: tuple[tuple[str, ...], ...]
     path: Path
+    # `caption` is then the template's first property: what a lookup by caption or its mask goes by.
+    caption_template: str | None = None
 
     @property
     def key_property(self) -> Property:
         return self.properties[self.key]
+
+    @property
+    def caption_properties(self) -> tuple[str, ...]:
+        if self.caption_template is None:
+            return (self.caption,)
+        return tuple(name for _, name, _, _ in string.Formatter().parse(self.caption_template) if name)
+
+    def caption_of(self, properties: Mapping[str, Any]) -> Any:
+        """The caption of an entity with these (stored or masked) properties: its caption
+        property's value, or the template filled, leaving out what is blank and any
+        brackets left empty by it."""
+        if self.caption_template is None:
+            return properties.get(self.caption)
+        values = {name: _filled(properties.get(name)) for name in self.caption_properties}
+        text = _EMPTY_BRACKETS.sub("", self.caption_template.format_map(values))
+        return " ".join(text.split()) or None
 
 
 @dataclass(frozen=True)

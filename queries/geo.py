@@ -33,9 +33,10 @@ def point_labels(schema: Schema) -> dict[str, str]:
 
 def _places_cypher(schema: Schema, label: str, point: str, stored: bool) -> str:
     node = schema.node(label)
+    caption = ", ".join("." + quote(name) for name in node.caption_properties)  # the caption is filled in here
     return (
         f"MATCH (n:{quote(label)}) WHERE n.{quote(point)} IS NOT NULL\n"
-        f"RETURN n.{quote(node.key)} AS key, n.{quote(node.caption)} AS name,\n"
+        f"RETURN n.{quote(node.key)} AS key, n {{{caption}}} AS name,\n"
         f"       n.{quote(point)}.longitude AS longitude, n.{quote(point)}.latitude AS latitude,\n"
         f"       {_passages(schema, label, stored)} AS passages\n"
         f"LIMIT $limit"
@@ -78,6 +79,9 @@ def places(
         result = gateway.read(
             f"geo.places.{label}", _places_cypher(schema, label, known[label], stored), {"limit": limit}
         )
-        rows += [{"label": label, **record.data()} for record in result.records]
+        spec = schema.node(label)
+        for record in result.records:
+            row = record.data()
+            rows.append({"label": label, **row, "name": spec.caption_of(row["name"])})
     audit.append(actor.event("map.places", parameters={"labels": labels}, rows=len(rows)))
     return rows

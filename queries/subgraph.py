@@ -131,7 +131,7 @@ class Subgraph:
             "labels": labels,
             "label": label,
             "ref": str(ref) if ref else None,
-            "caption": plain(node.get(spec.caption), self.schema) if spec else None,
+            "caption": plain(spec.caption_of(node), self.schema) if spec else None,
             "properties": _properties(node, self.schema),
         }
 

@@ -96,6 +96,10 @@ class Display:
             return self.text(node.get("ref") or node.get("id"))
         if self.unmasked(node.get("ref")):
             return str(caption)
+        if spec is not None and spec.caption_template is not None:
+            # A template may join a masked property with others: filled again from masked values.
+            masked = self.properties(node.get("labels") or [spec.label], node.get("properties") or {}, node.get("ref"))
+            return self.text(spec.caption_of(masked) or caption)
         kind = spec.properties[spec.caption].mask if spec is not None else None
         return str(self.value(caption, kind) if kind else self.text(caption))
 
