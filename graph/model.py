@@ -91,7 +91,9 @@ SHAPES = frozenset(
 
 _LABEL = re.compile(r"[A-Z][A-Za-z0-9]*")
 _REL_TYPE = re.compile(r"[A-Z][A-Z0-9_]*")
-_PROPERTY = re.compile(r"[a-z][a-z0-9_]*")
+# A dataset's own camelCase names (areaCode) are kept, so its queries run unchanged.
+_PROPERTY = re.compile(r"[a-z][A-Za-z0-9_]*")
+_VALUE_TYPE = re.compile(r"[a-z][a-z0-9_]*")
 _ANALYZER = re.compile(r"[a-z][a-z0-9-]*")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _FOLDERS = ("nodes", "relationships", "types")
@@ -193,7 +195,7 @@ def _value_types(paths: Iterable[Path]) -> dict[str, ValueRule]:
 def _value_type(path: Path, data: LineDict) -> ValueRule:
     _only_keys(path, data, {"type", "names", "like", "steps", "pattern", "stdnum", "region"}, "value type")
     name = _file_name(
-        path, data, "type", "value type", _PROPERTY, "value type {!r} must be lower_snake_case letters and digits"
+        path, data, "type", "value type", _VALUE_TYPE, "value type {!r} must be lower_snake_case letters and digits"
     )
     where = f"value type {name}"
     if name in VALUE_TYPES:
@@ -319,7 +321,8 @@ def _properties(
 def _property(path: Path, owner: LineDict, name: Any, here: str, declared: Mapping[str, ValueRule]) -> Property:
     spec = owner[name]
     if not isinstance(name, str) or not _PROPERTY.fullmatch(name):
-        raise SchemaError(path, owner.line_of(name), f"{here}: property names are lower_snake_case")
+        fault = f"{here}: a property name starts with a lower-case letter and holds only letters, digits and _"
+        raise SchemaError(path, owner.line_of(name), fault)
     if not isinstance(spec, LineDict):
         raise SchemaError(path, owner.line_of(name), f"{here}: expected a mapping with at least 'type' and 'names'")
     _only_keys(path, spec, {"type", "names", "required", "fulltext", "index", "fragments", "mask", "values"}, here)

@@ -120,3 +120,14 @@ def test_an_edited_copy_of_the_whole_schema_still_works_as_before(tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(BASE, copy)
     assert set(load_schema(copy).nodes) == set(load_schema(BASE).nodes)
+
+
+def test_a_datasets_own_camel_case_names_are_kept_and_unsafe_ones_refused(tmp_path):
+    extra = documented_example(tmp_path)
+    hotel = extra / "nodes" / "Hotel.yaml"
+    text = hotel.read_text(encoding="utf-8")
+    hotel.write_text(text + "  starRating:\n    type: int\n    names: {zh: 星级, en: Stars}\n", encoding="utf-8")
+    assert "starRating" in load_schema(BASE, extra).node("Hotel").properties
+    hotel.write_text(text + "  star-rating:\n    type: int\n    names: {zh: 星级, en: Stars}\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match="property 'star-rating': a property name starts with a lower-case letter"):
+        load_schema(BASE, extra)
