@@ -1,29 +1,70 @@
-"""The `goldenbell` command: one entry point over every package's commands."""
+"""The `goldenbell` command: one entry point over every package's commands.
+
+Each command's module is imported only when that command is asked for (click's lazy-group
+pattern), and the modules keep their heavy libraries (the Neo4j driver, pandas, DuckDB,
+spaCy, Streamlit) inside the functions that use them: `goldenbell ingest --help` or
+`goldenbell query list` starts in a fraction of a second rather than the seconds those
+imports take (tests/cli/test_startup.py).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import subprocess
 import sys
 
 import click
 
-from cli.access import audit, user
 from cli.common import fail, settings_or_fail
-from cli.db import db, schema_group
-from cli.events import events
-from cli.extract import extract
-from cli.ingest import ingest
-from cli.query import alerts, query
-from cli.synth import synth
 from settings.home import OwnerOnlyError, owner_only_umask, tighten_home
 from settings.table import PROJECT_ROOT, Settings, SettingsError
 
 APP = PROJECT_ROOT / "workbench" / "app.py"
 
+# Command name → (module, attribute). A new command is registered by a line here.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "db": ("cli.db", "db"),
+    "schema": ("cli.db", "schema_group"),
+    "ingest": ("cli.ingest", "ingest"),
+    "events": ("cli.events", "events"),
+    "synth": ("cli.synth", "synth"),
+    "query": ("cli.query", "query"),
+    "alerts": ("cli.alerts", "alerts"),
+    "cypher": ("cli.cypher", "cypher"),
+    "analyse": ("cli.analyse", "analyse"),
+    "extract": ("cli.extract", "extract"),
+    "user": ("cli.access", "user"),
+    "audit": ("cli.access", "audit"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group whose `COMMANDS` are imported on first use, so one command never pays for another's imports."""
+
+    def __init__(self, *args, lazy: dict[str, tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = self.lazy[cmd_name]
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module}.{attribute} is not a click command (cli/main.py COMMANDS)")
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="goldenbell")
 def main() -> None:
     """goldenbell: knowledge graph and investigation workbench for public-safety analysts."""
@@ -34,18 +75,6 @@ def main() -> None:
             tighten_home(Settings.from_env().home)
         except OwnerOnlyError as exc:
             fail(str(exc))
-
-
-main.add_command(db)
-main.add_command(schema_group)
-main.add_command(ingest)
-main.add_command(events)
-main.add_command(synth)
-main.add_command(query)
-main.add_command(alerts)
-main.add_command(extract)
-main.add_command(user)
-main.add_command(audit)
 
 
 def streamlit_argv(port: int) -> list[str]:

@@ -1,33 +1,45 @@
-"""`goldenbell query …` and `goldenbell alerts …`."""
+"""`goldenbell query …`: list, show, check and run saved queries.
+
+Listing and showing need neither the database nor its driver, so they import nothing
+that needs them: the runner and its libraries load inside the commands that run.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
 import sys
-from functools import partial
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from cli import attribution
-from cli.common import fail, open_workspace, settings_or_fail, table
-from queries import alerts as alert_store
-from queries.event_alerts import stored_alerts
-from queries.pack_model import load_catalog
-from queries.parameters import ParameterError
-from queries.runner import QueryOutcome, QueryRefused
-from queries.subgraph import plain
+from cli.common import errors, fail, open_workspace, settings_or_fail, table
+from queries.pack_model import Catalog, PackError, load_catalog
+
+if TYPE_CHECKING:
+    from queries.runner import QueryOutcome
 
 console = Console(soft_wrap=True)
 FORMATS = ("table", "json", "csv")
-# What running a query or an alert rule may refuse: the command ends with the reason.
-RUN_ERRORS = (QueryRefused, ParameterError, alert_store.AlertError)
+# `query list` and `query check` when some pack file or query did not load (the rest are listed).
+EXIT_NOT_ALL_LOADED = 2
 
 
-def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
+def run_errors() -> tuple[type[Exception], ...]:
+    """What running a query or an alert rule may refuse: the command ends with the reason."""
+    from queries.alerts import AlertError
+    from queries.parameters import ParameterError
+    from queries.runner import QueryRefused
+
+    return (QueryRefused, ParameterError, AlertError)
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
     """`-p name=value`, repeatable; a name given twice collects its values into a list."""
     params: dict[str, Any] = {}
     for pair in pairs:
@@ -43,10 +55,10 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
     return params
 
 
-_params_option = click.option(
+params_option = click.option(
     "-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value; repeat for more."
 )
-_user_option = click.option("--user", default=None, metavar="NAME", help=attribution.CLAIMED_HELP)
+user_option = click.option("--user", default=None, metavar="NAME", help=attribution.CLAIMED_HELP)
 
 
 @click.group("query")
@@ -65,8 +77,37 @@ def query_list(pack: str | None, only_alerts: bool) -> None:
     for q in catalog.queries.values():
         if (pack and q.pack != pack) or (only_alerts and not q.alert):
             continue
-        listed.add_row(q.id, q.names.zh, q.names.en, q.returns, "yes" if q.alert else "")
+        listed.add_row(*map(Text, (q.id, q.names.zh, q.names.en, q.returns, "yes" if q.alert else "")))
     console.print(listed)
+    report_faults(catalog)
+
+
+def report_faults(catalog: Catalog) -> None:
+    """What did not load, one row per fault on stderr, then exit 2; nothing when all loaded."""
+    if not catalog.faults:
+        return
+    errors.print(Text(f"did not load ({len(catalog.faults)}):"))
+    errors.print(faults_table(catalog.faults))
+    fail(
+        f"{_did_not_load(catalog.faults)}; {len(catalog.queries)} queries loaded",
+        code=EXIT_NOT_ALL_LOADED,
+    )
+
+
+def faults_table(faults: Sequence[PackError]) -> Any:
+    shown = table("file", "line", "query", "reason", whole=("line",))
+    for fault in faults:
+        # Text cells: a reason quoting YAML or Cypher ([…]) is shown as written, never read as markup.
+        shown.add_row(*map(Text, (str(fault.path), str(fault.line or ""), fault.query_id or "—", fault.reason)))
+    return shown
+
+
+def _did_not_load(faults: Sequence[PackError]) -> str:
+    queries = sum(1 for fault in faults if fault.query_id)
+    files = len({fault.path for fault in faults if not fault.query_id})
+    parts = [f"{queries} quer{'y' if queries == 1 else 'ies'}"] if queries else []
+    parts += [f"{files} pack file{'' if files == 1 else 's'}"] if files else []
+    return " and ".join(parts) + " did not load"
 
 
 @query.command("show")
@@ -91,10 +132,10 @@ def query_show(query_id: str) -> None:
 
 @query.command("run")
 @click.argument("query_id")
-@_params_option
+@params_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @attribution.consultation_options("the query is run")
-@_user_option
+@user_option
 @click.option("--row-cap", type=int, default=None, help="At most this many rows (never above GOLDENBELL_ROW_CAP).")
 @click.option("--timeout", type=float, default=None, help="Seconds before the query is stopped.")
 def query_run(
@@ -109,10 +150,10 @@ def query_run(
     timeout: float | None,
 ) -> None:
     """Run a saved query with -p name=value parameters, for a case and a reason, recorded under your login."""
-    values = _parse_params(params)
+    values = parse_params(params)
     actor = attribution.consulting(settings_or_fail(), case_ref=case_ref, code=code, note=note, claimed=user)
     # Each query's plan is checked on the server before it first runs (`query check` checks all).
-    with open_workspace(*RUN_ERRORS) as workspace:
+    with open_workspace(*run_errors()) as workspace:
         outcome = workspace.runner.run(query_id, values, actor=actor, row_cap=row_cap, timeout=timeout)
     _print(outcome, fmt)
 
@@ -141,17 +182,17 @@ def _print(outcome: QueryOutcome, fmt: str) -> None:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(outcome.columns)
         for row in outcome.rows:
-            writer.writerow([_cell(row[c]) for c in outcome.columns])
+            writer.writerow([cell(row[c]) for c in outcome.columns])
         click.echo(note, err=True)
         return
     shown = table(*outcome.columns)
     for row in outcome.rows:
-        shown.add_row(*(_cell(row[c]) for c in outcome.columns))
+        shown.add_row(*(Text(cell(row[c])) for c in outcome.columns))  # data, never markup
     console.print(shown)
     click.echo(note, err=True)
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -162,96 +203,16 @@ def _cell(value: Any) -> str:
 @query.command("check")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 def query_check(files: tuple[str, ...]) -> None:
-    """Check packs on the server (parameters, labels, read-only plan); with FILES, only those."""
+    """Check packs on the server (parameters, labels, read-only plan); with FILES, only those; lists every fault."""
     with open_workspace() as workspace:
         catalog = load_catalog(
             workspace.schema,
             [Path(f) for f in files] if files else None,
             extra_dir=workspace.settings.packs_dir,
             gateway=workspace.gateway,
+            strict=False,
         )
+    if catalog.faults:
+        click.echo(f"{len(catalog.queries)} queries in {len(catalog.packs)} packs passed.")
+        report_faults(catalog)
     click.echo(f"{len(catalog.queries)} queries in {len(catalog.packs)} packs: all read-only, all valid.")
-
-
-@click.group("alerts")
-def alerts() -> None:
-    """Run alert rules and review the alerts they raised."""
-
-
-@alerts.command("run")
-@click.option("--rule", default=None, help="Run only this alert rule (default: all).")
-@_params_option
-@_user_option
-def alerts_run(rule: str | None, params: tuple[str, ...], user: str | None) -> None:
-    """Run the alert rules and store their hits as alerts (never twice); a job, it needs no case."""
-    values = _parse_params(params)
-    if values and not rule:
-        fail("-p needs --rule: parameters belong to one rule")
-    with open_workspace(*RUN_ERRORS) as workspace:
-        actor = attribution.operator(user)
-        # Passage rules run on the event store once it holds the passages, storing the same alerts.
-        parts = (workspace.events, workspace.gateway, workspace.schema, workspace.catalog, workspace.audit)
-        on_store = partial(stored_alerts, *parts, actor)
-        reports = alert_store.run_rules(workspace.runner, actor, rule=rule, params=values, on_store=on_store)
-    shown = table("rule", "hits", "new", "again", "ms", whole=("rule",))
-    for r in reports:
-        shown.add_row(r.rule, str(r.hits), str(r.created), str(r.updated), f"{r.elapsed_ms:.0f}")
-        if r.truncated:
-            click.echo(f"warning: {r.rule} hit the row cap; raise GOLDENBELL_ROW_CAP or narrow it", err=True)
-    console.print(shown)
-
-
-@alerts.command("list")
-@click.option("--status", type=click.Choice(alert_store.STATUSES), default=None, help="Only alerts in this status.")
-@click.option("--rule", default=None, help="Only alerts of this rule.")
-@click.option("--limit", type=int, default=200, show_default=True, help="At most this many alerts.")
-def alerts_list(status: str | None, rule: str | None, limit: int) -> None:
-    """List alerts, most recently fired first."""
-    with open_workspace(alert_store.AlertError) as workspace:
-        records = alert_store.list_alerts(workspace.gateway, status=status, rule=rule, limit=limit)
-        schema = workspace.schema
-    shown = table(
-        "alert",
-        "rule",
-        "severity",
-        "status",
-        "assignee",
-        "last fired",
-        "times",
-        "involves",
-        "summary",
-        whole=("alert",),
-    )
-    for record in records:
-        involved = ", ".join(f"{i['role']}={plain(i['node'], schema)}" for i in record["involved"] if i["node"])
-        shown.add_row(
-            record["alert_id"],
-            record["rule"],
-            record["severity"] or "",
-            record["status"],
-            record["assignee"] or "",
-            str(plain(record["last_fired"], schema)),
-            str(record["fire_count"]),
-            involved,
-            record["summary"] or "",
-        )
-    console.print(shown)
-
-
-def _status_command(name: str, status: str, help: str) -> None:
-    """`alerts ack` and `alerts close`: the same command, setting a different status."""
-
-    @alerts.command(name, help=help)
-    @click.argument("alert_id")
-    @_user_option
-    @click.option("--reason", default="", help="Why (recorded).")
-    def command(alert_id: str, user: str | None, reason: str) -> None:
-        with open_workspace(alert_store.AlertError) as workspace:
-            alert_store.set_status(
-                workspace.gateway, workspace.audit, alert_id, status, attribution.operator(user, reason)
-            )
-        click.echo(f"alert {alert_id}: {status}")
-
-
-_status_command("ack", "acknowledged", "Mark an alert acknowledged (someone is on it).")
-_status_command("close", "closed", "Close an alert; later runs that find the same facts leave it closed.")

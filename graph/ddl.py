@@ -7,9 +7,12 @@ whose loader accepts nothing but plain identifiers; they are still quoted.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from graph.gateway import Gateway
 from graph.model import Schema
+
+if TYPE_CHECKING:  # `quote` serves the pack loader, which needs no driver
+    from graph.gateway import Gateway
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,6 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from neo4j.graph import Node, Relationship
-from neo4j.time import Date, DateTime
-
 from graph.schema_types import Names
 
 LANGS = ("zh", "en")
@@ -103,6 +100,9 @@ class _Formatter(string.Formatter):
 
 
 def _item(value: Any, key: str) -> Any:
+    # The driver's types are imported here, when a rule's rows are worded: loading packs needs no driver.
+    from neo4j.graph import Node, Relationship
+
     if isinstance(value, Node | Relationship):
         return value.get(key)
     if isinstance(value, Mapping):
@@ -111,6 +111,8 @@ def _item(value: Any, key: str) -> Any:
 
 
 def _plain(value: Any, lang: str) -> Any:
+    from neo4j.time import Date, DateTime
+
     if value is None:
         return ""
     if isinstance(value, DateTime | datetime):

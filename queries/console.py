@@ -13,6 +13,7 @@ could be shown masked soundly. Any other role is refused before the text is look
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -58,14 +59,23 @@ class ConsoleOutcome:
     over_bytes: bool = False
 
 
-def run_console(runner: Runner, cypher: str, *, actor: Actor, row_cap: int | None = None) -> ConsoleOutcome:
+def run_console(
+    runner: Runner,
+    cypher: str,
+    *,
+    actor: Actor,
+    row_cap: int | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> ConsoleOutcome:
     """Raise AccessDenied (audited) for a role that may not see sensitive values, CypherTooLong
     (audited) for text over the settings' length, NotReadOnly for anything but a read,
     GraphError when the server fails it. Runs on the runner's gateway, within its settings'
-    limits, recorded in its audit log."""
+    limits, recorded in its audit log; `params` (the command line's) are recorded with the text."""
     gateway, schema, settings, audit = runner.gateway, runner.schema, runner.settings, runner.audit
     cap = min(row_cap or settings.row_cap, settings.row_cap)
-    event = partial(actor.event, "console.run", parameters={"cypher": cypher[:AUDITED_CYPHER_LENGTH]})
+    params = dict(params or {})
+    recorded = {"cypher": cypher[:AUDITED_CYPHER_LENGTH], **({"params": params} if params else {})}
+    event = partial(actor.event, "console.run", parameters=recorded)
     if not console_allowed(actor.role):
         message = console_denial(actor.role)
         audit.append(event(outcome="refused", message=message))
@@ -77,10 +87,11 @@ def run_console(runner: Runner, cypher: str, *, actor: Actor, row_cap: int | Non
     metadata = {"user": actor.user, "case_ref": actor.case_ref, "reason": actor.reason, "query_id": "console"}
     began = time.perf_counter()
     try:
-        check_read_only(gateway, cypher, name="console.check")
+        check_read_only(gateway, cypher, params, name="console.check")
         result = gateway.read(
             "console",
             cypher,
+            params,
             timeout=settings.query_timeout,
             metadata=metadata,
             max_rows=cap,

@@ -1,7 +1,9 @@
 """Query packs: reviewed YAML files of named, parameterised, read-only Cypher.
 
 Loading a pack checks it, and a bad pack fails with a `PackError` naming the file,
-the query and the fault:
+the query and the fault — or, for the workspace (`strict=False`), a bad query is left out
+and a bad file leaves out only its own pack: the faults travel with the catalog
+(`Catalog.faults`), for `goldenbell query list` and the packs page to show:
 
 - the file's shape (known keys, bilingual names, ids prefixed by the pack name);
 - parameters: every declared one is used in the Cypher and every `$name` used is
@@ -18,20 +20,23 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import CypherSyntaxError
-from graph.gateway import Gateway
 from graph.model import Names, Schema
 from graph.yaml_lines import FileFault, LineDict, LineList, load_yaml
 from queries import sensitive as sensitive_columns
 from queries.alert_summary import LANGS, templates_of, unknown_field
+from queries.analyses import Post, PostError, post_of
 from queries.anchors import compile_anchors
 from queries.cypher_text import dynamic_names, dynamic_properties, labels_and_types, parameters_used
 from queries.page_queries import PAGE_QUERIES
 from queries.parameter_specs import build_parameter
 from queries.parameters import Parameter
 from queries.readonly import NotReadOnly, check_read_only, text_check
+
+if TYPE_CHECKING:  # the driver loads only when a check reaches the server: `query list` starts without it
+    from graph.gateway import Gateway
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "packs"
 RETURNS = ("table", "graph", "both")
@@ -40,16 +45,21 @@ SEVERITIES = ("high", "medium", "low")
 _PACK_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _PACK_KEYS = {"pack", "version", "names", "description", "queries"}
-_QUERY_KEYS = {"id", "names", "description", "parameters", "cypher", "returns", "alert", "timeout_s", "sensitive"}
+_QUERY_KEYS = {
+    *("id", "names", "description", "parameters", "cypher", "returns", "alert", "timeout_s", "sensitive"),
+    "post",  # an analysis of the graph the query returns (analyses.py)
+}
 _ALERT_KEYS = {"severity", "summary"}
 
 
 class PackError(FileFault):
-    """A pack is malformed or a query in it is not acceptable."""
+    """A pack is malformed or a query in it is not acceptable; `reason` is the fault alone,
+    without the query id."""
 
     def __init__(self, path: Path | str, query_id: str | None, fault: str, line: int = 0):
         super().__init__(path, line, f"query {query_id}: {fault}" if query_id else fault)
         self.query_id = query_id
+        self.reason = fault
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,7 @@ class Query:
     sensitive: Mapping[str, str] = field(default_factory=dict)  # column → mask kind (sensitive.py)
     severity: str = ""  # an alert rule's: high, medium or low
     summary: Names | None = None  # an alert rule's sentence templates (alert_summary.py)
+    post: Post | None = None  # an analysis of the graph it returns (analyses.py), in place of its rows
 
     def fail(self, fault: str) -> PackError:
         return PackError(self.path, self.id, fault, self.line)
@@ -87,17 +98,25 @@ class Pack:
 
 @dataclass(frozen=True)
 class Catalog:
-    """Every loaded pack; query ids are unique across them."""
+    """Every loaded pack; query ids are unique across them. `faults`: what did not load
+    (a catalog loaded with strict=False), in file order."""
 
     packs: Mapping[str, Pack]
     queries: Mapping[str, Query]
+    faults: tuple[PackError, ...] = ()
 
     def query(self, query_id: str) -> Query:
         try:
             return self.queries[query_id]
         except KeyError:
-            near = [q for q in self.queries if query_id.split(".")[-1] in q] or sorted(self.queries)
-            raise KeyError(f"no query {query_id!r}; try: {', '.join(near[:8])}") from None
+            pass
+        for fault in self.faults:
+            if fault.query_id == query_id:
+                raise KeyError(f"query {query_id!r} did not load: {fault}") from None
+        near = [q for q in self.queries if query_id.split(".")[-1] in q] or sorted(self.queries)
+        unread = sorted({fault.path.name for fault in self.faults if fault.query_id is None})
+        also = f" ({len(unread)} pack file(s) did not load: {', '.join(unread)})" if unread else ""
+        raise KeyError(f"no query {query_id!r}; try: {', '.join(near[:8])}{also}") from None
 
     def alert_rules(self) -> list[Query]:
         return [q for q in self.queries.values() if q.alert]
@@ -112,6 +131,19 @@ def pack_files(extra_dir: Path | None = None) -> list[Path]:
     return files
 
 
+class _Faults(list):
+    """Where faults go while a catalog loads: raised at once (strict), or kept and skipped."""
+
+    def __init__(self, strict: bool):
+        super().__init__()
+        self.strict = strict
+
+    def keep(self, fault: PackError) -> None:
+        if self.strict:
+            raise fault
+        self.append(fault)
+
+
 def load_catalog(
     schema: Schema,
     files: Iterable[Path] | None = None,
@@ -119,17 +151,36 @@ def load_catalog(
     extra_dir: Path | None = None,
     gateway: Gateway | None = None,
     required: Iterable[str] | None = None,
+    strict: bool = True,
 ) -> Catalog:
     """Load and check packs: the built-in ones plus `extra_dir`, or exactly `files`.
 
-    The queries `required` names must be among them; by default, when the built-in packs
-    load, the ones the workbench's pages run (page_queries.py)."""
+    strict (the default): the first fault raises its PackError. Otherwise a fault is kept
+    in `Catalog.faults` and only what it spoils is left out — a query that is not
+    acceptable, or the pack of a file that cannot be read as one — and the rest loads.
+
+    The queries `required` names must be among them, strict or not; by default, when the
+    built-in packs load, the ones the workbench's pages run (page_queries.py)."""
+    faults = _Faults(strict)
     packs: dict[str, Pack] = {}
     queries: dict[str, Query] = {}
-    for path in pack_files(extra_dir) if files is None else files:
-        pack = load_pack(path, schema)
+    if files is None:
+        try:
+            files = pack_files(extra_dir)
+        except PackError as exc:  # the folder is missing: the built-in packs still load
+            faults.keep(exc)
+            files = pack_files()
+    for path in files:
+        try:
+            pack = load_pack(path, schema, faults=None if strict else faults)
+        except PackError as exc:
+            faults.keep(exc)
+            continue
         if pack.name in packs:
-            raise PackError(path, None, f"pack {pack.name!r} is already defined in {packs[pack.name].path}")
+            faults.keep(PackError(path, None, f"pack {pack.name!r} is already defined in {packs[pack.name].path}"))
+            continue
+        if not pack.queries:  # every query in it was left out, each with its fault
+            continue
         packs[pack.name] = pack
         for query in pack.queries:
             queries[query.id] = query
@@ -143,11 +194,27 @@ def load_catalog(
             f"{'it' if len(missing) == 1 else 'them'}",
         )
     if gateway is not None:
-        check_on_server(gateway, queries.values())
-    return Catalog(packs=packs, queries=queries)
+        for query in list(queries.values()):
+            try:
+                check_on_server(gateway, [query])
+            except PackError as exc:
+                faults.keep(exc)
+                del queries[query.id]
+        packs = {
+            name: replace(pack, queries=kept)
+            for name, pack in packs.items()
+            if (kept := tuple(q for q in pack.queries if q.id in queries))
+        }
+    return Catalog(packs=packs, queries=queries, faults=tuple(sorted(faults, key=_file_order)))
 
 
-def load_pack(path: Path, schema: Schema) -> Pack:
+def _file_order(fault: PackError) -> tuple[str, int]:
+    return str(fault.path), fault.line
+
+
+def load_pack(path: Path, schema: Schema, *, faults: list[PackError] | None = None) -> Pack:
+    """Load and check one pack file. With `faults`, a query that is not acceptable is added
+    to it and left out, and the rest of the pack loads; without, it raises PackError."""
     path = Path(path)
     data = _read(path)
     unknown = sorted(set(data) - _PACK_KEYS)
@@ -171,9 +238,15 @@ def load_pack(path: Path, schema: Schema) -> Pack:
         raise PackError(path, None, "'queries' must be a non-empty list", data.line_of("queries"))
     queries: list[Query] = []
     for i, entry in enumerate(entries):
-        query = _query(path, name, entry, entries.line_of(i), schema)
-        if any(q.id == query.id for q in queries):
-            raise query.fail("the id is used twice in this pack")
+        try:
+            query = _query(path, name, entry, entries.line_of(i), schema)
+            if any(q.id == query.id for q in queries):
+                raise query.fail("the id is used twice in this pack")
+        except PackError as exc:
+            if faults is None:
+                raise
+            faults.append(exc)
+            continue
         queries.append(query)
     return Pack(
         name=name,
@@ -189,7 +262,10 @@ def _read(path: Path) -> LineDict:
     try:
         data = load_yaml(path)
     except FileFault as exc:  # missing, not UTF-8, not YAML
-        raise PackError(path, None, exc.fault, exc.line) from None
+        fault = PackError(path, None, exc.fault, exc.line)
+        # A syntax error says its line in its text; a list of faults shows it in its line column too.
+        fault.line = getattr(exc, "syntax_line", exc.line)
+        raise fault from None
     if not isinstance(data, LineDict):
         raise PackError(path, None, "expected a mapping at the top level")
     return data
@@ -258,6 +334,7 @@ def _query(path: Path, pack: str, entry: Any, line: int, schema: Schema) -> Quer
         alert=alert,
         timeout_s=float(timeout) if timeout is not None else None,
         sensitive=_sensitive(path, query_id, entry.get("sensitive")),
+        post=_post(path, query_id, entry, returns, alert),
         **_alert_keys(entry, alert, fail),
     )
     check_text(query, schema)
@@ -286,6 +363,29 @@ def _sensitive(path: Path, query_id: str, value: Any) -> dict[str, str]:
         return sensitive_columns.declared(value)
     except ValueError as exc:
         raise PackError(path, query_id, str(exc)) from None
+
+
+def _post(path: Path, query_id: str, entry: LineDict, returns: str, alert: bool) -> Post | None:
+    """The query's `post:` analysis, checked: known keys and values, on a query that returns a graph."""
+    value = entry.get("post")
+    try:
+        post = post_of(value)
+    except PostError as exc:
+        line = value.line_of(exc.key) if isinstance(value, LineDict) and exc.key else entry.line_of("post")
+        raise PackError(path, query_id, str(exc), line) from None
+    if post is not None and alert:
+        raise PackError(
+            path, query_id, "'post' is not for alert rules: their rows become alerts", entry.line_of("post")
+        )
+    if post is not None and returns == "table":
+        raise PackError(
+            path,
+            query_id,
+            f"'post' analyses the graph a query returns ({post.analysis}), but this one says returns: table; "
+            "return nodes, relationships or paths and say returns: graph or both",
+            entry.line_of("post"),
+        )
+    return post
 
 
 def check_text(query: Query, schema: Schema) -> None:

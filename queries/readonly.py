@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import QueryFailed, ReadOnlyViolation
-from graph.gateway import Gateway
 from queries.cypher_text import Fault, procedures_called, text_faults
+
+if TYPE_CHECKING:  # the pack loader checks text without a server, so without the driver
+    from graph.gateway import Gateway
 
 # Procedures a read query may call: search and schema introspection, nothing else.
 READ_PROCEDURES = frozenset(

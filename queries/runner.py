@@ -25,6 +25,7 @@ from graph.errors import GraphError
 from graph.gateway import Gateway, QueryResult
 from graph.model import Schema
 from queries import entities, subgraph
+from queries.analyses import Analysis, AnalysisRefused, Limits, Post, analyse, check_size
 from queries.event_rules import EventRule
 from queries.pack_model import Catalog, Query
 from queries.parameters import EntityRef, ParameterError, plain
@@ -57,6 +58,8 @@ class QueryOutcome:
     drawn: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None = field(default=None, repr=False)
     # Columns the pack declares sensitive (column → mask kind), masked as declared for display.
     sensitive: Mapping[str, str] = field(default_factory=dict)
+    # With a `post:` analysis the rows are the analysis' (one per node), and this its totals.
+    summary: Mapping[str, Any] = field(default_factory=dict)
 
     # Built on first use: a map needs it, a table, a file or an alert count does not, and
     # building it (every property of every node, temporal values as text) costs as much
@@ -119,9 +122,11 @@ class Runner:
         row_cap: int | None = None,
         timeout: float | None = None,
         action: str = "query.run",
+        post: Post | None = None,
     ) -> QueryOutcome:
         """Run `query_id` for `actor` (who asks, in which role, for which case and why),
-        recorded as `action`."""
+        recorded as `action`. `post`, or else the query's own `post:`, analyses the graph the
+        query returned: the outcome's rows are then the analysis' rows."""
         if not actor.user or not actor.user.strip():
             raise QueryRefused(f"query {query_id}: no user given; every run is recorded with who asked")
         event = partial(actor.event, action, query_id=query_id)
@@ -134,7 +139,12 @@ class Runner:
         shown = {name: plain(value) for name, value in values.items()}
         cap = min(row_cap or self.settings.row_cap, self.settings.row_cap)
         limit = timeout or query.timeout_s or self.settings.query_timeout
+        post = post or query.post
         if self.on_store(query.id):
+            if post is not None:
+                fault = "it runs on the event store, which returns passages, not a graph to analyse"
+                self._record(event, shown, "refused", fault)
+                raise QueryRefused(f"query {query_id}: {fault}")
             return self._run_on_store(query, twin(query.id), values, shown, cap, event)
         metadata = {"user": actor.user, "case_ref": actor.case_ref, "query_id": query_id}
         metadata |= {"reason": actor.reason} if actor.reason else {}
@@ -160,6 +170,8 @@ class Runner:
             self._record(event, shown, "error", str(exc))
             raise
         elapsed = (time.perf_counter() - began) * 1000
+        if post is not None:
+            return self._analysed(query, post, result, shown, cap, elapsed, event)
         rows = subgraph.rows(result.keys, result.records, self.schema)
         # Nothing returns before its audit entry is in the log; the disk sync follows within
         # milliseconds, shared with other runs (a sync of its own would cost more than most queries).
@@ -179,6 +191,63 @@ class Runner:
             schema=self.schema,
             sensitive=query.sensitive,
         )
+
+    def _analysed(
+        self,
+        query: Query,
+        post: Post,
+        result: QueryResult,
+        shown: Mapping[str, Any],
+        cap: int,
+        elapsed: float,
+        event: Callable[..., AuditEvent],
+    ) -> QueryOutcome:
+        """The outcome of a query whose graph is analysed (queries/analyses.py), recorded as
+        the query with the entities it returned; a graph over the caps is refused, recorded."""
+        began = time.perf_counter()
+        try:
+            found, graph = self._analysis(query, post, result)
+        except AnalysisRefused as exc:
+            self._record(event, shown, "refused", str(exc), len(result.records))
+            raise QueryRefused(f"query {query.id}: {exc}") from exc
+        top = f", top {post.top}" if post.top else ""
+        note = f"analysis {post.analysis}{top} over {found.summary['nodes']:,} nodes"
+        named, message = audited(returned_entities(result.records, self.schema), note)
+        self._record(event, shown, "ok", message, len(result.records), sync=False, entities=named)
+        return QueryOutcome(
+            query_id=query.id,
+            params=shown,
+            columns=found.columns,
+            rows=found.rows,
+            truncated=False,
+            row_cap=cap,
+            elapsed_ms=elapsed + (time.perf_counter() - began) * 1000,
+            byte_cap=self.settings.result_max_bytes,
+            records=result.records,
+            schema=self.schema,
+            drawn=(list(graph.nodes.values()), list(graph.relationships.values())),
+            # A node's reference and caption may be an ID number or a phone (a Phone's caption is its number).
+            sensitive={"node": "text", "caption": "text"},
+            summary=found.summary,
+        )
+
+    def _analysis(self, query: Query, post: Post, result: QueryResult) -> tuple[Analysis, subgraph.Subgraph]:
+        if result.truncated:
+            cut = cut_note(result).replace("truncated", "cut off")
+            raise AnalysisRefused(
+                f"the result was {cut} ({len(result.records):,} rows): an analysis of part of a graph "
+                "would mislead; narrow the query"
+            )
+        graph = subgraph.extract(result.records, self.schema)
+        if result.records and not graph.nodes:
+            raise AnalysisRefused(
+                f"it returns no nodes, relationships or paths, so there is no graph to analyse ({post.analysis}); "
+                "return them (returns: graph or both)"
+            )
+        limits = Limits(self.settings.analysis_max_nodes, self.settings.analysis_max_relationships)
+        check_size(len(graph.nodes), len(graph.relationships), limits, "its result")
+        nodes, rels = list(graph.nodes.values()), list(graph.relationships.values())
+        return analyse(post.analysis, nodes, rels, top=post.top), graph
 
     def on_store(self, query_id: str) -> bool:
         """Whether the query runs on the event store: it has an event twin and the store holds passages."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import igraph
+from queries.analyses import louvain, scaled_betweenness, simple_graph
 
 MEASURES = ("degree", "betweenness", "closeness", "pagerank", "coreness")
 EXACT_UP_TO = 2_000
@@ -46,36 +46,19 @@ class Measures:
 
 def measure(nodes: Iterable[str], ties: Iterable[tuple[str, str]]) -> Measures:
     ids = list(dict.fromkeys(nodes))
-    index = {node_id: i for i, node_id in enumerate(ids)}
-    pairs = {tuple(sorted((index[a], index[b]))) for a, b in ties if a in index and b in index and a != b}
-    graph = igraph.Graph(n=len(ids), edges=sorted(pairs))
+    # The same graph and the same measures as `goldenbell analyse` and a pack's `post:` (queries/analyses.py).
+    graph = simple_graph(ids, ties)
     if not ids:
         return Measures(ids=[])
     exact = len(ids) <= EXACT_UP_TO
     cutoff = None if exact else CUTOFF
     values = {
         "degree": [float(d) for d in graph.degree()],
-        "betweenness": _scaled(graph.betweenness(directed=False, cutoff=cutoff), len(ids)),
+        "betweenness": scaled_betweenness(graph, cutoff),
         "closeness": [0.0 if c != c else c for c in graph.closeness(cutoff=cutoff)],  # NaN: a lone node
         "pagerank": graph.pagerank(directed=False),
         "coreness": [float(c) for c in graph.coreness()],
     }
-    clusters = graph.community_multilevel() if graph.ecount() else None
-    community = _ranked_membership(clusters.membership if clusters else list(range(len(ids))))
+    community, _ = louvain(graph)
     bridges = [(ids[graph.es[e].source], ids[graph.es[e].target]) for e in graph.bridges()]
     return Measures(ids=ids, values=values, community=community, bridges=bridges, exact=exact)
-
-
-def _scaled(betweenness: list[float], n: int) -> list[float]:
-    # As networkx normalises it: the share of the other pairs' shortest paths through a node.
-    pairs = (n - 1) * (n - 2) / 2
-    return [b / pairs if pairs else 0.0 for b in betweenness]
-
-
-def _ranked_membership(membership: list[int]) -> list[int]:
-    """Communities renumbered 1, 2, … from the largest, so colours and names stay stable."""
-    sizes: dict[int, int] = {}
-    for group in membership:
-        sizes[group] = sizes.get(group, 0) + 1
-    order = {group: rank for rank, group in enumerate(sorted(sizes, key=lambda g: (-sizes[g], g)), start=1)}
-    return [order[group] for group in membership]

@@ -2,25 +2,28 @@
 beside them: each part built on first use, once, from the one settings value.
 
 Nothing connects until something needs the database: listing packs, showing the schema
-or managing users works without a server. Parts are built under a lock, so the
-workbench's threads, which share one workspace, never build one twice.
+or managing users works without a server. Nor is a part's library imported before it is
+built (the Neo4j driver, DuckDB), so a command that lists packs starts quickly. Parts are
+built under a lock, so the workbench's threads, which share one workspace, never build one twice.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from access import Sessions
-from access.audit.log import AuditLog
-from access.users import UserStore
-from events.store import EventStore
-from graph.gateway import Gateway
 from graph.model import Schema, schema_for
 from queries.pack_model import Catalog, load_catalog
-from queries.runner import Runner
 from settings.table import Settings
+
+if TYPE_CHECKING:
+    from access import Sessions
+    from access.audit.log import AuditLog
+    from access.users import UserStore
+    from events.store import EventStore
+    from graph.gateway import Gateway
+    from queries.runner import Runner
 
 T = TypeVar("T")
 
@@ -47,6 +50,8 @@ class Workspace:
     @property
     def gateway(self) -> Gateway:
         """The one connection pool to Neo4j, opened on first use; closed by `close()`."""
+        from graph.gateway import Gateway
+
         return self._part("gateway", lambda: Gateway.open(self.settings))
 
     @property
@@ -55,20 +60,27 @@ class Workspace:
 
     @property
     def catalog(self) -> Catalog:
-        """The built-in query packs and those in GOLDENBELL_PACKS_DIR, checked against the schema."""
-        return self._part("catalog", lambda: load_catalog(self.schema, extra_dir=self.settings.packs_dir))
+        """The built-in query packs and those in GOLDENBELL_PACKS_DIR, checked against the schema.
+        A query or pack file that does not load is left out and listed in `catalog.faults`."""
+        return self._part("catalog", lambda: load_catalog(self.schema, extra_dir=self.settings.packs_dir, strict=False))
 
     @property
     def audit(self) -> AuditLog:
+        from access.audit.log import AuditLog
+
         return self._part("audit", lambda: AuditLog.from_settings(self.settings))
 
     @property
     def events(self) -> EventStore:
         """The event store under GOLDENBELL_HOME (passages in Parquet); needs no server."""
+        from events.store import EventStore
+
         return self._part("events", lambda: EventStore.under(self.settings.home.resolve()))
 
     @property
     def runner(self) -> Runner:
+        from queries.runner import Runner
+
         return self._part(
             "runner", lambda: Runner(self.gateway, self.catalog, self.schema, self.settings, self.audit, self.events)
         )
@@ -76,6 +88,8 @@ class Workspace:
     @property
     def sessions(self) -> Sessions:
         """Sign-in, sessions and reasons, writing to the same audit log as everything else."""
+        from access import Sessions
+
         return self._part("sessions", lambda: Sessions.from_settings(self.settings, audit=self.audit))
 
     @property

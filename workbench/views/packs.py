@@ -1,4 +1,5 @@
-"""Query packs: pick a saved query, fill in its parameters, run it; table, map and downloads."""
+"""Query packs: pick a saved query, fill in its parameters, run it; table, map and downloads.
+What did not load (a refused query, a broken pack file) is listed above the picker, as text."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import streamlit as st
 
 from access import Permission
 from graph.errors import GraphError
+from queries.pack_model import PackError
 from queries.runner import QueryRefused
 from workbench import exports, pack_form, resources, session
 from workbench.column_words import column_title
 from workbench.context import cut_off, require, t
-from workbench.display import md_escape
+from workbench.display import Display, md_escape
 from workbench.result_map import result_map
 
 RESULT_KEY = "gb_pack_result"
@@ -24,6 +26,8 @@ def render() -> None:
     catalog, runner = workspace.catalog, workspace.runner
     st.title(t("page.packs"))
     session.show_notices()
+    if catalog.faults:
+        _faults(catalog.faults, display)
 
     packs = list(catalog.packs)
     left, right = st.columns(2)
@@ -88,3 +92,20 @@ def render() -> None:
         )
     if outcome.nodes and query.returns in ("graph", "both"):
         result_map(investigator, display, outcome.nodes, outcome.relationships, key="gb_pack", place=c)
+
+
+def _faults(faults: tuple[PackError, ...], display: Display) -> None:
+    """One row per fault, as text in a table: the file's name (not the server's folders),
+    the line, the query and the loader's reason."""
+    session.say("warning", t("packs.faults", n=len(faults)))
+    with st.expander(t("packs.faults_detail", n=len(faults))):
+        rows = [
+            {
+                t("packs.fault_file"): fault.path.name,
+                t("packs.fault_line"): str(fault.line or ""),
+                t("packs.fault_query"): fault.query_id or "",
+                t("packs.fault_reason"): display.text(fault.reason),
+            }
+            for fault in faults
+        ]
+        st.dataframe(rows, hide_index=True, width="stretch", key="gb_pack_faults")
