@@ -1,10 +1,13 @@
-"""`goldenbell ingest`: import batches of CSV, XLSX or JSON-lines files."""
+"""`goldenbell ingest`: import batches of CSV, XLSX or JSON-lines files — a few files, or a
+whole dataset named file by file with `--spec FILE=SPEC` or listed in a manifest."""
 
 from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -13,20 +16,45 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cli import attribution
 from cli.common import fail, open_workspace
 from graph.errors import GraphError
-from graph.gateway import Gateway
-from ingest.api import ImportReport, import_files, new_run_id
-from ingest.api import Progress as ImportProgress
-from ingest.readers import SourceError
-from ingest.spec import SpecError
 from workspace import Workspace
+
+if TYPE_CHECKING:  # the importer (pandas, spaCy, DuckDB, the driver) loads when files are imported, not for --help
+    from graph.gateway import Gateway
+    from ingest.api import ImportReport
+    from ingest.api import Progress as ImportProgress
 
 console = Console(stderr=True, soft_wrap=True)
 
 
 @click.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--spec", "spec", default=None, help="Built-in spec name or spec file (default: chosen per file).")
-@click.option("--dry-run", is_flag=True, help="Read, validate and count; write nothing to the graph.")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--spec",
+    "spec_args",
+    multiple=True,
+    metavar="[FILE=]SPEC",
+    help="Spec of every file: a spec's name (built-in or in GOLDENBELL_SPECS_DIR) or a spec file; or FILE=SPEC "
+    "for one file, repeated for others (default: chosen per file by name and header).",
+)
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Dataset manifest instead of PATHS: a YAML list of {file: ..., spec: ...}, paths relative to it.",
+)
+@click.option(
+    "--graph-files",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder of graph files in neo4j-admin import layout (:ID, :START_ID, :END_ID, :TYPE headers) "
+    "instead of PATHS: no specs, see docs/graph-files.md.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read, validate and count; write nothing to the graph. References resolve against the graph and "
+    "the batch's earlier files.",
+)
 @click.option(
     "--rejects",
     "rejects",
@@ -50,7 +78,9 @@ console = Console(stderr=True, soft_wrap=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout (no progress bars).")
 def ingest(
     paths: tuple[Path, ...],
-    spec: str | None,
+    spec_args: tuple[str, ...],
+    manifest: Path | None,
+    graph_files: Path | None,
     dry_run: bool,
     rejects: Path | None,
     batch_size: int | None,
@@ -58,19 +88,44 @@ def ingest(
     force: bool,
     as_json: bool,
 ) -> None:
-    """Import files into the graph; every row is loaded or written to the reject file with its reason."""
+    """Import files into the graph; every row is loaded or written to the reject file with its reason.
+
+    The files are imported in the order their specs' references need (shops before sales);
+    a file named twice is imported once."""
+    from ingest.api import import_files, new_run_id
+    from ingest.batch import assign_specs
+    from ingest.graph_files import graph_files as graph_files_in
+    from ingest.graph_files import import_graph_files
+    from ingest.manifest import load_manifest
+    from ingest.readers import SourceError
+    from ingest.spec import SpecError
+
+    if graph_files is not None and (paths or manifest or spec_args):
+        raise click.UsageError("--graph-files takes the whole folder: give no PATHS, --manifest or --spec with it")
+    bare, per_file = _spec_arguments(spec_args, paths, manifest or graph_files)
     with open_workspace() as workspace:
         run_id = new_run_id()
         rejects = rejects or workspace.settings.home.resolve() / "rejects" / f"{run_id}.csv"
         bar = _bar(quiet=as_json)
+        named: dict = {"files": [p.name for p in paths], "spec": "; ".join(spec_args) or "(by file)"}
+        if manifest is not None:
+            named = {"manifest": str(manifest), "files": [], "spec": "(by manifest)"}
+        if graph_files is not None:
+            named = {"graph_files": str(graph_files), "files": [], "spec": "(derived from the headers)"}
         try:
+            if graph_files is not None:
+                found = graph_files_in(graph_files)
+                named["files"] = [path.name for path in found]
+                load = partial(import_graph_files, found, work_dir=workspace.settings.home.resolve() / "work")
+            else:
+                files = load_manifest(manifest) if manifest is not None else assign_specs(paths, per_file, bare)
+                named["files"] = [f.name or f.path.name for f in files]
+                load = partial(import_files, files)
             gateway = _gateway(workspace, optional=dry_run)
             with bar:
-                report = import_files(
-                    paths,
+                report = load(
                     schema=workspace.schema,
                     gateway=gateway,
-                    spec=spec,
                     dry_run=dry_run,
                     rejects_path=rejects,
                     batch_size=batch_size or workspace.settings.batch_size,
@@ -78,15 +133,15 @@ def ingest(
                     progress=_progress(bar),
                     run_id=run_id,
                     events=workspace.events,
+                    specs_dir=workspace.settings.specs_dir,
                 )
         except (SpecError, SourceError, GraphError) as exc:
-            _audit(workspace, paths, spec, dry_run, outcome="error", message=str(exc))
+            _audit(workspace, named, dry_run, outcome="error", message=str(exc))
             fail(str(exc))
             return
         _audit(
             workspace,
-            paths,
-            spec,
+            named,
             dry_run,
             rows=report.rows_loaded,
             message=f"run {report.run_id}: read {report.rows_read}, rejected {report.rows_rejected}",
@@ -99,6 +154,34 @@ def ingest(
     if max_reject_rate is not None and rate > max_reject_rate:
         console.print(f"[red]rejected {rate:.1%} of rows, more than --max-reject-rate {max_reject_rate:.1%}[/]")
         sys.exit(3)
+
+
+def _spec_arguments(
+    spec_args: tuple[str, ...], paths: tuple[Path, ...], listing: Path | None
+) -> tuple[str | None, list[tuple[str, str]]]:
+    """(the spec of every file, (file, spec) for single files) from the --spec options; a
+    misuse is a usage error before anything is opened. `listing`: the manifest or the folder
+    of graph files that names the files instead of PATHS."""
+    if listing is not None and paths:
+        raise click.UsageError("give the files either as PATHS or in --manifest, not both")
+    if listing is None and not paths:
+        raise click.UsageError(
+            "name the files to import (PATHS), a dataset manifest (--manifest) or a folder of graph files "
+            "(--graph-files)"
+        )
+    if listing is not None and spec_args:
+        raise click.UsageError("--spec does not go with --manifest: the manifest gives each file's spec")
+    bare = [s for s in spec_args if "=" not in s]
+    per_file = [(s.split("=", 1)[0], s.split("=", 1)[1]) for s in spec_args if "=" in s]
+    if len(bare) > 1:
+        raise click.UsageError(
+            f"--spec is given {len(bare)} times without FILE= ({', '.join(bare)}): give one spec for every "
+            "file, or --spec FILE=SPEC for each file"
+        )
+    for file, spec in per_file:
+        if not file.strip() or not spec.strip():
+            raise click.UsageError(f"--spec {file}={spec}: give both the file and its spec, as --spec FILE=SPEC")
+    return (bare[0] if bare else None), per_file
 
 
 def _bar(*, quiet: bool) -> Progress:
@@ -126,10 +209,9 @@ def _progress(bar: Progress):
     return on_progress
 
 
-def _audit(workspace: Workspace, paths, spec, dry_run: bool, **outcome) -> None:
+def _audit(workspace: Workspace, parameters: dict, dry_run: bool, **outcome) -> None:
     """Imports are recorded like every other act on the data, from the command line too."""
     action = "import.dry_run" if dry_run else "import"
-    parameters = {"files": [p.name for p in paths], "spec": spec or "(by file)"}
     workspace.audit.append(attribution.operator().event(action, parameters=parameters, **outcome))
 
 
@@ -150,22 +232,26 @@ def _gateway(workspace: Workspace, *, optional: bool) -> Gateway | None:
 def _summary(report: ImportReport) -> None:
     verb = "would load" if report.dry_run else "loaded"
     for f in report.files:
+        name = f.name or str(f.path)
         if f.skipped:
-            console.print(f"{f.path.name}: skipped, {f.skipped}", highlight=False)
+            console.print(f"{name}: skipped, {f.skipped}", highlight=False)
             continue
         resumed = f", resumed after row {f.resumed_after_row}" if f.resumed_after_row else ""
         resumed += f", {f.mentions} mentions linked" if f.mentions else ""
         reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(f.reasons.items()))
+        dropped = ", ".join(f"{reason} {n}" for reason, n in sorted(f.ledger.dropped_reasons.items()))
         console.print(
-            f"{f.path.name} [{f.spec}, {f.encoding}]: read {f.rows_read}, {verb} {f.rows_loaded}, "
-            f"rejected {f.rows_rejected}{' (' + reasons + ')' if reasons else ''}{resumed} "
+            f"{name} [{f.spec}, {f.encoding}]: read {f.rows_read}, {verb} {f.rows_loaded}, "
+            f"rejected {f.rows_rejected}{' (' + reasons + ')' if reasons else ''}"
+            f"{f'; values dropped {f.values_dropped} (' + dropped + ')' if dropped else ''}{resumed} "
             f"in {f.seconds:.1f} s",
             highlight=False,
         )
+    dropped = f", values dropped {report.values_dropped}" if report.values_dropped else ""
     console.print(
         f"run {report.run_id}: read {report.rows_read}, {verb} {report.rows_loaded}, rejected {report.rows_rejected}"
-        f" in {report.seconds:.1f} s",
+        f"{dropped} in {report.seconds:.1f} s",
         highlight=False,
     )
-    if report.rows_rejected:
+    if report.rows_rejected or report.values_dropped:
         console.print(f"rejects: {report.rejects_path}", highlight=False)

@@ -2,7 +2,8 @@
 workbench's import page.
 
 For every file, rows read = rows loaded + rows rejected; each rejected row goes to
-the reject file with its file, row, column, value and reason.
+the reject file with its file, row, column, value and reason, and so does each value
+left out of a row that loaded (a column's `on_invalid: drop`), counted apart.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from events.store import EventStore
 from graph.gateway import Gateway
 from graph.model import Schema
 from ingest import cypher
+from ingest.batch import BatchFile, PlannedFile, choose_spec, plan_batch
+from ingest.batch_keys import BatchKeys
 from ingest.file_import import FileImport, FileReport, Progress, RunContext
 from ingest.passages.importer import is_passage_spec
 from ingest.places import place_addresses
-from ingest.readers import Source, SourceError, open_source
+from ingest.readers import SourceError
 from ingest.rejects import RejectWriter
-from ingest.spec import MappingSpec, SpecError, builtin_specs, resolve_spec
-from ingest.spec_headers import resolve_headers, spec_fits
+from ingest.spec import SpecError
 
 
 @dataclass
@@ -48,6 +50,15 @@ class ImportReport:
     def rows_rejected(self) -> int:
         return sum(f.rows_rejected for f in self.files)
 
+    @property
+    def values_dropped(self) -> int:
+        return sum(f.values_dropped for f in self.files)
+
+    @property
+    def repeated(self) -> list[FileReport]:
+        """Files named again in the batch (same content, same spec), imported once."""
+        return [f for f in self.files if f.same_as]
+
     def as_dict(self) -> dict:
         return {
             "run_id": self.run_id,
@@ -55,6 +66,7 @@ class ImportReport:
             "rows_read": self.rows_read,
             "rows_loaded": self.rows_loaded,
             "rows_rejected": self.rows_rejected,
+            "values_dropped": self.values_dropped,
             "rejects_path": str(self.rejects_path) if self.rejects_path else None,
             "seconds": round(self.seconds, 3),
             "files": [f.as_dict() for f in self.files],
@@ -65,54 +77,8 @@ def new_run_id() -> str:
     return f"run-{datetime.now(UTC):%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
 
 
-def choose_spec(path: Path, source: Source, schema: Schema, spec: str | None) -> MappingSpec:
-    if spec:
-        return resolve_spec(spec, schema)
-    specs = builtin_specs(schema).values()
-    by_name = [s for s in specs if s.matches_file(path)]
-    if len(by_name) == 1:
-        return by_name[0]
-    by_header = [s for s in (by_name or specs) if spec_fits(s, source.header)]
-    if len(by_header) == 1:
-        return by_header[0]
-    candidates = ", ".join(s.name for s in (by_header or by_name)) or "none"
-    raise SpecError(path, 0, f"cannot tell which spec fits this file (candidates: {candidates}); pass --spec")
-
-
-def _in_dependency_order(plans: list[tuple[Path, Source, MappingSpec]]) -> list[tuple[Path, Source, MappingSpec]]:
-    """Files whose specs create a label go before files that only refer to it (shops before
-    sales, checkpoints before passages); otherwise the given order is kept."""
-    creates = [{e.label for e in spec.entities.values() if e.mode == "merge"} for _, _, spec in plans]
-    needs = [{e.label for e in spec.entities.values() if e.mode == "match"} for _, _, spec in plans]
-    ordered: list[int] = []
-    remaining = list(range(len(plans)))
-    while remaining:
-        ready = next(
-            (
-                i
-                for i in remaining
-                if not any(needs[i] & creates[j] for j in remaining if j != i and not needs[j] & creates[i])
-            ),
-            remaining[0],  # a cycle: keep the given order
-        )
-        ordered.append(ready)
-        remaining.remove(ready)
-    return [plans[i] for i in ordered]
-
-
-def _plan(paths: list[Path], schema: Schema, spec: str | None) -> list[tuple[Path, Source, MappingSpec]]:
-    """Every file opened and its spec chosen and fitted to its header, before anything is written."""
-    plans = []
-    for path in paths:
-        source = open_source(path)
-        chosen = choose_spec(path, source, schema, spec)
-        resolve_headers(chosen, source.header, path)
-        plans.append((path, source, chosen))
-    return _in_dependency_order(plans)
-
-
 def import_files(
-    paths: Iterable[Path | str],
+    paths: Iterable[Path | str | BatchFile],
     *,
     schema: Schema,
     gateway: Gateway | None,
@@ -125,38 +91,48 @@ def import_files(
     progress: Callable[[Progress], None] | None = None,
     run_id: str | None = None,
     events: EventStore | None = None,
+    specs_dir: Path | None = None,
 ) -> ImportReport:
-    """Import files in order. Raises SpecError or SourceError (nothing written for that
-    file) when a spec or a file is unusable; rejected rows never raise.
+    """Import a batch of files. Raises SpecError or SourceError, before anything is written,
+    when a spec or a file is unusable; rejected rows never raise.
+
+    `paths`: the files, each a path or a BatchFile (a path with its own spec, and the name
+    it goes by in the report and the reject file). `spec`: the spec of every file without
+    its own; without either, each file's is chosen by its name and header among the
+    built-in specs and those in `specs_dir` (GOLDENBELL_SPECS_DIR). The files are imported
+    in the order their specs' references demand (SpecError for references in a cycle); a
+    file named twice (same content, same spec) is imported once. A dry run checks each
+    reference against the graph and against what the batch's earlier files would create.
 
     `events`: the event store. Once it holds passages, passage files belong there and are
     refused here (SpecError), since every reader of passages reads the store: as Passage
     nodes they would be loaded and never seen."""
     began = monotonic()
-    paths = [Path(p) for p in paths]
     run_id = run_id or new_run_id()
     now = datetime.now(UTC)
     if not dry_run and gateway is None:
         raise ValueError("a gateway is needed unless dry_run is set")
-    plans = _plan(paths, schema, spec)
+    plans, repeated = plan_batch(paths, schema, spec=spec, specs_dir=specs_dir)
     if events is not None and events.holds_passages():
-        for path, _, chosen in plans:
-            if is_passage_spec(chosen):
+        for plan in plans:
+            if is_passage_spec(plan.spec):
                 raise SpecError(
-                    path,
+                    plan.path,
                     0,
-                    f"{path.name} holds passages ({chosen.name}), and this installation keeps passages in the "
-                    "event store: import it with `goldenbell events import` (nothing was imported)",
+                    f"{plan.path.name} holds passages ({plan.spec.name}), and this installation keeps passages in "
+                    "the event store: import it with `goldenbell events import` (nothing was imported)",
                 )
     rejects = RejectWriter(rejects_path)
-    run = RunContext(schema, gateway, run_id, now, batch_size, rejects, dry_run, force, progress)
+    keys = BatchKeys(p.spec for p in plans) if dry_run and len(plans) > 1 else None
+    run = RunContext(schema, gateway, run_id, now, batch_size, rejects, dry_run, force, progress, keys)
     report = ImportReport(run_id=run_id, dry_run=dry_run, files=[], rejects_path=rejects_path)
     if not dry_run:
-        specs = ",".join(sorted({p[2].name for p in plans}))
+        specs = ",".join(sorted({p.spec.name for p in plans}))
         gateway.write("ingest.start_run", cypher.START_RUN, {"run": run_id, "now": now, "spec": specs, "user": user})
     status = "failed"
     try:
         _import_planned(run, plans, report)
+        report.files += [_repeated(p) for p in repeated]
         status = "completed"
     finally:
         rejects.close()
@@ -166,10 +142,24 @@ def import_files(
     return report
 
 
-def _import_planned(run: RunContext, plans: list[tuple[Path, Source, MappingSpec]], report: ImportReport) -> None:
+def _repeated(plan: PlannedFile) -> FileReport:
+    first = plan.same_as or plan
+    how = "the same path" if plan.path.resolve() == first.path.resolve() else "the same content"
+    return FileReport(
+        path=plan.path,
+        spec=plan.spec.name,
+        name=plan.name,
+        format=plan.source.format,
+        encoding=plan.source.encoding,
+        skipped=f"{how} as {first.name}, named earlier in this batch: imported once",
+        same_as=first.name,
+    )
+
+
+def _import_planned(run: RunContext, plans: list[PlannedFile], report: ImportReport) -> None:
     jobs = []
-    for path, source, chosen in plans:
-        jobs.append(FileImport(run, path, source, chosen))
+    for plan in plans:
+        jobs.append(FileImport(run, plan.path, plan.source, plan.spec, name=plan.name, file_hash=plan.file_hash))
         report.files.append(jobs[-1].import_file())
     if not run.dry_run:
         report.addresses_placed = place_addresses(run.gateway, run_id=run.run_id, now=run.now)
@@ -195,4 +185,13 @@ def _finish_run(gateway: Gateway, report: ImportReport, status: str) -> None:
     )
 
 
-__all__ = ["FileReport", "ImportReport", "Progress", "SourceError", "SpecError", "import_files"]
+__all__ = [
+    "BatchFile",
+    "FileReport",
+    "ImportReport",
+    "Progress",
+    "SourceError",
+    "SpecError",
+    "choose_spec",
+    "import_files",
+]

@@ -15,6 +15,7 @@ from time import monotonic
 from graph.gateway import Gateway
 from graph.model import Schema
 from ingest import cypher
+from ingest.batch_keys import BatchKeys
 from ingest.duplicates import DuplicateFinder, fingerprint
 from ingest.extraction.hook import CaseTexts
 from ingest.ledger import Ledger
@@ -33,10 +34,12 @@ from ingest.writer import BackgroundWriter
 class FileReport:
     path: Path
     spec: str
+    name: str = ""  # the file as its user named it (the path as given, or a manifest's entry)
     format: str = ""
     encoding: str = ""
     ledger: Ledger = field(default_factory=Ledger)  # the rows read, loaded and rejected
     skipped: str | None = None  # why nothing was done, e.g. already imported
+    same_as: str | None = None  # the file of the same batch with the same content, imported instead
     resumed_after_row: int = 0
     candidate_links: int = 0
     mentions: int = 0  # mentions stored for the file's case reports (specs with extract_text)
@@ -47,10 +50,13 @@ class FileReport:
     rows_loaded = property(lambda self: self.ledger.loaded)
     rows_rejected = property(lambda self: self.ledger.rejected)
     reasons = property(lambda self: self.ledger.reasons)
+    # values left out of rows that loaded (on_invalid: drop): not rows, so counted apart
+    values_dropped = property(lambda self: self.ledger.dropped)
 
     def as_dict(self) -> dict:
         return {
             "path": str(self.path),
+            "name": self.name or str(self.path),
             "spec": self.spec,
             "format": self.format,
             "encoding": self.encoding,
@@ -58,7 +64,10 @@ class FileReport:
             "rows_loaded": self.rows_loaded,
             "rows_rejected": self.rows_rejected,
             "rejects_by_reason": dict(sorted(self.reasons.items())),
+            "values_dropped": self.values_dropped,
+            "dropped_by_reason": dict(sorted(self.ledger.dropped_reasons.items())),
             "skipped": self.skipped,
+            "same_as": self.same_as,
             "resumed_after_row": self.resumed_after_row,
             "candidate_links": self.candidate_links,
             "mentions": self.mentions,
@@ -106,17 +115,35 @@ class RunContext:
     dry_run: bool
     force: bool
     progress: Callable[[Progress], None] | None
+    batch_keys: BatchKeys | None = None  # a dry run's: what the batch's earlier files would create
 
 
 class FileImport:
     """One file through read → map → deduplicate → load, with accounting."""
 
-    def __init__(self, run: RunContext, path: Path, source: Source, spec: MappingSpec):
+    def __init__(
+        self,
+        run: RunContext,
+        path: Path,
+        source: Source,
+        spec: MappingSpec,
+        *,
+        name: str | None = None,
+        file_hash: str | None = None,
+    ):
         self.run, self.path, self.source, self.spec = run, path, source, spec
-        self.ledger = Ledger(functools.partial(run.rejects.write, path))
+        self.name = name or str(path)
+        self._file_hash = file_hash
+        self.ledger = Ledger(functools.partial(run.rejects.write, self.name))
         self.report = FileReport(
-            path=path, spec=spec.name, format=source.format, encoding=source.encoding, ledger=self.ledger
+            path=path,
+            spec=spec.name,
+            name=self.name,
+            format=source.format,
+            encoding=source.encoding,
+            ledger=self.ledger,
         )
+        self._mapper: RowMapper | None = None
         self._background: BackgroundWriter | None = None
         self._checker: BatchWriter | None = None  # checks references; the writer itself unless a dry run
         self._writer: BatchWriter | None = None
@@ -124,8 +151,10 @@ class FileImport:
 
     def import_file(self) -> FileReport:
         began = monotonic()
-        mapper = RowMapper(self.spec, resolve_headers(self.spec, self.source.header, self.path), self.run.schema)
-        file_hash = file_sha256(self.path)
+        mapper = self._mapper = RowMapper(
+            self.spec, resolve_headers(self.spec, self.source.header, self.path), self.run.schema
+        )
+        file_hash = self._file_hash or file_sha256(self.path)
         if not self.run.dry_run:
             previous = self._previous(file_hash)
             if previous and previous["status"] == "completed" and not self.run.force:
@@ -169,7 +198,7 @@ class FileImport:
             },
         )
         ctx = FileContext(run.run_id, file_hash, self.spec.source, self.spec.name, run.now)
-        self._writer = BatchWriter(run.gateway, self.spec, run.schema, ctx)
+        self._writer = BatchWriter(run.gateway, self.spec, run.schema, ctx, key_columns=self._mapper.key_columns())
         self.case_texts = CaseTexts.for_spec(self.spec, file_hash=file_hash)
 
     def _dry_checker(self) -> BatchWriter | None:
@@ -178,7 +207,14 @@ class FileImport:
         if run.gateway is None:
             return None
         ctx = FileContext(run.run_id, "", self.spec.source, self.spec.name, run.now)
-        return BatchWriter(run.gateway, self.spec, run.schema, ctx)
+        return BatchWriter(
+            run.gateway,
+            self.spec,
+            run.schema,
+            ctx,
+            key_columns=self._mapper.key_columns(),
+            batch_keys=run.batch_keys,
+        )
 
     def _read(self, mapper: RowMapper, total: int) -> None:
         resume_after = self.report.resumed_after_row
@@ -230,7 +266,9 @@ class FileImport:
         earlier, interrupted run committed or refused); returns an empty list to fill next."""
         if rows:
             kept, refused = self._checker.check_references(rows) if self._checker else (rows, [])
-            self.ledger.settle(len(kept), refused)
+            self.ledger.settle(kept, refused)
+            if self.run.batch_keys is not None:
+                self.run.batch_keys.add(self.spec, kept)
         return []
 
     def _flush(self, batch: list[MappedRow], through_row: int) -> list[MappedRow]:

@@ -5,6 +5,7 @@ resumes after the last committed row."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from neo4j.spatial import WGS84Point
 from graph.gateway import Gateway, driver_safe
 from graph.model import Schema
 from ingest import cypher
+from ingest.batch_keys import BatchKeys
 from ingest.mapping import EntityRecord, MappedRow, Reject
 from ingest.reject_reasons import Reason
 from ingest.spec import ADDRESS_PARTS, PERSON_RECORD, PERSON_RECORD_PROPERTIES, MappingSpec
@@ -79,8 +81,22 @@ def _fill_params(
 
 
 class BatchWriter:
-    def __init__(self, gateway: Gateway, spec: MappingSpec, schema: Schema, ctx: FileContext):
+    def __init__(
+        self,
+        gateway: Gateway,
+        spec: MappingSpec,
+        schema: Schema,
+        ctx: FileContext,
+        *,
+        key_columns: Mapping[str, str] | None = None,
+        batch_keys: BatchKeys | None = None,
+    ):
+        """`key_columns`: entity alias -> the header its key is read from, named in a reject.
+        `batch_keys`: in a dry run, the keys the batch's earlier files would create; a reference
+        to one of them is not missing."""
         self.gateway, self.spec, self.schema, self.ctx = gateway, spec, schema, ctx
+        self._key_columns = key_columns or {}
+        self._batch_keys = batch_keys
         self._required = {alias for alias, e in spec.entities.items() if e.mode == "match" and not e.optional}
         self._declared: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         # The properties (plain, datetime) each link of the spec may carry.
@@ -110,6 +126,8 @@ class BatchWriter:
             for entity in row.entities:
                 if entity.alias in self._required:
                     wanted[(entity.label, entity.key)].append((row, entity))
+        if self._batch_keys is not None:
+            wanted = {k: v for k, v in wanted.items() if not self._batch_keys.holds(*k)}
         if not wanted:
             return {}
         by_label: dict[str, list[Any]] = defaultdict(list)
@@ -128,11 +146,11 @@ class BatchWriter:
                         row.number,
                         Reject(
                             row.number,
-                            entity.alias,
+                            self._key_columns.get(entity.alias, entity.alias),
                             str(entity.key),
                             Reason.REFERENCE_MISSING,
                             f"no {entity.label} with {self._key_of(entity.label)} {entity.key!r} exists",
-                            "",
+                            row.original,
                         ),
                     )
         return rejects

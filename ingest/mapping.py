@@ -41,21 +41,28 @@ class LinkRecord:
 
 
 @dataclass(frozen=True)
+class Reject:
+    number: int
+    column: str  # the header as written in the file ("a+b" for a value read from several)
+    value: str
+    reason: Reason
+    message: str
+    original: str
+    dropped: bool = False  # only this value was left out (on_invalid: drop); the row loaded
+
+
+@dataclass(frozen=True)
 class MappedRow:
     number: int
     entities: list[EntityRecord]
     links: list[LinkRecord]
     text: str | None = None  # the report text, for specs that extract mentions
+    raw: RawRow | None = None  # the row as read, for the reject file should a later check refuse it
+    dropped: tuple[Reject, ...] = ()  # values left out, written to the reject file once the row loads
 
-
-@dataclass(frozen=True)
-class Reject:
-    number: int
-    column: str
-    value: str
-    reason: Reason
-    message: str
-    original: str
+    @property
+    def original(self) -> str:
+        return self.raw.original if self.raw is not None else ""
 
 
 @dataclass
@@ -74,12 +81,19 @@ class RowMapper:
     _address_parts: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False)
     _memo: dict[Any, Any] = field(default_factory=dict, init=False)
     _reading: dict[int, tuple] = field(default_factory=dict, init=False)  # property map -> what it reads
+    _droppable: dict[int, bool] = field(default_factory=dict, init=False)  # property map -> on_invalid: drop
+    _dropped: dict[str, Reject] = field(default_factory=dict, init=False)  # this row's, by column
 
     def __post_init__(self) -> None:
         # Labels keyed by an address take the parsed parts into same-named properties.
         for label, node in self.schema.nodes.items():
             if node.key_property.type == "address":
                 self._address_parts[label] = tuple(p for p in ADDRESS_PARTS if p in node.properties)
+        self._drop_columns = frozenset(n for n, c in self.spec.columns.items() if c.on_invalid == "drop")
+
+    def key_columns(self) -> dict[str, str]:
+        """Entity alias -> the header(s) its key is read from, as written in the file."""
+        return {alias: self._column_label(entity.key) for alias, entity in self.spec.entities.items()}
 
     def map(self, raw: RawRow) -> MappedRow | Reject:
         if raw.fault is not None:
@@ -92,6 +106,8 @@ class RowMapper:
 
     def _map(self, raw: RawRow) -> MappedRow:
         self._memo = {}
+        if self._dropped:
+            self._dropped = {}
         entities: dict[str, EntityRecord] = {}
         for entity in self.spec.entities.values():
             if entity.when and not self._holds(entity.when, raw):
@@ -110,7 +126,8 @@ class RowMapper:
         text = None
         if self.spec.extract_text:
             text = str(self._raw(self.spec.extract_text, raw) or "")
-        return MappedRow(raw.number, list(entities.values()), links, text)
+        dropped = tuple(self._dropped.values()) if self._dropped else ()
+        return MappedRow(raw.number, list(entities.values()), links, text, raw, dropped)
 
     def _entity(self, entity: EntityMap, raw: RawRow, done: Mapping[str, EntityRecord]) -> EntityRecord | None:
         key = self._value(entity.key, raw)
@@ -196,12 +213,31 @@ class RowMapper:
             try:
                 result = self._compute(prop, raw)
             except _Fault as fault:
-                memo[memo_key] = fault
-                raise
+                if not self._drops(prop):
+                    memo[memo_key] = fault
+                    raise
+                result = None
+                self._drop(fault, raw)
             memo[memo_key] = result
         if result is None and required:
             raise _Fault(self._column_label(prop), "", Reason.REQUIRED_MISSING, f"{prop.name} is blank")
         return result
+
+    def _drops(self, prop: PropertyMap) -> bool:
+        """Whether a bad value of this property costs only the value: every column it reads says
+        on_invalid: drop (the spec refuses drop where the row would not stand without it)."""
+        found = self._droppable.get(id(prop))
+        if found is None:
+            columns = prop.source.columns
+            found = self._droppable[id(prop)] = bool(columns) and all(c in self._drop_columns for c in columns)
+        return found
+
+    def _drop(self, fault: _Fault, raw: RawRow) -> None:
+        if fault.column not in self._dropped:  # one line per column, however many properties read it
+            message = f"{fault.message}; the value was left out and the rest of the row loaded"
+            self._dropped[fault.column] = Reject(
+                raw.number, fault.column, _shown(fault.value), fault.reason, message, raw.original, dropped=True
+            )
 
     def _compute(self, prop: PropertyMap, raw: RawRow) -> Any:
         source = prop.source
@@ -220,7 +256,7 @@ class RowMapper:
         try:
             if source.format and isinstance(value, str) and value.strip():
                 return _strptime(value.strip(), source.format, prop.type)
-            return normalise(prop.type, value, values=prop.values)
+            return normalise(prop.type, value, values=prop.values, rule=prop.target.rule)
         except InvalidValue as exc:
             raise _Fault(self._column_label(prop), value, exc.reason, exc.message) from None
 

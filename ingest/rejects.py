@@ -1,4 +1,6 @@
-"""The reject file: every row not loaded, with where and why, and the row as read.
+"""The reject file: every row not loaded, with where and why, and the row as read; and
+every value left out of a row that loaded (a column's `on_invalid: drop`), told apart by
+`outcome`.
 
 UTF-8 with a byte-order mark so that it opens with its Chinese text intact in a
 spreadsheet.
@@ -13,7 +15,9 @@ from typing import TextIO
 from ingest.mapping import Reject
 from settings.home import open_private
 
-COLUMNS = ["file", "row", "column", "value", "reason", "message", "original"]
+COLUMNS = ["file", "row", "column", "value", "reason", "message", "original", "outcome"]
+ROW_REJECTED = "row rejected"
+VALUE_DROPPED = "value dropped"
 
 
 class RejectWriter:
@@ -23,7 +27,8 @@ class RejectWriter:
         self._writer = None
         self.count = 0
 
-    def write(self, file: Path, reject: Reject) -> None:
+    def write(self, file: Path | str, reject: Reject) -> None:
+        """`file`: the file as its user named it."""
         self.count += 1
         if self.path is None:
             return
@@ -41,6 +46,7 @@ class RejectWriter:
                 reject.reason.value,
                 reject.message,
                 reject.original,
+                VALUE_DROPPED if reject.dropped else ROW_REJECTED,
             ]
         )
 

@@ -31,12 +31,18 @@ class SpecError(FileFault):
     """A spec is malformed or does not fit the schema or the file."""
 
 
+ON_INVALID = ("reject", "drop")
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     aliases: tuple[str, ...]
     optional: bool
     line: int
+    # What a value that fails validation costs: the row (reject), or only the value (drop:
+    # left out, the rest of the row loads, and the value gets its own line in the reject file).
+    on_invalid: str = "reject"
 
 
 @dataclass(frozen=True)
@@ -184,6 +190,7 @@ class _Reader:
         extract = data.get("extract_text")
         if extract is not None and extract not in columns:
             raise self.fail(data.line_of("extract_text"), f"extract_text names unknown column '{extract}'")
+        self.check_drops(columns, entities, links)
         files = data.get("files") or []
         return MappingSpec(
             name=name,
@@ -204,15 +211,61 @@ class _Reader:
             if not _ALIAS.fullmatch(str(name)):
                 raise self.fail(line, f"column name '{name}' must be lower_snake_case (its aliases carry the headers)")
             if isinstance(spec, list):
-                aliases, optional = spec, False
+                aliases, optional, on_invalid = spec, False, "reject"
             else:
                 spec = self.mapping(spec, line, f"column '{name}'")
-                self.only(spec, {"aliases", "optional"}, f"column '{name}'")
+                self.only(spec, {"aliases", "optional", "on_invalid"}, f"column '{name}'")
                 aliases, optional = spec.get("aliases") or [], bool(spec.get("optional", False))
+                on_invalid = str(spec.get("on_invalid", "reject"))
+                if on_invalid not in ON_INVALID:
+                    raise self.fail(
+                        spec.line_of("on_invalid"), f"column '{name}': on_invalid is reject or drop, not '{on_invalid}'"
+                    )
+                if on_invalid == "drop":
+                    line = spec.line_of("on_invalid")  # where a refusal of the drop points
             if not aliases:
                 raise self.fail(line, f"column '{name}' needs at least one header alias")
-            out[name] = Column(name=name, aliases=tuple(str(a) for a in aliases), optional=optional, line=line)
+            out[name] = Column(
+                name=name,
+                aliases=tuple(str(a) for a in aliases),
+                optional=optional,
+                line=line,
+                on_invalid=on_invalid,
+            )
         return out
+
+    def check_drops(
+        self, columns: Mapping[str, Column], entities: Mapping[str, EntityMap], links: tuple[LinkMap, ...]
+    ) -> None:
+        """`on_invalid: drop` only where leaving the value out leaves a row that still says what it
+        is: never on a required column, the key of an entity that is not optional, a link's key or a
+        property the schema requires."""
+        dropped = {name for name, column in columns.items() if column.on_invalid == "drop"}
+        if not dropped:
+            return
+
+        def refuse(column: str, why: str) -> SpecError:
+            return self.fail(columns[column].line, f"column '{column}': on_invalid: drop is not allowed on {why}")
+
+        for name in sorted(dropped):
+            if not columns[name].optional:
+                raise refuse(name, "a required column (declare it optional: true, or keep on_invalid: reject)")
+        for entity in entities.values():
+            for name in entity.key.source.columns:
+                if name in dropped and not entity.optional:
+                    raise refuse(
+                        name,
+                        f"a key: it is the key of entity '{entity.alias}' ({entity.label}.{entity.key.name}), "
+                        "which is not optional",
+                    )
+            for prop in entity.properties:
+                for name in prop.source.columns:
+                    if name in dropped and prop.target.required:
+                        raise refuse(name, f"{entity.label}.{prop.name}, which the schema requires")
+        for link in links:
+            for name in link.key.source.columns if link.key else ():
+                if name in dropped:
+                    raise refuse(name, f"a key: it is the key of link {link.type}")
 
     def condition(self, value: Any, line: int, columns: Mapping[str, Column], where: str) -> Condition:
         data = self.mapping(value, line, f"{where}, when")
@@ -366,29 +419,76 @@ class _Reader:
 
 def load_spec(path: Path | str, schema: Schema) -> MappingSpec:
     path = Path(path)
+    if path.is_dir():
+        raise SpecError(path, 0, FOLDER_IS_NO_SPEC)
     try:
         data = load_yaml(path)
     except YamlSyntaxError as exc:
         raise SpecError(path, exc.syntax_line, f"YAML syntax error: {exc.problem}") from None
     except FileFault as exc:  # missing, or not UTF-8
         raise SpecError(path, exc.line, exc.fault) from None
+    except OSError as exc:  # unreadable: no permission, or not a regular file
+        raise SpecError(path, 0, f"cannot be read ({exc.strerror or exc})") from None
     return _Reader(path, schema).load(data)
 
 
+FOLDER_IS_NO_SPEC = (
+    "is a folder, not a spec: give a spec file or a spec's name (to have the specs of a folder found by "
+    "name, set GOLDENBELL_SPECS_DIR to it)"
+)
+
+
 def builtin_specs(schema: Schema) -> dict[str, MappingSpec]:
+    """The built-in specs the schema fits. One that names what a schema laid over the built-in
+    one changed (GOLDENBELL_SCHEMA_EXTRA_DIR: a UK Person without a citizen ID) is left out, so
+    the user's own files still import; naming it gives its fault (`resolve_spec`)."""
     specs = {}
     for path in sorted(BUILTIN_DIR.glob("*.yaml")):
-        spec = load_spec(path, schema)
+        try:
+            spec = load_spec(path, schema)
+        except SpecError:
+            continue
         specs[spec.name] = spec
     return specs
 
 
-def resolve_spec(name_or_path: str, schema: Schema) -> MappingSpec:
-    """A built-in spec by name, or a spec file by path."""
+def known_specs(schema: Schema, specs_dir: Path | None = None) -> dict[str, MappingSpec]:
+    """The built-in specs, then the user's own in `specs_dir` (GOLDENBELL_SPECS_DIR): all found by
+    name and chosen per file alike. A name is defined once, so a file never quietly gets another
+    spec than the one its name says."""
+    specs = builtin_specs(schema)
+    if specs_dir is None:
+        return specs
+    if not specs_dir.is_dir():
+        raise SpecError(specs_dir, 0, "GOLDENBELL_SPECS_DIR is not a folder")
+    for path in sorted(specs_dir.glob("*.yaml")):
+        spec = load_spec(path, schema)
+        if spec.name in specs:
+            raise SpecError(
+                path, 0, f"spec '{spec.name}' is already defined in {specs[spec.name].path}: give this one another name"
+            )
+        specs[spec.name] = spec
+    return specs
+
+
+def resolve_spec(
+    name_or_path: str,
+    schema: Schema,
+    *,
+    specs_dir: Path | None = None,
+    known: Mapping[str, MappingSpec] | None = None,
+) -> MappingSpec:
+    """A spec by name (built-in or in `specs_dir`; `known`, when given, are those already
+    loaded), or a spec file by path."""
     candidate = Path(name_or_path)
+    if candidate.is_dir():
+        raise SpecError(candidate, 0, FOLDER_IS_NO_SPEC)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         return load_spec(candidate, schema)
-    specs = builtin_specs(schema)
+    specs = known if known is not None else known_specs(schema, specs_dir)
+    if name_or_path not in specs and (BUILTIN_DIR / f"{name_or_path}.yaml").is_file():
+        load_spec(BUILTIN_DIR / f"{name_or_path}.yaml", schema)  # a built-in the schema does not fit: its fault
     if name_or_path not in specs:
-        raise SpecError(name_or_path, 0, f"no built-in spec '{name_or_path}'; built-in specs: {', '.join(specs)}")
+        where = "built-in or in GOLDENBELL_SPECS_DIR" if specs_dir is not None else "built-in"
+        raise SpecError(name_or_path, 0, f"no spec named '{name_or_path}' ({where}); known specs: {', '.join(specs)}")
     return specs[name_or_path]

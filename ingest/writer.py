@@ -122,4 +122,6 @@ class BackgroundWriter:
             except BaseException as exc:  # noqa: BLE001 - handed to the reading thread, which re-raises it
                 self.error = exc
                 continue
-            self.ledger.settle(len(batch.rows) - len(refused), refused, by_writer=True)
+            numbers = {reject.number for reject in refused}
+            kept = [row for row in batch.rows if row.number not in numbers] if numbers else batch.rows
+            self.ledger.settle(kept, refused, by_writer=True)

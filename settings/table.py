@@ -185,6 +185,22 @@ SETTINGS: tuple[Setting, ...] = (
         parsers.positive_int,
     ),
     Setting(
+        "GOLDENBELL_ANALYSIS_MAX_NODES",
+        "analysis_max_nodes",
+        "5000",
+        "Most nodes a graph analysis (`goldenbell analyse`, a pack query's `post:`) takes; a larger graph is "
+        "refused with its size.",
+        parsers.positive_int,
+    ),
+    Setting(
+        "GOLDENBELL_ANALYSIS_MAX_RELATIONSHIPS",
+        "analysis_max_relationships",
+        "25000",
+        "Most relationships a graph analysis takes; a larger graph is refused with its size, and a label's "
+        "projection reads no more than one past it.",
+        parsers.positive_int,
+    ),
+    Setting(
         "GOLDENBELL_PACKS_DIR",
         "packs_dir",
         "",
@@ -335,6 +351,8 @@ class Settings:
     case_ref_pattern: re.Pattern[str] | None
     map_node_cap: int
     expand_cap: int
+    analysis_max_nodes: int
+    analysis_max_relationships: int
     packs_dir: Path | None
     specs_dir: Path | None
     audit_log: Path | None

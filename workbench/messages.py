@@ -13,6 +13,7 @@ from workbench.canvas_words import CANVAS_WORDS
 from workbench.column_words import COLUMN_WORDS
 from workbench.form_words import FORM_WORDS
 from workbench.geo_words import GEO_WORDS
+from workbench.import_words import IMPORT_WORDS
 from workbench.profile_words import PROFILE_WORDS
 from workbench.refusals import REFUSALS
 from workbench.seen_words import SEEN_WORDS
@@ -246,6 +247,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "packs.cypher": ("Cypher 语句", "Cypher"),
     "packs.alert_rule": ("预警规则", "alert rule"),
     "packs.list_help": ("多个值用逗号分隔", "Separate several values with commas"),
+    "packs.faults": (
+        "{n} 处查询包错误：下列查询或文件未加载，其余查询照常可用。",
+        "{n} pack fault(s): the queries or files below did not load; the other queries are available.",
+    ),
+    "packs.faults_detail": ("未加载的内容（{n}）", "What did not load ({n})"),
+    "packs.fault_file": ("文件", "File"),
+    "packs.fault_line": ("行", "Line"),
+    "packs.fault_query": ("查询", "Query"),
+    "packs.fault_reason": ("原因", "Reason"),
     # alerts
     "alerts.open_fresh": ("在新关系图中打开（替换当前图）", "Open on a fresh map (replaces the current one)"),
     "alerts.status": ("状态", "Status"),
@@ -269,20 +279,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "geo.passages": ("过车数", "Passages"),
     "geo.name": ("名称", "Name"),
     "geo.kind": ("类型", "Kind"),
-    # import
-    "import.files": ("上传文件（CSV、XLSX、JSONL）", "Upload files (CSV, XLSX, JSONL)"),
-    "import.spec": ("映射规格", "Mapping spec"),
-    "import.auto": ("自动识别", "choose per file"),
-    "import.preview": ("预览（前 {n} 行）", "Preview (first {n} rows)"),
-    "import.dry_run": ("试运行（不写入）", "Dry run (writes nothing)"),
-    "import.run": ("导入", "Import"),
-    "import.report": (
-        "读取 {read} 行，导入 {loaded} 行，拒绝 {rejected} 行。",
-        "{read} rows read, {loaded} loaded, {rejected} rejected.",
-    ),
-    "import.rejects": ("下载拒绝记录", "Download rejects"),
-    "import.failed": ("无法导入：{error}", "Cannot import: {error}"),
-    "import.progress": ("{file}：{done}/{total} 行", "{file}: {done}/{total} rows"),
     # investigations
     "inv.title": ("专案名称", "Title"),
     "inv.notes": ("工作笔记", "Notes"),
@@ -376,6 +372,7 @@ MESSAGES.update(PROFILE_WORDS)
 MESSAGES.update(FORM_WORDS)
 MESSAGES.update(COLUMN_WORDS)
 MESSAGES.update(SEEN_WORDS)
+MESSAGES.update(IMPORT_WORDS)
 
 
 def message(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
