@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "alerts": ("cli.alerts", "alerts"),
     "cypher": ("cli.cypher", "cypher"),
     "analyse": ("cli.analyse", "analyse"),
+    "export": ("cli.exchange", "export"),
+    "import-graph": ("cli.exchange", "import_graph"),
     "extract": ("cli.extract", "extract"),
     "user": ("cli.access", "user"),
     "audit": ("cli.access", "audit"),

@@ -18,7 +18,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cli",),
     ("workbench",),
     ("workspace",),
-    ("queries", "ingest", "synth", "training"),
+    ("queries", "ingest", "exchange", "synth", "training"),
     ("access",),
     ("graph", "events"),
     ("settings",),

@@ -21,7 +21,7 @@ from workbench import resources
 from workbench.display import Display
 from workbench.investigator import Investigator
 from workbench.map_state import MapState
-from workbench.report import map_html, report_html
+from workbench.report import drawn_ids, map_html, report_html
 
 
 def _allowed(display: Display, what: str, permission: Permission = Permission.EXPORT) -> None:
@@ -87,3 +87,21 @@ def audit_file(investigator: Investigator, fmt: str, **filters: Any) -> bytes:
         out = Path(folder) / f"audit.{fmt}"
         export_audit(resources.workspace().audit, investigator.actor, out, fmt, **filters)
         return out.read_bytes()
+
+
+def graph_file(state: MapState, display: Display, shown: set[str] | None, *, fmt: str, title: str) -> bytes:
+    """The map's drawn entities and links (what the filters show, less what the analyst hid)
+    as GraphML (`fmt` "graphml") or FollowTheMoney JSON lines ("ftm"), masked as the screen
+    is; a masked file says so and is refused by `import-graph`."""
+    from exchange.exporting import as_bytes
+    from exchange.subgraph import prepared
+
+    what = "map.graphml" if fmt == "graphml" else "map.ftm.jsonl"
+    _allowed(display, what)
+    drawn = drawn_ids(state, shown)
+    nodes = [node for node_id, node in state.nodes.items() if node_id in drawn]
+    edges = [edge for edge_id, edge in state.edges.items() if edge_id in drawn]
+    exported = prepared(display.schema, nodes, edges, visibility=display.visibility, what=f"map {title}")
+    body = as_bytes(exported, display.schema, fmt)
+    _record(display, what, len(exported.nodes), relationships=len(exported.relationships), masked=exported.masked)
+    return body

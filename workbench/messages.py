@@ -190,6 +190,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Map cleared; the {n} pinned nodes stay (unpin them to clear them too).",
     ),
     "explorer.export": ("导出关系图（HTML）", "Export map (HTML)"),
+    "explorer.export_graphml": ("导出关系图（GraphML，供 Gephi/yEd）", "Export map (GraphML, for Gephi or yEd)"),
+    "explorer.export_ftm": ("导出关系图（FollowTheMoney，供 Aleph）", "Export map (FollowTheMoney, for Aleph)"),
     "explorer.selected": ("选中节点", "Selected node"),
     "explorer.help": (
         "双击节点展开；右键节点：展开、显示更多、固定、移除、设为路径起点/终点、打开档案。",

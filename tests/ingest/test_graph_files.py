@@ -273,3 +273,32 @@ def test_the_command_loads_a_folder_and_refuses_a_mixed_call(neo4j_env, empty_gr
     assert report["rows_loaded"] == sum(book.rows.values()) and report["rows_rejected"] == 0
     audit = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
     assert audit[-1]["parameters"]["graph_files"] == str(book.folder)
+
+
+@pytest.mark.parametrize("fmt, suffix", [("graphml", "graphml"), ("ftm", "ftm.jsonl")])
+def test_the_case_book_exported_and_imported_again_keeps_its_counts_and_answers(
+    loaded, guide, gateway, casebook_schema, book, tmp_path, fmt, suffix
+):
+    from access.audit.log import AuditLog
+    from graph import admin
+    from tests.exchange.conftest import counts, export_whole, load
+
+    questions = [
+        ("casebook.crimes_by_type", {}),
+        ("casebook.call_pairs", {"top": 5}),
+        ("casebook.associates_of_offenders", {"at_least": 2}),
+        ("casebook.degrees_apart", {"first": f"Person:{_nhs(book)['0']}", "second": f"Person:{_nhs(book)['37']}"}),
+    ]
+
+    def answers():
+        return [guide.run(query, params, actor=SUPERVISOR).rows for query, params in questions]
+
+    before, counted = answers(), counts(gateway)
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    out = tmp_path / f"casebook.{suffix}"
+    export_whole(gateway, casebook_schema, audit, fmt, out)
+    admin.wipe(gateway)
+    report = load(gateway, casebook_schema, audit, out, tmp_path / "rejects.csv")
+    assert report.rows_rejected == 0
+    assert counts(gateway) == counted
+    assert answers() == before

@@ -96,6 +96,10 @@ def test_an_analyst_sees_no_more_of_a_sample_person_than_the_masked_forms(app_en
     display = Display(resources.workspace().schema, analyst())
     assert_masked(json.dumps(canvas.elements(state, display), ensure_ascii=False), person, "map")
     assert_masked(map_html(state, display, None, title="图"), person, "map.html")
+    for fmt in ("graphml", "ftm"):  # the map for Gephi, yEd or Aleph
+        drawn = exports.graph_file(state, display, None, fmt=fmt, title="图").decode("utf-8")
+        assert "*" + person["id"][-4:] in drawn  # the person is in it, masked
+        assert_masked(drawn, person, f"map.{fmt}")
     assert_masked(report_html(state, display, title="报告", notes=f"涉及 {person['id']}"), person, "report")
 
     # Pack tables and their downloads.

@@ -12,6 +12,8 @@ under the map (kept until another is opened or the link leaves the map).
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from access import Permission
@@ -127,6 +129,18 @@ def _map_part(investigator, filters: Filters) -> None:
             key="gb_export_map",
             on_click="ignore",
         )
+        for fmt, name, mime in (
+            ("graphml", "goldenbell-map.graphml", "application/graphml+xml"),
+            ("ftm", "goldenbell-map.ftm.jsonl", "application/json-lines"),
+        ):
+            b.download_button(
+                t(f"explorer.export_{fmt}"),
+                data=partial(exports.graph_file, state, display, shown, fmt=fmt, title=t("page.explorer")),
+                file_name=name,
+                mime=mime,
+                key=f"gb_export_{fmt}",
+                on_click="ignore",
+            )
 
 
 def _opened_passages(state, display) -> None:
