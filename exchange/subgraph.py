@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from access.visibility import Visibility
 from graph.ddl import quote
-from graph.model import ANY_LABEL, Schema
+from graph.model import Schema
 from queries import subgraph
 from queries.investigations import get as get_investigation
 from queries.investigations import read_map
+from queries.projection import schema_names
 
 if TYPE_CHECKING:
     from access.actor import Actor
@@ -160,21 +161,7 @@ def label_cypher(schema: Schema, label: str, via: Sequence[str]) -> str:
 def checked_label(schema: Schema, label: str, via: Sequence[str]) -> tuple[str, tuple[str, ...]]:
     """The schema's own names for a label and the types to follow from it; ExportRefused names
     what is unknown, or a type that does not touch the label."""
-    if label not in schema.nodes:
-        raise ExportRefused(f"label {label!r} is not in the schema (known: {', '.join(sorted(schema.nodes))})")
-    types = tuple(dict.fromkeys(t.strip() for t in via if t.strip()))
-    for rel_type in types:
-        rel = schema.relationships.get(rel_type)
-        if rel is None:
-            known = ", ".join(sorted(schema.relationships))
-            raise ExportRefused(f"relationship type {rel_type!r} is not in the schema (known: {known})")
-        ends = (*rel.start, *rel.end)
-        if label not in ends and ANY_LABEL not in ends:
-            raise ExportRefused(
-                f"relationship type {rel_type} does not touch {label}: it runs from "
-                f"{', '.join(rel.start)} to {', '.join(rel.end)}"
-            )
-    return schema.nodes[label].label, tuple(schema.relationships[t].type for t in types)
+    return schema_names(schema, label, via, refused=ExportRefused)
 
 
 def from_label(

@@ -47,19 +47,29 @@ class ProjectionOutcome:
 def checked(schema: Schema, label: str, via: Iterable[str]) -> tuple[str, tuple[str, ...]]:
     """The schema's own label and type names for what was asked; AnalysisRefused says which
     is unknown, or which type does not touch the label."""
-    if label not in schema.nodes:
-        raise AnalysisRefused(f"label {label!r} is not in the schema (known: {', '.join(sorted(schema.nodes))})")
-    types = tuple(dict.fromkeys(t.strip() for t in via if t.strip()))
-    if not types:
+    found = schema_names(schema, label, via, refused=AnalysisRefused)
+    if not found[1]:
         raise AnalysisRefused(f"name the relationship types to follow from {label} (--via TYPE,TYPE)")
+    return found
+
+
+def schema_names(
+    schema: Schema, label: str, via: Iterable[str], *, refused: type[Exception]
+) -> tuple[str, tuple[str, ...]]:
+    """The schema's own names for a label and the relationship types to follow from it (none
+    given: none); `refused` says which is unknown, or which type does not touch the label.
+    Shared by the analyses and the exports of a label's projection."""
+    if label not in schema.nodes:
+        raise refused(f"label {label!r} is not in the schema (known: {', '.join(sorted(schema.nodes))})")
+    types = tuple(dict.fromkeys(t.strip() for t in via if t.strip()))
     for rel_type in types:
         rel = schema.relationships.get(rel_type)
         if rel is None:
             known = ", ".join(sorted(schema.relationships))
-            raise AnalysisRefused(f"relationship type {rel_type!r} is not in the schema (known: {known})")
+            raise refused(f"relationship type {rel_type!r} is not in the schema (known: {known})")
         ends = (*rel.start, *rel.end)
         if label not in ends and ANY_LABEL not in ends:
-            raise AnalysisRefused(
+            raise refused(
                 f"relationship type {rel_type} does not touch {label}: it runs from "
                 f"{', '.join(rel.start)} to {', '.join(rel.end)}"
             )
