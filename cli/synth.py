@@ -10,6 +10,7 @@ import click
 from synth.casebook import CASEBOOK_DIR, write_casebook
 from synth.casebook.generate import DEFAULT_PERSONS as CASEBOOK_PERSONS
 from synth.casebook.generate import DEFAULT_SEED as CASEBOOK_SEED
+from synth.casebook.messy import write_messy_casebook
 from synth.generate import DEFAULT_PERSONS, DEFAULT_SEED, MIN_PERSONS, generate
 
 
@@ -37,8 +38,9 @@ from synth.generate import DEFAULT_PERSONS, DEFAULT_SEED, MIN_PERSONS, generate
 @click.option(
     "--casebook",
     is_flag=True,
-    help="Write the English case book instead: graph files in neo4j-admin layout (files/), the schema folder "
-    "for GOLDENBELL_SCHEMA_EXTRA_DIR (schema/) and its guide pack (packs/).",
+    help="Write the English case book instead: graph files in neo4j-admin layout (files/), the same data as a "
+    "records export with its specs and manifest (messy/), the schema folder for GOLDENBELL_SCHEMA_EXTRA_DIR "
+    "(schema/) and its guide pack (packs/).",
 )
 def synth(out_dir: Path, persons: int | None, seed: int | None, dirty: bool, casebook: bool) -> None:
     """Write synthetic sample data: one file per source system, with planted
@@ -58,15 +60,17 @@ def synth(out_dir: Path, persons: int | None, seed: int | None, dirty: bool, cas
 
 
 def _casebook(out_dir: Path, persons: int, seed: int) -> None:
-    for part in ("files", "schema", "packs"):
+    for part in ("files", "messy", "schema", "packs"):
         if (out_dir / part).exists():
             raise click.ClickException(f"{out_dir / part} exists; the case book is written into a new folder")
     book = write_casebook(out_dir / "files", persons=persons, seed=seed)
+    write_messy_casebook(out_dir / "files", out_dir / "messy")
     shutil.copytree(CASEBOOK_DIR / "schema", out_dir / "schema")
     shutil.copytree(CASEBOOK_DIR / "packs", out_dir / "packs")
     width = max(len(name) for name in book.rows)
     for name, rows in book.rows.items():
         click.echo(f"{name:<{width}}  {rows:>8}")
     click.echo(
-        f"graph files: {out_dir / 'files'}; schema folder: {out_dir / 'schema'}; guide pack: {out_dir / 'packs'}"
+        f"graph files: {out_dir / 'files'}; the same as a records export with its specs: "
+        f"{out_dir / 'messy' / 'dataset.yaml'}; schema folder: {out_dir / 'schema'}; guide pack: {out_dir / 'packs'}"
     )

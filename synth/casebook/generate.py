@@ -248,9 +248,11 @@ def write_casebook(folder: Path, *, persons: int = DEFAULT_PERSONS, seed: int = 
     )
     write("knows.csv", [":START_ID(Person)", ":END_ID(Person)", ":TYPE", "since:int"], _acquaintances(rng, persons))
 
+    officer_count = max(persons // 15, 4)
+    badges = rng.sample(range(1000, 10000), officer_count)  # a badge names one officer
     officers = [
-        [f"o{i}", f"{rng.randrange(1000, 9999)}", rng.choice(GIVEN), rng.choice(SURNAMES), rng.choice(RANKS)]
-        for i in range(max(persons // 15, 4))
+        [f"o{i}", str(badge), rng.choice(GIVEN), rng.choice(SURNAMES), rng.choice(RANKS)]
+        for i, badge in enumerate(badges)
     ]
     write("officers.csv", ["officerId:ID(Officer)", "badge_no", "name", "surname", "rank"], officers)
     write(
