@@ -138,7 +138,7 @@ def import_graph(
         if not dry_run:
             if gateway is None:
                 raise ValueError("a gateway is needed unless dry_run is set")
-            _write(gateway, schema, path, report, checked, batch_size)
+            _write(gateway, schema, path, report, checked, batch_size, user=actor.user)
     except (UnreadableFile, GraphError) as exc:
         audit.append(actor.event(action, parameters=parameters, outcome="error", message=str(exc)))
         raise
@@ -165,14 +165,22 @@ def _account(report: GraphImportReport, found: ReadFile, checked: Checked, rejec
 
 
 def _write(
-    gateway: Gateway, schema: Schema, path: Path, report: GraphImportReport, checked: Checked, batch_size: int
+    gateway: Gateway,
+    schema: Schema,
+    path: Path,
+    report: GraphImportReport,
+    checked: Checked,
+    batch_size: int,
+    *,
+    user: str,
 ) -> None:
+    """The checked rows into the graph, under an import run recorded as `user`'s."""
     now = datetime.now(UTC)
     spec = f"exchange.{report.format}"
     file_hash = file_sha256(path)
     common = {"run": report.run_id, "source": f"{report.format} file {path.name}", "file": file_hash, "now": now}
     gateway.write(
-        "exchange.start_run", cypher.START_RUN, {"run": report.run_id, "now": now, "spec": spec, "user": "exchange"}
+        "exchange.start_run", cypher.START_RUN, {"run": report.run_id, "now": now, "spec": spec, "user": user}
     )
     gateway.write(
         "exchange.start_file",

@@ -220,3 +220,11 @@ def test_round_trip_of_the_default_sample(gateway, schema, audit, sample_dir, tm
     admin.wipe(gateway)  # the next test that wants the sample loads it again, with its own provenance
     assert after == {k: v for k, v in before.items() if k not in (":Investigation",)}
     assert elapsed < 60
+
+
+def test_the_import_run_is_recorded_as_the_operators(small_graph, schema, audit, tmp_path):
+    out = tmp_path / "whole.graphml"
+    export_whole(small_graph, schema, audit, "graphml", out)
+    report = load(small_graph, schema, audit, out, tmp_path / "rejects.csv")
+    user = small_graph.read("test.run", "MATCH (r:ImportRun {run_id: $run}) RETURN r.user", {"run": report.run_id})
+    assert user.single_value() == operator().user
