@@ -54,7 +54,7 @@ _SPEC_FAULTS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"^import the passage files \((?P<files>.*)\) on their own"), "import.fault.passages_mixed"),
     (re.compile(r"^passages go to the event store, which has no dry run"), "import.fault.passages_dry"),
     (re.compile(r"^(?P<file>.+) holds (?P<spec>\S+), not passages"), "import.fault.not_passages"),
-    (re.compile(r"^no built-in spec '(?P<spec>[^']+)'"), "import.fault.unknown_spec"),
+    (re.compile(r"^no spec named '(?P<spec>[^']+)'"), "import.fault.unknown_spec"),
 )
 # An absolute path, not part of a word (GBK/GB18030 stays as it is).
 _PATH = re.compile(r"(?<![\w.:/])(?:[A-Za-z]:)?[/\\][^\s,;'\"()<>]+")

@@ -173,7 +173,10 @@ IMPORT_WORDS: dict[str, tuple[str, str]] = {
         "{file} 是 {spec}，不是过车记录，不能存入事件库。",
         "{file} holds {spec}, not passages; it cannot go to the event store.",
     ),
-    "import.fault.unknown_spec": ("没有名为 {spec} 的内置映射规格。", "There is no built-in spec '{spec}'."),
+    "import.fault.unknown_spec": (
+        "没有名为 {spec} 的映射规格（内置或 GOLDENBELL_SPECS_DIR 中）。",
+        "There is no spec named '{spec}' (built-in or in GOLDENBELL_SPECS_DIR).",
+    ),
     "import.fault.spec": ("{file}：映射规格不适用（{detail}）。", "{file}: the spec does not fit ({detail})."),
     "import.fault.same_name": (
         "有两个内容不同的文件都叫 {file}，无法区分：请改名后重新上传。没有保存任何文件。",

@@ -76,6 +76,15 @@ def test_a_file_no_spec_fits_is_said_in_chinese(tmp_path, schema):
     )
 
 
+def test_a_spec_named_that_does_not_exist_is_said_in_chinese(schema):
+    from ingest.spec import resolve_spec
+
+    with pytest.raises(SpecError) as raised:
+        resolve_spec("hotel_guests", schema)
+    said = import_faults.said(raised.value, "zh")
+    assert said == "没有名为 hotel_guests 的映射规格（内置或 GOLDENBELL_SPECS_DIR 中）。"
+
+
 def test_unknown_faults_keep_the_users_language_and_lose_server_paths(tmp_path):
     fault = SourceError(tmp_path / "up" / "a.csv", f"cannot open {tmp_path}/up/a.csv at byte 3")
     assert import_faults.said(fault, "zh") == "a.csv：无法读取（cannot open a.csv at byte 3）。"
