@@ -19,7 +19,7 @@ from rich.text import Text
 
 from cli import attribution
 from cli.common import fail, open_workspace, settings_or_fail, table
-from cli.query import cell, params_option, parse_params, user_option
+from cli.query import cell, outcome_note, outcome_payload, params_option, parse_params, user_option
 
 console = Console(soft_wrap=True)
 
@@ -68,22 +68,9 @@ def cypher(
 
 
 def _print(outcome, *, as_json: bool) -> None:
-    note = f"{len(outcome.rows)} rows in {outcome.elapsed_ms:.0f} ms"
-    if outcome.over_bytes:
-        note += f"; cut off at the result size cap of {outcome.byte_cap:,} bytes (GOLDENBELL_RESULT_MAX_BYTES)"
-    elif outcome.truncated:
-        note += f"; truncated at the row cap of {outcome.row_cap}"
+    note = outcome_note(outcome)
     if as_json:
-        payload = {
-            "columns": outcome.columns,
-            "rows": outcome.rows,
-            "truncated": outcome.truncated,
-            "row_cap": outcome.row_cap,
-            "over_bytes": outcome.over_bytes,
-            "nodes": outcome.nodes,
-            "relationships": outcome.relationships,
-        }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(outcome_payload(outcome), ensure_ascii=False, indent=1))
         return
     shown = table(*outcome.columns)
     for row in outcome.rows:

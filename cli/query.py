@@ -158,24 +158,33 @@ def query_run(
     _print(outcome, fmt)
 
 
-def _print(outcome: QueryOutcome, fmt: str) -> None:
+def outcome_note(outcome) -> str:
+    """How many rows came back, how fast, and whether a cap cut them (a query's or the console's)."""
     note = f"{len(outcome.rows)} rows in {outcome.elapsed_ms:.0f} ms"
     if outcome.over_bytes:
         note += f"; cut off at the result size cap of {outcome.byte_cap:,} bytes (GOLDENBELL_RESULT_MAX_BYTES)"
     elif outcome.truncated:
         note += f"; truncated at the row cap of {outcome.row_cap}"
+    return note
+
+
+def outcome_payload(outcome) -> dict[str, Any]:
+    """A result as --json prints it: its columns, rows, caps and graph."""
+    return {
+        "columns": outcome.columns,
+        "rows": outcome.rows,
+        "truncated": outcome.truncated,
+        "row_cap": outcome.row_cap,
+        "over_bytes": outcome.over_bytes,
+        "nodes": outcome.nodes,
+        "relationships": outcome.relationships,
+    }
+
+
+def _print(outcome: QueryOutcome, fmt: str) -> None:
+    note = outcome_note(outcome)
     if fmt == "json":
-        payload = {
-            "query_id": outcome.query_id,
-            "params": outcome.params,
-            "columns": outcome.columns,
-            "rows": outcome.rows,
-            "truncated": outcome.truncated,
-            "row_cap": outcome.row_cap,
-            "over_bytes": outcome.over_bytes,
-            "nodes": outcome.nodes,
-            "relationships": outcome.relationships,
-        }
+        payload = {"query_id": outcome.query_id, "params": outcome.params, **outcome_payload(outcome)}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
         return
     if fmt == "csv":

@@ -145,13 +145,8 @@ def _node_batch_file(file: GraphFile, schema: Schema, ids: Ids, here: Path) -> B
         raise SpecError(file.path, 1, f"id space {space} is {ids.labels[space]}'s already, not {label}'s")
     ids.labels[space] = label
     ids.keys.setdefault(space, {}).update(_ids(file, id_column, properties[node.key]))
-    columns = {_alias(i): [c.header] for i, c in enumerate(file.columns)}
-    alias = {c.header: _alias(i) for i, c in enumerate(file.columns)}
-    spec = {
-        "spec": _spec_name(file.path),
-        "names": {"zh": f"图文件 {file.path.name}", "en": f"Graph file {file.path.name}"},
-        "source": f"{file.path.name} (neo4j-admin import layout)",
-        "columns": columns,
+    spec, alias = _spec_of(file)
+    spec |= {
         "entities": {
             "node": {
                 "label": label,
@@ -183,10 +178,8 @@ def _relationship_batch_file(file: GraphFile, schema: Schema, ids: Ids, here: Pa
     properties = [c for c in file.columns if c.kind not in _SPECIAL]
     copy = here / file.path.name
     _with_keys(file, start, end, ids, copy)
-    columns = {_alias(i): [c.header] for i, c in enumerate(file.columns)}
-    columns["start_key"] = [START_KEY]
-    columns["end_key"] = [END_KEY]
-    alias = {c.header: _alias(i) for i, c in enumerate(file.columns)}
+    spec, alias = _spec_of(file)
+    spec["columns"] |= {"start_key": [START_KEY], "end_key": [END_KEY]}
     type_column = file.special("TYPE")
     links = []
     for rel_type in types:
@@ -202,11 +195,7 @@ def _relationship_batch_file(file: GraphFile, schema: Schema, ids: Ids, here: Pa
         if type_column is not None:
             link["when"] = {"column": alias[type_column.header], "equals": rel_type}
         links.append(link)
-    spec = {
-        "spec": _spec_name(file.path),
-        "names": {"zh": f"图文件 {file.path.name}", "en": f"Graph file {file.path.name}"},
-        "source": f"{file.path.name} (neo4j-admin import layout)",
-        "columns": columns,
+    spec |= {
         "entities": {
             "start": {"label": ends["START_ID"], "key": "start_key", "mode": "match"},
             "end": {"label": ends["END_ID"], "key": "end_key", "mode": "match"},
@@ -304,6 +293,19 @@ def _with_keys(file: GraphFile, start: Column, end: Column, ids: Ids, copy: Path
             writer.writerow([*row, a, b])
 
 
+def _spec_of(file: GraphFile) -> tuple[dict, dict[str, str]]:
+    """The head of a file's derived spec (name, names, source, every column by its header),
+    and each header's column name in it."""
+    alias = {c.header: f"c{i}" for i, c in enumerate(file.columns)}
+    spec = {
+        "spec": _spec_name(file.path),
+        "names": {"zh": f"图文件 {file.path.name}", "en": f"Graph file {file.path.name}"},
+        "source": f"{file.path.name} (neo4j-admin import layout)",
+        "columns": {name: [header] for header, name in alias.items()},
+    }
+    return spec, alias
+
+
 def _write_spec(here: Path, spec: dict) -> Path:
     path = here / f"{spec['spec']}.yaml"
     path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -312,10 +314,6 @@ def _write_spec(here: Path, spec: dict) -> Path:
 
 def _spec_name(path: Path) -> str:
     return "graph_file_" + re.sub(r"[^a-z0-9]+", "_", path.stem.lower()).strip("_")
-
-
-def _alias(index: int) -> str:
-    return f"c{index}"
 
 
 def _listed(file: GraphFile) -> str:
