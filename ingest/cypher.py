@@ -26,7 +26,9 @@ def merge_rows(entities: tuple, links: tuple) -> str:
     `entities`: (alias, label, key property, how, properties, datetime properties) per
     entity, where how is "match" (must exist, checked before), "match-optional" (linked
     only if it exists), "overwrite" (non-blank values replace) or "fill" (only empty
-    properties are set). `links`: (index, type,
+    properties are set); a match's key property is the one it is found by (`match_on`),
+    whose values were checked to name one node each, and its properties are those it must
+    also hold (`_present`). `links`: (index, type,
     start alias, end alias, key property or None, properties, datetime properties) per
     link. Row parameters are flat: `row.n<i>` is the i-th entity's key, `row.n<i>_<j>` its
     j-th property, `row.n<i>_t<j>` its j-th datetime as ISO text; `row.l<j>…` the same for
@@ -38,12 +40,14 @@ def merge_rows(entities: tuple, links: tuple) -> str:
     """
     var = {alias: f"n{i}" for i, (alias, *_rest) in enumerate(entities)}
     lines = ["UNWIND $rows AS row"]
-    for alias, label, key, how, *_ in entities:
+    for alias, label, key, how, present, _ in entities:
         if how == "match":
-            lines.append(f"MATCH ({var[alias]}:{quote(label)} {{{quote(key)}: row.{var[alias]}}})")
-    for alias, label, key, how, *_ in entities:
+            v = var[alias]
+            lines.append(f"MATCH ({v}:{quote(label)} {{{quote(key)}: row.{v}}}){_present(v, present)}")
+    for alias, label, key, how, present, _ in entities:
         if how == "match-optional":
-            lines.append(f"OPTIONAL MATCH ({var[alias]}:{quote(label)} {{{quote(key)}: row.{var[alias]}}})")
+            v = var[alias]
+            lines.append(f"OPTIONAL MATCH ({v}:{quote(label)} {{{quote(key)}: row.{v}}}){_present(v, present)}")
     optional = {var[alias] for alias, _, _, how, *_ in entities if how == "match-optional"}
     for alias, label, key, how, props, times in entities:
         if how.startswith("match"):
@@ -69,6 +73,12 @@ def merge_rows(entities: tuple, links: tuple) -> str:
     return "\n".join(lines)
 
 
+def _present(v: str, present: tuple[str, ...]) -> str:
+    """Found by the first property of a composite index: Neo4j seeks that index only when
+    the query also asks for its other properties to exist; without, it scans the label."""
+    return (" WHERE " + " AND ".join(f"{v}.{quote(p)} IS NOT NULL" for p in present)) if present else ""
+
+
 def _sets(v: str, props: tuple[str, ...], times: tuple[str, ...], *, fill: bool) -> list[str]:
     """Assignments of the row's values: a blank (null) one keeps the stored value; with
     `fill`, a stored value is kept even when the row has one."""
@@ -85,6 +95,21 @@ def missing_nodes(label: str, key: str) -> str:
     return (
         f"UNWIND $keys AS k OPTIONAL MATCH (n:{quote(label)} {{{quote(key)}: k}}) "
         "WITH k, n WHERE n IS NULL RETURN collect(k) AS missing"
+    )
+
+
+@cache
+def nodes_per_value(label: str, prop: str, key: str, present: tuple[str, ...] = ()) -> str:
+    """Per value of $values, by its position: how many nodes hold it in `prop` (and hold
+    `present`, as the statement that links them asks), and the keys of the first two. A
+    reference by a property that need not be unique (`match_on`) is sound only when exactly
+    one node holds the value; with $every false only the others come back. Positions, not
+    values, name the answers: a date or point comes back as another type."""
+    return (
+        "UNWIND range(0, size($values) - 1) AS i "
+        f"OPTIONAL MATCH (n:{quote(label)} {{{quote(prop)}: $values[i]}}){_present('n', present)} "
+        f"WITH i, count(n) AS nodes, collect(n.{quote(key)})[..2] AS keys "
+        "WHERE $every OR nodes <> 1 RETURN i, nodes, keys"
     )
 
 

@@ -19,7 +19,7 @@ from ingest import cypher
 from ingest.batch_keys import BatchKeys
 from ingest.mapping import EntityRecord, MappedRow, Reject
 from ingest.reject_reasons import Reason
-from ingest.spec import ADDRESS_PARTS, PERSON_RECORD, PERSON_RECORD_PROPERTIES, MappingSpec
+from ingest.spec import ADDRESS_PARTS, PERSON_RECORD, PERSON_RECORD_PROPERTIES, MappingSpec, also_present
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,10 @@ def _split(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         else:
             plain[k] = _value(v)
     return plain, times
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _with_extras(names: tuple[str, ...], values: dict[str, Any]) -> tuple[str, ...]:
@@ -98,6 +102,11 @@ class BatchWriter:
         self._key_columns = key_columns or {}
         self._batch_keys = batch_keys
         self._required = {alias for alias, e in spec.entities.items() if e.mode == "match" and not e.optional}
+        # Found by a property that need not be unique: checked even when optional, since a value
+        # several nodes hold would link the row to each of them.
+        self._checked = self._required | {
+            alias for alias, e in spec.entities.items() if e.mode == "match" and e.match_on is not None
+        }
         self._declared: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         # The properties (plain, datetime) each link of the spec may carry.
         self._link_names = [_link_names(link.properties) for link in spec.links]
@@ -105,13 +114,20 @@ class BatchWriter:
     def _key_of(self, label: str) -> str:
         return self.schema.nodes[label].key
 
+    def _found_by(self, entity: EntityRecord) -> str:
+        """The property a match-only entity of this row is found by: the spec's `match_on`, else
+        the key (of a PersonRecord, too, which has its own)."""
+        spec_entity = self.spec.entities[entity.alias]
+        return spec_entity.key.name if entity.label == spec_entity.label else self._key_of(entity.label)
+
     def check_references(
         self, rows: list[MappedRow], tx: neo4j.ManagedTransaction | None = None
     ) -> tuple[list[MappedRow], list[Reject]]:
         """(the rows that may load, a reject for each other row): the one check for rows whose
-        required match-only entities do not exist. Run in the batch's write transaction, or
-        outside any (`tx` None) for rows that are not written: a dry run's, and the rows
-        before a resume point, which an earlier run refused or committed.
+        required match-only entities do not exist, or whose entity matched on a property other
+        than the key names several nodes. Run in the batch's write transaction, or outside any
+        (`tx` None) for rows that are not written: a dry run's, and the rows before a resume
+        point, which an earlier run refused or committed.
         """
         refused = self._missing_references(tx, rows)
         if not refused:
@@ -121,39 +137,121 @@ class BatchWriter:
     def _missing_references(self, tx: neo4j.ManagedTransaction | None, rows: list[MappedRow]) -> dict[int, Reject]:
         """Rejects keyed by row number. An optional entity that does not exist needs no check:
         the statement matches it optionally and skips its links, and the row still loads."""
-        wanted: dict[tuple[str, Any], list[tuple[MappedRow, EntityRecord]]] = defaultdict(list)
+        by_key: dict[tuple[str, Any], list[tuple[MappedRow, EntityRecord]]] = defaultdict(list)
+        by_value: dict[tuple[str, str, Any], list[tuple[MappedRow, EntityRecord]]] = defaultdict(list)
         for row in rows:
             for entity in row.entities:
-                if entity.alias in self._required:
-                    wanted[(entity.label, entity.key)].append((row, entity))
+                if entity.alias not in self._checked:
+                    continue
+                prop = self._found_by(entity)
+                if prop == self._key_of(entity.label):
+                    by_key[(entity.label, entity.key)].append((row, entity))
+                else:
+                    by_value[(entity.label, prop, _hashable(entity.key))].append((row, entity))
         if self._batch_keys is not None:
-            wanted = {k: v for k, v in wanted.items() if not self._batch_keys.holds(*k)}
-        if not wanted:
-            return {}
+            by_key = {k: v for k, v in by_key.items() if not self._batch_keys.holds(*k)}
+        rejects: dict[int, Reject] = {}
+        if by_key:
+            self._refuse_missing(tx, by_key, rejects)
+        if by_value:
+            self._refuse_unsure(tx, rows, by_value, rejects)
+        return rejects
+
+    def _run(self, tx: neo4j.ManagedTransaction | None, query: str, params: dict[str, Any]) -> list[neo4j.Record]:
+        if tx is None:
+            return self.gateway.read("ingest.references", query, params).records
+        return list(tx.run(query, params))
+
+    def _refuse_missing(
+        self,
+        tx: neo4j.ManagedTransaction | None,
+        wanted: dict[tuple[str, Any], list[tuple[MappedRow, EntityRecord]]],
+        rejects: dict[int, Reject],
+    ) -> None:
+        """References by key: unique, so the only question is whether the node exists."""
         by_label: dict[str, list[Any]] = defaultdict(list)
         for label, key in wanted:
             by_label[label].append(key)
-        rejects: dict[int, Reject] = {}
         for label, keys in by_label.items():
-            query = cypher.missing_nodes(label, self._key_of(label))
-            if tx is None:
-                found = self.gateway.read("ingest.references", query, {"keys": keys}).single_value([])
-            else:
-                found = tx.run(query, keys=keys).single()["missing"]
-            for key in found:
+            records = self._run(tx, cypher.missing_nodes(label, self._key_of(label)), {"keys": keys})
+            for key in records[0]["missing"] if records else []:
                 for row, entity in wanted[(label, key)]:
-                    rejects.setdefault(
-                        row.number,
-                        Reject(
-                            row.number,
-                            self._key_columns.get(entity.alias, entity.alias),
-                            str(entity.key),
-                            Reason.REFERENCE_MISSING,
-                            f"no {entity.label} with {self._key_of(entity.label)} {entity.key!r} exists",
-                            row.original,
-                        ),
-                    )
-        return rejects
+                    message = f"no {entity.label} with {self._key_of(entity.label)} {entity.key!r} exists"
+                    self._refuse(rejects, row, entity, Reason.REFERENCE_MISSING, message)
+
+    def _refuse_unsure(
+        self,
+        tx: neo4j.ManagedTransaction | None,
+        rows: list[MappedRow],
+        wanted: dict[tuple[str, str, Any], list[tuple[MappedRow, EntityRecord]]],
+        rejects: dict[int, Reject],
+    ) -> None:
+        """References by a property that need not be unique (`match_on`): one query per label and
+        property counts the nodes holding each value. None is `reference.missing` (unless the
+        entity is optional); two or more is `reference.ambiguous`, whether optional or not.
+
+        Nodes are told apart by key: those in the graph (of which the first two keys come back),
+        those this batch's own rows give the value (a statement may write them before the rows
+        that match them, which would then find them too) and, in a dry run of several files, those the earlier files
+        would give it. Only the graph and the earlier files make a reference found, as for a
+        key. Best effort beyond that: a row that changes or clears the value of a node already
+        in the graph, in this batch or an earlier file, is not seen."""
+        batch = self._batch_keys
+        own = self._given_values(rows, {entry[:2] for entry in wanted})
+        by_pair: dict[tuple[str, str], list[tuple[str, str, Any]]] = defaultdict(list)
+        for found in wanted:
+            by_pair[found[:2]].append(found)
+        for (label, prop), entries in by_pair.items():
+            values = [wanted[entry][0][1].key for entry in entries]
+            given = own.get((label, prop), {})
+            node = self.schema.nodes[label]
+            query = cypher.nodes_per_value(label, prop, node.key, also_present(node, prop))
+            params = {"values": [_value(v) for v in values], "every": batch is not None or bool(given)}
+            counted = {record["i"]: (record["nodes"], record["keys"]) for record in self._run(tx, query, params)}
+            for i, entry in enumerate(entries):
+                nodes, keys = counted.get(i, (1, []))
+                known = set(keys)
+                if batch is not None:
+                    known |= batch.nodes_with(label, prop, values[i])
+                found = max(nodes, len(known))
+                total = max(found, len(known | given.get(entry[2], set())))
+                if total >= 2:
+                    reason = Reason.REFERENCE_AMBIGUOUS
+                    message = f"{total} {label} nodes have {prop} {values[i]!r}; the row links to none of them"
+                elif found == 0 and any(e.alias in self._required for _, e in wanted[entry]):
+                    reason, message = Reason.REFERENCE_MISSING, f"no {label} with {prop} {values[i]!r} exists"
+                else:
+                    continue
+                for row, entity in wanted[entry]:
+                    if reason is Reason.REFERENCE_AMBIGUOUS or entity.alias in self._required:
+                        self._refuse(rejects, row, entity, reason, message)
+
+    def _given_values(
+        self, rows: list[MappedRow], pairs: set[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[Any, set[Any]]]:
+        """(label, property) -> value -> keys of the nodes these rows merge with that value."""
+        merged = {alias for alias, e in self.spec.entities.items() if e.mode == "merge"}
+        props: dict[str, list[str]] = defaultdict(list)
+        for label, prop in pairs:
+            props[label].append(prop)
+        if not merged & {a for a, e in self.spec.entities.items() if e.label in props}:
+            return {}
+        given: dict[tuple[str, str], dict[Any, set[Any]]] = defaultdict(dict)
+        for row in rows:
+            for entity in row.entities:
+                if entity.alias not in merged:
+                    continue
+                for prop in props.get(entity.label, ()):
+                    value = entity.properties.get(prop)
+                    if value is not None:
+                        given[(entity.label, prop)].setdefault(_hashable(value), set()).add(entity.key)
+        return given
+
+    def _refuse(
+        self, rejects: dict[int, Reject], row: MappedRow, entity: EntityRecord, reason: Reason, message: str
+    ) -> None:
+        column = self._key_columns.get(entity.alias, entity.alias)
+        rejects.setdefault(row.number, Reject(row.number, column, str(entity.key), reason, message, row.original))
 
     def _names(self, alias: str, label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The properties (plain, datetime) an entity of this alias may carry, so one statement
@@ -183,11 +281,13 @@ class BatchWriter:
                 v = f"n{i}"
                 params[v] = _value(entity.key)
                 spec_entity = self.spec.entities[entity.alias]
-                key = self._key_of(entity.label)
                 if spec_entity.mode == "match":
+                    key = self._found_by(entity)
                     how = "match-optional" if spec_entity.optional else "match"
-                    entities.append((entity.alias, entity.label, key, how, (), ()))
+                    present = also_present(self.schema.nodes[entity.label], key)
+                    entities.append((entity.alias, entity.label, key, how, present, ()))
                     continue
+                key = self._key_of(entity.label)
                 how = "fill" if spec_entity.update == "fill" and entity.label == spec_entity.label else "overwrite"
                 names, times = self._names(entity.alias, entity.label)
                 names, times = _fill_params(params, v, entity.properties, names, times)

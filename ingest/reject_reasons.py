@@ -35,3 +35,6 @@ class Reason(StrEnum):
     ROW_DUPLICATE = "row.duplicate"  # identical to an earlier row of the same file
     ROW_MALFORMED = "row.malformed"  # a JSON line that does not parse, or is not an object
     REFERENCE_MISSING = "reference.missing"  # an edge row whose start or end entity does not exist
+    # matched on a property that need not be unique (`match_on`), the value names two or more
+    # nodes: linking the row to all of them would invent links, picking one would guess
+    REFERENCE_AMBIGUOUS = "reference.ambiguous"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.model import Names, Property, Schema
+from graph.model import Names, NodeType, Property, Schema
 from graph.yaml_lines import FileFault, LineDict, LineList, YamlSyntaxError, load_yaml
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "specs"
@@ -88,7 +88,7 @@ class PropertyMap:
 class EntityMap:
     alias: str
     label: str
-    key: PropertyMap
+    key: PropertyMap  # the property the node is found by: the label's key, or `match_on`'s
     properties: tuple[PropertyMap, ...]
     optional: bool
     on_missing_key: str  # reject | record | skip
@@ -96,6 +96,9 @@ class EntityMap:
     update: str  # overwrite | fill
     when: Condition | None
     line: int
+    # mode: match only: a property other than the label's key the node is found by. It need
+    # not be unique, so a value held by several nodes is refused (reference.ambiguous).
+    match_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -329,7 +332,11 @@ class _Reader:
         if not _ALIAS.fullmatch(str(alias)):
             raise self.fail(line, f"{where}: aliases are lower_snake_case")
         data = self.mapping(value, line, where)
-        self.only(data, {"label", "key", "properties", "optional", "on_missing_key", "mode", "update", "when"}, where)
+        self.only(
+            data,
+            {"label", "key", "match_on", "properties", "optional", "on_missing_key", "mode", "update", "when"},
+            where,
+        )
         label = str(self.required(data, "label", where))
         if label not in self.schema.nodes:
             raise self.fail(
@@ -337,9 +344,13 @@ class _Reader:
                 f"{where}: unknown label '{label}'; the schema has {', '.join(self.schema.nodes)}",
             )
         node = self.schema.nodes[label]
-        key = self.property_map(
-            node.key, self.required(data, "key", where), data.line_of("key"), node.properties, columns, where
-        )
+        mode = str(data.get("mode", "merge"))
+        if mode not in ("merge", "match"):
+            raise self.fail(data.line_of("mode"), f"{where}: mode is merge or match, not '{mode}'")
+        match_on = self.match_on(data, node, mode, where)
+        found_by = match_on or node.key
+        key_source = self.required(data, "key", where)
+        key = self.property_map(found_by, key_source, data.line_of("key"), node.properties, columns, where)
         props_data = data.get("properties") or LineDict()
         if not isinstance(props_data, LineDict):
             raise self.fail(data.line_of("properties"), f"{where}: properties must be a mapping")
@@ -347,9 +358,6 @@ class _Reader:
             self.property_map(name, v, props_data.line_of(name), node.properties, columns, where)
             for name, v in props_data.items()
         )
-        mode = str(data.get("mode", "merge"))
-        if mode not in ("merge", "match"):
-            raise self.fail(data.line_of("mode"), f"{where}: mode is merge or match, not '{mode}'")
         mapped = {key.name, *(p.name for p in properties)}
         if key.type == "address":
             mapped |= set(ADDRESS_PARTS)  # filled from the parsed address
@@ -378,7 +386,40 @@ class _Reader:
             update=update,
             when=when,
             line=line,
+            match_on=match_on,
         )
+
+    def match_on(self, data: LineDict, node: NodeType, mode: str, where: str) -> str | None:
+        """The property a `mode: match` entity is found by when it is not the label's key (None
+        when it is). Only indexed properties: on any other, every row would scan the label."""
+        if "match_on" not in data:
+            return None
+        line = data.line_of("match_on")
+        name = str(data["match_on"])
+        if mode != "match":
+            raise self.fail(
+                line, f"{where}: match_on only applies with mode: match; a merged {node.label} is found by its key"
+            )
+        if str(data.get("on_missing_key", "reject")) == "record":
+            raise self.fail(
+                line,
+                f"{where}: match_on does not go with on_missing_key: record (a PersonRecord is kept by its own "
+                "key, not found by another property)",
+            )
+        allowed = matchable(node)
+        if name not in node.properties:
+            raise self.fail(
+                line,
+                f"{where}: match_on '{name}' is not a property of {node.label} in the schema; "
+                f"it may match on {_listed(allowed)}",
+            )
+        if name not in allowed:
+            raise self.fail(
+                line,
+                f"{where}: match_on '{name}' is not indexed on {node.label}, so every row would scan the label; "
+                f"it may match on {_listed(allowed)}, or give {node.label}.{name} index: true in the schema",
+            )
+        return None if name == node.key else name
 
     def link(self, value: Any, line: int, entities: Mapping[str, EntityMap], columns: Mapping[str, Column]) -> LinkMap:
         data = self.mapping(value, line, "link")
@@ -415,6 +456,33 @@ class _Reader:
         return LinkMap(
             type=rel_type, start=start.alias, end=end.alias, key=key, properties=properties, when=when, line=line
         )
+
+
+def matchable(node: NodeType) -> dict[str, str]:
+    """The properties a `mode: match` entity of this label may be found by, each with why: the
+    key, a property with `index: true`, or the first of a composite index (which answers a
+    lookup by that property alone). A full-text or fragments index does not: it finds words
+    and parts of values, not one value."""
+    found = {node.key: "the key"}
+    for prop in node.properties.values():
+        if prop.index:
+            found.setdefault(prop.name, "index: true")
+    for index in node.indexes:
+        found.setdefault(index[0], f"first of the index ({', '.join(index)})")
+    return found
+
+
+def also_present(node: NodeType, prop: str) -> tuple[str, ...]:
+    """The properties a node found by `prop` must hold too: for the first property of a
+    composite index, the index's others, without which Neo4j does not seek that index (a
+    node lacking one is not in it). None for the key or a property of its own index."""
+    if prop == node.key or node.properties[prop].index:
+        return ()
+    return next((index[1:] for index in node.indexes if index[0] == prop), ())
+
+
+def _listed(allowed: Mapping[str, str]) -> str:
+    return ", ".join(f"{name} ({why})" for name, why in allowed.items())
 
 
 def load_spec(path: Path | str, schema: Schema) -> MappingSpec:

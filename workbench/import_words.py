@@ -118,6 +118,7 @@ IMPORT_WORDS: dict[str, tuple[str, str]] = {
     "import.reason.row.duplicate": ("与前面的行完全相同", "identical to an earlier row"),
     "import.reason.row.malformed": ("行无法解析", "row cannot be parsed"),
     "import.reason.reference.missing": ("引用的对象不存在", "refers to an entity not in the graph"),
+    "import.reason.reference.ambiguous": ("引用的值对应多个对象", "the value refers to more than one entity"),
     # faults: the batch could not be imported (nothing from the file named was loaded)
     "import.fault.not_found": ("找不到上传的文件 {file}，请重新上传。", "The upload {file} is gone; upload it again."),
     "import.fault.file_type": (
