@@ -71,6 +71,9 @@ _ID18_IN_TEXT = re.compile(rf"(?<![0-9])[0-9](?:{_GAP}[0-9]){{16}}{_GAP}[0-9X](?
 _ID15_IN_TEXT = re.compile(rf"(?<![0-9])[0-9](?:{_GAP}[0-9]){{14}}(?![0-9])")
 # A mainland mobile: 1, 3-9, nine more digits; after an optional +86 / 0086 / 86.
 _PHONE_IN_TEXT = re.compile(rf"(?<![0-9])(?:(?:\+|00){_GAP})?(?:86{_GAP})?(1{_GAP}[3-9](?:{_GAP}[0-9]){{9}})(?![0-9])")
+# Any country's number written the international way (+44 20 7946 0123): a plus, then 8 to
+# 15 digits; it keeps its first two digits and last four, as a phone property does.
+_INTERNATIONAL_IN_TEXT = re.compile(rf"(?<![0-9*])\+{_GAP}([1-9](?:{_GAP}[0-9]){{7,14}})(?![0-9])")
 _GAPS = re.compile("_+")
 _DIGIT_OR_X = frozenset("0123456789X")
 _WORD = re.compile(r"\w")
@@ -82,10 +85,15 @@ def mask_text(text: str) -> str:
     if not _ANY_DIGIT.search(text):
         return text
     skeleton = text.translate(_SKELETON)
-    if not _ELEVEN.search(skeleton.replace("_", "")):  # a date, a time, a plate: nothing to mask
+    if not _ELEVEN.search(skeleton.replace("_", "")) and "+" not in skeleton:  # a date, a time, a plate
         return text
     hidden: list[int] = []
-    for pattern, keep in ((_ID18_IN_TEXT, slice(None, -4)), (_ID15_IN_TEXT, slice(None, -4)), (_PHONE_IN_TEXT, None)):
+    for pattern, keep in (
+        (_ID18_IN_TEXT, slice(None, -4)),
+        (_ID15_IN_TEXT, slice(None, -4)),
+        (_PHONE_IN_TEXT, None),
+        (_INTERNATIONAL_IN_TEXT, slice(2, -4)),
+    ):
         found = []
         for start, end in _numbers(pattern, skeleton, text):
             digits = [i for i in range(start, end) if skeleton[i] in _DIGIT_OR_X]

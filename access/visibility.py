@@ -7,13 +7,16 @@ full; any other sees them masked (**************1234, 138****5678, ****-**-**) e
 entities unmasked in its session, whose key (the ID number of a Person, the number of a
 Phone) is then shown wherever it appears.
 
-What a value is comes from three places, strongest first: the schema's `mask:` on a node's
-property; the `sensitive:` columns a pack query declares (and columns named like a masked
-property); and, for every other string, the free-text patterns of access/masking.py.
+What a value is comes from four places, strongest first: the schema's `mask:` on a node's
+property; an entity reference (`Label:key`) whose label's key is masked; the `sensitive:`
+columns a pack query declares (and columns named like a masked property); and, for every
+other string, the free-text patterns of access/masking.py. The reference rule is what
+hides a key no pattern knows (another country's ID number, under the neutral profile).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeVar
@@ -26,6 +29,7 @@ T = TypeVar("T")  # QueryOutcome, ConsoleOutcome: dataclasses with rows, nodes a
 
 # Kinds whose value is an entity's key: an unmasked entity's key shows wherever it appears.
 _KEY_KINDS = frozenset({"citizen_id", "phone"})
+_REF = re.compile(r"([A-Z][A-Za-z0-9]*):(.+)", re.S)
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,29 @@ class Visibility:
             shown = self.of_kind(TEXT, spec.caption_of(properties))
         else:
             shown = self.of_kind(caption_kind or TEXT, caption)
-        return {**node, "ref": self.value(ref), "caption": shown, "properties": properties}
+        return {**node, "ref": self.value(self.ref(schema, ref)), "caption": shown, "properties": properties}
+
+    def ref(self, schema: Schema, value: Any) -> Any:
+        """An entity reference `Label:key` with its key masked as the label's key property is;
+        anything else as it was. Rows and parameters carry nodes as such references."""
+        if self.sees_all or not isinstance(value, str) or value in self.unmasked:
+            return value
+        found = _REF.fullmatch(value)
+        node = schema.nodes.get(found.group(1)) if found else None
+        kind = node.key_property.mask if node is not None else None
+        if found is None or kind is None or kind not in _KEY_KINDS or found.group(2) in self.revealed:
+            return value
+        return f"{found.group(1)}:{mask_value(kind, found.group(2))}"
+
+    def refs(self, schema: Schema, value: Any) -> Any:
+        """`ref` applied to every string inside a row, a parameter map or a list."""
+        if isinstance(value, str):
+            return self.ref(schema, value)
+        if isinstance(value, Mapping):
+            return {k: self.refs(schema, v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.refs(schema, v) for v in value]
+        return value
 
     def relationship(self, schema: Schema, relationship: Mapping[str, Any]) -> dict[str, Any]:
         if self.sees_all:
@@ -135,13 +161,13 @@ class Visibility:
         kinds = {**schema.masked_properties(), **(getattr(outcome, "sensitive", None) or {})}
         nodes = [self.node(schema, node) for node in outcome.nodes]
         relationships = [self.relationship(schema, rel) for rel in outcome.relationships]
-        changes: dict[str, Any] = {"rows": self.rows(outcome.rows, kinds)}
+        changes: dict[str, Any] = {"rows": self.rows(self.refs(schema, outcome.rows), kinds)}
         if "drawn" in names:
             changes["drawn"] = (nodes, relationships)
         else:
             changes["nodes"], changes["relationships"] = nodes, relationships
         if "params" in names:
-            changes["params"] = self.value(dict(outcome.params), kinds)
+            changes["params"] = self.value(self.refs(schema, dict(outcome.params)), kinds)
         if "records" in names:
             changes["records"] = []
         return replace(outcome, **changes)

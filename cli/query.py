@@ -73,12 +73,16 @@ def query_list(pack: str | None, only_alerts: bool) -> None:
     """List every saved query with its titles, what it returns and whether it is an alert rule."""
     with open_workspace() as workspace:  # the packs, checked without a server
         catalog = workspace.catalog
+        profile = workspace.schema.profile
     listed = table("id", "标题", "title", "returns", "alert", whole=("id",))
     for q in catalog.queries.values():
         if (pack and q.pack != pack) or (only_alerts and not q.alert):
             continue
         listed.add_row(*map(Text, (q.id, q.names.zh, q.names.en, q.returns, "yes" if q.alert else "")))
     console.print(listed)
+    if catalog.other_profiles:
+        names = ", ".join(catalog.other_profiles)
+        console.print(Text(f"written for other schema profiles, not loaded under {profile}: {names}"))
     report_faults(catalog)
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from graph.schema_profiles import DEFAULT_PROFILE, SchemaError, read_profile
 from graph.schema_types import (
     ANY_LABEL,
     FulltextIndex,
@@ -35,6 +36,7 @@ from graph.yaml_lines import FileFault, LineDict, LineList, load_yaml
 
 __all__ = [
     "ANY_LABEL",
+    "DEFAULT_PROFILE",
     "MASKS",
     "SHAPES",
     "VALUE_TYPES",
@@ -104,14 +106,15 @@ VALUE_STEPS = frozenset({"upper", "lower", "no_spaces", "one_space", "no_separat
 _LIKE = frozenset({"text", "phone"})
 
 
-class SchemaError(FileFault):
-    """A schema file is malformed; the message names the file, the line and the fault."""
+def load_schema(root: Path | str, extra: Path | str | None = None, profile: str = DEFAULT_PROFILE) -> Schema:
+    """The schema in `root` as `profile` shapes it, with the label and type files of `extra`
+    (a user's own folder) laid over both: a file naming a new label or type adds it, one
+    naming a built-in label or type replaces that file whole.
 
-
-def load_schema(root: Path | str, extra: Path | str | None = None) -> Schema:
-    """The schema in `root`, with the label and type files of `extra` (a user's own folder)
-    laid over it: a file naming a new label or type adds it, one naming a built-in label or
-    type replaces that file whole."""
+    A profile (`root/profiles/<name>/`) leaves out the labels and types its `profile.yaml`
+    names and adds or replaces files the same way; a label it leaves out is dropped from
+    every relationship type's ends, and a type left with no start or no end label goes too.
+    A schema folder without `profiles/` is taken as it is, under the default profile only."""
     root = Path(root)
     if not root.is_dir():
         raise SchemaError(root, 0, "schema folder does not exist")
@@ -119,8 +122,14 @@ def load_schema(root: Path | str, extra: Path | str | None = None) -> Schema:
     shared = _read(shared_path)
     _only_keys(shared_path, shared, {"version", "provenance", "fulltext"}, "top level")
     provenance = _properties(shared_path, shared, "provenance", "provenance")
-    node_files, rel_files, type_files = _type_files(root, Path(extra) if extra else None)
+    shaping = read_profile(root, profile)
+    node_files, rel_files, type_files = _type_files(root, shaping.folder, Path(extra) if extra else None)
     declared = _value_types(type_files)
+    # What the profile leaves out stays out unless a later folder brings its own file back.
+    left_labels = shaping.left_out_of(node_files, root, "label")
+    left_types = shaping.left_out_of(rel_files, root, "type")
+    node_files = [path for path in node_files if path.stem not in left_labels]
+    rel_files = [path for path in rel_files if path.stem not in left_types]
 
     nodes: dict[str, NodeType] = {}
     for path in node_files:
@@ -135,9 +144,13 @@ def load_schema(root: Path | str, extra: Path | str | None = None) -> Schema:
         raise SchemaError(root / "nodes", 0, "no node type files (*.yaml) found")
 
     relationships: dict[str, RelationshipType] = {}
+    dropped = set(left_types)
     for path in rel_files:
         data = _read(path)
-        rel = _relationship(path, data, nodes, provenance, declared)
+        rel = _relationship(path, data, nodes, provenance, declared, left_labels)
+        if not rel.start or not rel.end:  # every label at one end is left out by the profile
+            dropped.add(rel.type)
+            continue
         if rel.type in relationships:
             raise SchemaError(
                 path,
@@ -154,14 +167,16 @@ def load_schema(root: Path | str, extra: Path | str | None = None) -> Schema:
         fulltext=fulltext,
         root=root,
         value_types=declared,
+        profile=shaping.name,
+        left_out=frozenset(left_labels) | frozenset(dropped),
     )
 
 
-def _type_files(root: Path, extra: Path | None) -> tuple[list[Path], list[Path], list[Path]]:
+def _type_files(root: Path, profile: Path | None, extra: Path | None) -> tuple[list[Path], list[Path], list[Path]]:
     """The label, relationship type and value type files to read, each folder's own files
-    by name, the extra folder's winning over the root's of the same name."""
+    by name, the profile's winning over the root's and the extra folder's over both."""
     folders: dict[str, dict[str, Path]] = {"nodes": {}, "relationships": {}, "types": {}}
-    for where in (root, extra):
+    for where in (root, profile, extra):
         if where is None:
             continue
         for kind, files in folders.items():
@@ -256,6 +271,8 @@ def _region(path: Path, data: LineDict, where: str, like: str) -> str | None:
         if region is not None:
             raise SchemaError(path, data.line_of("region"), f"{where}: region is only for like: phone")
         return None
+    if region is None:  # numbers are then written with their country code (+44…)
+        return None
     import phonenumbers  # only a schema that declares a phone type pays for the library
 
     if str(region) not in phonenumbers.SUPPORTED_REGIONS:
@@ -266,14 +283,14 @@ def _region(path: Path, data: LineDict, where: str, like: str) -> str | None:
 
 
 @cache
-def _cached(root: str, extra: str | None) -> Schema:
-    return load_schema(root, extra)
+def _cached(root: str, extra: str | None, profile: str) -> Schema:
+    return load_schema(root, extra, profile)
 
 
 def schema_for(settings) -> Schema:
     """The schema named by the settings, loaded once per process."""
     extra = settings.schema_extra_dir
-    return _cached(str(settings.schema_path), str(extra) if extra else None)
+    return _cached(str(settings.schema_path), str(extra) if extra else None, settings.schema_profile)
 
 
 def _read(path: Path) -> LineDict:
@@ -481,12 +498,15 @@ def _indexes(path: Path, data: LineDict, properties: Mapping[str, Property], whe
     return tuple(out)
 
 
-def _end_labels(path: Path, data: LineDict, key: str, nodes: Mapping[str, NodeType], where: str) -> tuple[str, ...]:
+def _end_labels(
+    path: Path, data: LineDict, key: str, nodes: Mapping[str, NodeType], where: str, left_out: Iterable[str]
+) -> tuple[str, ...]:
     value = _require(path, data, key, where)
     where = f"{where}, {key}"
     labels = value if isinstance(value, list) else [value]
     if not labels or any(not isinstance(label, str) for label in labels):
         raise SchemaError(path, data.line_of(key), f"{where}: expected a list of labels, got {value!r}")
+    labels = [label for label in labels if label not in left_out]
     for label in labels:
         if label != ANY_LABEL and label not in nodes:
             raise SchemaError(
@@ -501,6 +521,7 @@ def _relationship(
     nodes: Mapping[str, NodeType],
     provenance: Mapping[str, Property],
     declared: Mapping[str, ValueRule],
+    left_out: Iterable[str] = (),
 ) -> RelationshipType:
     _only_keys(path, data, {"type", "names", "from", "to", "properties", "key"}, "relationship type")
     rel_type = _file_name(
@@ -514,8 +535,8 @@ def _relationship(
     return RelationshipType(
         type=rel_type,
         names=_names(path, data, "names", where),
-        start=_end_labels(path, data, "from", nodes, where),
-        end=_end_labels(path, data, "to", nodes, where),
+        start=_end_labels(path, data, "from", nodes, where, left_out),
+        end=_end_labels(path, data, "to", nodes, where, left_out),
         properties=properties,
         key=key,
         path=path,

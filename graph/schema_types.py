@@ -134,6 +134,10 @@ class Schema:
     fulltext: FulltextIndex
     root: Path = field(compare=False)
     value_types: Mapping[str, ValueRule] = field(default_factory=dict)
+    profile: str = "china"
+    # Labels and types of the schema folder the profile leaves out: a shared pack may name
+    # them (its part on them finds nothing), where an unknown name is a typo.
+    left_out: frozenset[str] = frozenset()
 
     def node(self, label: str) -> NodeType:
         try:

@@ -183,15 +183,22 @@ def _relationship_batch_file(file: GraphFile, schema: Schema, ids: Ids, here: Pa
     type_column = file.special("TYPE")
     links = []
     for rel_type in types:
-        known = schema.relationship(rel_type).properties
-        unknown = [c.header for c in properties if c.name not in known]
+        rel = schema.relationship(rel_type)
+        unknown = [c.header for c in properties if c.name not in rel.properties]
         if unknown:
             raise SpecError(
                 file.path, 1, f"columns {', '.join(map(repr, unknown))} are not properties of {rel_type} in the schema"
             )
         link: dict = {"type": rel_type, "from": "start", "to": "end"}
-        if properties:
-            link["properties"] = {c.name: alias[c.header] for c in properties}
+        # A keyed type (one CALLED per call) takes its key from the column of that name.
+        keyed = next((c for c in properties if c.name == rel.key), None)
+        if rel.key and keyed is None:
+            raise SpecError(file.path, 1, f"{rel_type} is keyed by {rel.key!r}, which the file has no column for")
+        if keyed is not None:
+            link["key"] = alias[keyed.header]
+        rest = [c for c in properties if c is not keyed]
+        if rest:
+            link["properties"] = {c.name: alias[c.header] for c in rest}
         if type_column is not None:
             link["when"] = {"column": alias[type_column.header], "equals": rel_type}
         links.append(link)

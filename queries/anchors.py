@@ -63,7 +63,10 @@ def compile_anchors(cypher: str, parameters: Mapping[str, Parameter], schema: Sc
         spec = parameters.get(name)
         if spec is None or spec.type != "entity" or _uses(cypher, name) != 1:
             continue
-        labels = spec.labels or tuple(schema.nodes)
+        # A label the schema's profile leaves out has no index to seek; none left: the plain line stays.
+        labels = tuple(label for label in spec.labels or tuple(schema.nodes) if label in schema.nodes)
+        if not labels:
+            continue
         pieces.append(cypher[last : match.start()])
         pieces.append(_seeks(var, name, labels, schema, match.group("indent")))
         last = match.end()

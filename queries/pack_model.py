@@ -44,10 +44,11 @@ ALERT_COLUMNS = ("entities", "summary")  # `summary` unless the rule declares it
 SEVERITIES = ("high", "medium", "low")
 _PACK_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _QUERY_NAME = re.compile(r"[a-z][a-z0-9_]*")
-_PACK_KEYS = {"pack", "version", "names", "description", "queries"}
+_PACK_KEYS = {"pack", "version", "names", "description", "profiles", "queries"}
 _QUERY_KEYS = {
     *("id", "names", "description", "parameters", "cypher", "returns", "alert", "timeout_s", "sensitive"),
     "post",  # an analysis of the graph the query returns (analyses.py)
+    "profiles",  # the schema profiles it is written for, when not every one its pack is
 }
 _ALERT_KEYS = {"severity", "summary"}
 
@@ -94,6 +95,8 @@ class Pack:
     description: Names
     path: Path
     queries: tuple[Query, ...]
+    profiles: tuple[str, ...] = ()  # the schema profiles it is written for; empty: any
+    other_profiles: tuple[str, ...] = ()  # ids of its queries written for other profiles, not loaded
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class Catalog:
     packs: Mapping[str, Pack]
     queries: Mapping[str, Query]
     faults: tuple[PackError, ...] = ()
+    # Packs written for another schema profile (`profiles:`), left out with nothing wrong in them.
+    other_profiles: tuple[str, ...] = ()
 
     def query(self, query_id: str) -> Query:
         try:
@@ -170,8 +175,12 @@ def load_catalog(
         except PackError as exc:  # the folder is missing: the built-in packs still load
             faults.keep(exc)
             files = pack_files()
+    other_profiles: list[str] = []
     for path in files:
         try:
+            if not _for_profile(path, schema.profile):
+                other_profiles.append(path.stem)
+                continue
             pack = load_pack(path, schema, faults=None if strict else faults)
         except PackError as exc:
             faults.keep(exc)
@@ -179,7 +188,8 @@ def load_catalog(
         if pack.name in packs:
             faults.keep(PackError(path, None, f"pack {pack.name!r} is already defined in {packs[pack.name].path}"))
             continue
-        if not pack.queries:  # every query in it was left out, each with its fault
+        other_profiles += pack.other_profiles
+        if not pack.queries:  # every query in it was left out, each with its fault or for other profiles
             continue
         packs[pack.name] = pack
         for query in pack.queries:
@@ -205,7 +215,28 @@ def load_catalog(
             for name, pack in packs.items()
             if (kept := tuple(q for q in pack.queries if q.id in queries))
         }
-    return Catalog(packs=packs, queries=queries, faults=tuple(sorted(faults, key=_file_order)))
+    return Catalog(
+        packs=packs,
+        queries=queries,
+        faults=tuple(sorted(faults, key=_file_order)),
+        other_profiles=tuple(other_profiles),
+    )
+
+
+def _for_profile(path: Path, profile: str) -> bool:
+    """Whether a pack file is written for this schema profile: one naming others would
+    refuse its own labels (a China pack under the neutral profile), which is no fault."""
+    profiles = _profiles(path, _read(path))
+    return not profiles or profile in profiles
+
+
+def _profiles(path: Path, data: LineDict) -> tuple[str, ...]:
+    value = data.get("profiles") or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and _PACK_NAME.fullmatch(v) for v in value):
+        query_id = str(data["id"]) if "id" in data else None
+        fault = f"'profiles' must be a list of schema profile names, got {value!r}"
+        raise PackError(path, query_id, fault, data.line_of("profiles"))
+    return tuple(value)
 
 
 def _file_order(fault: PackError) -> tuple[str, int]:
@@ -237,8 +268,12 @@ def load_pack(path: Path, schema: Schema, *, faults: list[PackError] | None = No
     if not isinstance(entries, LineList) or not entries:
         raise PackError(path, None, "'queries' must be a non-empty list", data.line_of("queries"))
     queries: list[Query] = []
+    elsewhere: list[str] = []
     for i, entry in enumerate(entries):
         try:
+            if isinstance(entry, LineDict) and "profiles" in entry and schema.profile not in _profiles(path, entry):
+                elsewhere.append(str(entry.get("id", "")))
+                continue
             query = _query(path, name, entry, entries.line_of(i), schema)
             if any(q.id == query.id for q in queries):
                 raise query.fail("the id is used twice in this pack")
@@ -255,6 +290,8 @@ def load_pack(path: Path, schema: Schema, *, faults: list[PackError] | None = No
         description=_names(path, None, data, "description" if data.get("description") else "names"),
         path=path,
         queries=tuple(queries),
+        profiles=_profiles(path, data),
+        other_profiles=tuple(elsewhere),
     )
 
 
@@ -419,10 +456,11 @@ def check_text(query: Query, schema: Schema) -> None:
     if unused:
         raise query.fail(f"parameter(s) {', '.join(unused)} are declared but the Cypher never uses them")
     names = labels_and_types(query.cypher + "\n" + "\n".join(p.choices or "" for p in query.parameters.values()))
-    for label in sorted(names.labels):
+    # A name the schema's profile leaves out is no typo: that part of a shared query finds nothing.
+    for label in sorted(names.labels - schema.left_out):
         if label not in schema.nodes:
             raise query.fail(f"label {label!r} is not in the schema (known: {', '.join(sorted(schema.nodes))})")
-    for rel_type in sorted(names.types):
+    for rel_type in sorted(names.types - schema.left_out):
         if rel_type not in schema.relationships:
             raise query.fail(
                 f"relationship type {rel_type!r} is not in the schema "

@@ -49,7 +49,7 @@ def build_parameter(name: str, spec: Any, schema: Schema, *, item: bool = False)
     values = _values(where, kind, spec, schema)
     labels = tuple(spec.get("labels") or ())
     for label in labels:
-        if label not in schema.nodes:
+        if label not in schema.nodes and label not in schema.left_out:  # left out by the profile: no typo
             raise ValueError(f"{where}: label {label!r} is not in the schema")
     if labels and kind != "entity":
         raise ValueError(f"{where}: 'labels' is only for entity parameters")

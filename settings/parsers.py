@@ -79,3 +79,11 @@ def audit_retention(value: str) -> str:
     if not re.fullmatch(r"all|[1-9][0-9]* (files|days)", text):
         raise ValueError("expected 'all', 'N files' or 'N days'")
     return text
+
+
+def profile_name(value: str) -> str:
+    # Which profiles exist is the schema folder's to say; here only the form is checked.
+    text = value.strip()
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", text):
+        raise ValueError("expected a profile name such as china or neutral")
+    return text

@@ -137,6 +137,16 @@ SETTINGS: tuple[Setting, ...] = (
         parsers.optional_path,
     ),
     Setting(
+        "GOLDENBELL_SCHEMA_PROFILE",
+        "schema_profile",
+        "china",
+        "Schema profile (`graph/schema/profiles/<name>/`): `china`, the schema as shipped, with citizen ID "
+        "numbers, Chinese plates, mobiles and addresses; `neutral`, identifiers of any country, with "
+        "organisations, events and documents. Chosen before the graph is first loaded (see "
+        "docs/schema-files.md).",
+        parsers.profile_name,
+    ),
+    Setting(
         "GOLDENBELL_SCHEMA_EXTRA_DIR",
         "schema_extra_dir",
         "",
@@ -345,6 +355,7 @@ class Settings:
     start_timeout: float
     java: str
     schema_dir: Path | None
+    schema_profile: str
     schema_extra_dir: Path | None
     row_cap: int
     result_max_bytes: int

@@ -4,6 +4,8 @@ catalogue; a column of a pack of one's own without words here keeps its name."""
 
 from __future__ import annotations
 
+from graph.model import Schema
+
 COLUMN_WORDS: dict[str, tuple[str, str]] = {
     "column.address": ("地址", "Address"),
     "column.address_text": ("详细地址", "Address in full"),
@@ -106,9 +108,16 @@ COLUMN_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def column_title(column: str, lang: str) -> str:
-    """The title of a result column in `lang`; its own name when the catalogue has none."""
+def column_title(column: str, lang: str, schema: Schema | None = None) -> str:
+    """The title of a result column in `lang`. Without words here, a column named as a
+    property is (`areaCode`) shows that property's display name (区域代码, "Area code"): a
+    dataset keeps its stored names for its queries, the table speaks the reader's language.
+    Otherwise the column keeps its own name."""
     words = COLUMN_WORDS.get(f"column.{column}")
-    if words is None:
-        return column
-    return words[1] if lang == "en" else words[0]
+    if words is not None:
+        return words[1] if lang == "en" else words[0]
+    for node in schema.nodes.values() if schema is not None else ():
+        prop = node.properties.get(column)
+        if prop is not None and column not in schema.provenance:
+            return prop.names.get(lang)
+    return column

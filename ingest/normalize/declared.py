@@ -63,9 +63,8 @@ def _phone(rule: ValueRule, raw: object, text: str) -> str:
         message = f"{rule.names.en} {shown(raw)} is not a phone number ({exc})"
         raise InvalidValue(Reason.PHONE_INVALID, message) from None
     if not phonenumbers.is_valid_number(number):
-        raise InvalidValue(
-            Reason.PHONE_INVALID, f"{rule.names.en} {shown(raw)} is not an allocated number in region {rule.region}"
-        )
+        where = f"in region {rule.region}" if rule.region else "in its country"
+        raise InvalidValue(Reason.PHONE_INVALID, f"{rule.names.en} {shown(raw)} is not an allocated number {where}")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
+from graph.model import load_schema
 from queries.cypher_text import parameters_used
 from queries.readonly import check_read_only
+from settings.table import PROJECT_ROOT
 from workbench.column_words import COLUMN_WORDS, column_title
 
 
@@ -54,3 +56,13 @@ def test_a_column_of_ones_own_pack_keeps_its_name():
     assert column_title("last_seen", "zh") == "最近出现"
     assert column_title("last_seen", "en") == "Last seen"
     assert column_title("my_column", "zh") == "my_column"
+
+
+def test_a_column_named_as_a_property_shows_its_display_name():
+    # A dataset keeps its own stored names (areaCode) so its queries run unchanged; the
+    # table shows the name its schema file gives for reading.
+    schema = load_schema(PROJECT_ROOT / "graph" / "schema", PROJECT_ROOT / "synth" / "casebook" / "schema")
+    assert column_title("areaCode", "en", schema) == "Area code"
+    assert column_title("areaCode", "zh", schema) == "区域代码"
+    assert column_title("last_seen", "en", schema) == "Last seen"  # the catalogue's words first
+    assert column_title("crimes", "en", schema) == "crimes"  # no property of that name

@@ -70,7 +70,8 @@ def render() -> None:
     if outcome.truncated:
         session.say("warning", cut_off(outcome))
     table = display.frame(outcome.rows, outcome.columns)
-    table.columns = [column_title(column, lang) for column in table.columns]  # files keep the query's names
+    # Files keep the query's names; the table shows the words, or a property's display name.
+    table.columns = [column_title(column, lang, workspace.schema) for column in table.columns]
     st.dataframe(table, hide_index=True, width="stretch")
     a, b, c = st.columns(3)
     if investigator.may(Permission.EXPORT):
