@@ -27,7 +27,9 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (the wheels are): the same nodes, marks and
+# safety, eight times faster, which is most of a command's start-up that reads every pack.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     pass
 
 

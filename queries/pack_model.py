@@ -178,12 +178,12 @@ def load_catalog(
     other_profiles: list[str] = []
     for path in files:
         try:
-            if not _for_profile(path, schema.profile):
-                other_profiles.append(path.stem)
-                continue
             pack = load_pack(path, schema, faults=None if strict else faults)
         except PackError as exc:
             faults.keep(exc)
+            continue
+        if pack.profiles and schema.profile not in pack.profiles:
+            other_profiles.append(pack.name)
             continue
         if pack.name in packs:
             faults.keep(PackError(path, None, f"pack {pack.name!r} is already defined in {packs[pack.name].path}"))
@@ -223,13 +223,6 @@ def load_catalog(
     )
 
 
-def _for_profile(path: Path, profile: str) -> bool:
-    """Whether a pack file is written for this schema profile: one naming others would
-    refuse its own labels (a China pack under the neutral profile), which is no fault."""
-    profiles = _profiles(path, _read(path))
-    return not profiles or profile in profiles
-
-
 def _profiles(path: Path, data: LineDict) -> tuple[str, ...]:
     value = data.get("profiles") or []
     if not isinstance(value, list) or not all(isinstance(v, str) and _PACK_NAME.fullmatch(v) for v in value):
@@ -267,6 +260,14 @@ def load_pack(path: Path, schema: Schema, *, faults: list[PackError] | None = No
     entries = data.get("queries")
     if not isinstance(entries, LineList) or not entries:
         raise PackError(path, None, "'queries' must be a non-empty list", data.line_of("queries"))
+    names = _names(path, None, data, "names")
+    description = _names(path, None, data, "description" if data.get("description") else "names")
+    profiles = _profiles(path, data)
+    if profiles and schema.profile not in profiles:
+        # Written for another profile, whose labels this schema may not have: not checked, and no fault.
+        return Pack(
+            name=name, version=version, names=names, description=description, path=path, queries=(), profiles=profiles
+        )
     queries: list[Query] = []
     elsewhere: list[str] = []
     for i, entry in enumerate(entries):
@@ -286,11 +287,11 @@ def load_pack(path: Path, schema: Schema, *, faults: list[PackError] | None = No
     return Pack(
         name=name,
         version=version,
-        names=_names(path, None, data, "names"),
-        description=_names(path, None, data, "description" if data.get("description") else "names"),
+        names=names,
+        description=description,
         path=path,
         queries=tuple(queries),
-        profiles=_profiles(path, data),
+        profiles=profiles,
         other_profiles=tuple(elsewhere),
     )
 

@@ -219,7 +219,6 @@ def test_round_trip_of_the_default_sample(gateway, schema, audit, sample_dir, tm
     after = counts(gateway)
     admin.wipe(gateway)  # the next test that wants the sample loads it again, with its own provenance
     assert after == {k: v for k, v in before.items() if k not in (":Investigation",)}
-    assert elapsed < 60
 
 
 def test_the_import_run_is_recorded_as_the_operators(small_graph, schema, audit, tmp_path):
