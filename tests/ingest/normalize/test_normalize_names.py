@@ -24,13 +24,19 @@ from tests.ingest.normalize.refusal import reason_of
         ("Ｌｉ Ｌｅｉ", "Li Lei"),
         ("Li   Lei", "Li Lei"),
         ("Anne-Marie O'Neil", "Anne-Marie O'Neil"),
+        # The full stop of an abbreviated Latin-script name stays; a dot joining words is the middle dot.
+        ("St. John  Rivers", "St. John Rivers"),
+        ("J. R. Hartley", "J. R. Hartley"),
+        ("Ｊ． Ｈａｒｔｌｅｙ Ｊｒ．", "J. Hartley Jr."),
+        ("John.Hartley", "John·Hartley"),
+        ("扎西.", "扎西"),
     ],
 )
 def test_cleaning(raw: str, name: str) -> None:
     assert clean(raw) == name
 
 
-@pytest.mark.parametrize("raw", ["张伟2", "张#伟", "张伟（曾用名）", "@@", 12345, ["张伟"]])
+@pytest.mark.parametrize("raw", ["张伟2", "张#伟", "张伟（曾用名）", "@@", 12345, ["张伟"], "Jo\x00 Hartley"])
 def test_digits_and_symbols_are_rejected(raw: object) -> None:
     assert reason_of(clean, raw) is Reason.NAME_INVALID
 
