@@ -53,6 +53,7 @@ COLUMN_WORDS: dict[str, tuple[str, str]] = {
     "column.lists": ("所在名单类别", "Watch lists"),
     "column.location": ("坐标", "Location"),
     "column.minutes": ("间隔（分钟）", "Minutes apart"),
+    "column.more": ("总数为下限", "Total is a floor"),
     "column.name": ("姓名", "Name"),
     "column.names": ("姓名", "Names"),
     "column.neighbour": ("共同关系人/物", "Common neighbour"),

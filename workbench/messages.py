@@ -94,6 +94,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.no_hits": ("没有找到“{text}”。", "Nothing found for “{text}”."),
     "search.hits": ("共 {n} 条结果", "{n} results"),
     "search.hits_cut": ("共 {total} 条结果，显示前 {n} 条", "Showing {n} of {total} results"),
+    "search.hits_more": ("{total} 条以上结果，显示前 {n} 条", "Showing {n} of {total} or more results"),
     "search.listed": ("⚑ 曾在布控名单上", "⚑ Was on a watch list"),
     "search.flag_wanted": ("⚑ 在逃", "⚑ Wanted"),
     "search.flag_list": ("⚑ {kind}", "⚑ Watch list: {kind}"),

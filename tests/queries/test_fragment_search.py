@@ -51,3 +51,19 @@ def test_every_planted_wanted_person_is_in_the_top_three_for_fragments_of_their_
 def test_the_total_is_counted_before_the_cut(sample_graph, runner):
     outcome = runner.run(page_queries.SEARCH, {"text": "浙F1", "limit": 5}, actor=ACTOR)
     assert len(outcome.rows) == 5 and outcome.rows[0]["total"] > 5
+
+
+MANY = """
+UNWIND range(1, $n) AS i
+CREATE (:Person {id_number: '3304' + toString(1000000 + i) + '7770', name: '测试' + toString(i)})
+"""
+
+
+def test_a_fragment_inside_thousands_of_ids_says_its_total_is_a_floor(empty_graph, runner):
+    # Past 2,500 IDs holding a fragment (not at their end) the search stops counting and says
+    # the total is at least what it gives: counting ten thousand costs more than the search.
+    empty_graph.write("test.many", MANY, {"n": 2600})
+    many = runner.run(page_queries.SEARCH, {"text": "777", "limit": 5}, actor=ACTOR).rows
+    assert len(many) == 5 and many[0]["more"] and many[0]["total"] == 2500
+    few = runner.run(page_queries.SEARCH, {"text": "10000017770", "limit": 5}, actor=ACTOR).rows
+    assert not few[0]["more"] and few[0]["total"] >= 1

@@ -60,3 +60,12 @@ def test_a_cut_list_says_how_many_were_found(app_env, sample_graph):
 def test_the_type_filter_speaks_the_pages_language(app_env, sample_graph):
     at = one_page("search", user="sup").run()
     assert at.multiselect(key="gb_search_labels").proto.placeholder == "全部类型"
+
+
+def test_a_total_past_counting_is_said_to_be_a_floor(app_env, empty_graph):
+    from tests.queries.test_fragment_search import MANY
+
+    empty_graph.write("test.many", MANY, {"n": 2600})
+    at = search("777", "sup")
+    assert at.session_state["gb_search_results"]["more"]
+    assert any(c.value.startswith("2,500 条以上结果") for c in at.caption), [c.value for c in at.caption]

@@ -48,6 +48,7 @@ def render() -> None:
             "text": text,
             "nodes": outcome.nodes,
             "total": outcome.rows[0]["total"] if outcome.rows else 0,
+            "more": bool(outcome.rows and outcome.rows[0].get("more")),  # the total is a floor
             "flags": {row["entity"]: flags(row) for row in outcome.rows},
         }
     results = st.session_state.get(RESULTS_KEY)
@@ -57,7 +58,8 @@ def render() -> None:
         session.say("info", t("search.no_hits", text=display.text(results["text"])))
         return
     shown, total = len(results["nodes"]), results.get("total", 0)
-    st.caption(md_escape(t("search.hits_cut", n=shown, total=total) if total > shown else t("search.hits", n=shown)))
+    said = "search.hits_more" if results.get("more") else "search.hits_cut" if total > shown else "search.hits"
+    st.caption(md_escape(t(said, n=shown, total=f"{total:,}")))
     groups: dict[str, list[dict]] = {}
     for node in results["nodes"]:
         groups.setdefault(node["label"], []).append(node)
