@@ -110,10 +110,10 @@ COLUMN_WORDS: dict[str, tuple[str, str]] = {
 
 
 def column_title(column: str, lang: str, schema: Schema | None = None) -> str:
-    """The title of a result column in `lang`. Without words here, a column named as a
-    property is (`areaCode`) shows that property's display name (区域代码, "Area code"): a
-    dataset keeps its stored names for its queries, the table speaks the reader's language.
-    Otherwise the column keeps its own name."""
+    """The title of a result column in `lang`. Without words here, a column named after a
+    property (`areaCode`) shows that property's display name (区域代码, "Area code"): a
+    dataset keeps its stored names for its queries, and the table speaks the reader's
+    language. Otherwise the column keeps its own name."""
     words = COLUMN_WORDS.get(f"column.{column}")
     if words is not None:
         return words[1] if lang == "en" else words[0]
