@@ -59,6 +59,7 @@ def test_query_run_as_json(empty_graph, cli):
         "caption",
         "score",
         "total",
+        "more",
         "listed",
         "lists",
         "licence",
