@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.schema_types import Names
 from graph.yaml_lines import FileFault, LineDict, load_yaml
 
 DEFAULT_PROFILE = "china"
@@ -30,7 +29,6 @@ class SchemaError(FileFault):
 @dataclass(frozen=True)
 class Profile:
     name: str
-    names: Names
     folder: Path | None  # None: the schema folder has no profiles and is taken as it is
     labels: frozenset[str] = frozenset()  # left out
     types: frozenset[str] = frozenset()
@@ -63,7 +61,7 @@ def read_profile(root: Path, name: str) -> Profile:
             raise SchemaError(
                 root, 0, f"GOLDENBELL_SCHEMA_PROFILE={name}, but this schema folder has no profiles/ folder"
             )
-        return Profile(name=name, names=Names(name, name), folder=None)
+        return Profile(name=name, folder=None)
     folder = root / "profiles" / name
     path = folder / "profile.yaml"
     if not PROFILE_NAME.fullmatch(name) or not path.is_file():
@@ -99,7 +97,6 @@ def read_profile(root: Path, name: str) -> Profile:
         lists[kind] = frozenset(value)
     return Profile(
         name=name,
-        names=Names(str(names["zh"]), str(names["en"])),
         folder=folder,
         labels=lists["labels"],
         types=lists["types"],

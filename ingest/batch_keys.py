@@ -9,6 +9,7 @@ values the earlier files would give their nodes, each with the keys of the nodes
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,30 +30,21 @@ class BatchKeys:
                     self._keys.setdefault(e.label, set())
                 else:
                     self._values.setdefault((e.label, e.match_on), {})
-        self._matched_by: dict[str, list[tuple[str, dict[Any, set[Any]]]]] = {}
-        for (label, prop), held in self._values.items():
-            self._matched_by.setdefault(label, []).append((prop, held))
-        self._labels = set(self._keys) | set(self._matched_by)
 
     def add(self, spec: MappingSpec, rows: Iterable[MappedRow]) -> None:
         """The keys (and matched values) of the entities these rows would merge (rows that would
         load, in a dry run)."""
-        labels = self._labels
-        merged = {a for a, e in spec.entities.items() if e.mode == "merge" and e.label in labels}
-        if not merged:
-            return
-        keys, matched_by = self._keys, self._matched_by
-        for row in rows:
+        rows = list(rows)
+        keys = self._keys
+        merged = {a for a, e in spec.entities.items() if e.mode == "merge" and e.label in keys}
+        for row in rows if merged else ():
             for entity in row.entities:
                 # A person without a reliable key becomes a PersonRecord, which nothing refers to.
-                if entity.alias not in merged or entity.label not in labels:
-                    continue
-                if entity.label in keys:
+                if entity.alias in merged and entity.label in keys:
                     keys[entity.label].add(entity.key)
-                for prop, held in matched_by.get(entity.label, ()):
-                    value = entity.properties.get(prop)
-                    if value is not None:
-                        held.setdefault(_hashable(value), set()).add(entity.key)
+        for pair, held in given_values(spec, rows, self._values).items():
+            for value, nodes in held.items():
+                self._values[pair].setdefault(value, set()).update(nodes)
 
     def holds(self, label: str, key: Any) -> bool:
         found = self._keys.get(label)
@@ -60,8 +52,32 @@ class BatchKeys:
 
     def nodes_with(self, label: str, prop: str, value: Any) -> set[Any]:
         """The keys of the nodes the batch's earlier files would give `value` in `prop`."""
-        return self._values.get((label, prop), {}).get(_hashable(value), set())
+        return self._values.get((label, prop), {}).get(hashable(value), set())
 
 
-def _hashable(value: Any) -> Any:
+def given_values(
+    spec: MappingSpec, rows: Iterable[MappedRow], pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], dict[Any, set[Any]]]:
+    """(label, property) -> value -> keys of the nodes these rows merge with that value in that
+    property, for the (label, property) pairs asked."""
+    props: dict[str, list[str]] = defaultdict(list)
+    for label, prop in pairs:
+        props[label].append(prop)
+    merged = {alias for alias, e in spec.entities.items() if e.mode == "merge" and e.label in props}
+    given: dict[tuple[str, str], dict[Any, set[Any]]] = defaultdict(dict)
+    if not merged:
+        return given
+    for row in rows:
+        for entity in row.entities:
+            if entity.alias not in merged:
+                continue
+            for prop in props.get(entity.label, ()):
+                value = entity.properties.get(prop)
+                if value is not None:
+                    given[(entity.label, prop)].setdefault(hashable(value), set()).add(entity.key)
+    return given
+
+
+def hashable(value: Any) -> Any:
+    """A value fit to key a dict: a list property becomes a tuple."""
     return tuple(value) if isinstance(value, list) else value

@@ -16,7 +16,7 @@ from neo4j.spatial import WGS84Point
 from graph.gateway import Gateway, driver_safe
 from graph.model import Schema
 from ingest import cypher
-from ingest.batch_keys import BatchKeys
+from ingest.batch_keys import BatchKeys, given_values, hashable
 from ingest.mapping import EntityRecord, MappedRow, Reject
 from ingest.reject_reasons import Reason
 from ingest.spec import ADDRESS_PARTS, PERSON_RECORD, PERSON_RECORD_PROPERTIES, MappingSpec, also_present
@@ -48,10 +48,6 @@ def _split(props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         else:
             plain[k] = _value(v)
     return plain, times
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _with_extras(names: tuple[str, ...], values: dict[str, Any]) -> tuple[str, ...]:
@@ -147,7 +143,7 @@ class BatchWriter:
                 if prop == self._key_of(entity.label):
                     by_key[(entity.label, entity.key)].append((row, entity))
                 else:
-                    by_value[(entity.label, prop, _hashable(entity.key))].append((row, entity))
+                    by_value[(entity.label, prop, hashable(entity.key))].append((row, entity))
         if self._batch_keys is not None:
             by_key = {k: v for k, v in by_key.items() if not self._batch_keys.holds(*k)}
         rejects: dict[int, Reject] = {}
@@ -197,7 +193,7 @@ class BatchWriter:
         key. Best effort beyond that: a row that changes or clears the value of a node already
         in the graph, in this batch or an earlier file, is not seen."""
         batch = self._batch_keys
-        own = self._given_values(rows, {entry[:2] for entry in wanted})
+        own = given_values(self.spec, rows, {entry[:2] for entry in wanted})
         by_pair: dict[tuple[str, str], list[tuple[str, str, Any]]] = defaultdict(list)
         for found in wanted:
             by_pair[found[:2]].append(found)
@@ -225,27 +221,6 @@ class BatchWriter:
                 for row, entity in wanted[entry]:
                     if reason is Reason.REFERENCE_AMBIGUOUS or entity.alias in self._required:
                         self._refuse(rejects, row, entity, reason, message)
-
-    def _given_values(
-        self, rows: list[MappedRow], pairs: set[tuple[str, str]]
-    ) -> dict[tuple[str, str], dict[Any, set[Any]]]:
-        """(label, property) -> value -> keys of the nodes these rows merge with that value."""
-        merged = {alias for alias, e in self.spec.entities.items() if e.mode == "merge"}
-        props: dict[str, list[str]] = defaultdict(list)
-        for label, prop in pairs:
-            props[label].append(prop)
-        if not merged & {a for a, e in self.spec.entities.items() if e.label in props}:
-            return {}
-        given: dict[tuple[str, str], dict[Any, set[Any]]] = defaultdict(dict)
-        for row in rows:
-            for entity in row.entities:
-                if entity.alias not in merged:
-                    continue
-                for prop in props.get(entity.label, ()):
-                    value = entity.properties.get(prop)
-                    if value is not None:
-                        given[(entity.label, prop)].setdefault(_hashable(value), set()).add(entity.key)
-        return given
 
     def _refuse(
         self, rejects: dict[int, Reject], row: MappedRow, entity: EntityRecord, reason: Reason, message: str
