@@ -265,6 +265,7 @@ def main() -> None:
         settings = dataclasses.replace(Settings.from_env(), audit_log=Path(scratch) / "a")
         with Workspace.open(settings) as workspace:
             run(workspace, args)
+            workspace.audit.flush()  # the log's last sync done before its folder goes
 
 
 def run(workspace: Workspace, args: argparse.Namespace) -> None:

@@ -156,6 +156,7 @@ def main() -> None:
             if args.load:
                 load(workspace, args.persons, args.seed)
             measure(workspace, args.runs, args.seed)
+            workspace.audit.flush()  # the log's last sync done before its folder goes
 
 
 if __name__ == "__main__":
