@@ -72,6 +72,20 @@ def test_a_wanted_tenants_alert_is_worked_from_the_inbox_to_a_fresh_map(served, 
         if role == "analyst":
             assert wanted not in page.content(), "the analyst's map holds the ID number masked"
 
+        # The tenant's profile names the alert by its rule's title, in its flags and among
+        # what is linked to him, never by the rule's id.
+        page.get_by_role("link", name="综合检索").click()
+        page.get_by_label("姓名、身份号码").fill(wanted)
+        page.get_by_role("button", name="检索").click()
+        page.get_by_role("button", name="档案").first.click()
+        flags = re.compile("未关闭预警 \\d+ 条：.*在逃人员登记居住预警")
+        page.locator("[data-testid='stAlert']", has_text=flags).first.wait_for()
+        page.get_by_text(re.compile(r"^预警 \(\d+\)")).first.click()
+        page.locator("[data-testid='stText']", has_text="在逃人员登记居住预警").first.wait_for()
+        shot(page, f"alert-replay-profile-{role}")
+        assert RULE not in page.inner_text("body")
+        assert wanted not in page.inner_text("body") or role == "supervisor"
+
         # In English the inbox says the same in English.
         page.get_by_role("link", name="预警处置").click()
         # The language choice is pressed on the inbox, not on the map page still being left.

@@ -25,6 +25,9 @@ pytestmark = [
 
 MONTHS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# An ISO time as stored (2026-12-02T04:34:20.275679+00:00): the profile writes local wall-clock time.
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+PROVENANCE = ("源文件指纹", "源文件行号", "导入批次")
 WRITES = "MATCH (p:Person) SET p.name = 'x'"
 # Every text the timeline chart writes: its axis, its lanes and their dates.
 CHART_WORDS = "() => Array.from(document.querySelectorAll('.vega-embed svg text'), t => t.textContent).join('\\n')"
@@ -67,6 +70,17 @@ def test_the_wanted_tenants_profile_leads_with_flags_and_names_the_landlord(
         shot(page, f"profile-flags-{role}")
         chinese = timeline_words(page, "居住登记")
         assert "时间" in chinese and not MONTHS.search(chinese), chinese
+        # Who he is, without where the record came from (folded away below it), and the
+        # timeline's table in local time, as the review found neither.
+        identity = cells(page.locator("[data-testid='stDataFrame']").first)
+        assert "姓名" in identity and not any(word in identity for word in PROVENANCE), identity
+        provenance = page.locator("[data-testid='stExpander']", has_text="数据来源").first
+        provenance.locator("summary").click()
+        folded = cells(provenance.locator("[data-testid='stDataFrame']"))
+        assert any(word in folded for word in PROVENANCE), folded
+        timeline = cells(page.locator("[data-testid='stDataFrame']").last)
+        assert "居住登记" in timeline and re.search(r"\d{4}-\d\d-\d\d", timeline), timeline
+        assert not ISO_TIME.search(identity + folded + timeline + page.inner_text("body"))
 
         page.get_by_text("流动人口登记 (").first.click()
         registration = page.locator("[data-testid='stText']", has_text=address).first
@@ -87,6 +101,12 @@ def test_the_wanted_tenants_profile_leads_with_flags_and_names_the_landlord(
         assert "Time" in english and not CJK.search(english), english
         shot(page, f"profile-timeline-en-{role}")
         refused_console(page, url, role)
+
+
+def cells(frame) -> str:
+    """The text of a table's header and cells, as the grid gives it to assistive technology."""
+    frame.locator("[role='gridcell']").first.wait_for(state="attached")
+    return "\n".join(frame.locator("[role='columnheader'], [role='gridcell']").all_text_contents())
 
 
 def timeline_words(page, lane: str) -> str:
