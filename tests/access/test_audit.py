@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from access.audit.log import AuditEvent, AuditLog, Head, entry_hash
+from access.audit.syncer import Syncer
 from settings.table import PROJECT_ROOT, Settings
 
 
@@ -328,6 +329,31 @@ def test_syncs_from_several_threads_at_once_move_the_head_without_error(tmp_path
     log.flush()
     assert failures == []
     assert log.read_head().seq == 160 and log.verify().ok
+
+
+def test_a_flush_returns_only_once_the_syncers_round_is_over(tmp_path):
+    # A bench removed its scratch folder right after its last flush, while the syncer thread
+    # was still writing the head beside the log: the folder was "not empty".
+    syncer = Syncer(delay=0)
+    began, release, order = threading.Event(), threading.Event(), []
+
+    class Slow:
+        path = tmp_path / "slow.jsonl"
+
+        def _sync(self) -> None:
+            began.set()
+            release.wait(5)
+            order.append("round over")
+
+    syncer.soon(Slow())
+    assert began.wait(5), "the syncer's round began"
+    flushing = threading.Thread(target=lambda: (syncer.now(Slow.path), order.append("flush returned")))
+    flushing.start()
+    time.sleep(0.2)
+    assert order == [], "the flush waits for the round"
+    release.set()
+    flushing.join(5)
+    assert order == ["round over", "flush returned"]
 
 
 KILLED_AFTER_APPEND = """
