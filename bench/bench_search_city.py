@@ -1,16 +1,17 @@
 """Search at city scale: p50/p95 of `search.entities` by whole identifiers beside the same
 people's fragments (the last four digits of an ID, a phone's middle four, five characters of
-a plate), and by name, through the query runner, on a graph of a city's people, their
-phones and vehicles. Prints figures; asserts nothing.
+a plate), by name and by a name's pinyin initials, through the query runner, on a graph of
+a city's people, their phones and vehicles. Prints figures; asserts nothing.
 
     .venv/bin/python bench/bench_search_city.py --load --persons 1000000   # wipe, load, measure
     .venv/bin/python bench/bench_search_city.py                            # measure what is loaded
 
 The full sample at a million persons takes over an hour to import, most of it passages
-that search never reads; `--load` therefore writes only what search reads — persons with
-valid ID numbers and generated names, one phone each, a vehicle for every third — straight
-into the configured database (NEO4J_URI or the local Neo4j, schema applied), which it
-empties first. Goal (issue 18): fragment search p95 ≤ 50 ms at 1,000,000 persons.
+that search never reads; `--load` therefore writes only what search reads (persons with
+valid ID numbers and generated names and their initials, as the importers store them; one
+phone each; a vehicle for every third) straight into the configured database (NEO4J_URI or
+the local Neo4j, schema applied), which it empties first. Goal (issue 18): fragment search
+p95 ≤ 50 ms at 1,000,000 persons.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bench_queries import line, timed  # run from bench/, as bench_concurrent_us
 
 from access.actor import Actor
 from graph import admin, ddl
+from graph.initials import pinyin_initials
 from settings.table import Settings
 from synth.citizen_ids import make_id
 from synth.names import draw_name
@@ -39,7 +41,8 @@ PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 SERIAL = string.digits + PLATE_LETTERS
 CREATE = """
 UNWIND $rows AS row
-CREATE (p:Person {id_number: row.id, name: row.name, gender: row.gender, birth_date: row.born})
+CREATE (p:Person {id_number: row.id, name: row.name, name_initials: row.initials, gender: row.gender,
+                  birth_date: row.born})
 CREATE (p)-[:HAS_PHONE]->(:Phone {number: row.phone})
 FOREACH (plate IN row.plates | CREATE (p)-[:OWNS]->(:Vehicle {plate: plate}))
 """
@@ -47,7 +50,7 @@ PICKS = """
 MATCH (p:Person)-[:HAS_PHONE]->(ph:Phone)
 WITH p, ph ORDER BY p.id_number LIMIT 400
 OPTIONAL MATCH (p)-[:OWNS]->(v:Vehicle)
-RETURN p.id_number AS person, p.name AS name, ph.number AS phone, v.plate AS plate
+RETURN p.id_number AS person, p.name AS name, p.name_initials AS initials, ph.number AS phone, v.plate AS plate
 """
 
 
@@ -68,10 +71,12 @@ def people(count: int, rng: random.Random):
         owned = []
         if len(ids) % 3 == 0:
             owned.append(_unique(plates, lambda: "浙" + rng.choice("FA") + "".join(rng.choices(SERIAL, k=5))))
+        name = draw_name(rng, male, rng.random() < 0.7)
         batch.append(
             {
                 "id": number,
-                "name": draw_name(rng, male, rng.random() < 0.7),
+                "name": name,
+                "initials": pinyin_initials(name),
                 "gender": "男" if male else "女",
                 "born": born,
                 "phone": phone,
@@ -133,6 +138,7 @@ def measure(workspace: Workspace, runs: int, seed: int) -> None:
         ("whole ID, phone or plate", texts(True)),
         ("fragment: last 4 of ID, middle 4 of phone, 5 of plate", texts(False)),
         ("a person's name", lambda: rng.choice(picks)["name"]),
+        ("a name's pinyin initials", lambda: rng.choice(picks)["initials"]),
     ):
         rows: list[int] = []
 

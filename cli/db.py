@@ -123,9 +123,15 @@ def db_status(as_json: bool) -> None:
 
 @db.command("init")
 def db_init() -> None:
-    """Create the schema's constraints and indexes (idempotent)."""
+    """Create the schema's constraints and indexes; fill derived values (name initials) missing (idempotent)."""
+    from graph.initials import fill_missing
+
     with open_workspace() as workspace:
         report = ddl.apply_schema(workspace.gateway, workspace.schema)
+        # A graph loaded before a derived property was declared gets it now (a name's initials).
+        filled = fill_missing(workspace.gateway, workspace.schema)
+    if filled:
+        console.print(f"filled {filled} derived values (such as a name's pinyin initials)", highlight=False)
     created = [r for r in report if r.outcome == "created"]
     differs = [r for r in report if r.outcome == "differs"]
     console.print(

@@ -30,6 +30,7 @@ from exchange.rows import ReadFile, UnreadableFile
 from graph.ddl import quote
 from graph.errors import GraphError
 from graph.gateway import driver_safe
+from graph.initials import with_initials
 from graph.model import Schema
 from ingest import cypher
 from ingest.api import new_run_id
@@ -225,7 +226,7 @@ def _node_statements(nodes: Sequence[CheckedNode], schema: Schema) -> Iterable[t
     by_shape: dict[tuple, list[dict]] = defaultdict(list)
     for node in nodes:
         params: dict[str, Any] = {"r": node.line, "n0": _driver(node.key)}
-        names, times = _fill(params, "n0", node.properties)
+        names, times = _fill(params, "n0", with_initials(schema.nodes[node.label], node.properties))
         by_shape[(node.label, names, times)].append(params)
     for (label, names, times), rows in by_shape.items():
         key = schema.nodes[label].key

@@ -342,7 +342,8 @@ def _property(path: Path, owner: LineDict, name: Any, here: str, declared: Mappi
         raise SchemaError(path, owner.line_of(name), fault)
     if not isinstance(spec, LineDict):
         raise SchemaError(path, owner.line_of(name), f"{here}: expected a mapping with at least 'type' and 'names'")
-    _only_keys(path, spec, {"type", "names", "required", "fulltext", "index", "fragments", "mask", "values"}, here)
+    keys = {"type", "names", "required", "fulltext", "index", "fragments", "mask", "values", "initials_of"}
+    _only_keys(path, spec, keys, here)
     value_type = _require(path, spec, "type", here)
     if value_type not in VALUE_TYPES and value_type not in declared:
         raise SchemaError(
@@ -374,7 +375,19 @@ def _property(path: Path, owner: LineDict, name: Any, here: str, declared: Mappi
         mask=mask,
         values=values,
         rule=declared.get(value_type),
+        initials_of=_initials_of(path, spec, value_type, here),
     )
+
+
+def _initials_of(path: Path, spec: LineDict, value_type: str, here: str) -> str | None:
+    source = spec.get("initials_of")
+    if source is None:
+        return None
+    if not isinstance(source, str) or not _PROPERTY.fullmatch(source):
+        raise SchemaError(path, spec.line_of("initials_of"), f"{here}: 'initials_of' names a property of its label")
+    if value_type != "text":
+        raise SchemaError(path, spec.line_of("type"), f"{here}: a property with 'initials_of' is of type text")
+    return source
 
 
 def _file_name(path: Path, data: LineDict, key: str, where: str, pattern: re.Pattern[str], rule: str) -> str:
@@ -416,6 +429,11 @@ def _node(
     where = f"label {label}"
     _require(path, data, "properties", where)
     properties = _own_properties(path, data, provenance, where, "node", declared)
+    for prop in properties.values():
+        source = properties.get(prop.initials_of or "")
+        if prop.initials_of and (source is None or source.type not in ("name", "text")):
+            fault = f"{where}, property {prop.name}: 'initials_of' must name a name or text property of {label}"
+            raise SchemaError(path, data["properties"].line_of(prop.name), fault)
     key = _require(path, data, "key", where)
     if key not in properties:
         raise SchemaError(path, data.line_of("key"), f"{where}: key '{key}' is not one of its properties")
@@ -529,6 +547,10 @@ def _relationship(
     )
     where = f"relationship {rel_type}"
     properties = _own_properties(path, data, provenance, where, "relationship", declared)
+    for prop in properties.values():
+        if prop.initials_of:
+            fault = f"{where}, property {prop.name}: 'initials_of' is for node properties only"
+            raise SchemaError(path, data["properties"].line_of(prop.name), fault)
     key = data.get("key")
     if key is not None and (key not in properties or not properties[key].required):
         raise SchemaError(path, data.line_of("key"), f"{where}: key '{key}' must be one of its required properties")

@@ -56,6 +56,7 @@ class Property:
     mask: str | None = None
     values: tuple[str, ...] = ()
     rule: ValueRule | None = None  # when `type` is a declared one
+    initials_of: str | None = None  # set by the importers: the pinyin initials of that property
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,11 @@ class NodeType:
     @property
     def key_property(self) -> Property:
         return self.properties[self.key]
+
+    @property
+    def derived(self) -> tuple[Property, ...]:
+        """Properties the importers fill in from another one (`initials_of`)."""
+        return tuple(p for p in self.properties.values() if p.initials_of)
 
     @property
     def caption_properties(self) -> tuple[str, ...]:

@@ -241,6 +241,8 @@ class BatchWriter:
                 names = [p.name for p in spec_entity.properties if p.name not in times]
                 if spec_entity.key.type == "address":
                     names += [p for p in ADDRESS_PARTS if p in self.schema.nodes[label].properties]
+                # What the importer derives from a property the spec writes (a name's initials).
+                names += [p.name for p in self.schema.nodes[label].derived if p.initials_of in names]
                 found = (tuple(dict.fromkeys(names)), times)
             self._declared[(alias, label)] = found
         return found

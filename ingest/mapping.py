@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from graph.initials import with_initials
 from graph.model import Schema
 from ingest.normalize import InvalidValue, normalise
 from ingest.normalize import citizen_id as citizen_ids
@@ -90,6 +91,7 @@ class RowMapper:
             if node.key_property.type == "address":
                 self._address_parts[label] = tuple(p for p in ADDRESS_PARTS if p in node.properties)
         self._drop_columns = frozenset(n for n, c in self.spec.columns.items() if c.on_invalid == "drop")
+        self._deriving = frozenset(label for label, node in self.schema.nodes.items() if node.derived)
 
     def key_columns(self) -> dict[str, str]:
         """Entity alias -> the header(s) its key is read from, as written in the file."""
@@ -137,6 +139,8 @@ class RowMapper:
         for name, value in list(props.items()):
             if isinstance(value, Address):
                 props[name] = value.full
+        if entity.label in self._deriving:
+            props = with_initials(self.schema.nodes[entity.label], props)
         if key is None:
             if entity.optional or entity.on_missing_key == "skip":
                 return None

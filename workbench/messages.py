@@ -85,8 +85,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.elapsed": ("{n} 行 · {ms:.0f} 毫秒", "{n} rows · {ms:.0f} ms"),
     # search
     "search.box": (
-        "姓名、身份号码、号牌、电话或地址（可输入片段）",
-        "Name, ID number, plate, phone or address (a fragment is enough)",
+        "姓名、身份号码、号牌、电话或地址（可输入片段；姓名也可输入拼音首字母）",
+        "Name, ID number, plate, phone or address (a fragment is enough; for a name, its pinyin initials too)",
     ),
     "search.button": ("检索", "Search"),
     "search.types": ("实体类型", "Entity types"),

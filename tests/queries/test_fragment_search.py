@@ -6,6 +6,7 @@ of every hit comes with the cut list."""
 from __future__ import annotations
 
 from access.actor import Actor
+from graph.initials import pinyin_initials
 from queries import page_queries
 
 ACTOR = Actor.cli("tester", case_ref="JX-1")
@@ -67,3 +68,52 @@ def test_a_fragment_inside_thousands_of_ids_says_its_total_is_a_floor(empty_grap
     assert len(many) == 5 and many[0]["more"] and many[0]["total"] == 2500
     few = runner.run(page_queries.SEARCH, {"text": "10000017770", "limit": 5}, actor=ACTOR).rows
     assert not few[0]["more"] and few[0]["total"] >= 1
+
+
+def test_every_planted_wanted_person_is_found_by_their_names_pinyin_initials(sample_graph, runner, ground_truth):
+    names = sample_graph.read(
+        "test.names",
+        "MATCH (p:Person) WHERE p.id_number IN $ids RETURN p.id_number AS id, p.name AS name",
+        {"ids": planted_people(ground_truth)},
+    ).data()
+    assert names
+    misses = []
+    for row in names:
+        initials = pinyin_initials(row["name"])
+        outcome = runner.run(page_queries.SEARCH, {"text": initials.upper(), "limit": 200}, actor=ACTOR)
+        found = [hit["entity"] for hit in outcome.rows]
+        if f"Person:{row['id']}" not in found:
+            misses.append((row["name"], initials, found[:5]))
+        # Everyone with the initials comes before what the full-text index matched.
+        named = {f"Person:{p}" for p in _initialled(sample_graph, initials)}
+        assert set(found[: len(named)]) == named, (initials, found[: len(named)])
+    assert not misses, "\n".join(map(str, misses))
+
+
+def _initialled(graph, initials: str) -> list[str]:
+    cypher = "MATCH (p:Person {name_initials: $i}) RETURN p.id_number AS id"
+    return [r["id"] for r in graph.read("test.initialled", cypher, {"i": initials}).data()]
+
+
+def test_every_chinese_name_of_the_sample_is_stored_with_its_initials(sample_graph):
+    rows = sample_graph.read(
+        "test.initials",
+        "MATCH (p:Person) WHERE p.prov_file IS NOT NULL RETURN p.name AS name, p.name_initials AS initials",
+    ).data()
+    assert rows and all(row["initials"] == pinyin_initials(row["name"]) for row in rows)
+    assert sum(1 for row in rows if row["initials"]) > 0.9 * len(rows)
+
+
+INITIALLED = """
+UNWIND range(1, $n) AS i
+CREATE (:Person {id_number: 'X' + toString(i), name: '张超洋', name_initials: 'zcy'})
+"""
+
+
+def test_initials_shared_by_more_than_500_people_say_the_total_is_a_floor(empty_graph, runner):
+    empty_graph.write("test.initialled", INITIALLED, {"n": 501})
+    rows = runner.run(page_queries.SEARCH, {"text": "zcy", "limit": 5}, actor=ACTOR).rows
+    assert len(rows) == 5 and rows[0]["more"] and rows[0]["total"] >= 500
+    empty_graph.write("test.one_less", "MATCH (p:Person {id_number: 'X1'}) DETACH DELETE p")
+    rows = runner.run(page_queries.SEARCH, {"text": "Z C Y", "limit": 5}, actor=ACTOR).rows
+    assert not rows[0]["more"] and rows[0]["total"] == 500
