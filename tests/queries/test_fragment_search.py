@@ -1,7 +1,7 @@
 """Search as investigators search, on the sample: every planted wanted person is in the top
 three hits for the last four digits of their ID number, for the middle four digits of a phone
-of theirs and for five characters of a plate of theirs (without its province), and the count
-of every hit comes with the cut list."""
+of theirs and for five characters of a plate of theirs (without its province), and is found by
+the pinyin initials of their name; the count of every hit comes with the cut list."""
 
 from __future__ import annotations
 
