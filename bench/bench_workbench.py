@@ -42,10 +42,14 @@ MATCH (p:Person)-[:OWNS]->(:Vehicle)
 WHERE COUNT { (p)--() } >= 3
 RETURN p.id_number AS id ORDER BY p.id_number LIMIT $n
 """
-# The busiest 20 vehicles and up to `limit` of their passages: limit + 20 nodes at most.
+# The 20 places (checkpoints and gates) most vehicles were seen at, and up to `limit` of those
+# vehicles with one "seen at" link each: limit + 20 nodes at most, stars around busy places.
 MANY = (
-    "MATCH (v:Vehicle) WITH v ORDER BY COUNT {{ (v)<-[:OF_VEHICLE]-() }} DESC, v.plate LIMIT 20 "
-    "MATCH (v)<-[r:OF_VEHICLE]-(p:Passage) RETURN v, r, p LIMIT {limit}"
+    "MATCH (c) WHERE c:Checkpoint OR c:Gate "
+    "WITH c ORDER BY COUNT {{ (c)<-[:SEEN_AT]-() }} DESC, coalesce(c.checkpoint_id, c.gate_id) LIMIT 20 "
+    "MATCH (c)<-[r:SEEN_AT]-(v:Vehicle) "
+    "WITH v, head(collect({{r: r, c: c}})) AS top ORDER BY v.plate LIMIT {limit} "
+    "RETURN v, top.r AS r, top.c AS c"
 )
 
 # Records requestAnimationFrame intervals in the canvas frame until asked for them.

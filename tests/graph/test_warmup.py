@@ -9,6 +9,7 @@ import sys
 
 from graph.warmup import log_path, steps, warm
 from settings.table import PROJECT_ROOT, Settings
+from workspace.warmup import FIRST_QUERIES
 
 
 def test_the_warm_up_reads_every_index_label_and_type_of_the_schema(sample_graph, schema):
@@ -40,7 +41,10 @@ def test_the_background_process_logs_its_steps_to_an_owner_only_file(neo4j_env, 
     log = log_path(Settings.from_env(env))
     text = log.read_text(encoding="utf-8")
     assert "full-text index" in text and "warm in" in text
-    assert text.splitlines()[-1].split(" ", 1)[1].startswith("first queries planned and compiled")
+    last = text.splitlines()[-1].split(" ", 1)[1]
+    assert last.startswith("first queries planned and compiled")
+    # The first double-click on the map runs the seen-at links beside the expansion: planned too.
+    assert all(query in last for query in FIRST_QUERIES)
     assert log.stat().st_mode & 0o077 == 0
 
 
