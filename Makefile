@@ -40,6 +40,8 @@ demo: setup $(DEMO_USERS)
 	$(GOLDENBELL) ingest $$(ls $(SAMPLE)/*.csv $(SAMPLE)/*.xlsx $(SAMPLE)/*.jsonl | grep -v -F $(PASSAGE_FILES:%=-e %))
 	$(GOLDENBELL) events import $(PASSAGE_FILES)
 	$(GOLDENBELL) alerts run
+	@# The warm-up of `db start` ran before the load: plan the first queries on the loaded graph.
+	$(GOLDENBELL) db warm
 	@echo "Sign in with a user name and password from $(DEMO_USERS) (readable by you only)."
 	$(GOLDENBELL) workbench --open
 

@@ -56,15 +56,28 @@ def db_start(warmup: bool) -> None:
             highlight=False,
         )
         if warmup:
-            # Its own process, so the command returns and the workbench can start meanwhile.
-            subprocess.Popen(
-                [sys.executable, "-m", "workspace.warmup"],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            console.print(f"warming its caches in the background: {warmup_log(settings)}", highlight=False)
+            _warm_in_background(settings)
+
+
+@db.command("warm")
+def db_warm() -> None:
+    """Warm the caches and plan the workbench's first queries in the background, as `db start` does (after a load)."""
+    settings = settings_or_fail()
+    with open_workspace() as workspace:
+        admin.database_status(workspace.gateway, workspace.schema)  # a clear error if nothing answers
+    _warm_in_background(settings)
+
+
+def _warm_in_background(settings: Settings) -> None:
+    # Its own process, so the command returns and the workbench can start meanwhile.
+    subprocess.Popen(
+        [sys.executable, "-m", "workspace.warmup"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    console.print(f"warming its caches in the background: {warmup_log(settings)}", highlight=False)
 
 
 @db.command("stop")

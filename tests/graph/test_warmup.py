@@ -4,11 +4,17 @@ schema declares, from the schema's names only, and logs each step."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 
+from click.testing import CliRunner
+
+from cli.main import main
 from graph.warmup import log_path, steps, warm
 from settings.table import PROJECT_ROOT, Settings
+from tests.conftest import server_env
 from workspace.warmup import FIRST_QUERIES
 
 
@@ -46,6 +52,39 @@ def test_the_background_process_logs_its_steps_to_an_owner_only_file(neo4j_env, 
     # The first double-click on the map runs the seen-at links beside the expansion: planned too.
     assert all(query in last for query in FIRST_QUERIES)
     assert log.stat().st_mode & 0o077 == 0
+
+
+def test_db_warm_plans_the_first_queries_again_once_a_load_is_done(neo4j_env, sample_graph):
+    # `make demo` starts the server (and its warm-up) on an empty graph, then loads the sample.
+    env = {**os.environ, **neo4j_env, "PYTHONPATH": str(PROJECT_ROOT)}
+    log = log_path(Settings.from_env(env))
+    log.unlink(missing_ok=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", "db", "warm"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"warming its caches in the background: {log}" in done.stdout.replace("\n", "")
+    deadline, last = time.monotonic() + 300, ""
+    while "first queries planned" not in last and time.monotonic() < deadline:
+        time.sleep(1)
+        last = log.read_text(encoding="utf-8").splitlines()[-1] if log.is_file() else ""
+    assert all(query in last for query in FIRST_QUERIES), last
+
+
+def test_db_warm_with_no_server_says_how_to_start_one(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = CliRunner().invoke(main, ["db", "warm"], env=server_env(tmp_path / "home", port))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "Run `goldenbell db start`" in result.output
+    assert not log_path(Settings.from_env(server_env(tmp_path / "home", port))).exists()
 
 
 def test_the_store_files_are_read_once_and_counted(tmp_path):
