@@ -64,7 +64,7 @@ def db_warm() -> None:
     """Warm the caches and plan the workbench's first queries in the background, as `db start` does (after a load)."""
     settings = settings_or_fail()
     with open_workspace() as workspace:
-        admin.database_status(workspace.gateway, workspace.schema)  # a clear error if nothing answers
+        workspace.gateway.verify()  # a clear error if nothing answers
     _warm_in_background(settings)
 
 

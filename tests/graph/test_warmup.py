@@ -18,6 +18,14 @@ from tests.conftest import server_env
 from workspace.warmup import FIRST_QUERIES
 
 
+def run_module(env: dict[str, str], module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
 def test_the_warm_up_reads_every_index_label_and_type_of_the_schema(sample_graph, schema):
     planned = [what for what, _, _ in steps(sample_graph, schema)]
     assert any(what.startswith("full-text index") for what in planned)
@@ -35,15 +43,7 @@ def test_the_warm_up_reads_every_index_label_and_type_of_the_schema(sample_graph
 
 def test_the_background_process_logs_its_steps_to_an_owner_only_file(neo4j_env, sample_graph, tmp_path):
     env = {**os.environ, **neo4j_env, "PYTHONPATH": str(PROJECT_ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "workspace.warmup"],
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    run_module(env, "workspace.warmup")
     log = log_path(Settings.from_env(env))
     text = log.read_text(encoding="utf-8")
     assert "full-text index" in text and "warm in" in text
@@ -59,15 +59,7 @@ def test_db_warm_plans_the_first_queries_again_once_a_load_is_done(neo4j_env, sa
     env = {**os.environ, **neo4j_env, "PYTHONPATH": str(PROJECT_ROOT)}
     log = log_path(Settings.from_env(env))
     log.unlink(missing_ok=True)
-    done = subprocess.run(
-        [sys.executable, "-m", "cli.main", "db", "warm"],
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = run_module(env, "cli.main", "db", "warm")
     assert f"warming its caches in the background: {log}" in done.stdout.replace("\n", "")
     deadline, last = time.monotonic() + 300, ""
     while "first queries planned" not in last and time.monotonic() < deadline:
