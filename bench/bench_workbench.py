@@ -65,27 +65,33 @@ START_FRAMES = """
 }
 """
 STOP_FRAMES = "() => { window.gbStop = true; return window.gbFrames.slice(1); }"
-# The map's own tools, each timed from the call to the second frame after it (painted).
-TOOLS = ("neighbours", "group", "ungroup", "hide", "undo", "invert", "deselect", "fit", "relayout", "pin")
+# The map's own tools, each timed from the call to the second frame after it (painted);
+# "none" is the two frames alone, the floor under every action.
+TOOLS = ("none", "neighbours", "group", "ungroup", "hide", "undo", "invert", "deselect", "fit", "relayout", "pin")
+ROUNDS = 15  # each tool timed this many times a map: a p95 of five would be their slowest
 TIME_TOOLS = """
-async (tools) => {
+async ([tools, rounds]) => {
   if (!gbCanvas.tools) return null;  // a revision before the tools
   const cy = gbCanvas.cy, out = {};
   tools.forEach(t => { out[t] = []; });
   const members = cy.nodes().not('[?group]');
-  for (let i = 0; i < 5; i++) {
-    cy.nodes().unselect();
+  for (let i = 0; i < rounds; i++) {
     const one = members[(i * 37) % members.length];
-    one.select();
+    if (gbCanvas.select) gbCanvas.select([one.id()]);
+    else { cy.nodes().unselect(); one.select(); }  // a revision before selection.js
     for (const t of tools) {
       const began = performance.now();
-      if (t === 'pin') {  // a menu choice, shown at once and then sent to Python
+      if (t === 'none') {  // nothing: the two frames alone
+      } else if (t === 'pin') {  // a menu choice, shown at once and then sent to Python
         if (!gbCanvas.act) continue;
         gbCanvas.act('pin', one.id());
       } else gbCanvas.tools.run(t);
       await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
       out[t].push(performance.now() - began);
-      if (t === 'pin') gbCanvas.act('unpin', one.id());  // a pinned node would outlive "clear"
+      if (t === 'pin') {  // a pinned node would outlive "clear"; the next round starts drawn
+        gbCanvas.act('unpin', one.id());
+        await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+      }
     }
   }
   return out;
@@ -203,7 +209,7 @@ def frames_with(page, base_url: str, limit: int) -> tuple[int, list[float], floa
             break
         nodes = now
     times = pan_and_zoom(page, frame)
-    return nodes, times, drawn_after, frame.evaluate(TIME_TOOLS, list(TOOLS))
+    return nodes, times, drawn_after, frame.evaluate(TIME_TOOLS, [list(TOOLS), ROUNDS])
 
 
 def frames_grown(page, total: int) -> tuple[int, list[float]]:
@@ -288,7 +294,7 @@ def report(out: dict, before: str | None, revision: str | None) -> None:
     print(f"{'ratio large / small (median frame)':<36} {medians['large map'] / medians['small map']:.2f}")
     print(f"{'ratio grown / small (median frame)':<36} {medians['grown map'] / medians['small map']:.2f}")
     print()
-    print("the map's own actions, no page rerun (call → second frame painted; 5 runs each; median / p95 ms)")
+    print(f"the map's own actions, no page rerun (call → second frame painted; {ROUNDS} runs each; median / p95 ms)")
     print(f"{'':<12}" + "".join(f"{tool:>16}" for tool in TOOLS))
     for name, (nodes, _, _, tools) in (("large", out["big"]), ("middle", out["middle"]), ("small", out["small"])):
         if tools is None:

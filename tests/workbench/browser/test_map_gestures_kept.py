@@ -30,8 +30,7 @@ KEPT = "JSON.parse(window.sessionStorage.getItem('goldenbell-canvas-pending') ||
 HIDE_REGISTRATION = """
 (() => {
   const cy = gbCanvas.cy, node = cy.nodes().filter(n => n.data('type') === 'Registration')[0];
-  cy.nodes().unselect();
-  node.select();
+  gbCanvas.select([node.id()]);
   gbCanvas.tools.run('hide');
   return node.id();
 })()

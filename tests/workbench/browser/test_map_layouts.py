@@ -53,7 +53,7 @@ def test_layouts_and_the_lasso(server, ground_truth, tmp_path):
         assert len(ys) > 1
 
         # A lasso drawn round the landlord alone (the lasso button, then a drag) selects him only.
-        frame.evaluate("gbCanvas.cy.nodes().unselect()")
+        frame.evaluate("gbCanvas.select([])")
         x, y, _ = pilot.node_point(page, f"n.id() === '{landlord_id}'")
         frame.locator("#tools [data-action='lasso']").click()
         page.mouse.move(x - 14, y - 14)
@@ -61,7 +61,7 @@ def test_layouts_and_the_lasso(server, ground_truth, tmp_path):
         for dx, dy in ((14, -14), (14, 14), (-14, 14), (-14, -14)):
             page.mouse.move(x + dx, y + dy, steps=4)
         page.mouse.up()
-        assert frame.evaluate("gbCanvas.cy.nodes(':selected').map(n => n.id())") == [landlord_id]
+        assert frame.evaluate("gbCanvas.selected()") == [landlord_id]
 
 
 def test_a_selection_expands_and_is_removed(server, ground_truth, tmp_path):
@@ -76,10 +76,7 @@ def test_a_selection_expands_and_is_removed(server, ground_truth, tmp_path):
         landlord_id = frame.evaluate(
             f"gbCanvas.cy.nodes().filter(n => n.data('label') === '{accomplice_name}')[0].id()"
         )
-        frame.evaluate(
-            f"gbCanvas.cy.nodes().unselect(); gbCanvas.cy.$id('{registration}').select();"
-            f" gbCanvas.cy.$id('{landlord_id}').select(); gbCanvas.tools.run('expand_selection')"
-        )
+        frame.evaluate(f"gbCanvas.select(['{registration}', '{landlord_id}']); gbCanvas.tools.run('expand_selection')")
         version, grown = pilot.wait_drawn_after(page, version)
         assert grown > nodes
         frame = pilot.canvas_frame(page)
@@ -87,7 +84,7 @@ def test_a_selection_expands_and_is_removed(server, ground_truth, tmp_path):
         # Remove a selection (Delete): gone at once, and after Python's answer.
         leaf = f"n => !n.data('group') && n.id() !== '{landlord_id}' && n.degree() === 1"
         gone = frame.evaluate(f"gbCanvas.cy.nodes().filter({leaf})[0].id()")
-        frame.evaluate(f"gbCanvas.cy.nodes().unselect(); gbCanvas.cy.$id('{gone}').select()")
+        frame.evaluate(f"gbCanvas.select(['{gone}'])")
         frame.evaluate("gbCanvas.tools.run('remove_selection')")
         assert frame.evaluate(f"gbCanvas.cy.$id('{gone}').empty()")
         version = drawn_where(page, version, f"gbCanvas.cy.$id('{gone}').empty()")

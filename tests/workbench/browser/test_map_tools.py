@@ -161,10 +161,7 @@ def size_by_betweenness(page, tenant_id: str) -> None:
 def group_and_hide(page, tenant_id: str, landlord_id: str) -> tuple[str, str]:
     """Group the tenant with the landlord, hide one other node: the canvas tells Python."""
     frame = pilot.canvas_frame(page)
-    frame.evaluate(
-        f"gbCanvas.cy.nodes().unselect(); gbCanvas.cy.$id('{tenant_id}').select();"
-        f" gbCanvas.cy.$id('{landlord_id}').select()"
-    )
+    frame.evaluate(f"gbCanvas.select(['{tenant_id}', '{landlord_id}'])")
     tool(frame, "group")
     assert state_of(frame, "groups") == 1
     gone = frame.evaluate(
@@ -172,7 +169,7 @@ def group_and_hide(page, tenant_id: str, landlord_id: str) -> tuple[str, str]:
         " && n.data('type') !== 'Registration')[0].id()"
     )
     gone_caption = frame.evaluate(f"gbCanvas.cy.$id('{gone}').data('label')")
-    frame.evaluate(f"gbCanvas.cy.nodes().unselect(); gbCanvas.cy.$id('{gone}').select()")
+    frame.evaluate(f"gbCanvas.select(['{gone}'])")
     tool(frame, "hide")
     assert state(frame)["hidden"] == 1
     page.wait_for_timeout(1500)  # the view is sent to Python and handled

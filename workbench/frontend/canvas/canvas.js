@@ -10,6 +10,7 @@
   var counter = 0;
   var menuNode = null;
   var tools = null;
+  var selection = null;
   var timebar = null;
   var selectToken = null;
   var BIG = 400; // above this many nodes, draw a cached texture while panning and zooming
@@ -173,8 +174,13 @@
       pixelRatio: count > BIG ? 1 : "auto",
       boxSelectionEnabled: true, // shift-drag draws a selection box
       selectionType: "additive",
+      autounselectify: true, // the selection is selection.js's
     });
-    window.gbCanvas = { cy: cy }; // for the browser tests and the benchmark
+    selection = window.gbSelection.attach(cy, markSoon);
+    // For the browser tests and the benchmark.
+    window.gbCanvas = { cy: cy, selection: selection,
+                        select: function (ids) { selection.only(cy.collection(ids.map(function (id) { return cy.$id(id); }))); },
+                        selected: function () { return selection.nodes().map(function (n) { return n.id(); }); } };
     var withPos = args.elements.filter(function (e) { return !e.data.source && !e.data.group && e.position; }).length;
     if (withPos === 0 && count > 0) {
       window.gbLayouts.firstLayout(cy);
@@ -187,11 +193,11 @@
     }
     bindEvents();
     applyLocks();
-    tools = window.gbTools.attach(cy, args.tools, viewChangedLater, sendEach);
+    tools = window.gbTools.attach(cy, args.tools, viewChangedLater, sendEach, selection);
     if (args.interactive) adoptKeptView();
     timebar = window.gbTimebar.attach(cy, args.tools);
     if (count) fitView(); // once the time bar is up: the fit keeps clear of it
-    tools.useLasso(window.gbLasso.attach(cy, tools.mark));
+    tools.useLasso(window.gbLasso.attach(cy, selection.add));
     window.gbCanvas.tools = tools; // for the browser tests and the benchmark
     window.gbCanvas.act = act;
     applySelection();
@@ -204,8 +210,15 @@
     var wanted = args.select;
     if (!wanted || wanted.token === selectToken) return;
     selectToken = wanted.token;
-    cy.nodes(":selected").unselect();
-    wanted.ids.forEach(function (id) { cy.$id(id).not(".hidden").select(); });
+    selection.only(cy.collection(wanted.ids.map(function (id) { return cy.$id(id); })).not(".hidden"));
+  }
+
+  // Selecting a thousand nodes (a box, a lasso) is one change: counted once, on the next frame.
+  var markQueued = false;
+  function markSoon() {
+    if (markQueued || !tools) return;
+    markQueued = true;
+    requestAnimationFrame(function () { markQueued = false; tools.mark(); });
   }
 
   function update() {

@@ -14,6 +14,7 @@
     return hit;
   }
 
+  // `onSelected` gets the nodes inside the shape.
   function attach(cy, onSelected) {
     var host = cy.container();
     var sheet = document.createElement("canvas");
@@ -70,13 +71,10 @@
       cy.userPanningEnabled(true);
       cy.boxSelectionEnabled(true);
       if (shape.length < 3) return;
-      cy.batch(function () {
-        cy.nodes().not(".hidden").not("[?group]").forEach(function (n) {
-          var p = n.renderedPosition();
-          if (inside(p.x, p.y, shape)) n.select();
-        });
-      });
-      onSelected();
+      onSelected(cy.nodes().not(".hidden").not("[?group]").filter(function (n) {
+        var p = n.renderedPosition();
+        return inside(p.x, p.y, shape);
+      }));
     }, true);
 
     // The next drag draws a lasso.

@@ -29,12 +29,16 @@
     return out;
   }
 
-  function layoutOptions(name, shown) {
+  // `chosen`: the selected nodes, the roots of a hierarchy and the centre of a radial layout.
+  function layoutOptions(name, shown, chosen) {
     var common = { animate: false, fit: false, padding: 30 };
+    var roots = shown.intersection(chosen);
+    var central = {};
+    roots.forEach(function (n) { central[n.id()] = true; });
     if (name === "hierarchy") return Object.assign(common, { name: "breadthfirst", directed: false, spacingFactor: 1.2,
-      roots: shown.filter(":selected").length ? shown.filter(":selected") : shown.max(function (n) { return n.degree(); }).ele });
+      roots: roots.length ? roots : shown.max(function (n) { return n.degree(); }).ele });
     if (name === "radial") return Object.assign(common, { name: "concentric", minNodeSpacing: 20,
-      concentric: function (n) { return n.selected() ? 1000 : n.degree(); }, levelWidth: function () { return 2; } });
+      concentric: function (n) { return central[n.id()] ? 1000 : n.degree(); }, levelWidth: function () { return 2; } });
     if (name === "grid") return Object.assign(common, { name: "grid", avoidOverlap: true, avoidOverlapPadding: 12 });
     if (name === "geographic") {
       var pos = geoPositions(shown);

@@ -9,11 +9,7 @@
           "label": "data(label)", "font-size": 10, "text-valign": "bottom", "text-margin-y": 3,
           "width": 26, "height": 26, "background-color": "#888", "color": "#222",
           "min-zoomed-font-size": 7, "text-wrap": "none",
-          "border-width": 1, "border-color": "#fff",
-          // The selection ring is always there, all but transparent: selecting then changes only
-          // its opacity, which needs no new bounds for the node and its links (an overlay's
-          // opacity from zero does; that took 40 % of selecting a thousand nodes).
-          "outline-width": 3, "outline-offset": 1, "outline-color": "#1e88e5", "outline-opacity": 0.001 } },
+          "border-width": 1, "border-color": "#fff" } },
       { selector: "edge", style: {
           "width": 1.2, "line-color": "#b0b0b0", "curve-style": "straight",
           "target-arrow-shape": "triangle", "target-arrow-color": "#b0b0b0", "arrow-scale": 0.7,
@@ -30,7 +26,6 @@
       { selector: "edge.path", style: { "width": 4, "line-color": "#f1c40f", "target-arrow-color": "#f1c40f" } },
       { selector: "node.start", style: { "border-width": 4, "border-color": "#27ae60" } },
       { selector: "node.end", style: { "border-width": 4, "border-color": "#8e44ad" } },
-      { selector: "node:selected", style: { "outline-opacity": 0.9 } },
       { selector: "node[?group]", style: {
           "background-color": "#eef2f7", "background-opacity": 0.6, "border-width": 1, "border-color": "#7f8c8d",
           "border-style": "dashed", "shape": "round-rectangle", "text-valign": "top", "text-margin-y": -3,

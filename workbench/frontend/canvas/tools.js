@@ -8,7 +8,6 @@
   "use strict";
 
   var HISTORY = 50; // undo steps kept
-  var SELECTING = { neighbours: true, same_type: true, invert: true, deselect: true };
 
   // key → [action, shown key]; the words come from Python (zh or en).
   var SHORTCUTS = [
@@ -34,7 +33,8 @@
   // A group is a compound node (data `group`) around its members; its caption counts them.
   function groupLabel(words, n) { return words.group_label.replace("{n}", String(n)); }
 
-  function attach(cy, words, onChanged, sendEach) {
+  // `selection`: the map's selected nodes (selection.js).
+  function attach(cy, words, onChanged, sendEach, selection) {
     var hidden = {};      // node id → true; Python's classes say what was hidden before this frame
     cy.nodes(".hidden").forEach(function (n) { hidden[n.id()] = true; });
     var undoStack = [];
@@ -161,7 +161,7 @@
     }
 
     function visibleNodes() { return members().not(".hidden"); }
-    function selectedNodes() { return cy.nodes(":selected").not(".hidden").not("[?group]"); }
+    function selectedNodes() { return selection.nodes().not(".hidden").not("[?group]"); }
 
     function mark() {
       // For the tests and the benchmark: what the map holds after each action.
@@ -180,24 +180,22 @@
 
     var actions = {
       neighbours: function () {
-        selectedNodes().neighborhood("node").not(".hidden").select();
+        selection.add(selectedNodes().neighborhood("node").not(".hidden"));
       },
       same_type: function () {
         var types = {};
         selectedNodes().forEach(function (n) { types[n.data("type")] = true; });
-        visibleNodes().filter(function (n) { return types[n.data("type")]; }).select();
+        selection.add(visibleNodes().filter(function (n) { return types[n.data("type")]; }));
       },
       invert: function () {
-        var was = selectedNodes();
-        visibleNodes().not(was).select();
-        was.unselect();
+        selection.only(visibleNodes().filter(function (n) { return !selection.has(n); }));
       },
       hide: function () {
         var chosen = selectedNodes();
         if (!chosen.length) return;
         remember();
         chosen.forEach(function (n) { hidden[n.id()] = true; });
-        chosen.unselect();
+        selection.remove(chosen);
         applyHidden();
         onChanged();
       },
@@ -220,7 +218,7 @@
       },
       ungroup: function () {
         // The groups selected, or those holding a selected node.
-        var boxes = cy.nodes(":selected").filter("[?group]").union(selectedNodes().parent());
+        var boxes = selection.nodes().filter("[?group]").union(selectedNodes().parent());
         if (!boxes.length) return;
         remember();
         var wanted = groups();
@@ -233,7 +231,7 @@
         remember();
         var shown = visibleNodes();
         var name = document.getElementById("layout-name").value;
-        shown.union(shown.edgesWith(shown)).layout(window.gbLayouts.options(name, shown)).run();
+        shown.union(shown.edgesWith(shown)).layout(window.gbLayouts.options(name, shown, selection.nodes())).run();
         window.gbPlacement.separate(shown);
         fit();
         onChanged();
@@ -255,7 +253,7 @@
         undoStack.push(snapshot());
         restore(redoStack.pop());
       },
-      deselect: function () { cy.nodes(":selected").unselect(); },
+      deselect: function () { selection.clear(); },
       help: function () {
         var box = document.getElementById("help");
         box.style.display = box.style.display === "block" ? "none" : "block";
@@ -263,24 +261,12 @@
     };
 
     function run(name) {
-      // A selection of many nodes in one batch (one restyle). Hiding is not batched: what is
-      // visible is read from the style, which a batch brings up to date only when drawn.
-      if (SELECTING[name]) cy.batch(function () { actions[name](); });
-      else actions[name]();
+      actions[name]();
       mark();
-    }
-
-    // Selecting a thousand nodes fires a thousand events: count once, on the next frame.
-    var markQueued = false;
-    function markSoon() {
-      if (markQueued) return;
-      markQueued = true;
-      requestAnimationFrame(function () { markQueued = false; mark(); });
     }
 
     // A drag is a change that undo takes back.
     cy.on("grab", "node", function () { remember(); mark(); });
-    cy.on("select unselect", "node", markSoon);
 
     var bar = document.getElementById("tools");
     bar.replaceChildren();
