@@ -1,7 +1,9 @@
-"""The map's selection, in real headless Chromium, on the canvas component alone (served as
-static files beside a page that speaks Streamlit's half of the protocol): a tap toggles a node,
-a tap on the background clears, a Shift-drag box adds what it covers, a chosen node drags the
-others chosen with it, and each chosen node has a ring on the sheet over the canvas."""
+"""The map's selection and groups, in real headless Chromium, on the canvas component alone
+(served as static files beside a page that speaks Streamlit's half of the protocol): a tap
+toggles a node, a tap on the background clears, a Shift-drag box adds what it covers, a chosen
+node drags the others chosen with it, and each chosen node has a ring on the sheet over the
+canvas; a group Python draws is a box under its members, a click in it selects them, a drag
+from it moves them, and a force re-layout keeps them together."""
 
 from __future__ import annotations
 
@@ -38,23 +40,30 @@ window.addEventListener("message", async (e) => {
 </script></body></html>"""
 # A row of five persons, each linked to the next, placed.
 NODES = [(f"p{i}", f"张{i}", 150 * i, 0) for i in range(5)]
-RING = """
-([x, y]) => {
-  const sheet = document.getElementById('selection'), ratio = window.devicePixelRatio || 1;
-  const g = sheet.getContext('2d');
-  // Any ring pixel on a square around the node's rim.
-  const r = Math.ceil(gbCanvas.cy.nodes()[0].renderedOuterWidth() / 2 + 8);
-  const side = 2 * r * ratio;
+# Whether the sheet `sheet` has a drawn pixel within `r` of a rendered point.
+PAINTED = """
+([sheet, x, y, r]) => {
+  const canvas = document.getElementById(sheet), ratio = window.devicePixelRatio || 1;
+  const side = Math.round(2 * r * ratio);
+  const g = canvas.getContext('2d');
   const data = g.getImageData(Math.round((x - r) * ratio), Math.round((y - r) * ratio), side, side).data;
   for (let i = 3; i < data.length; i += 4) if (data[i] > 0) return true;
   return false;
 }
 """
+RING = 24  # rendered pixels round a node's centre that hold its selection ring
 
 
-def args() -> dict:
-    elements = [
-        {"data": {"id": node_id, "label": name, "type": "Person", "tip": name}, "position": {"x": x, "y": y}}
+def args(groups: dict[str, list[str]] | None = None) -> dict:
+    groups = groups or {}
+    parent = {node_id: group_id for group_id, members in groups.items() for node_id in members}
+    elements = [{"data": {"id": group_id, "group": True, "label": "组"}, "classes": "group"} for group_id in groups]
+    elements += [
+        {
+            "data": {"id": node_id, "label": name, "type": "Person", "tip": name}
+            | ({"parent": parent[node_id]} if node_id in parent else {}),
+            "position": {"x": x, "y": y},
+        }
         for node_id, name, x, y in NODES
     ]
     elements += [
@@ -78,11 +87,16 @@ def args() -> dict:
 
 
 @pytest.fixture
-def page_url(tmp_path):
+def site(tmp_path):
     site = tmp_path / "site"
     shutil.copytree(CANVAS, site / "canvas")
     (site / "host.html").write_text(HOST, encoding="utf-8")
     (site / "args.json").write_text(json.dumps(args(), ensure_ascii=False), encoding="utf-8")
+    return site
+
+
+@pytest.fixture
+def page_url(site):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -106,6 +120,20 @@ def rendered(frame, node_id: str) -> list[float]:
     return frame.evaluate(POSITION, node_id)
 
 
+def drag_down(page, frame, start: tuple[float, float], by: float, nodes: tuple[str, ...]) -> tuple[dict, dict]:
+    """A drag from `start` straight down; where `nodes` were on the canvas before and after."""
+    before = {n: rendered(frame, n) for n in nodes}
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(start[0], start[1] + by, steps=8)
+    page.mouse.up()
+    return before, {n: rendered(frame, n) for n in nodes}
+
+
+def ringed(frame, node_id: str) -> bool:
+    return frame.evaluate(PAINTED, ["selection", *rendered(frame, node_id), RING])
+
+
 def test_taps_a_box_and_a_drag_select_and_each_chosen_node_is_ringed(page_url, tmp_path):
     with pilot.browser(tmp_path / "chromium-profile") as (page, requests):
         page.goto(page_url)
@@ -120,7 +148,7 @@ def test_taps_a_box_and_a_drag_select_and_each_chosen_node_is_ringed(page_url, t
         page.mouse.click(x1, y1)
         assert sorted(frame.evaluate("gbCanvas.selected()")) == ["p0", "p1"]
         page.wait_for_timeout(100)
-        assert frame.evaluate(RING, rendered(frame, "p0")) and not frame.evaluate(RING, rendered(frame, "p3"))
+        assert ringed(frame, "p0") and not ringed(frame, "p3")
         assert frame.evaluate("gbCanvas.cy.nodes(':selected').length") == 0, "Cytoscape's own selection stays off"
         page.mouse.click(x1, y1)
         assert frame.evaluate("gbCanvas.selected()") == ["p0"]
@@ -136,7 +164,7 @@ def test_taps_a_box_and_a_drag_select_and_each_chosen_node_is_ringed(page_url, t
         page.mouse.click(x0 + 60, y0 + 150)
         assert frame.evaluate("gbCanvas.selected()") == []
         page.wait_for_timeout(100)
-        assert not frame.evaluate(RING, rendered(frame, "p3"))
+        assert not ringed(frame, "p3")
 
         # A Shift-drag box round p3 and p4 adds them.
         x3, y3 = point(page, frame, "p3")
@@ -151,16 +179,52 @@ def test_taps_a_box_and_a_drag_select_and_each_chosen_node_is_ringed(page_url, t
         assert sorted(frame.evaluate("gbCanvas.selected()")) == ["p3", "p4"]
 
         # Dragging p3 drags p4, chosen with it, by as much; p2 stays.
-        before = {n: rendered(frame, n) for n in ("p2", "p3", "p4")}
-        page.mouse.move(x3, y3)
-        page.mouse.down()
-        page.mouse.move(x3, y3 + 80, steps=8)
-        page.mouse.up()
-        after = {n: rendered(frame, n) for n in ("p2", "p3", "p4")}
+        before, after = drag_down(page, frame, (x3, y3), 80, ("p2", "p3", "p4"))
         moved = after["p3"][1] - before["p3"][1]
         assert moved > 40
         assert abs((after["p4"][1] - before["p4"][1]) - moved) < 1
         assert after["p2"] == before["p2"]
         page.wait_for_timeout(100)
-        assert frame.evaluate(RING, after["p4"]), "the ring moved with its node"
+        assert frame.evaluate(PAINTED, ["selection", *after["p4"], RING]), "the ring moved with its node"
         assert not pilot.foreign(requests, page_url)
+
+
+def test_a_group_is_a_box_under_its_members_that_selects_and_moves_them(site, page_url, tmp_path):
+    (site / "args.json").write_text(json.dumps(args({"g1": ["p1", "p2"]}), ensure_ascii=False), encoding="utf-8")
+    with pilot.browser(tmp_path / "chromium-profile") as (page, _requests):
+        page.goto(page_url)
+        page.wait_for_function("document.getElementById('map').contentDocument?.body.dataset.drawnVersion === '1'")
+        frame = page.locator("#map").element_handle().content_frame()
+        page.wait_for_timeout(300)
+        assert frame.evaluate("gbCanvas.tools.view().groups") == {"g1": ["p1", "p2"]}
+        assert frame.evaluate("gbCanvas.cy.nodes().filter(n => n.isParent() || n.isChild()).length") == 0
+        assert frame.evaluate("document.body.dataset.groups") == "1"
+
+        # The box lies under the members, between them: painted there, and not round p4.
+        (x1, y1), (x2, y2) = rendered(frame, "p1"), rendered(frame, "p2")
+        between = [(x1 + x2) / 2, (y1 + y2) / 2 + 8]
+        assert frame.evaluate(PAINTED, ["groups", *between, 2])
+        assert not frame.evaluate(PAINTED, ["groups", *rendered(frame, "p4"), 2])
+
+        # A click in the box, off its nodes, selects its members; a drag from it moves them, not p3.
+        box = page.locator("#map").bounding_box()
+        top = frame.evaluate("document.getElementById('cy').offsetTop")
+        x, y = box["x"] + between[0], box["y"] + top + between[1]
+        page.mouse.click(x, y)
+        assert sorted(frame.evaluate("gbCanvas.selected()")) == ["p1", "p2"]
+        before, after = drag_down(page, frame, (x, y), 90, ("p1", "p2", "p3"))
+        assert after["p1"][1] - before["p1"][1] > 60 and abs(after["p2"][1] - before["p2"][1] - 90) < 1
+        assert after["p3"] == before["p3"]
+        assert frame.evaluate("+document.body.dataset.undo") == 1, "undo takes the drag back"
+
+        # A force re-layout keeps the group's members together and leaves no compound node behind.
+        frame.evaluate("gbCanvas.tools.run('relayout')")
+        assert frame.evaluate("gbCanvas.cy.nodes().length") == len(NODES)
+        assert frame.evaluate("gbCanvas.tools.view().groups") == {"g1": ["p1", "p2"]}
+
+        # Ungroup (the selection holds its members): the box goes.
+        frame.evaluate("gbCanvas.tools.run('ungroup')")
+        assert frame.evaluate("gbCanvas.tools.view().groups") == {}
+        page.wait_for_timeout(100)
+        (x1, y1), (x2, y2) = rendered(frame, "p1"), rendered(frame, "p2")
+        assert not frame.evaluate(PAINTED, ["groups", (x1 + x2) / 2, (y1 + y2) / 2 + 8, 2])

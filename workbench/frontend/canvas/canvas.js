@@ -11,6 +11,7 @@
   var menuNode = null;
   var tools = null;
   var selection = null;
+  var groups = null;
   var timebar = null;
   var selectToken = null;
   var BIG = 400; // above this many nodes, draw a cached texture while panning and zooming
@@ -161,7 +162,7 @@
   }
 
   function create() {
-    var count = args.elements.filter(function (e) { return !e.data.source && !e.data.group; }).length;
+    var count = args.elements.filter(function (e) { return !e.data.source; }).length;
     cy = cytoscape({
       container: document.getElementById("cy"),
       elements: args.elements,
@@ -177,27 +178,30 @@
       autounselectify: true, // the selection is selection.js's
     });
     selection = window.gbSelection.attach(cy, markSoon);
+    groups = window.gbGroups.attach(cy, args.tools);
+    groups.set(args.groups);
     // For the browser tests and the benchmark.
     window.gbCanvas = { cy: cy, selection: selection,
                         select: function (ids) { selection.only(cy.collection(ids.map(function (id) { return cy.$id(id); }))); },
                         selected: function () { return selection.nodes().map(function (n) { return n.id(); }); } };
-    var withPos = args.elements.filter(function (e) { return !e.data.source && !e.data.group && e.position; }).length;
+    var withPos = args.elements.filter(function (e) { return !e.data.source && e.position; }).length;
     if (withPos === 0 && count > 0) {
       window.gbLayouts.firstLayout(cy);
       viewChangedLater(PLACED);
     } else if (withPos < count) {
-      var ids = args.elements.filter(function (e) { return !e.data.source && !e.data.group && !e.position; })
+      var ids = args.elements.filter(function (e) { return !e.data.source && !e.position; })
                              .map(function (e) { return e.data.id; });
       window.gbPlacement.placeNew(cy, ids);
       viewChangedLater(PLACED);
     }
     bindEvents();
     applyLocks();
-    tools = window.gbTools.attach(cy, args.tools, viewChangedLater, sendEach, selection);
+    tools = window.gbTools.attach(cy, args.tools, viewChangedLater, sendEach, selection, groups);
     if (args.interactive) adoptKeptView();
     timebar = window.gbTimebar.attach(cy, args.tools);
     if (count) fitView(); // once the time bar is up: the fit keeps clear of it
     tools.useLasso(window.gbLasso.attach(cy, selection.add));
+    groups.gestures(selection, tools.remember, viewChangedLater); // after the lasso: an armed lasso has the press
     window.gbCanvas.tools = tools; // for the browser tests and the benchmark
     window.gbCanvas.act = act;
     applySelection();
@@ -233,8 +237,6 @@
       cy.elements().forEach(function (el) {
         if (wanted[el.id()] || el.removed()) return;
         if (el.isNode() ? mine(el.id(), "restore") : mine(el.data("source"), "restore") || mine(el.data("target"), "restore")) return;
-        // A group box that goes lets its members out first: removing a parent removes its children.
-        if (el.isNode() && el.isParent()) el.children().move({ parent: null });
         el.remove();
       });
     });
@@ -247,24 +249,18 @@
         ["size", "ccolor"].forEach(function (name) {
           if (el.data(name) !== undefined && e.data[name] === undefined) el.removeData(name);
         });
-        var data = Object.assign({}, e.data);
-        delete data.parent; // a node changes group by move(), never by data()
         // Setting data or classes restyles the element even when nothing changed: on a large
         // map, a rerun that changes nothing would cost a full restyle and redraw.
-        if (changed(el, data)) el.data(data);
-        if (el.isNode() && !e.data.group && (el.data("parent") || null) !== (e.data.parent || null)) {
-          if (!e.data.parent || cy.$id(e.data.parent).nonempty()) el.move({ parent: e.data.parent || null });
-        }
+        if (changed(el, e.data)) el.data(e.data);
         if (!sameClasses(el, e.classes || "")) el.classes(e.classes || "");
       } else if (!mine(e.data.id, "remove") && !mine(e.data.source, "remove") && !mine(e.data.target, "remove")) {
         added.push(e);
-        if (!e.data.source && !e.data.group) addedNodes.push(e);
+        if (!e.data.source) addedNodes.push(e);
       }
     });
     if (added.length) {
-      // Group boxes, then the nodes in them, then links: an element's parent and ends exist first.
-      var nodesFirst = added.filter(function (e) { return e.data.group; })
-                            .concat(added.filter(function (e) { return !e.data.source && !e.data.group; }))
+      // Nodes, then links: a link's ends exist first.
+      var nodesFirst = added.filter(function (e) { return !e.data.source; })
                             .concat(added.filter(function (e) { return e.data.source; }));
       cy.add(nodesFirst);
       tools.forgetRemoved(addedNodes.map(function (e) { return e.data.id; }));
@@ -277,6 +273,7 @@
       }
     }
     applyLocks();
+    groups.set(args.groups); // Python's, as it draws them
     tools.reapply();
     timebar.refresh();
     if (addedNodes.length) fitView(); // once the time bar is up: the fit keeps clear of it
@@ -388,8 +385,26 @@
     cy.on("dragfree", "node", viewChangedLater);
   }
 
+  // Python draws a group as a box element and its members' `parent`; on the canvas a group is
+  // groups.js's, and no element has a parent.
+  function takeGroups(elements) {
+    var wanted = {}, out = [];
+    elements.forEach(function (e) {
+      if (e.data.group) { wanted[e.data.id] = wanted[e.data.id] || []; return; }
+      if (e.data.parent) {
+        (wanted[e.data.parent] = wanted[e.data.parent] || []).push(e.data.id);
+        var data = Object.assign({}, e.data);
+        delete data.parent;
+        e = Object.assign({}, e, { data: data });
+      }
+      out.push(e);
+    });
+    return { elements: out, groups: wanted };
+  }
+
   function render(newArgs) {
-    args = newArgs;
+    var split = takeGroups(newArgs.elements);
+    args = Object.assign({}, newArgs, { elements: split.elements, groups: split.groups });
     var first = !cy;
     if (first && args.interactive) pending.open(args.map);
     if (args.interactive) pending.acknowledge(args.ack);

@@ -11,10 +11,7 @@
   function attach(cy, onChange) {
     var chosen = {}; // node id → true
     var host = cy.container();
-    var sheet = document.createElement("canvas");
-    sheet.id = "selection";
-    sheet.style.cssText = "position:absolute;inset:0;pointer-events:none;z-index:3";
-    host.appendChild(sheet);
+    var sheet = window.gbSheets.sheet(host, "selection", 3);
     var queued = false;
 
     // The chosen nodes still on the map (a removed node leaves the set).
@@ -30,15 +27,8 @@
 
     function draw() {
       queued = false;
-      var ratio = window.devicePixelRatio || 1;
+      var g = sheet.clear();
       var w = host.clientWidth, h = host.clientHeight;
-      if (sheet.width !== Math.round(w * ratio) || sheet.height !== Math.round(h * ratio)) {
-        sheet.width = Math.round(w * ratio);
-        sheet.height = Math.round(h * ratio);
-      }
-      var g = sheet.getContext("2d");
-      g.setTransform(ratio, 0, 0, ratio, 0, 0);
-      g.clearRect(0, 0, w, h);
       var ids = Object.keys(chosen);
       if (!ids.length) return;
       var zoom = cy.zoom(), pan = cy.pan();
@@ -49,11 +39,6 @@
       ids.forEach(function (id) {
         var n = cy.getElementById(id);
         if (n.empty() || n.removed() || n.hasClass("hidden")) return;
-        if (n.isParent()) {
-          var b = n.renderedBoundingBox({ includeLabels: false });
-          g.rect(b.x1 - 2, b.y1 - 2, b.w + 4, b.h + 4);
-          return;
-        }
         var p = n.position();
         var x = p.x * zoom + pan.x, y = p.y * zoom + pan.y;
         var r = (Math.max(n.outerWidth(), n.outerHeight()) / 2 + 2.5) * zoom;
@@ -117,7 +102,7 @@
       if (!chosen[grabbed.id()]) return;
       var p = grabbed.position();
       dragging = { node: grabbed, x: p.x, y: p.y,
-                   others: nodes().not(grabbed).filter(function (n) { return !n.locked() && !n.isParent(); }) };
+                   others: nodes().not(grabbed).filter(function (n) { return !n.locked(); }) };
     });
     cy.on("drag", "node", function (e) {
       if (!dragging || e.target !== dragging.node) return;

@@ -26,10 +26,6 @@
       { selector: "edge.path", style: { "width": 4, "line-color": "#f1c40f", "target-arrow-color": "#f1c40f" } },
       { selector: "node.start", style: { "border-width": 4, "border-color": "#27ae60" } },
       { selector: "node.end", style: { "border-width": 4, "border-color": "#8e44ad" } },
-      { selector: "node[?group]", style: {
-          "background-color": "#eef2f7", "background-opacity": 0.6, "border-width": 1, "border-color": "#7f8c8d",
-          "border-style": "dashed", "shape": "round-rectangle", "text-valign": "top", "text-margin-y": -3,
-          "font-size": 11, "padding": 12 } },
       { selector: "node.watched", style: { "border-width": 4, "border-color": "#d62728" } },
       { selector: "node.hidden", style: { "display": "none" } },
       { selector: ".faded", style: { "opacity": 0.12 } },

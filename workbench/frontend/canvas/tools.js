@@ -30,45 +30,17 @@
     box.appendChild(title);
   }
 
-  // A group is a compound node (data `group`) around its members; its caption counts them.
-  function groupLabel(words, n) { return words.group_label.replace("{n}", String(n)); }
-
-  // `selection`: the map's selected nodes (selection.js).
-  function attach(cy, words, onChanged, sendEach, selection) {
+  // `selection`: the map's selected nodes (selection.js); `boxes`: its groups (groups.js).
+  function attach(cy, words, onChanged, sendEach, selection, boxes) {
     var hidden = {};      // node id → true; Python's classes say what was hidden before this frame
     cy.nodes(".hidden").forEach(function (n) { hidden[n.id()] = true; });
+    var groups = boxes.all;
+    var setGroups = boxes.set;
     var undoStack = [];
     var redoStack = [];
     var groupCount = 0;
     var removed = {};     // node id → its element and links as JSON, as they were when removed (for undo)
     var lasso = null; // set by canvas.js once the lasso is attached
-
-    function groups() {
-      var out = {};
-      cy.nodes("[?group]").forEach(function (g) {
-        out[g.id()] = g.children().map(function (n) { return n.id(); });
-      });
-      return out;
-    }
-
-    function setGroups(wanted) {
-      cy.nodes("[?group]").forEach(function (g) {
-        if (!wanted[g.id()]) { g.children().move({ parent: null }); g.remove(); }
-      });
-      Object.keys(wanted).forEach(function (gid) {
-        var members = cy.collection(wanted[gid].map(function (id) { return cy.$id(id); }))
-                        .filter(function (n) { return n.nonempty(); });
-        if (!members.length) return;
-        if (cy.$id(gid).empty()) {
-          cy.add({ group: "nodes", data: { id: gid, group: true, label: groupLabel(words, members.length) },
-                   classes: "group" });
-        }
-        // One move of the whole collection: a move re-adds what it moves, once, not once a node.
-        var moving = members.filter(function (n) { return n.data("parent") !== gid; });
-        if (moving.length) moving.move({ parent: gid });
-        cy.$id(gid).data("label", groupLabel(words, members.length));
-      });
-    }
 
     function snapshot() {
       var pos = {};
@@ -84,7 +56,6 @@
         removed[n.id()] = n.union(n.connectedEdges()).jsons();
         return n.id();
       });
-      chosen.forEach(function (n) { if (n.isParent()) n.children().move({ parent: null }); });
       chosen.remove();
       sendEach("remove", ids);
     }
@@ -102,7 +73,7 @@
         });
         cy.add(nodes.map(function (json) {
           var copy = Object.assign({}, json, { selected: false, data: Object.assign({}, json.data) });
-          delete copy.data.parent; // groups are set from the state next
+          delete copy.data.parent; // groups are set from the state next (groups.js)
           return copy;
         }));
         var added = {};
@@ -138,7 +109,7 @@
       mark();
     }
 
-    // Entities on the map: every node but the group boxes around them.
+    // Entities on the map: every node but a layout's passing group boxes (groups.js).
     function members() { return cy.nodes().not("[?group]"); }
 
     function remember() {
@@ -153,11 +124,7 @@
         var hide = !!hidden[n.id()];
         if (hide !== n.hasClass("hidden")) n.toggleClass("hidden", hide);
       });
-      // A group box whose members are all hidden goes with them.
-      cy.nodes("[?group]").forEach(function (g) {
-        var hide = g.children().not(".hidden").empty();
-        if (hide !== g.hasClass("hidden")) g.toggleClass("hidden", hide);
-      });
+      boxes.redraw(); // a box is drawn round its visible members, and not at all without any
     }
 
     function visibleNodes() { return members().not(".hidden"); }
@@ -169,7 +136,7 @@
       document.body.dataset.selected = String(selectedNodes().length);
       document.body.dataset.undo = String(undoStack.length);
       document.body.dataset.redo = String(redoStack.length);
-      document.body.dataset.groups = String(cy.nodes("[?group]").length);
+      document.body.dataset.groups = String(Object.keys(groups()).length);
     }
 
     function fit() {
@@ -211,18 +178,25 @@
         if (chosen.length < 2) return;
         remember();
         groupCount += 1;
+        var ids = chosen.map(function (n) { return n.id(); });
+        var taken = {};
+        ids.forEach(function (id) { taken[id] = true; });
         var wanted = groups();
-        wanted["group-" + Date.now().toString(36) + "-" + groupCount] = chosen.map(function (n) { return n.id(); });
+        // A node is in one group at most: the new one takes it from any other.
+        Object.keys(wanted).forEach(function (gid) {
+          wanted[gid] = wanted[gid].filter(function (id) { return !taken[id]; });
+        });
+        wanted["group-" + Date.now().toString(36) + "-" + groupCount] = ids;
         setGroups(wanted);
         onChanged();
       },
       ungroup: function () {
-        // The groups selected, or those holding a selected node.
-        var boxes = selection.nodes().filter("[?group]").union(selectedNodes().parent());
-        if (!boxes.length) return;
+        // The groups holding a selected node (a click in a box selects its members).
+        var holding = boxes.holding(selectedNodes());
+        if (!holding.length) return;
         remember();
         var wanted = groups();
-        boxes.forEach(function (g) { delete wanted[g.id()]; });
+        holding.forEach(function (gid) { delete wanted[gid]; });
         setGroups(wanted);
         onChanged();
       },
@@ -231,7 +205,10 @@
         remember();
         var shown = visibleNodes();
         var name = document.getElementById("layout-name").value;
-        shown.union(shown.edgesWith(shown)).layout(window.gbLayouts.options(name, shown, selection.nodes())).run();
+        var options = window.gbLayouts.options(name, shown, selection.nodes());
+        var lay = function (compounds) { shown.union(shown.edgesWith(shown)).union(compounds).layout(options).run(); };
+        // Forces keep a group's members together when the group is a compound node for the run.
+        if (options.name === "fcose") boxes.asCompounds(lay); else lay(cy.collection());
         window.gbPlacement.separate(shown);
         fit();
         onChanged();
@@ -341,6 +318,8 @@
       members: members,
       mark: mark,
       useLasso: function (l) { lasso = l; },
+      // Before the analyst moves nodes (a group's drag): undo takes it back.
+      remember: function () { remember(); mark(); },
       fit: fit,
     };
   }
