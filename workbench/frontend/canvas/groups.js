@@ -13,7 +13,6 @@
   function attach(cy, words) {
     var groups = {}; // group id → member node ids
     var host = cy.container();
-    host.style.zIndex = "0"; // the sheet below goes under Cytoscape's canvases, above the map's background
     var sheet = window.gbSheets.sheet(host, "groups", -1);
     var queued = false;
 
@@ -156,13 +155,9 @@
     // lasso took first (it prevents the default) is left alone.
     api.gestures = function (selection, before, after) {
       var press = null;
-      function local(e) {
-        var r = host.getBoundingClientRect();
-        return { x: e.clientX - r.left, y: e.clientY - r.top };
-      }
       host.addEventListener("mousedown", function (e) {
         if (e.button !== 0 || e.shiftKey || e.defaultPrevented || !Object.keys(groups).length) return;
-        var p = local(e);
+        var p = window.gbSheets.local(host, e);
         var gid = at(p.x, p.y);
         if (!gid || onNode(p.x, p.y)) return;
         e.preventDefault();
@@ -171,7 +166,7 @@
       }, true);
       window.addEventListener("mousemove", function (e) {
         if (!press) return;
-        var p = local(e);
+        var p = window.gbSheets.local(host, e);
         var dx = p.x - press.x, dy = p.y - press.y;
         if (!press.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
         if (!press.moved) { press.moved = true; before(); }

@@ -17,21 +17,12 @@
   // `onSelected` gets the nodes inside the shape.
   function attach(cy, onSelected) {
     var host = cy.container();
-    var sheet = document.createElement("canvas");
-    sheet.id = "lasso";
-    sheet.style.cssText = "position:absolute;inset:0;pointer-events:none;z-index:4";
-    host.appendChild(sheet);
+    var sheet = window.gbSheets.sheet(host, "lasso", 4);
     var points = null;
     var armed = false;
 
-    function local(e) {
-      var r = host.getBoundingClientRect();
-      return { x: e.clientX - r.left, y: e.clientY - r.top };
-    }
-
     function draw() {
-      var g = sheet.getContext("2d");
-      g.clearRect(0, 0, sheet.width, sheet.height);
+      var g = sheet.clear();
       if (!points || points.length < 2) return;
       g.beginPath();
       g.moveTo(points[0].x, points[0].y);
@@ -50,16 +41,14 @@
       host.style.cursor = "";
       e.preventDefault();
       e.stopPropagation();
-      sheet.width = host.clientWidth;
-      sheet.height = host.clientHeight;
       cy.userPanningEnabled(false);
       cy.boxSelectionEnabled(false);
-      points = [local(e)];
+      points = [window.gbSheets.local(host, e)];
     }, true);
 
     window.addEventListener("mousemove", function (e) {
       if (!points) return;
-      points.push(local(e));
+      points.push(window.gbSheets.local(host, e));
       draw();
     }, true);
 

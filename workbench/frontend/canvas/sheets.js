@@ -1,5 +1,5 @@
 // A sheet: a canvas the size of the map, over or under Cytoscape's own, that takes no pointer
-// events; the selection's rings and the groups' boxes are drawn on one each.
+// events; the selection's rings, the groups' boxes and the lasso are drawn on one each.
 (function () {
   "use strict";
 
@@ -25,5 +25,11 @@
     };
   }
 
-  window.gbSheets = { sheet: sheet };
+  // Where a mouse event is on the map, in rendered pixels.
+  function local(host, e) {
+    var r = host.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  window.gbSheets = { sheet: sheet, local: local };
 })();
