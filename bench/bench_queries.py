@@ -44,6 +44,8 @@ OPTIONAL MATCH (p)-[:OWNS]->(v:Vehicle)
 RETURN p.id_number AS person, p.name AS name, ph.number AS phone, v.plate AS plate
 """
 WINDOW = "MATCH (p:Passage) RETURN min(p.time) AS first, max(p.time) AS last"
+# Passages kept in the event store: their span as the graph's seen-at links carry it.
+STORED_WINDOW = "MATCH ()-[s:SEEN_AT]->() RETURN min(s.first_passage) AS first, max(s.last_passage) AS last"
 # Pairs an analyst would ask about: people who share a phone or a registered address.
 PAIRS = """
 MATCH (a:Person)-[:HAS_PHONE]->(:Phone)<-[:HAS_PHONE]-(b:Person) WHERE a.id_number < b.id_number
@@ -122,6 +124,8 @@ class Bench:
         self.runner = workspace.runner
         self.people = self.gateway.read("bench.picks", PICKS).data()
         window = self.gateway.read("bench.window", WINDOW).records[0]
+        if window["first"] is None:
+            window = self.gateway.read("bench.window", STORED_WINDOW).records[0]
         self.first, self.last = window["first"], window["last"]
         self.pairs = self.gateway.read("bench.pairs", PAIRS).data()
         if not self.people or not self.pairs or self.first is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,6 +76,13 @@ console = Console(stderr=True, soft_wrap=True)
     help="Exit 3 when more than this share of rows is rejected (0.05 = 5%).",
 )
 @click.option("--force", is_flag=True, help="Re-import files already imported completely.")
+@click.option(
+    "--bulk",
+    is_flag=True,
+    help="First load of an empty local store through Neo4j's own importer (the server is stopped meanwhile): "
+    "the same validation, rejects and provenance, with no transaction per batch. Passages go to "
+    "`goldenbell events import` afterwards.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout (no progress bars).")
 def ingest(
     paths: tuple[Path, ...],
@@ -86,14 +94,18 @@ def ingest(
     batch_size: int | None,
     max_reject_rate: float | None,
     force: bool,
+    bulk: bool,
     as_json: bool,
 ) -> None:
     """Import files into the graph; every row is loaded or written to the reject file with its reason.
 
     The files are imported in the order their specs' references need (shops before sales);
     a file named twice is imported once."""
+    from graph.bulk_import import BulkImportError
+    from graph.local_server import ServerError
     from ingest.api import import_files, new_run_id
     from ingest.batch import assign_specs
+    from ingest.bulk.load import BulkLoadRefused
     from ingest.graph_files import graph_files as graph_files_in
     from ingest.graph_files import import_graph_files
     from ingest.manifest import load_manifest
@@ -102,6 +114,8 @@ def ingest(
 
     if graph_files is not None and (paths or manifest or spec_args):
         raise click.UsageError("--graph-files takes the whole folder: give no PATHS, --manifest or --spec with it")
+    if bulk and (graph_files is not None or dry_run or force):
+        raise click.UsageError("--bulk loads an empty store: it does not go with --graph-files, --dry-run or --force")
     bare, per_file = _spec_arguments(spec_args, paths, manifest or graph_files)
     with open_workspace() as workspace:
         run_id = new_run_id()
@@ -113,15 +127,22 @@ def ingest(
         if graph_files is not None:
             named = {"graph_files": str(graph_files), "files": [], "spec": "(derived from the headers)"}
         try:
-            if graph_files is not None:
+            if bulk:
+                files = load_manifest(manifest) if manifest is not None else assign_specs(paths, per_file, bare)
+                named["files"] = [f.name or f.path.name for f in files]
+                named["bulk"] = True
+                load = partial(_bulk, workspace, files, quiet=as_json)
+                gateway = None
+            elif graph_files is not None:
                 found = graph_files_in(graph_files)
                 named["files"] = [path.name for path in found]
                 load = partial(import_graph_files, found, work_dir=workspace.settings.home.resolve() / "work")
+                gateway = _gateway(workspace, optional=dry_run)
             else:
                 files = load_manifest(manifest) if manifest is not None else assign_specs(paths, per_file, bare)
                 named["files"] = [f.name or f.path.name for f in files]
                 load = partial(import_files, files)
-            gateway = _gateway(workspace, optional=dry_run)
+                gateway = _gateway(workspace, optional=dry_run)
             with bar:
                 report = load(
                     schema=workspace.schema,
@@ -135,7 +156,7 @@ def ingest(
                     events=workspace.events,
                     specs_dir=workspace.settings.specs_dir,
                 )
-        except (SpecError, SourceError, GraphError) as exc:
+        except (SpecError, SourceError, GraphError, BulkLoadRefused, BulkImportError, ServerError) as exc:
             _audit(workspace, named, dry_run, outcome="error", message=str(exc))
             fail(str(exc))
             return
@@ -154,6 +175,23 @@ def ingest(
     if max_reject_rate is not None and rate > max_reject_rate:
         console.print(f"[red]rejected {rate:.1%} of rows, more than --max-reject-rate {max_reject_rate:.1%}[/]")
         sys.exit(3)
+
+
+def _bulk(workspace: Workspace, files: list, *, quiet: bool, gateway: None, dry_run: bool, force: bool, **given):
+    """`goldenbell ingest --bulk`, called as the other loads are (`gateway`, `dry_run` and `force`
+    do not apply). The workspace's own connection is closed first, since the server is stopped
+    and started again under it."""
+    from ingest.bulk.load import bulk_import_files
+
+    workspace.close()
+
+    began = time.monotonic()
+
+    def step(what: str) -> None:
+        if not quiet:
+            console.print(f"bulk load, {time.monotonic() - began:.0f} s: {what}", highlight=False)
+
+    return bulk_import_files(files, settings=workspace.settings, step=step, **given)
 
 
 def _spec_arguments(

@@ -132,7 +132,7 @@ def import_files(
     status = "failed"
     try:
         _import_planned(run, plans, report)
-        report.files += [_repeated(p) for p in repeated]
+        report.files += [repeated_file(p) for p in repeated]
         status = "completed"
     finally:
         rejects.close()
@@ -142,7 +142,7 @@ def import_files(
     return report
 
 
-def _repeated(plan: PlannedFile) -> FileReport:
+def repeated_file(plan: PlannedFile) -> FileReport:
     first = plan.same_as or plan
     how = "the same path" if plan.path.resolve() == first.path.resolve() else "the same content"
     return FileReport(

@@ -252,9 +252,16 @@ class FileImport:
             duplicates.close()
 
     def _map(self, mapper: RowMapper, duplicates: DuplicateFinder, raw: RawRow) -> MappedRow | Reject:
-        outcome = mapper.map(raw)
+        return self._screen(duplicates, raw, mapper.map(raw))
+
+    def _screen(
+        self, duplicates: DuplicateFinder, raw: RawRow, outcome: MappedRow | Reject, fp: int | None = None
+    ) -> MappedRow | Reject:
+        """A mapped row refused as a copy of an earlier one, or kept (its case text noted).
+        `fp`: the row's fingerprint, when the process that mapped it took it."""
         if isinstance(outcome, MappedRow):
-            first = duplicates.first_row(fingerprint(raw.values.values()), raw.number)
+            fp = fingerprint(raw.values.values()) if fp is None else fp
+            first = duplicates.first_row(fp, raw.number)
             if first is not None:
                 return Reject(raw.number, "", "", Reason.ROW_DUPLICATE, f"identical to row {first}", raw.original)
             if self.case_texts is not None:

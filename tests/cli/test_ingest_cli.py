@@ -135,3 +135,23 @@ def test_the_same_file_named_twice_is_imported_once(cli, empty_graph, tmp_path):
     assert result.exit_code == 0, result.output
     assert "skipped, the same path as" in result.output and "imported once" in result.output
     assert "run run-" in result.output and "read 1, loaded 1, rejected 0" in result.output
+
+
+def test_bulk_goes_with_neither_a_dry_run_nor_force(cli, tmp_path):
+    sales = write(tmp_path / "sales.csv", SALES)
+    result = cli(str(sales), "--bulk", "--dry-run")
+    assert result.exit_code == 2
+    assert "--bulk loads an empty store" in result.output
+
+
+def test_bulk_on_a_store_with_data_is_one_clear_line(cli, gateway, tmp_path):
+    sales = write(tmp_path / "shops.csv", SHOPS)
+    gateway.write("test.bulk_marker", "MERGE (:ImportRun {run_id: 'test-bulk-refusal'})")
+    try:
+        result = cli(str(sales), "--bulk")
+    finally:
+        gateway.write("test.bulk_marker_gone", "MATCH (r:ImportRun {run_id: 'test-bulk-refusal'}) DELETE r")
+    assert result.exit_code == 1
+    assert "a bulk load replaces the whole database" in result.output and "db wipe --yes" in result.output
+    assert "Traceback" not in result.output
+    assert gateway.read("test.still_up", "RETURN 1 AS one").records[0]["one"] == 1, "the server keeps running"

@@ -1,0 +1,287 @@
+"""A first load of an empty store with Neo4j's own importer (`goldenbell ingest --bulk`).
+
+The files go through the same planning, mapping, validation, duplicate check and reject
+file as `goldenbell ingest`; the rows that load are staged in memory (ingest/bulk/stage.py),
+written as import files and loaded by `neo4j-admin database import full` with the server
+stopped. The server is then started, the schema's constraints and indexes are created,
+and what the online importer does after a batch runs as usual: the run's bookkeeping
+(ImportRun, SourceFile, READ_FILE), candidate links of person records, addresses placed
+in their compounds and the case reports' mentions. A file imported so is complete for a
+later `goldenbell ingest`, which carries on from there. Person records are scored against
+every person of the batch, where the online importer scores them after their own file, so
+a record may also find a person that a later file brings.
+
+All or nothing: nothing reaches the store before the importer runs, so a run stopped while
+reading leaves the store empty, and a rerun starts again. Passage files go to the event
+store (`goldenbell events import`), after the bulk load.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from time import monotonic
+
+from events.store import EventStore
+from graph import bulk_import, ddl, local_server
+from graph.gateway import Gateway
+from graph.model import Schema
+from ingest import cypher
+from ingest.api import ImportReport, new_run_id, repeated_file
+from ingest.batch import BatchFile, PlannedFile, plan_batch
+from ingest.bulk.files import ARRAY_DELIMITER, write_import_files
+from ingest.bulk.parallel import ParallelMapping
+from ingest.bulk.stage import StagedFile, StagedGraph
+from ingest.duplicates import DuplicateFinder
+from ingest.extraction.hook import CaseTexts
+from ingest.file_import import FileImport, FileReport, Progress, RunContext, estimated_rows
+from ingest.mapping import MappedRow, Reject, RowMapper
+from ingest.passages.importer import is_passage_spec
+from ingest.places import place_addresses
+from ingest.rejects import RejectWriter
+from ingest.resolution import link_candidates
+from ingest.spec import SpecError
+from ingest.spec_headers import resolve_headers
+from settings.home import private_dir
+from settings.table import Settings
+
+# Smaller files are mapped in the reading process: starting workers costs more than they save.
+PARALLEL_FROM_BYTES = 1 << 20
+
+
+class BulkLoadRefused(RuntimeError):
+    """The store is not one a bulk load may replace; nothing was read or written."""
+
+
+class StagedFileImport(FileImport):
+    """One file read, mapped and checked as `goldenbell ingest` does, its rows staged."""
+
+    def __init__(self, run: RunContext, plan: PlannedFile, graph: StagedGraph, *, workers: int = 1):
+        super().__init__(run, plan.path, plan.source, plan.spec, name=plan.name, file_hash=plan.file_hash)
+        self._workers = workers
+        self.file_hash = plan.file_hash
+        self._graph = graph
+        self._staged: StagedFile | None = None
+        self.last_row = 0  # the file's last row, which READ_FILE records as committed
+
+    def import_file(self) -> FileReport:
+        began = monotonic()
+        headers = resolve_headers(self.spec, self.source.header, self.path)
+        mapper = self._mapper = RowMapper(self.spec, headers, self.run.schema)
+        self._staged = self._graph.file(self.spec, self.file_hash, mapper.key_columns())
+        self.case_texts = CaseTexts.for_spec(self.spec, file_hash=self.file_hash)
+        total = estimated_rows(self.source)
+        self._read(mapper, total)
+        self._tell(total)
+        self.report.seconds = monotonic() - began
+        return self.report
+
+    def _read(self, mapper: RowMapper, total: int) -> None:
+        workers = self._workers
+        if workers < 2 or self.path.stat().st_size < PARALLEL_FROM_BYTES:
+            super()._read(mapper, total)
+            return
+        # The staged graph is in memory anyway: the fingerprints may be too, never spilled to disk.
+        duplicates = DuplicateFinder(in_memory_limit=sys.maxsize)
+        batch: list[MappedRow] = []
+        last_row = 0
+        try:
+            with ParallelMapping(mapper, workers) as mapping:
+                for raw, mapped, fp in mapping.outcomes(self.source.rows()):
+                    self.ledger.read += 1
+                    last_row = raw.number
+                    outcome = self._screen(duplicates, raw, mapped, fp)
+                    if isinstance(outcome, Reject):
+                        self.ledger.reject(outcome)
+                    else:
+                        batch.append(outcome)
+                        if len(batch) >= self.run.batch_size:
+                            batch = self._flush(batch, raw.number)
+                    if self.run.progress and self.ledger.read % 1000 == 0:
+                        self._tell(total)
+            self._flush(batch, last_row)
+        finally:
+            duplicates.close()
+
+    def _flush(self, batch: list[MappedRow], through_row: int) -> list[MappedRow]:
+        if batch:  # as the online importer saves its progress: with each batch written
+            self.last_row = through_row
+        return super()._flush(batch, through_row)
+
+    def _check_here(self, rows: list[MappedRow]) -> list[MappedRow]:
+        if rows:
+            kept, refused = self._staged.add(rows)
+            self.ledger.settle(kept, refused)
+        return []
+
+
+def bulk_import_files(
+    paths: Iterable[Path | str | BatchFile],
+    *,
+    settings: Settings,
+    schema: Schema,
+    events: EventStore,
+    rejects_path: Path,
+    spec: str | None = None,
+    specs_dir: Path | None = None,
+    batch_size: int = 5000,
+    user: str = "cli",
+    run_id: str | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    step: Callable[[str], None] = lambda _: None,
+    workers: int | None = None,
+) -> ImportReport:
+    """Load a batch of files into the empty local store with Neo4j's importer; the server is
+    left running. Raises SpecError or SourceError before anything is read, BulkLoadRefused
+    when the store holds data (or the event store passages), BulkImportError when the
+    import tool fails. `step` hears each stage as it begins; `workers` processes map the
+    rows of a large file (default: one per core)."""
+    began = monotonic()
+    run_id = run_id or new_run_id()
+    now = datetime.now(UTC)
+    plans, repeated = plan_batch(paths, schema, spec=spec, specs_dir=specs_dir)
+    for plan in plans:
+        if is_passage_spec(plan.spec):
+            raise SpecError(
+                plan.path,
+                0,
+                f"{plan.path.name} holds passages ({plan.spec.name}), which go to the event store: import it with "
+                "`goldenbell events import` after the bulk load (nothing was imported)",
+            )
+    if events.holds_passages():
+        raise BulkLoadRefused(
+            "the event store already holds passages, whose links a new graph would lose: a bulk load is for a "
+            "new installation. Use `goldenbell ingest` without --bulk"
+        )
+    step("checking that the store is empty (the server is stopped after it)")
+    _require_empty(settings)
+    report = ImportReport(run_id=run_id, dry_run=False, files=[], rejects_path=rejects_path)
+    graph = StagedGraph(schema)
+    jobs: list[StagedFileImport] = []
+    rejects = RejectWriter(rejects_path)
+    try:
+        run = RunContext(schema, None, run_id, now, batch_size, rejects, False, False, progress)
+        for plan in plans:
+            step(f"reading {plan.name}")
+            jobs.append(StagedFileImport(run, plan, graph, workers=workers or os.cpu_count() or 1))
+            report.files.append(jobs[-1].import_file())
+    finally:
+        rejects.close()
+    report.files += [repeated_file(p) for p in repeated]
+    work = private_dir(settings.home.resolve() / "work")
+    folder = Path(tempfile.mkdtemp(prefix=f"bulk-{run_id}-", dir=work))
+    try:
+        step(f"writing {graph.node_count} nodes and {graph.link_count} links as import files")
+        files = write_import_files(graph, folder, run_id=run_id, now=now)
+        # The staged graph can be the largest thing in memory, and the importer runs next.
+        graph.nodes.clear()
+        graph.links.clear()
+        local_server.stop(settings)  # stopped after the check already, unless started since
+        step("running Neo4j's importer")
+        log = settings.home.resolve() / "bulk-import.log"
+        bulk_import.run_import(
+            settings,
+            files.nodes,
+            files.relationships,
+            multiline=files.multiline,
+            array_delimiter=ARRAY_DELIMITER,
+            log=log,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=False)
+    step("starting the local Neo4j")
+    local_server.start(settings)
+    gateway = Gateway.open(settings)
+    try:
+        step("creating constraints and indexes")
+        ddl.apply_schema(gateway, schema, await_seconds=3600)
+        step("linking what the online importer links after a batch")
+        _after_load(gateway, schema, jobs, report, user=user, now=now)
+    finally:
+        gateway.close()
+    report.seconds = monotonic() - began
+    return report
+
+
+def _require_empty(settings: Settings) -> None:
+    running = local_server.read_state(settings) is not None
+    if not running and not (settings.neo4j_home / "data" / "databases" / bulk_import.DATABASE).exists():
+        return  # a store never started holds nothing: no need to start it to ask
+    if not running:
+        local_server.start(settings)
+    gateway = Gateway.open(settings)
+    try:
+        held = gateway.read("ingest.bulk.empty", "RETURN COUNT { MATCH (n) } AS nodes").records[0]["nodes"]
+    finally:
+        gateway.close()
+    if not held:
+        # Reading the files needs no server, and the importer a stopped one: its cores and
+        # memory go to mapping meanwhile.
+        local_server.stop(settings)
+        return
+    raise BulkLoadRefused(
+        f"the database holds {held} nodes, and a bulk load replaces the whole database: it is for a first "
+        "load. Add to this one with `goldenbell ingest` without --bulk, or empty it first with "
+        "`goldenbell db wipe --yes`"
+    )
+
+
+def _after_load(
+    gateway: Gateway, schema: Schema, jobs: list[StagedFileImport], report: ImportReport, *, user: str, now: datetime
+) -> None:
+    run_id = report.run_id
+    specs = ",".join(sorted({job.spec.name for job in jobs}))
+    gateway.write("ingest.start_run", cypher.START_RUN, {"run": run_id, "now": now, "spec": specs, "user": user})
+    for job in jobs:
+        ledger, common = job.ledger, {"run": run_id, "spec": job.spec.name, "file": job.file_hash}
+        gateway.write(
+            "ingest.start_file",
+            cypher.START_FILE,
+            {
+                **common,
+                "name": job.path.name,
+                "size": job.path.stat().st_size,
+                "encoding": job.source.encoding,
+                "now": now,
+                "resume_from": job.last_row,
+                "loaded": ledger.loaded,
+                "rejected": ledger.rejected,
+            },
+        )
+        if any(e.on_missing_key == "record" for e in job.spec.entities.values()):
+            job.report.candidate_links = link_candidates(gateway, file_hash=job.file_hash, run_id=run_id, now=now)
+        gateway.write(
+            "ingest.finish_file",
+            cypher.FINISH_FILE,
+            {
+                **common,
+                "status": "completed",
+                "read": ledger.read,
+                "loaded": ledger.loaded,
+                "rejected": ledger.rejected,
+            },
+        )
+    report.addresses_placed = place_addresses(gateway, run_id=run_id, now=now)
+    for job in jobs:
+        if job.case_texts is not None:
+            job.report.mentions = job.case_texts.link(gateway, schema, run_id=run_id, now=now)
+    gateway.write(
+        "ingest.finish_run",
+        cypher.FINISH_RUN,
+        {
+            "run": run_id,
+            "status": "completed",
+            "now": datetime.now(UTC),
+            "read": report.rows_read,
+            "loaded": report.rows_loaded,
+            "rejected": report.rows_rejected,
+        },
+    )
+
+
+__all__ = ["BulkLoadRefused", "bulk_import_files"]

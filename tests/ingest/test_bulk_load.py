@@ -1,0 +1,157 @@
+"""`goldenbell ingest --bulk`: the sample loaded through Neo4j's own importer gives the graph
+the online importer gives, with the same accounting and rejects; a store with data is
+refused; the online importer carries on from the bulk load."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import socket
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from graph import local_server
+from graph.gateway import Gateway
+from ingest.api import import_files
+from ingest.bulk.load import BulkLoadRefused, bulk_import_files
+from ingest.spec import SpecError
+from settings.table import Settings
+from tests.conftest import sample_files, server_env
+from workspace import Workspace
+
+PASSAGES = ("checkpoint_passages.csv", "gate_passages.jsonl")
+# Written per run, or at the moment of writing; `prov_row` may name another row of the same
+# file that gives the same node (see ingest/bulk/stage.py).
+VOLATILE = {"prov_run", "prov_row", "first_seen", "last_seen", "started_at", "finished_at", "run_id", "user"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _graph(gateway: Gateway) -> Counter:
+    """Every node and relationship as its labels/type and properties (with its ends'), counted."""
+    nodes = gateway.read("test.nodes", "MATCH (n) RETURN elementId(n) AS id, labels(n) AS l, properties(n) AS p")
+    rels = gateway.read(
+        "test.rels", "MATCH (a)-[r]->(b) RETURN elementId(a) AS a, type(r) AS t, elementId(b) AS b, properties(r) AS p"
+    )
+
+    def shown(props: dict) -> str:
+        return json.dumps(sorted((k, str(v)) for k, v in props.items() if k not in VOLATILE), ensure_ascii=False)
+
+    named = {r["id"]: (tuple(sorted(r["l"])), shown(r["p"])) for r in nodes.records}
+    held = Counter(named.values())
+    held.update((named[r["a"]], r["t"], named[r["b"]], shown(r["p"])) for r in rels.records)
+    return held
+
+
+def _candidate(item: tuple) -> bool:
+    return len(item) == 4 and item[1] == "CANDIDATE_MATCH"
+
+
+def _rejects(path: Path) -> list[tuple]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return sorted(tuple(row) for row in csv.reader(f))
+
+
+@pytest.fixture(scope="module")
+def bulk_settings(tmp_path_factory) -> Settings:
+    home = tmp_path_factory.mktemp("bulk") / "home"
+    settings = Settings.from_env(server_env(home, _free_port()))
+    yield settings
+    local_server.stop(settings)
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def test_a_bulk_load_gives_the_online_graph(empty_graph, schema, sample_dir, bulk_settings, tmp_path, monkeypatch):
+    monkeypatch.setattr("ingest.bulk.load.PARALLEL_FROM_BYTES", 0)  # the sample's files map in two workers too
+    files = [path for path in sample_files(sample_dir) if path.name not in PASSAGES]
+    online = import_files(files, schema=schema, gateway=empty_graph, rejects_path=tmp_path / "online.csv")
+    steps: list[str] = []
+    with Workspace.open(bulk_settings) as workspace:
+        bulk = bulk_import_files(
+            files,
+            settings=bulk_settings,
+            schema=schema,
+            events=workspace.events,
+            rejects_path=tmp_path / "bulk.csv",
+            step=steps.append,
+            workers=2,
+        )
+    assert "running Neo4j's importer" in steps
+    assert local_server.read_state(bulk_settings) is not None, "the server is left running"
+
+    # The same accounting, file by file, and the same reject file.
+    def accounts(report):
+        return {
+            (f.name, f.rows_read, f.rows_loaded, f.rows_rejected, tuple(sorted(f.reasons.items())))
+            for f in report.files
+        }
+
+    assert accounts(bulk) == accounts(online)
+    assert bulk.rows_read == bulk.rows_loaded + bulk.rows_rejected > 7000
+    assert bulk.rows_rejected > 0
+    assert _rejects(tmp_path / "bulk.csv") == _rejects(tmp_path / "online.csv")
+    assert {f.name: f.mentions for f in bulk.files} == {f.name: f.mentions for f in online.files}
+
+    # The same nodes, links and properties (provenance included), bookkeeping too.
+    with Gateway.open(bulk_settings) as loaded:
+        held = _graph(loaded)
+        constraints = loaded.read("test.constraints", "SHOW CONSTRAINTS YIELD name RETURN count(*) AS n").records
+    expected = _graph(empty_graph)
+    assert sum(held.values()) > 20000
+    # Candidate matches are scored once every file is in, not after each file: a record may
+    # also find a person (or a phone of his) that a later file of the batch brings.
+    candidates, expected_candidates = (Counter({k: n for k, n in g.items() if _candidate(k)}) for g in (held, expected))
+    pairs = {(start, end) for start, _, end, _ in candidates}
+    assert expected_candidates
+    assert all((start, end) in pairs for start, _, end, _ in expected_candidates)
+    held, expected = held - candidates, expected - expected_candidates
+    assert held == expected, (list((held - expected).items())[:3], list((expected - held).items())[:3])
+    assert constraints[0]["n"] > 0, "the schema's constraints are created on the loaded store"
+
+
+def test_a_bulk_load_refuses_a_store_with_data_and_passages(schema, sample_dir, bulk_settings, tmp_path):
+    files = [path for path in sample_files(sample_dir) if path.name not in PASSAGES]
+    with Workspace.open(bulk_settings) as workspace:
+        with pytest.raises(BulkLoadRefused, match=r"holds \d+ nodes.*db wipe --yes"):
+            bulk_import_files(
+                files[:1],
+                settings=bulk_settings,
+                schema=schema,
+                events=workspace.events,
+                rejects_path=tmp_path / "r.csv",
+            )
+        with pytest.raises(SpecError, match="goldenbell events import"):
+            bulk_import_files(
+                [sample_dir / PASSAGES[0]],
+                settings=bulk_settings,
+                schema=schema,
+                events=workspace.events,
+                rejects_path=tmp_path / "r.csv",
+            )
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_the_online_importer_carries_on_from_a_bulk_load(schema, sample_dir, bulk_settings, tmp_path):
+    household = sample_dir / "household_registry.csv"
+    some_passages = tmp_path / "checkpoint_passages.csv"
+    with (sample_dir / PASSAGES[0]).open(encoding="utf-8-sig") as f:
+        some_passages.write_text("".join(line for _, line in zip(range(201), f, strict=False)), encoding="utf-8")
+    with Gateway.open(bulk_settings) as gateway:
+        report = import_files(
+            [household, some_passages], schema=schema, gateway=gateway, rejects_path=tmp_path / "more.csv"
+        )
+        by_name = {Path(f.name).name: f for f in report.files}
+        assert "already imported completely" in (by_name["household_registry.csv"].skipped or "")
+        passages = by_name["checkpoint_passages.csv"]
+        assert passages.rows_read == 200 and passages.rows_loaded > 190
+        linked = gateway.read(
+            "test.passed_at", "MATCH (:Passage)-[:PASSED_AT]->(c:Checkpoint) RETURN count(DISTINCT c) AS n"
+        ).records[0]["n"]
+    assert linked > 1, "passages find the checkpoints the bulk load wrote"
