@@ -155,3 +155,42 @@ def test_the_online_importer_carries_on_from_a_bulk_load(schema, sample_dir, bul
             "test.passed_at", "MATCH (:Passage)-[:PASSED_AT]->(c:Checkpoint) RETURN count(DISTINCT c) AS n"
         ).records[0]["n"]
     assert linked > 1, "passages find the checkpoints the bulk load wrote"
+
+
+def test_a_bulk_load_checks_references_by_another_property(tmp_path):
+    """`match_on` in a bulk load: a value one staged node holds links the row to it, one that
+    nobody holds is `reference.missing`, one that two hold is `reference.ambiguous`."""
+    from graph.model import load_schema
+    from tests.ingest import test_match_on as match
+
+    folder = tmp_path / "schema"
+    (folder / "nodes").mkdir(parents=True)
+    (folder / "relationships").mkdir()
+    (folder / "nodes" / "Subscriber.yaml").write_text(match.SUBSCRIBER, encoding="utf-8")
+    (folder / "relationships" / "CALLED_SUBSCRIBER.yaml").write_text(match.CALLED_SUBSCRIBER, encoding="utf-8")
+    schema = load_schema(match.BASE, folder)
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "subscribers.yaml").write_text(match.SUBSCRIBERS_SPEC, encoding="utf-8")
+    (specs / "calls.yaml").write_text(match.CALLS_SPEC, encoding="utf-8")
+    subscribers = match.write(tmp_path / "subscribers.csv", match.SUBSCRIBERS + "U3,陈静,13812345678,314002\n")
+    calls = match.write(tmp_path / "calls.csv", match.CALLS)
+    settings = Settings.from_env(server_env(tmp_path / "home", _free_port()))
+    try:
+        with Workspace.open(settings) as workspace:
+            report = bulk_import_files(
+                [calls, subscribers],
+                settings=settings,
+                schema=schema,
+                events=workspace.events,
+                rejects_path=tmp_path / "rejects.csv",
+                specs_dir=specs,
+            )
+        with Gateway.open(settings) as gateway:
+            linked = gateway.read("test.linked", match.LINKED).data()
+    finally:
+        local_server.stop(settings)
+    assert (report.rows_loaded, report.rows_rejected) == (4, 2)
+    assert linked == [{"caller": match.LI, "callee": "U2"}]
+    by_row = {r[1]: r for r in _rejects(tmp_path / "rejects.csv") if r[1].isdigit()}
+    assert by_row["2"][4] == "reference.ambiguous" and by_row["4"][4] == "reference.missing"
