@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -218,15 +218,15 @@ class FileImport:
 
     def _read(self, mapper: RowMapper, total: int) -> None:
         resume_after = self.report.resumed_after_row
-        duplicates = DuplicateFinder()
+        duplicates = self._duplicates()
         batch: list[MappedRow] = []
         done_rows: list[MappedRow] = []  # rows before the resume point: checked, not written
         last_row = 0
         try:
-            for raw in self.source.rows():
+            for raw, mapped, fp in self._mapped(mapper):
                 self.ledger.read += 1
                 last_row = raw.number
-                outcome = self._map(mapper, duplicates, raw)
+                outcome = self._screen(duplicates, raw, mapped, fp)
                 if isinstance(outcome, Reject):
                     self.ledger.reject(outcome)
                 elif raw.number <= resume_after:
@@ -251,8 +251,13 @@ class FileImport:
         finally:
             duplicates.close()
 
-    def _map(self, mapper: RowMapper, duplicates: DuplicateFinder, raw: RawRow) -> MappedRow | Reject:
-        return self._screen(duplicates, raw, mapper.map(raw))
+    def _duplicates(self) -> DuplicateFinder:
+        return DuplicateFinder()
+
+    def _mapped(self, mapper: RowMapper) -> Iterator[tuple[RawRow, MappedRow | Reject, int | None]]:
+        """(row as read, its outcome, its fingerprint if already taken), in file order."""
+        for raw in self.source.rows():
+            yield raw, mapper.map(raw), None
 
     def _screen(
         self, duplicates: DuplicateFinder, raw: RawRow, outcome: MappedRow | Reject, fp: int | None = None

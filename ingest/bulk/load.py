@@ -22,7 +22,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from time import monotonic
@@ -43,6 +43,7 @@ from ingest.file_import import FileImport, FileReport, Progress, RunContext, est
 from ingest.mapping import MappedRow, Reject, RowMapper
 from ingest.passages.importer import is_passage_spec
 from ingest.places import place_addresses
+from ingest.readers.base import RawRow
 from ingest.rejects import RejectWriter
 from ingest.resolution import link_candidates
 from ingest.spec import SpecError
@@ -81,32 +82,16 @@ class StagedFileImport(FileImport):
         self.report.seconds = monotonic() - began
         return self.report
 
-    def _read(self, mapper: RowMapper, total: int) -> None:
-        workers = self._workers
-        if workers < 2 or self.path.stat().st_size < PARALLEL_FROM_BYTES:
-            super()._read(mapper, total)
-            return
+    def _duplicates(self) -> DuplicateFinder:
         # The staged graph is in memory anyway: the fingerprints may be too, never spilled to disk.
-        duplicates = DuplicateFinder(in_memory_limit=sys.maxsize)
-        batch: list[MappedRow] = []
-        last_row = 0
-        try:
-            with ParallelMapping(mapper, workers) as mapping:
-                for raw, mapped, fp in mapping.outcomes(self.source.rows()):
-                    self.ledger.read += 1
-                    last_row = raw.number
-                    outcome = self._screen(duplicates, raw, mapped, fp)
-                    if isinstance(outcome, Reject):
-                        self.ledger.reject(outcome)
-                    else:
-                        batch.append(outcome)
-                        if len(batch) >= self.run.batch_size:
-                            batch = self._flush(batch, raw.number)
-                    if self.run.progress and self.ledger.read % 1000 == 0:
-                        self._tell(total)
-            self._flush(batch, last_row)
-        finally:
-            duplicates.close()
+        return DuplicateFinder(in_memory_limit=sys.maxsize)
+
+    def _mapped(self, mapper: RowMapper) -> Iterator[tuple[RawRow, MappedRow | Reject, int | None]]:
+        if self._workers < 2 or self.path.stat().st_size < PARALLEL_FROM_BYTES:
+            yield from super()._mapped(mapper)
+            return
+        with ParallelMapping(mapper, self._workers) as mapping:
+            yield from mapping.outcomes(self.source.rows())
 
     def _flush(self, batch: list[MappedRow], through_row: int) -> list[MappedRow]:
         if batch:  # as the online importer saves its progress: with each batch written
