@@ -1,6 +1,12 @@
-"""XLSX read cell by cell in openpyxl's streaming mode. Cells keep their types, so
-an ID number that Excel stored as a number reaches the validator as a number and
-is rejected as such instead of becoming a corrupted key."""
+"""XLSX read by calamine (Rust) with each cell as openpyxl would give it. Cells keep their
+types, so an ID number that Excel stored as a number reaches the validator as a number
+and is rejected as such instead of becoming a corrupted key.
+
+calamine reads a sheet several times faster than openpyxl's streaming mode (a city's
+vehicle registry of 450,000 rows is the slowest file of a first load), but gives every
+number as a float, a blank cell as "" and a date-only cell as a date. The cells are put
+back as openpyxl gives them: a whole number that a double holds exactly as an int, a
+blank as None, a date as a datetime at midnight."""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from ingest.readers.base import RawRow, SourceError
 from ingest.reject_reasons import Reason
@@ -23,6 +29,21 @@ def _text(value: Any) -> str:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     return str(value)
+
+
+# Integers up to 2**53 are exact in a double: above it, Excel has already lost digits and
+# the cell stays a float, as openpyxl reads its "3.30402199001011E+17".
+_EXACT = 2**53
+
+
+def _cell(value: Any) -> Any:
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT:
+        return int(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
 
 
 def _original(values: list[Any]) -> str:
@@ -39,11 +60,17 @@ class XlsxSource:
             raise SourceError(path, "not an XLSX workbook (the file is not a zip archive)")
         self._header: list[str] | None = None
 
-    def _sheet_rows(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        workbook = load_workbook(self.path, read_only=True, data_only=True)
+    def _sheet_rows(self) -> Iterator[tuple[int, list[Any]]]:
         try:
-            sheet = workbook.worksheets[0]
-            yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+            workbook = CalamineWorkbook.from_path(str(self.path))
+            sheet = workbook.get_sheet_by_index(0)
+        except CalamineError as exc:
+            raise SourceError(self.path, f"not a readable XLSX workbook: {exc}") from exc
+        try:
+            # Rows come from the sheet's first row, cells from its first used column.
+            before = [None] * (sheet.start[1] if sheet.start else 0)
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
+                yield number, before + [_cell(c) for c in cells]
         finally:
             workbook.close()
 
