@@ -59,9 +59,7 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise StagedFilesError(f"a value {value!r} cannot be stored")
-        return repr(value)
+        return _double(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, float) for v in value):
@@ -69,6 +67,17 @@ def _text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ARRAY_DELIMITER.join(_text(v) for v in value)
     return str(value)
+
+
+def _double(value: float) -> str:
+    if not math.isfinite(value):
+        raise StagedFilesError(f"a value {value!r} cannot be stored")
+    return repr(value)
+
+
+# A column's converter by its import type, chosen once per column: a city's files hold
+# tens of millions of cells. Types not listed take the general `_text`.
+_CONVERTERS = {"long": str, "double": _double, "date": date.isoformat, "datetime": datetime.isoformat}
 
 
 def _columns(what: str, items: Iterable[list]) -> list[tuple[str, str]]:
@@ -94,17 +103,23 @@ class _Writer:
         source = self.graph.sources[item[FILE]]
         return [run, source.source, source.file_hash, str(item[ROW]), now, now]
 
-    def _cells(self, item: list, columns: list[tuple[str, str]]) -> Iterator[str]:
-        props = item[PROPS]
-        for name, _ in columns:
+    def _cells(self, item: list, columns: list[tuple[str, str]]) -> list[str]:
+        props, cells = item[PROPS], []
+        for name, kind in columns:
             value = props.get(name)
             if value is None:
-                yield ""
-                continue
-            text = _text(value)
-            if "\n" in text or "\r" in text:
-                self.multiline = True
-            yield text
+                cells.append("")
+            elif kind == "string":
+                text = value if isinstance(value, str) else str(value)
+                if "\n" in text or "\r" in text:
+                    self.multiline = True
+                cells.append(text)
+            else:
+                text = _CONVERTERS.get(kind, _text)(value)
+                if kind == "string[]" and ("\n" in text or "\r" in text):
+                    self.multiline = True
+                cells.append(text)
+        return cells
 
     def write(self, name: str, head: list[str], columns: list[tuple[str, str]], rows: Iterator[list[str]]) -> Path:
         path = self.folder / name
