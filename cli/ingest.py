@@ -80,8 +80,8 @@ console = Console(stderr=True, soft_wrap=True)
     "--bulk",
     is_flag=True,
     help="First load of an empty local store through Neo4j's own importer (the server is stopped meanwhile): "
-    "the same validation, rejects and provenance, with no transaction per batch. Passages go to "
-    "`goldenbell events import` afterwards.",
+    "the same validation, rejects and provenance, with no transaction per batch. Passage files of the batch "
+    "go to the event store, their seen-at and drove links with the rest of the graph.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout (no progress bars).")
 def ingest(
@@ -188,8 +188,11 @@ def _bulk(workspace: Workspace, files: list, *, quiet: bool, gateway: None, dry_
     began = time.monotonic()
 
     def step(what: str) -> None:
-        if not quiet:
-            console.print(f"bulk load, {time.monotonic() - began:.0f} s: {what}", highlight=False)
+        line = f"bulk load, {time.monotonic() - began:.0f} s: {what}"
+        if quiet:  # stdout holds the JSON report alone
+            click.echo(line, err=True)
+        else:
+            console.print(line, highlight=False)
 
     return bulk_import_files(files, settings=workspace.settings, step=step, **given)
 

@@ -11,9 +11,14 @@ later `goldenbell ingest`, which carries on from there. Person records are score
 every person of the batch, where the online importer scores them after their own file, so
 a record may also find a person that a later file brings.
 
-All or nothing: nothing reaches the store before the importer runs, so a run stopped while
-reading leaves the store empty, and a rerun starts again. Passage files go to the event
-store (`goldenbell events import`), after the bulk load.
+Passage files of the batch go to the event store as `goldenbell events import` stores
+them (the same checks, rejects and partitions, the places known from the staged graph);
+their SEEN_AT and DROVE links, aggregated there, are staged with the rest
+(ingest/bulk/passage_links.py) instead of written through Cypher afterwards.
+
+All or nothing for the graph: nothing reaches it before the importer runs, so a run stopped
+while reading leaves it empty, and a rerun starts again. Passages a stopped run stored stay
+in the event store; the rerun finds them stored and stages their links all the same.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from time import monotonic
 
+from events.lookup import Lookups
 from events.store import EventStore
 from graph import bulk_import, ddl, local_server
 from graph.gateway import Gateway
@@ -36,17 +42,20 @@ from ingest.api import ImportReport, new_run_id, repeated_file
 from ingest.batch import BatchFile, PlannedFile, plan_batch
 from ingest.bulk.files import ARRAY_DELIMITER, write_import_files
 from ingest.bulk.parallel import ParallelMapping
+from ingest.bulk.passage_links import stage_passage_links
 from ingest.bulk.stage import StagedFile, StagedGraph
 from ingest.duplicates import DuplicateFinder
 from ingest.extraction.hook import CaseTexts
 from ingest.file_import import FileImport, FileReport, Progress, RunContext, estimated_rows
+from ingest.ledger import Ledger
 from ingest.mapping import MappedRow, Reject, RowMapper
 from ingest.passages.importer import is_passage_spec
+from ingest.passages.run import import_passages
+from ingest.passages.seen_at import PLACES
 from ingest.places import place_addresses
 from ingest.readers.base import RawRow
 from ingest.rejects import RejectWriter
 from ingest.resolution import link_candidates
-from ingest.spec import SpecError
 from ingest.spec_headers import resolve_headers
 from settings.home import private_dir
 from settings.table import Settings
@@ -123,25 +132,21 @@ def bulk_import_files(
 ) -> ImportReport:
     """Load a batch of files into the empty local store with Neo4j's importer; the server is
     left running. Raises SpecError or SourceError before anything is read, BulkLoadRefused
-    when the store holds data (or the event store passages), BulkImportError when the
+    when the store holds data (or the event store passages of other files), BulkImportError when the
     import tool fails. `step` hears each stage as it begins; `workers` processes map the
     rows of a large file (default: one per core)."""
     began = monotonic()
     run_id = run_id or new_run_id()
     now = datetime.now(UTC)
     plans, repeated = plan_batch(paths, schema, spec=spec, specs_dir=specs_dir)
-    for plan in plans:
-        if is_passage_spec(plan.spec):
-            raise SpecError(
-                plan.path,
-                0,
-                f"{plan.path.name} holds passages ({plan.spec.name}), which go to the event store: import it with "
-                "`goldenbell events import` after the bulk load (nothing was imported)",
-            )
-    if events.holds_passages():
+    passage_plans = [plan for plan in plans if is_passage_spec(plan.spec)]
+    plans = [plan for plan in plans if not is_passage_spec(plan.spec)]
+    batch_hashes = {plan.file_hash for plan in passage_plans}
+    if any(receipt.sha256 not in batch_hashes for receipt in events.receipts()):
+        # Only this batch's own passages may be there already: what a stopped run of it stored.
         raise BulkLoadRefused(
-            "the event store already holds passages, whose links a new graph would lose: a bulk load is for a "
-            "new installation. Use `goldenbell ingest` without --bulk"
+            "the event store already holds passages of other files, whose links a new graph would lose: a bulk "
+            "load is for a new installation. Use `goldenbell ingest` without --bulk"
         )
     step("checking that the store is empty (the server is stopped after it)")
     _require_empty(settings)
@@ -155,9 +160,18 @@ def bulk_import_files(
             step(f"reading {plan.name}")
             jobs.append(StagedFileImport(run, plan, graph, workers=workers or os.cpu_count() or 1))
             report.files.append(jobs[-1].import_file())
+        if passage_plans:
+            report.files += _store_passages(passage_plans, graph, schema, events, rejects, run_id, step)
     finally:
         rejects.close()
     report.files += [repeated_file(p) for p in repeated]
+    if passage_plans:
+        step("linking the vehicles seen to their places and known drivers")
+        staged = stage_passage_links(graph, events, batch_hashes)
+        step(
+            f"{staged.seen_at} seen-at and {staged.drove} drove links staged, "
+            f"{staged.vehicles_added} vehicles no registry named"
+        )
     work = private_dir(settings.home.resolve() / "work")
     folder = Path(tempfile.mkdtemp(prefix=f"bulk-{run_id}-", dir=work))
     try:
@@ -191,6 +205,51 @@ def bulk_import_files(
         gateway.close()
     report.seconds = monotonic() - began
     return report
+
+
+def _store_passages(
+    plans: list[PlannedFile],
+    graph: StagedGraph,
+    schema: Schema,
+    events: EventStore,
+    rejects: RejectWriter,
+    run_id: str,
+    step: Callable[[str], None],
+) -> list[FileReport]:
+    """The batch's passage files into the event store, checked against the staged places."""
+    known = {label: set(graph.nodes[label]) for label, _ in PLACES.values()}
+    reports = []
+    for plan in plans:
+        step(f"storing {plan.name} in the event store")
+        stored = import_passages(
+            [plan.path],
+            schema=schema,
+            store=events,
+            known_places=known,
+            rejects_path=rejects.path,
+            rejects=rejects,
+            spec=plan.spec.name,
+            run_id=run_id,
+            lookups=False,
+        ).files[0]
+        ledger = Ledger()
+        ledger.read, ledger.loaded, ledger.rejected_here = stored.rows_read, stored.rows_loaded, stored.rows_rejected
+        ledger.reasons.update(stored.reasons)
+        reports.append(
+            FileReport(
+                path=plan.path,
+                spec=plan.spec.name,
+                name=plan.name,
+                format=plan.source.format,
+                encoding=plan.source.encoding,
+                ledger=ledger,
+                skipped=stored.skipped,
+                seconds=stored.seconds,
+            )
+        )
+    step("copying the new passages into the lookup copies")
+    Lookups(events).refresh()
+    return reports
 
 
 def _require_empty(settings: Settings) -> None:
@@ -255,6 +314,8 @@ def _after_load(
     for job in jobs:
         if job.case_texts is not None:
             job.report.mentions = job.case_texts.link(gateway, schema, run_id=run_id, now=now)
+    # The run's counts are its graph files', as its READ_FILE links: the event store keeps
+    # its own receipt of each passage file, as after `goldenbell events import`.
     gateway.write(
         "ingest.finish_run",
         cypher.FINISH_RUN,
@@ -262,9 +323,9 @@ def _after_load(
             "run": run_id,
             "status": "completed",
             "now": datetime.now(UTC),
-            "read": report.rows_read,
-            "loaded": report.rows_loaded,
-            "rejected": report.rows_rejected,
+            "read": sum(job.ledger.read for job in jobs),
+            "loaded": sum(job.ledger.loaded for job in jobs),
+            "rejected": sum(job.ledger.rejected for job in jobs),
         },
     )
 

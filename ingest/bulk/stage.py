@@ -53,8 +53,12 @@ class StagedGraph:
     _next_id: int = 0
 
     def file(self, spec: MappingSpec, file_hash: str, key_columns: Mapping[str, str]) -> StagedFile:
-        self.sources.append(StagedSource(file_hash, spec.source))
-        return StagedFile(self, spec, len(self.sources) - 1, dict(key_columns))
+        return StagedFile(self, spec, self.add_source(file_hash, spec.source), dict(key_columns))
+
+    def add_source(self, file_hash: str, source: str) -> int:
+        """The index a staged item's FILE names for this file and source system."""
+        self.sources.append(StagedSource(file_hash, source))
+        return len(self.sources) - 1
 
     @property
     def node_count(self) -> int:

@@ -11,7 +11,7 @@ refresh run twice, or after a killed one, gives the same links.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from time import monotonic
@@ -98,10 +98,10 @@ def refresh(gateway: Gateway, store: EventStore, file_hashes: Iterable[str], *, 
     try:
         links = 0
         now = datetime.now(UTC)
-        for source, rows in _batches(con, hashes):
+        for source, rows in pair_batches(con, hashes):
             label, key = PLACES[source]
             statement = _WRITE.format(label=label, key=key)
-            params = {"vehicles": _by_vehicle(rows), "run": run_id, "source": SOURCES[source], "now": now}
+            params = {"vehicles": by_vehicle(rows), "run": run_id, "source": SOURCES[source], "now": now}
             gateway.write("events.seen_at", statement, params)
             links += len(rows)
         drives = _refresh_drives(con, gateway, hashes, run_id, now)
@@ -111,10 +111,19 @@ def refresh(gateway: Gateway, store: EventStore, file_hashes: Iterable[str], *, 
 
 
 def _refresh_drives(con: duckdb.DuckDBPyConnection, gateway: Gateway, hashes: list[str], run_id: str, now) -> int:
-    result = con.execute(_DRIVES, {"files": hashes})
     written = 0
+    for drives in drive_batches(con, hashes):
+        params = {"drives": drives, "run": run_id, "source": SOURCES["checkpoint"], "now": now}
+        written += gateway.write("events.drove", _WRITE_DROVE, params).single_value(0)
+    return written
+
+
+def drive_batches(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> Iterator[list[dict]]:
+    """Each captured driver and plate of the files with these hashes, over every passage the
+    store holds for them, in batches of at most BATCH."""
+    result = con.execute(_DRIVES, {"files": hashes})
     while chunk := result.fetchmany(BATCH):
-        drives = [
+        yield [
             {
                 "driver": driver,
                 "plate": plate,
@@ -126,13 +135,11 @@ def _refresh_drives(con: duckdb.DuckDBPyConnection, gateway: Gateway, hashes: li
             }
             for driver, plate, passages, first, last, file, row in chunk
         ]
-        params = {"drives": drives, "run": run_id, "source": SOURCES["checkpoint"], "now": now}
-        written += gateway.write("events.drove", _WRITE_DROVE, params).single_value(0)
-    return written
 
 
-def _batches(con: duckdb.DuckDBPyConnection, hashes: list[str]):
-    """(source, rows) in batches of at most BATCH rows of one source."""
+def pair_batches(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> Iterator[tuple[str, list[dict]]]:
+    """Each vehicle-place pair the files with these hashes hold, counted over every passage the
+    store holds for it, as (source, rows) in batches of at most BATCH rows of one source."""
     result = con.execute(_PAIRS, {"files": hashes})
     while chunk := result.fetchmany(BATCH):
         by_source: dict[str, list[dict]] = {}
@@ -153,7 +160,7 @@ def _batches(con: duckdb.DuckDBPyConnection, hashes: list[str]):
         yield from by_source.items()
 
 
-def _by_vehicle(rows: list[dict]) -> list[dict]:
+def by_vehicle(rows: list[dict]) -> list[dict]:
     """The rows (sorted by plate) as one entry per vehicle, with the file and row of its
     first pair for the vehicle's own provenance."""
     vehicles: list[dict] = []
