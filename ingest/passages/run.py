@@ -112,7 +112,7 @@ def import_passages(
             )
         plans.append((path, source, chosen))
     report = PassageImportReport(run_id, [], rejects_path)
-    writer = rejects or RejectWriter(rejects_path)
+    writer = rejects if rejects is not None else RejectWriter(rejects_path)
     try:
         for path, source, chosen in plans:
             report.files.append(
