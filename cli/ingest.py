@@ -131,7 +131,7 @@ def ingest(
                 files = load_manifest(manifest) if manifest is not None else assign_specs(paths, per_file, bare)
                 named["files"] = [f.name or f.path.name for f in files]
                 named["bulk"] = True
-                load = partial(_bulk, workspace, files, quiet=as_json)
+                load = partial(_bulk, workspace, files)
                 gateway = None
             elif graph_files is not None:
                 found = graph_files_in(graph_files)
@@ -177,7 +177,7 @@ def ingest(
         sys.exit(3)
 
 
-def _bulk(workspace: Workspace, files: list, *, quiet: bool, gateway: None, dry_run: bool, force: bool, **given):
+def _bulk(workspace: Workspace, files: list, *, gateway: None, dry_run: bool, force: bool, **given):
     """`goldenbell ingest --bulk`, called as the other loads are (`gateway`, `dry_run` and `force`
     do not apply). The workspace's own connection is closed first, since the server is stopped
     and started again under it."""
@@ -188,11 +188,8 @@ def _bulk(workspace: Workspace, files: list, *, quiet: bool, gateway: None, dry_
     began = time.monotonic()
 
     def step(what: str) -> None:
-        line = f"bulk load, {time.monotonic() - began:.0f} s: {what}"
-        if quiet:  # stdout holds the JSON report alone
-            click.echo(line, err=True)
-        else:
-            console.print(line, highlight=False)
+        # On stderr, as every console line here, with --json too: stdout holds the report alone.
+        console.print(f"bulk load, {time.monotonic() - began:.0f} s: {what}", highlight=False)
 
     return bulk_import_files(files, settings=workspace.settings, step=step, **given)
 
