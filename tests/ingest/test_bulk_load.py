@@ -236,3 +236,40 @@ def test_a_bulk_load_checks_references_by_another_property(tmp_path):
     assert linked == [{"caller": match.LI, "callee": "U2"}]
     by_row = {r[1]: r for r in _rejects(tmp_path / "rejects.csv") if r[1].isdigit()}
     assert by_row["2"][4] == "reference.ambiguous" and by_row["4"][4] == "reference.missing"
+
+
+def test_a_bulk_load_of_the_foreign_shaped_case_book_gives_the_online_graph(gateway, tmp_path):
+    """The case book as a records system exports it (thirteen files, a manifest, its own schema,
+    British dates): a bulk load gives every node and link the online importer gives."""
+    from graph import admin, ddl
+    from graph.model import load_schema
+    from ingest.manifest import load_manifest
+    from settings.table import PROJECT_ROOT
+    from synth.casebook import write_casebook
+    from synth.casebook.messy import write_messy_casebook
+
+    schema = load_schema(PROJECT_ROOT / "graph" / "schema", PROJECT_ROOT / "synth" / "casebook" / "schema")
+    book = write_casebook(tmp_path / "admin", persons=150)
+    write_messy_casebook(book.folder, tmp_path / "messy")
+    manifest = tmp_path / "messy" / "dataset.yaml"
+    admin.wipe(gateway)
+    ddl.apply_schema(gateway, schema)
+    settings = Settings.from_env(server_env(tmp_path / "home", _free_port()))
+    try:
+        online = import_files(load_manifest(manifest), schema=schema, gateway=gateway, rejects_path=tmp_path / "on.csv")
+        expected = _graph(gateway)
+        with Workspace.open(settings) as workspace:
+            bulk = bulk_import_files(
+                load_manifest(manifest),
+                settings=settings,
+                schema=schema,
+                events=workspace.events,
+                rejects_path=tmp_path / "bulk.csv",
+            )
+        with Gateway.open(settings) as loaded:
+            held = _graph(loaded)
+    finally:
+        local_server.stop(settings)
+        admin.wipe(gateway)
+    assert (bulk.rows_read, bulk.rows_rejected) == (online.rows_read, online.rows_rejected) == (1513, 0)
+    assert held == expected and sum(held.values()) > 3000
