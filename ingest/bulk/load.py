@@ -49,8 +49,7 @@ from ingest.extraction.hook import CaseTexts
 from ingest.file_import import FileImport, FileReport, Progress, RunContext, estimated_rows
 from ingest.ledger import Ledger
 from ingest.mapping import MappedRow, Reject, RowMapper
-from ingest.passages.importer import is_passage_spec
-from ingest.passages.run import import_passages
+from ingest.passages.importer import import_passage_file, is_passage_spec
 from ingest.passages.seen_at import PLACES
 from ingest.places import place_addresses
 from ingest.readers.base import RawRow
@@ -221,17 +220,16 @@ def _store_passages(
     reports = []
     for plan in plans:
         step(f"storing {plan.name} in the event store")
-        stored = import_passages(
-            [plan.path],
+        stored = import_passage_file(
+            plan.path,
+            plan.source,
+            plan.spec,
             schema=schema,
             store=events,
             known_places=known,
-            rejects_path=rejects.path,
             rejects=rejects,
-            spec=plan.spec.name,
             run_id=run_id,
-            lookups=False,
-        ).files[0]
+        )
         ledger = Ledger()
         ledger.read, ledger.loaded, ledger.rejected_here = stored.rows_read, stored.rows_loaded, stored.rows_rejected
         ledger.reasons.update(stored.reasons)

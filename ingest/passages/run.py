@@ -90,12 +90,10 @@ def import_passages(
     run_id: str | None = None,
     gateway: Gateway | None = None,
     lookups: bool = True,
-    rejects: RejectWriter | None = None,
 ) -> PassageImportReport:
     """Each file into the store, then (with `lookups`) the lookup copies of what is new, then
     (with a gateway) the SEEN_AT links of the vehicles and places its passages touch, and
-    the DROVE links of the known drivers it captured. With `rejects`, the rows refused are
-    written there (left open for more) rather than to a new file at `rejects_path`.
+    the DROVE links of the known drivers it captured.
     Raises SpecError or SourceError, before anything is written, when a file is not a
     passage file or cannot be read."""
     began = monotonic()
@@ -112,7 +110,7 @@ def import_passages(
             )
         plans.append((path, source, chosen))
     report = PassageImportReport(run_id, [], rejects_path)
-    writer = rejects if rejects is not None else RejectWriter(rejects_path)
+    rejects = RejectWriter(rejects_path)
     try:
         for path, source, chosen in plans:
             report.files.append(
@@ -123,13 +121,12 @@ def import_passages(
                     schema=schema,
                     store=store,
                     known_places=known_places,
-                    rejects=writer,
+                    rejects=rejects,
                     run_id=run_id,
                 )
             )
     finally:
-        if rejects is None:
-            writer.close()
+        rejects.close()
     if lookups:
         # Every stored file not yet copied, not only this run's: a copy a killed run or
         # `--no-lookups` left undone is made now.
