@@ -12,6 +12,9 @@ row groups' min/max:
     lookups/manifest.json                                  written last: what the copies cover
 
 A bucket is the first hex digit of the key's MD5, which DuckDB and Python compute alike.
+A busy checkpoint sees a year of cars, so the plate's companions are not found by reading
+its places whole: the copies by place come in small row groups, and the groups whose
+min/max of place and time can hold a passage near one of the plate's are read alone.
 A refresh copies the stored files the manifest does not cover as one new generation;
 past MAX_GENERATIONS it rewrites the copies whole, so a plate's rows stay in a few files.
 Readers take the manifest's file list (never a glob) and read the stored files it does
@@ -22,6 +25,7 @@ an answer comes, never what it is. Files are owner-only, as the store's.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -33,6 +37,9 @@ from time import monotonic
 from typing import Any
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from events.store import EMPTY_PASSAGES, EventStore
 from settings.home import open_private, private_dir
@@ -40,9 +47,10 @@ from settings.home import open_private, private_dir
 KEYS = {"by_plate": "plate", "by_place": "place_id"}
 BUCKETS = "0123456789abcdef"
 MAX_GENERATIONS = 8
-# Small row groups: a plate has tens to hundreds of passages, and a row group is the unit
-# DuckDB skips or reads.
-_ROW_GROUP_ROWS = 16_384
+# Small row groups: a row group is the unit DuckDB skips or reads. A plate has tens to
+# hundreds of passages; a checkpoint's 2,048 rows are half a day at the busiest one of a
+# 1,000,000-person city, so a passage's companions are in one or two groups.
+_ROW_GROUP_ROWS = {"by_plate": 16_384, "by_place": 2_048}
 
 
 def bucket(key: str) -> str:
@@ -126,16 +134,53 @@ class Lookups:
                     {"places": places, "plate": plate},
                 )
             else:
+                self._near_mine(con, manifest, late, within)
                 con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE lookup_others AS SELECT o.* FROM ({source}) AS o "
+                    "CREATE OR REPLACE TEMP TABLE lookup_others AS SELECT o.* FROM lookup_near AS o "
                     "SEMI JOIN lookup_mine AS m ON o.place_id = m.place_id "
                     "AND o.time BETWEEN m.time - INTERVAL 1 MINUTE * $within AND m.time + INTERVAL 1 MINUTE * $within "
-                    "WHERE o.place_id IN (SELECT unnest($places)) AND o.plate IS DISTINCT FROM $plate",
-                    {"places": places, "plate": plate, "within": within},
+                    "WHERE o.plate IS DISTINCT FROM $plate",
+                    {"plate": plate, "within": within},
                 )
+                con.execute("DROP VIEW lookup_near")
+                con.unregister("lookup_near_groups")
             shown += " UNION ALL BY NAME SELECT * FROM lookup_others"
         con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {shown}")
         return con.execute("SELECT count(*) FROM lookup_mine").fetchall()[0][0]
+
+    def _near_mine(
+        self, con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], late: list[Path], within: int
+    ) -> None:
+        """The view `lookup_near`: the row groups of the copies by place that can hold a
+        passage at most `within` minutes from one of `lookup_mine`'s at its place, and the
+        late stored files' passages at its places. A superset; the caller keeps the exact."""
+        margin = within * 60_000_000
+        windows = con.execute(
+            "SELECT place_id, epoch_us(time) - $margin, epoch_us(time) + $margin FROM lookup_mine "
+            "WHERE place_id IS NOT NULL",
+            {"margin": margin},
+        ).fetchall()
+        wanted: dict[str, list[tuple[str, int, int]]] = {}
+        for window in windows:
+            wanted.setdefault(bucket(window[0]), []).append(window)
+        read = []
+        for relative in manifest["files"]:
+            kind, folder = relative.split("/")[:2]
+            if kind == "by_place" and folder[7:] in wanted:
+                read.append(_groups_near(self.root / relative, wanted[folder[7:]]))
+        if read:
+            con.register("lookup_near_groups", pa.concat_tables(read))
+        else:
+            con.execute(EMPTY_PASSAGES)
+            con.register("lookup_near_groups", con.sql("SELECT * FROM passages_none").to_arrow_table())
+        parts = ["SELECT * FROM lookup_near_groups"]
+        if late:
+            parts.append(
+                f"SELECT * EXCLUDE (day, source), day, source FROM read_parquet([{_listed(late)}], "
+                "hive_partitioning = true, hive_types = {'day': DATE, 'source': VARCHAR}) "
+                "WHERE place_id IN (SELECT place_id FROM lookup_mine)"
+            )
+        con.execute("CREATE OR REPLACE TEMP VIEW lookup_near AS " + " UNION ALL BY NAME ".join(parts))
 
     def _narrow_places(self, con: duckdb.DuckDBPyConnection, place_ids: list[str], name: str) -> int:
         manifest = self.manifest()
@@ -248,7 +293,7 @@ class Lookups:
             con.execute(
                 f"COPY (SELECT * EXCLUDE (bucket) FROM keyed WHERE bucket = $bucket "
                 f"ORDER BY {key}, time, passage_id) TO '{_quoted(staging / relative)}' "
-                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP_ROWS})",
+                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP_ROWS[kind]})",
                 {"bucket": chosen},
             )
             written.append(relative)
@@ -262,6 +307,71 @@ class Lookups:
             for file in (self.root / kind).glob("bucket=*/*.parquet"):
                 if str(file.relative_to(self.root)) not in listed:
                     file.unlink()
+
+
+@dataclass(frozen=True)
+class _RowGroups:
+    """Each row group's min and max of place and time (µs since the epoch, UTC) in one
+    copy; a group whose statistics are missing or inexact spans everything."""
+
+    meta: pq.FileMetaData  # kept, so reading the groups does not parse the footer again
+    place_min: np.ndarray
+    place_max: np.ndarray
+    time_min: np.ndarray
+    time_max: np.ndarray
+
+
+_EVERYTHING = ("", "\U0010ffff" * 4, np.iinfo(np.int64).min, np.iinfo(np.int64).max)
+
+
+@functools.lru_cache(maxsize=512)
+def _row_groups(path: str, mtime_ns: int, size: int) -> _RowGroups:
+    # A copy is never rewritten in place (a refresh writes a new generation), and the key
+    # carries its mtime and size all the same.
+    meta = pq.ParquetFile(path).metadata
+    names = [meta.schema.column(i).name for i in range(meta.num_columns)]
+    place, time = names.index("place_id"), names.index("time")
+    bounds = []
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        ps, ts = group.column(place).statistics, group.column(time).statistics
+        if _exact(ps) and _exact(ts):
+            bounds.append((ps.min, ps.max, ts.min_raw, ts.max_raw))
+        else:
+            bounds.append(_EVERYTHING)
+    columns = list(zip(*bounds, strict=True)) if bounds else [(), (), (), ()]
+    return _RowGroups(
+        meta,
+        np.array(columns[0], dtype=object),
+        np.array(columns[1], dtype=object),
+        np.array(columns[2], dtype=np.int64),
+        np.array(columns[3], dtype=np.int64),
+    )
+
+
+def _exact(statistics: pq.Statistics | None) -> bool:
+    if statistics is None or not statistics.has_min_max:
+        return False
+    return getattr(statistics, "is_min_value_exact", True) and getattr(statistics, "is_max_value_exact", True)
+
+
+def _groups_near(path: Path, windows: list[tuple[str, int, int]]) -> pa.Table:
+    """The row groups of the copy at `path` whose min/max can hold a row at one of the
+    windows' place between its two instants (µs since the epoch)."""
+    status = path.stat()
+    groups = _row_groups(str(path), status.st_mtime_ns, status.st_size)
+    place = np.array([w[0] for w in windows], dtype=object)
+    low = np.array([w[1] for w in windows], dtype=np.int64)
+    high = np.array([w[2] for w in windows], dtype=np.int64)
+    # Groups × windows; strings compare by code point, which is UTF-8's byte order, the
+    # order Parquet's statistics keep.
+    near = (
+        (groups.place_min[:, None] <= place[None, :])
+        & (place[None, :] <= groups.place_max[:, None])
+        & (groups.time_min[:, None] <= high[None, :])
+        & (low[None, :] <= groups.time_max[:, None])
+    ).any(axis=1)
+    return pq.ParquetFile(path, metadata=groups.meta).read_row_groups(np.flatnonzero(near).tolist())
 
 
 def _quoted(path: Path) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import random
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -178,6 +179,65 @@ def test_what_a_killed_refresh_left_is_never_read_and_is_cleared_by_the_next(sam
     assert not any(s.exists() for s in strays)
     assert not list(store.root.glob("staging/lookups-*"))
     _same_answers(store, plates)
+
+
+def _busy_checkpoints(folder: Path, days: int = 60, per_day: int = 1_000) -> Path:
+    """Passages at two checkpoints, `per_day` each a day, of 30,000 plates: a place's year
+    is many row groups of the copies, as at a city's checkpoint."""
+    rng = random.Random(11)
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+    plates = sorted({"浙F" + "".join(rng.choice(letters) for _ in range(5)) for _ in range(30_000)})
+    lines = ["过车编号,号牌号码,号牌颜色,检查站编号,过车时间,方向,车道,核录身份证号\n"]
+    for day in range(days):
+        date = (datetime(2025, 1, 1) + timedelta(days=day)).strftime("%Y%m%d")
+        for place in ("JCZ990001", "JCZ990002"):
+            seconds = sorted(rng.randrange(6 * 3600, 22 * 3600) for _ in range(per_day))
+            for n, second in enumerate(seconds, 1):
+                at = datetime(2025, 1, 1) + timedelta(days=day, seconds=second)
+                plate = rng.choice(plates)
+                lines.append(f"{place}{date}{n:06d},{plate},蓝,{place},{at:%Y-%m-%d %H:%M:%S},进城,1,\n")
+    path = folder / "busy_checkpoint_passages.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def test_a_plates_companions_come_from_the_few_row_groups_near_its_passages(tmp_path):
+    # At a city's busy checkpoint a year of cars is millions of rows: the narrowing reads
+    # only the row groups whose min/max of place and time can hold a passage near one of
+    # the plate's, and finds every other passage there is all the same.
+    store = EventStore(tmp_path / "events")
+    import_passages(
+        [_busy_checkpoints(tmp_path)],
+        schema=_schema(),
+        store=store,
+        known_places={"Checkpoint": {"JCZ990001", "JCZ990002"}, "Gate": set()},
+        rejects_path=None,
+    )
+    con = _connect(store)
+    lookups, shares = Lookups(store), []
+    try:
+        counted = con.execute("SELECT plate, count(*) FROM stored_passages GROUP BY plate ORDER BY 2, 1").fetchall()
+        for plate, passages in counted[:10] + counted[-10:] + random.Random(5).sample(counted, 10):
+            for within in (1, 3, 30):
+                lookups.narrow_to_plate(con, plate, others_at_its_places=True, within_minutes=within)
+                exact = con.execute(
+                    "SELECT o.* FROM stored_passages AS o SEMI JOIN stored_passages AS m ON m.plate = $plate "
+                    "AND o.place_id = m.place_id AND o.time BETWEEN m.time - INTERVAL 1 MINUTE * $within "
+                    "AND m.time + INTERVAL 1 MINUTE * $within WHERE o.plate <> $plate ORDER BY passage_id",
+                    {"plate": plate, "within": within},
+                ).fetchall()
+                assert con.execute("SELECT * FROM lookup_others ORDER BY passage_id").fetchall() == exact
+            if passages <= 10:
+                windows = con.execute(
+                    "SELECT place_id, epoch_us(time) - 180000000, epoch_us(time) + 180000000 FROM lookup_mine"
+                ).fetchall()
+                copies = [lookups.root / f for f in lookups.manifest()["files"] if f.startswith("by_place/")]
+                read = sum(lookup._groups_near(f, windows).num_rows for f in copies)
+                shares.append(read / 120_000)
+    finally:
+        con.close()
+    # A plate seen on ten days or fewer reads a fraction of its places' 120,000 passages.
+    assert shares and max(shares) < 0.3, shares
 
 
 def test_a_bucket_is_what_duckdb_computes_for_the_key():

@@ -4,9 +4,12 @@ declared are refused when read."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import duckdb
 import pytest
 
+from graph.errors import MemoryLimitExceeded
 from queries import event_rules, event_tables
 from queries.event_rules import EventRuleError
 
@@ -80,3 +83,40 @@ def test_a_table_whose_rows_are_not_as_declared_is_refused_when_read(gateway, tm
     [rule] = event_rules.load_rules(tmp_path).values()
     with pytest.raises(EventRuleError, match=rf"{path}, line 2: table owners: .*{fault}"):
         event_tables.register(duckdb.connect(), gateway, rule.tables)
+
+
+def test_a_tables_rows_come_whole_and_in_order_with_nulls_and_dates_in_place(gateway, tmp_path, monkeypatch):
+    cypher = (
+        "UNWIND range(1, 8) AS n RETURN toString(n) AS id, CASE WHEN n % 3 = 0 THEN null ELSE n END AS k, "
+        "CASE WHEN n % 2 = 0 THEN date('2025-01-0' + toString(n)) END AS d, "
+        "datetime({epochSeconds: n * 3600}) AS t ORDER BY n DESC"
+    )
+    columns = "{id: string, k: int, d: date, t: datetime}"
+    path = tmp_path / "rows.yaml"
+    sql = "SELECT p.plate FROM passages AS p JOIN owners AS o ON o.id = p.plate"
+    path.write_text(TABLES.format(**{**GOOD, "cypher": cypher, "columns": columns, "sql": sql}), encoding="utf-8")
+    [rule] = event_rules.load_rules(tmp_path).values()
+    expected = [
+        (
+            str(n),
+            None if n % 3 == 0 else n,
+            date(2025, 1, n) if n % 2 == 0 else None,
+            datetime.fromtimestamp(n * 3600, tz=UTC),
+        )
+        for n in range(8, 0, -1)
+    ]
+
+    def read() -> list[tuple]:
+        table = event_tables.read_table(gateway, rule.tables[0])
+        return list(zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True))
+
+    assert read() == expected
+    monkeypatch.setattr(event_tables, "_CHUNK_ROWS", 3)  # eight rows in three lists
+    assert read() == expected
+
+    def too_many(*_args):
+        raise MemoryLimitExceeded("the transaction's memory is spent", query_name="events.table.owners")
+
+    # Rows the server cannot gather in a transaction's memory come one record a row.
+    monkeypatch.setattr(event_tables, "_rows_in_chunks", too_many)
+    assert read() == expected
