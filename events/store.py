@@ -14,8 +14,10 @@ gives the same store. Files are owner-only: a passage is where a car was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,24 +56,42 @@ class Receipt:
 
 
 class EventStore:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, memory_limit: str = "1g"):
         self.root = Path(root)
+        self.memory_limit = memory_limit  # of each connection: past it DuckDB spills
         self.passages_dir = self.root / "passages"
         self._receipts = self.passages_dir / "_receipts"
         self._staging = self.root / "staging"
         self._watermarks = self.root / "watermarks"
 
     @classmethod
-    def under(cls, home: Path) -> EventStore:
-        return cls(Path(home) / "events")
+    def under(cls, home: Path, *, memory_limit: str = "1g") -> EventStore:
+        return cls(Path(home) / "events", memory_limit=memory_limit)
 
     # ---- reading ----
 
-    def connect(self, *, memory_limit: str = "1GB", threads: int | None = None) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB with the view `passages` over every partition file."""
-        con = duckdb.connect(config={"memory_limit": memory_limit, **({"threads": threads} if threads else {})})
+    def connect(self, *, memory_limit: str | None = None, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB with the view `passages` over every partition file. Past its
+        memory limit (the store's unless given) it spills to a folder of its own in the
+        store's staging folder, owner-only as the passages are, which DuckDB removes when
+        the connection closes (by default it would spill to `.tmp` in the current folder)."""
+        config = {
+            "memory_limit": memory_limit or self.memory_limit,
+            "temp_directory": str(self._spill_folder()),
+            **({"threads": threads} if threads else {}),
+        }
+        con = duckdb.connect(config=config)
         self.define_views(con)
         return con
+
+    def _spill_folder(self) -> Path:
+        staging = private_dir(self._staging)
+        for left in staging.glob("spill-*-*"):  # a killed process's spill, which DuckDB could not remove
+            pid = left.name.split("-")[1]
+            if pid.isdigit() and not _alive(int(pid)):
+                with contextlib.suppress(FileNotFoundError):  # another process cleared it first
+                    shutil.rmtree(left)
+        return staging / f"spill-{os.getpid()}-{secrets.token_hex(4)}"
 
     def define_views(self, con: duckdb.DuckDBPyConnection, name: str = "passages") -> None:
         """The view `name` over every stored passage."""
@@ -165,3 +185,13 @@ class EventStore:
             f.flush()
             os.fsync(f.fileno())
         os.replace(partial, path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process, alive
+        return True
+    return True

@@ -75,7 +75,10 @@ class Workspace:
         """The event store under GOLDENBELL_HOME (passages in Parquet); needs no server."""
         from events.store import EventStore
 
-        return self._part("events", lambda: EventStore.under(self.settings.home.resolve()))
+        return self._part(
+            "events",
+            lambda: EventStore.under(self.settings.home.resolve(), memory_limit=self.settings.events_memory),
+        )
 
     @property
     def runner(self) -> Runner:

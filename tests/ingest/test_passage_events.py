@@ -22,6 +22,7 @@ from ingest.api import import_files
 from ingest.passages.run import graph_places, import_passages
 from ingest.readers import open_source
 from ingest.rejects import read_rejects
+from settings.home import private_dir
 from settings.table import PROJECT_ROOT
 
 PASSAGE_FILES = ("checkpoint_passages.csv", "gate_passages.jsonl")
@@ -326,3 +327,24 @@ def test_a_vehicle_gets_a_seen_at_link_per_place_and_a_known_driver_a_drove_link
     finally:
         # The session's sample graph is shared: leave it as the graph importer made it.
         sample_graph.write("test.seen_at_clear", "MATCH ()-[s:SEEN_AT|DROVE]->() DELETE s", {})
+
+
+def test_a_query_past_its_memory_spills_into_the_store_owner_only_and_leaves_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where DuckDB's own default, `.tmp`, would spill
+    store = EventStore(tmp_path / "events", memory_limit="64m")
+    killed = store.root / "staging" / "spill-999999999-0badcafe"  # no such process
+    private_dir(killed)
+    (killed / "duckdb_temp_storage.tmp").write_bytes(b"passages")
+    con = store.connect()
+    try:
+        con.execute("CREATE TEMP TABLE big AS SELECT range AS x, md5(range::VARCHAR) AS h FROM range(3000000)")
+        con.execute("SELECT count(DISTINCT h) FROM big").fetchall()
+        spilled = [Path(r[0]) for r in con.execute("SELECT path FROM duckdb_temporary_files()").fetchall()]
+        assert spilled, "the query did not go past 64 MB"
+        assert all(p.parent.parent == store.root / "staging" for p in spilled)
+        assert (store.root / "staging").stat().st_mode & 0o777 == 0o700
+    finally:
+        con.close()
+    assert not killed.exists()
+    assert not list((store.root / "staging").glob("spill-*"))  # DuckDB removed its own on closing
+    assert not (tmp_path / ".tmp").exists()
