@@ -267,7 +267,12 @@ def phases(
         f"\none more day ({day}): {report.rows_loaded:,} passages stored in {report.seconds:.1f} s "
         f"(lookup copies {report.lookup_seconds:.1f} s of it)"
     )
-    con = open_events(store, gateway)
+    # As `goldenbell events alerts` after an import: a new connection reads the alert rules'
+    # graph tables, then runs each rule.
+    opened = time.perf_counter()
+    con = open_events(store, gateway, alert_rules)
+    tables_s = time.perf_counter() - opened
+    print(f"DuckDB opened with the alert rules' graph tables: {tables_s:.1f} s")
     new_files = sorted({r.sha256 for r in store.receipts()} - before)
     began = time.perf_counter()
     for rule in alert_rules:
@@ -278,7 +283,9 @@ def phases(
         event_hits(con, gateway, schema, catalog, rule)
         whole_store(con)
         print(f"  {rule.id}: {looked}")
-    print(f"incremental run of all event alert rules: {(time.perf_counter() - began) * 1000:,.0f} ms")
+    rules_s = time.perf_counter() - began
+    print(f"incremental run of all event alert rules: {rules_s * 1000:,.0f} ms")
+    print(f"  end to end, with the graph tables read: {tables_s + rules_s:.1f} s")
 
     plates = [r[0] for r in con.execute("SELECT DISTINCT plate FROM stored_passages ORDER BY plate").fetchall()]
     picked = random.Random(7).sample(plates, min(args.lookups, len(plates)))

@@ -324,7 +324,7 @@ class _RowGroups:
 _EVERYTHING = ("", "\U0010ffff" * 4, np.iinfo(np.int64).min, np.iinfo(np.int64).max)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=256)
 def _row_groups(path: str, mtime_ns: int, size: int) -> _RowGroups:
     # A copy is never rewritten in place (a refresh writes a new generation), and the key
     # carries its mtime and size all the same.
