@@ -81,7 +81,7 @@ SETTINGS: tuple[Setting, ...] = (
         "events_memory",
         "1g",
         "Memory each DuckDB connection over the event store may use (rules, lookups, evidence); past it "
-        "DuckDB spills to an owner-only folder in the store. A city's co-travel rule runs in 13 s with 6g, "
+        "DuckDB spills to an owner-only folder in the store. A city's co-travel rule runs in 14 s with 6g, "
         "20 s with 1g.",
         parsers.size,
     ),
