@@ -123,17 +123,17 @@ class Lookups:
         )
         shown = "SELECT * FROM lookup_mine"
         if others_at_its_places:
-            places = [r[0] for r in con.execute("SELECT DISTINCT place_id FROM lookup_mine").fetchall()]
-            # A busy checkpoint sees a year of cars: with a window, only those near the plate's
-            # own passages are kept, which halves the narrowing on 100,000 persons.
-            source = self._union(con, manifest, "by_place", {bucket(p) for p in places if p is not None}, late)
             if within is None:
+                places = [r[0] for r in con.execute("SELECT DISTINCT place_id FROM lookup_mine").fetchall()]
+                source = self._union(con, manifest, "by_place", {bucket(p) for p in places if p is not None}, late)
                 con.execute(
                     f"CREATE OR REPLACE TEMP TABLE lookup_others AS SELECT * FROM ({source}) "
                     "WHERE place_id IN (SELECT unnest($places)) AND plate IS DISTINCT FROM $plate",
                     {"places": places, "plate": plate},
                 )
             else:
+                # A busy checkpoint sees a year of cars: only those near the plate's own
+                # passages are read (see _near_mine).
                 self._near_mine(con, manifest, late, within)
                 con.execute(
                     "CREATE OR REPLACE TEMP TABLE lookup_others AS SELECT o.* FROM lookup_near AS o "
