@@ -1,7 +1,8 @@
 """Rows mapped in worker processes, handed back in file order.
 
 Mapping a row (normalising and validating every value) is pure Python and the bulk of a
-first load's reading; the server is stopped or idle meanwhile, so every core can map.
+first load's reading; the server is stopped or idle meanwhile, so the cores the reading
+process leaves can map (`load.default_workers`).
 The reading process sends each chunk's raw values to a pool forked with the row mapper
 and puts the outcomes back in order. What a reject file shows of a row (`original`) is
 rendered by the reading process, which holds the row as read.
