@@ -75,6 +75,8 @@ def test_a_rule_reads_only_the_tables_it_joins(tmp_path):
     [
         ("RETURN 'x' AS person_id", "{person_id: string, plate: string}", r"returns \['person_id'\], the decl"),
         ("RETURN 'x' AS person_id, 'seven' AS plate", "{person_id: string, plate: int}", r"not of its declared type"),
+        # a date's text is not a date
+        ("RETURN 'x' AS person_id, '2025-01-01' AS plate", "{person_id: string, plate: date}", r"not of its declared"),
     ],
 )
 def test_a_table_whose_rows_are_not_as_declared_is_refused_when_read(gateway, tmp_path, cypher, columns, fault):
