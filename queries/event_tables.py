@@ -196,7 +196,7 @@ def read_table(gateway: Gateway, table: GraphTable) -> pa.Table:
         fault = f"table {table.name}: the Cypher returns {returned}, the declaration {declared}"
         raise _fault(table.path, fault, table.line)
     try:
-        rows = _rows_in_chunks(gateway, query_id, table, declared)
+        rows = _rows_in_chunks(gateway, query_id, table)
     except MemoryLimitExceeded:
         # Too many rows to gather in the server's transaction memory: one record a row.
         rows = [r.values() for r in gateway.read(query_id, table.cypher, {}, timeout=table.timeout_s).records]
@@ -211,7 +211,7 @@ def read_table(gateway: Gateway, table: GraphTable) -> pa.Table:
         raise _fault(table.path, fault, table.line) from None
 
 
-def _rows_in_chunks(gateway: Gateway, query_id: str, table: GraphTable, declared: list[str]) -> list[list[Any]]:
+def _rows_in_chunks(gateway: Gateway, query_id: str, table: GraphTable) -> list[list[Any]]:
     """The table's rows, gathered in the server and sent in lists of _CHUNK_ROWS: a million
     rows come back as twenty records, not a million, and the driver's cost is per record
     (a city's million persons: 2 s, against 22 s a record a row). A row is a list, so a
@@ -228,10 +228,8 @@ def _rows_in_chunks(gateway: Gateway, query_id: str, table: GraphTable, declared
 
 def _column(values: tuple[Any, ...], kind: str) -> pa.Array:
     arrow_type = COLUMN_TYPES[kind][0]
-    if kind == "date":
-        texts = [v[0] if isinstance(v, list) else v for v in values]
-        if all(isinstance(v, list) or v is None for v in values):
-            return pc.cast(pa.array(texts, pa.string()), arrow_type)
+    if kind == "date" and all(isinstance(v, list) or v is None for v in values):
+        return pc.cast(pa.array([v and v[0] for v in values], pa.string()), arrow_type)
     if kind in ("date", "datetime"):
         values = [v.to_native() if isinstance(v, Date | DateTime) else v for v in values]
     return pa.array(values, type=arrow_type)
