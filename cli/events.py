@@ -141,17 +141,28 @@ def tables_command(out: Path, rule: str | None) -> None:
 @click.option(
     "--incremental",
     is_flag=True,
-    help="Look only at the plates the files stored since each rule's last run concern.",
+    help="Look only at the plates the files stored since each rule's last run concern, "
+    "while the graph facts the rule reads are as they were then.",
+)
+@click.option(
+    "--graph-changed",
+    is_flag=True,
+    help="The graph was written past goldenbell (cypher-shell, Neo4j Browser): read the rules' "
+    "graph tables from it anew and look at every passage.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
-def alerts_command(rule: str | None, incremental: bool, as_json: bool) -> None:
+def alerts_command(rule: str | None, incremental: bool, graph_changed: bool, as_json: bool) -> None:
     """Run the alert rules of the event store (cloned plates, co-travel, revoked licences,
     hazardous goods at night, wanted owners) on DuckDB and store their alerts, the same
     alerts `goldenbell alerts run` raises from passage nodes.
 
     Each run is the rule's watermark: with --incremental, a rule that ran before looks only
-    at the plates with a passage stored since (and, for co-travel, the plates they met)."""
+    at the plates with a passage stored since (and, for co-travel, the plates they met), if
+    the graph facts it reads are unchanged since. The graph tables are kept in the event
+    store while what they were read from is unchanged, as goldenbell's own writes tell."""
     with open_workspace(AlertError, UnknownRule) as workspace:
+        if graph_changed and workspace.gateway.changes is not None:
+            workspace.gateway.changes.everything_changed()
         # One rule reads only its own graph tables.
         con = open_events(workspace.events, workspace.gateway, [event_rules.rule(rule)] if rule else None)
         try:
@@ -173,7 +184,8 @@ def alerts_command(rule: str | None, incremental: bool, as_json: bool) -> None:
         return
     for r in reports:
         console.print(
-            f"{r.rule}: {r.hits} hits ({r.created} new, {r.updated} seen before) in {r.elapsed_ms:,.0f} ms",
+            f"{r.rule}: {r.hits} hits ({r.created} new, {r.updated} seen before) in {r.elapsed_ms:,.0f} ms, "
+            f"looking at {'every passage' if r.scope == 'all' else 'the passages of ' + r.scope}",
             highlight=False,
         )
 

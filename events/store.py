@@ -3,7 +3,10 @@ file and partition:
 
     passages/day=2025-01-01/source=checkpoint/<file sha256>.parquet
     passages/_receipts/<file sha256>.json      written last: the file is in the store
-    watermarks/<rule id>.json                  the files a rule last ran over
+    watermarks/<rule id>.json                  the files a rule last ran over, and the key
+                                               of the graph facts it ran with
+    graph_tables/<table>.parquet               the rules' graph tables, kept under a key
+                                               (queries/event_tables.py)
 
 A file's partitions are written to a staging folder and each is moved into place with
 one rename, so a partition is there whole or not at all. The receipt comes after the
@@ -138,18 +141,28 @@ class EventStore:
 
     def considered(self, rule_id: str) -> set[str] | None:
         """The files (by hash) a rule last ran over, or None if it never ran on this store."""
-        path = self._watermarks / f"{rule_id}.json"
-        if not path.is_file():
-            return None
-        return set(json.loads(path.read_text(encoding="utf-8"))["files"])
+        watermark = self._watermark(rule_id)
+        return None if watermark is None else set(watermark["files"])
 
-    def consider(self, rule_id: str, file_hashes: set[str]) -> None:
-        """Record that `rule_id` has run over these files: the rule's watermark."""
+    def considered_graph(self, rule_id: str) -> str | None:
+        """The key of the graph facts a rule last ran with (None: not known)."""
+        watermark = self._watermark(rule_id)
+        return None if watermark is None else watermark.get("graph")
+
+    def consider(self, rule_id: str, file_hashes: set[str], graph: str | None = None) -> None:
+        """Record that `rule_id` has run over these files, with the graph facts of key `graph`:
+        the rule's watermark."""
         path = self._watermarks / f"{rule_id}.json"
         partial = path.with_suffix(".json.partial")
         with open_private(partial, "w", encoding="utf-8") as f:
-            json.dump({"files": sorted(file_hashes)}, f)
+            json.dump({"files": sorted(file_hashes), "graph": graph}, f)
         os.replace(partial, path)
+
+    def _watermark(self, rule_id: str) -> dict[str, Any] | None:
+        path = self._watermarks / f"{rule_id}.json"
+        if not path.is_file():
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
 
     # ---- writing ----
 

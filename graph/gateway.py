@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
+from graph.changes import ANYTHING, ChangeLog, Changes
 from graph.errors import (
     ConstraintViolation,
     CypherSyntaxError,
@@ -101,11 +102,22 @@ def credentials(settings: Settings) -> tuple[str, str]:
 class Gateway:
     """Runs named queries against one Neo4j database."""
 
-    def __init__(self, driver: neo4j.Driver, *, database: str, query_timeout: float, uri: str):
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        *,
+        database: str,
+        query_timeout: float,
+        uri: str,
+        changes: ChangeLog | None = None,
+    ):
         self.driver = driver
         self.database = database
         self.query_timeout = query_timeout
         self.uri = uri
+        # Where every write says what it may have changed (graph/changes.py); None: nowhere,
+        # and nothing read from the graph is kept for later.
+        self.changes = changes
 
     @classmethod
     def open(cls, settings: Settings | None = None) -> Gateway:
@@ -119,7 +131,13 @@ class Gateway:
             max_transaction_retry_time=10.0,
             user_agent=f"{APP_NAME}/0.1",
         )
-        return cls(driver, database=settings.neo4j_database, query_timeout=settings.query_timeout, uri=settings.uri)
+        return cls(
+            driver,
+            database=settings.neo4j_database,
+            query_timeout=settings.query_timeout,
+            uri=settings.uri,
+            changes=ChangeLog(settings.graph_changes),
+        )
 
     def close(self) -> None:
         self.driver.close()
@@ -182,20 +200,29 @@ class Gateway:
         timeout: float | None = None,
         metadata: Mapping[str, Any] | None = None,
         autocommit: bool = False,
+        changes: Changes = ANYTHING,
     ) -> QueryResult:
         """Run a write in a transaction, retried on transient errors; or with `autocommit`, in
-        an implicit transaction run once, as `CALL { … } IN TRANSACTIONS` requires."""
+        an implicit transaction run once, as `CALL { … } IN TRANSACTIONS` requires.
+        `changes` says what it may change (anything unless told)."""
         safe_parameters = driver_safe(dict(parameters or {}))
-        with self._translated(name, cypher), self._session(neo4j.WRITE_ACCESS) as session:
+        with (
+            self._changing(changes) as done,
+            self._translated(name, cypher),
+            self._session(neo4j.WRITE_ACCESS) as session,
+        ):
             if autocommit:
                 query = neo4j.Query(cypher, timeout=timeout, metadata=self._metadata(name, metadata))
-                return _collect(session.run(query, safe_parameters), None)
+                result = _collect(session.run(query, safe_parameters), None)
+            else:
 
-            @neo4j.unit_of_work(timeout=timeout, metadata=self._metadata(name, metadata))
-            def work(tx: neo4j.ManagedTransaction) -> QueryResult:
-                return _collect(tx.run(cypher, safe_parameters), None)
+                @neo4j.unit_of_work(timeout=timeout, metadata=self._metadata(name, metadata))
+                def work(tx: neo4j.ManagedTransaction) -> QueryResult:
+                    return _collect(tx.run(cypher, safe_parameters), None)
 
-            return session.execute_write(work)
+                result = session.execute_write(work)
+            done.append(getattr(result.summary, "counters", None))
+            return result
 
     def in_write_transaction(
         self,
@@ -204,6 +231,7 @@ class Gateway:
         *,
         metadata: Mapping[str, Any] | None = None,
         timeout: float | None = None,
+        changes: Changes = ANYTHING,
     ) -> Any:
         """Run several statements atomically: `work(tx)` calls `tx.run(cypher, params)`,
         passing parameters through `driver_safe`.
@@ -217,8 +245,23 @@ class Gateway:
         def unit(tx: neo4j.ManagedTransaction) -> Any:
             return work(tx)
 
-        with self._translated(name, ""), self._session(neo4j.WRITE_ACCESS) as session:
+        with self._changing(changes), self._translated(name, ""), self._session(neo4j.WRITE_ACCESS) as session:
             return session.execute_write(unit)
+
+    @contextmanager
+    def _changing(self, changes: Changes) -> Iterator[list[Any]]:
+        """Mark the write's names in the change log for its length; then draw anew those it
+        changed (by the counters appended to the list yielded), or all of them when it
+        failed or could not tell: a failed auto-commit write may have committed part."""
+        if self.changes is None:
+            yield []
+            return
+        mark = self.changes.begin(changes)
+        counters: list[Any] = []
+        try:
+            yield counters
+        finally:
+            self.changes.end(mark, changes.changed(counters[0] if counters else None))
 
     def _session(self, mode: str) -> neo4j.Session:
         return self.driver.session(database=self.database, default_access_mode=mode)

@@ -25,6 +25,7 @@ from neo4j.graph import Node
 
 from access.actor import Actor
 from access.audit.log import AuditLog
+from graph.changes import declared
 from graph.gateway import Gateway
 from graph.model import Schema
 from queries.alert_summary import TemplateError, render
@@ -54,6 +55,16 @@ CALL (x, a) {
 }
 RETURN x.alert_id AS alert_id, x.fire_count = 1 AS created
 """
+# What storing alerts changes in what was there before (graph/changes.py).
+_STORED = declared(
+    updates=[
+        *(f"Alert.{k}" for k in ("summary", "summary_en", "severity", "last_fired", "fire_count", "last_seen")),
+        "Alert.evidence_passages",
+        "INVOLVES.last_seen",
+    ],
+    nodes=["Alert"],
+    relationships=["INVOLVES"],
+)
 
 # Sorted before the limit, so "most severe first" is over every alert, not the latest 200.
 # A sort not chosen is null for every row and leaves the order to the next key.
@@ -94,6 +105,9 @@ CREATE (x)-[:HAS_NOTE {first_seen: $now, last_seen: $now, prov_source: 'goldenbe
 RETURN x.status AS status, x.assignee AS assignee,
        n {.kind, .author, .written_at, .text} AS note
 """
+_CHANGED = declared(
+    updates=["Alert.status", "Alert.last_seen", "Alert.assignee"], nodes=["AlertNote"], relationships=["HAS_NOTE"]
+)
 NOTE_MAX = 2000
 
 
@@ -132,6 +146,7 @@ class RuleReport:
     truncated: bool = False
     elapsed_ms: float = 0.0
     alert_ids: list[str] = field(default_factory=list)
+    scope: str = "all"  # what an event rule looked at: "all", or "N plates" after an import
 
 
 def fingerprint(rule: str, refs: list[str]) -> str:
@@ -191,7 +206,10 @@ def store(gateway: Gateway, found: list[Hit], *, run_id: str, now: datetime | No
         for h in found
     ]
     rows = gateway.write(
-        "alerts.store", _STORE, {"alerts": alerts, "now": now or datetime.now(UTC), "run_id": run_id}
+        "alerts.store",
+        _STORE,
+        {"alerts": alerts, "now": now or datetime.now(UTC), "run_id": run_id},
+        changes=_STORED,
     ).data()
     created = sum(1 for row in rows if row["created"])
     return created, len(rows) - created
@@ -301,7 +319,7 @@ def plan_changes(gateway: Gateway) -> None:
         "note": {"note_id": "", "kind": "status", "author": "", "text": ""},
         "now": datetime.now(UTC),
     }
-    gateway.write("alerts.plan", _CHANGE, params)
+    gateway.write("alerts.plan", _CHANGE, params, changes=_CHANGED)
 
 
 def _change(
@@ -326,7 +344,7 @@ def _change(
         "note": {"note_id": uuid.uuid4().hex, "kind": kind, "author": actor.user, "text": text},
         "now": now,
     }
-    found = gateway.write(f"alerts.{kind}", _CHANGE, params).records
+    found = gateway.write(f"alerts.{kind}", _CHANGE, params, changes=_CHANGED).records
     outcome = "ok" if found else "refused"
     message = "" if found else f"no alert {alert_id}"
     shown = {"alert_id": alert_id} | ({"assignee": assignee} if assignee is not None else {})

@@ -10,6 +10,8 @@ connection; the entities of each hit are the graph's nodes with those keys.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,7 +26,7 @@ from events.store import EventStore
 from graph.ddl import quote
 from graph.gateway import Gateway
 from graph.model import Schema
-from queries import alerts, event_rules
+from queries import alerts, event_rules, event_tables
 from queries.alert_summary import TemplateError, render
 from queries.event_connection import open_events, whole_store
 from queries.pack_model import Catalog
@@ -88,26 +90,38 @@ def run_event_alerts(
     """Run one event alert rule or all of them and store what they find, audited as `alert.run`.
 
     With `incremental` (and the `store` the connection reads), a rule that ran before looks
-    only at the plates the files stored since then concern (see `restrict`); a rule that
-    never ran, or says nothing of how to, looks at everything. Either way the run is the
-    rule's new watermark."""
+    only at the plates the files stored since then concern (see `restrict`), if the graph
+    facts it reads (its tables and the places) are as they were then; a rule that never
+    ran, says nothing of how to, or reads facts that changed or that no key covers, looks
+    at everything. Either way the run is the rule's new watermark."""
     chosen = [event_rules.rule(rule)] if rule else [r for r in event_rules.rules() if r.alert]
     run_id = "alerts-events-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     stored = {r.sha256 for r in store.receipts()} if store is not None else set()
     reports = []
+    values_of = {each.id: each.values(params if rule else None) for each in chosen}
+    graphs = {each.id: graph_state(con, each) for each in chosen}
+    narrowed: dict[str, tuple[str, ...]] = {}  # rule → the files stored since its last run
     for each in chosen:
-        values = each.values(params if rule else None)
         before = store.considered(each.id) if store is not None and incremental else None
+        graph = graphs[each.id]
+        same_graph = graph is not None and store is not None and graph == store.considered_graph(each.id)
+        if before is not None and each.incremental is not None and same_graph:
+            narrowed[each.id] = tuple(sorted(stored - before))
+    for files in set(narrowed.values()):
+        # The plates of every rule narrowed to these files, read from the store at once.
+        gather(con, [(r, values_of[r.id]) for r in chosen if narrowed.get(r.id) == files], list(files))
+    for each in chosen:
+        values, graph = values_of[each.id], graphs[each.id]
         scope = "all"
-        if before is not None and each.incremental is not None:
-            scope = f"{restrict(con, each, values, sorted(stored - before))} plates"
+        if each.id in narrowed:
+            scope = f"{restrict(con, each, values, list(narrowed[each.id]))} plates"
         try:
             found = event_hits(con, gateway, schema, catalog, each, values)
         finally:
             whole_store(con)
         created, updated = alerts.store(gateway, found.hits, run_id=run_id)
         if store is not None:
-            store.consider(each.id, stored)
+            store.consider(each.id, stored, graph)
         audit.append(
             actor.event(
                 "alert.run",
@@ -124,6 +138,7 @@ def run_event_alerts(
                 updated=updated,
                 elapsed_ms=found.seconds * 1000,
                 alert_ids=[h.alert_id for h in found.hits],
+                scope=scope,
             )
         )
     return reports
@@ -156,6 +171,15 @@ def stored_alerts(
         con.close()
 
 
+def graph_state(con: duckdb.DuckDBPyConnection, rule: event_rules.EventRule) -> str | None:
+    """One key of the graph facts `rule` reads in `con` (queries/event_tables.py): its tables
+    and the places. None when one of them has no key."""
+    keys = event_tables.table_keys(con, [*(t.name for t in rule.tables), "places"])
+    if None in keys.values():
+        return None
+    return hashlib.sha256(json.dumps(keys, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def restrict(
     con: duckdb.DuckDBPyConnection, rule: event_rules.EventRule, values: Mapping[str, Any], new_files: list[str]
 ) -> int:
@@ -163,28 +187,80 @@ def restrict(
     concern: those with a passage in `new_files`, and (for a meeting rule) those that met
     one. A hit whose plates are all outside saw no new passage and is what it was. Returns
     how many plates are looked at."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE fresh AS "
-        "SELECT plate, place_id, coalesce(direction, '') AS direction, day, time FROM stored_passages "
-        "WHERE source_file IN (SELECT unnest($files))",
-        {"files": new_files},
-    )
+    pool = _pool(con, new_files)
+    _concerned(con, rule, values, pool, "concerned")
+    _extend(con, pool, "concerned")
+    plates = con.execute("SELECT count(*) FROM concerned").fetchall()[0][0]
+    if plates == con.execute(f"SELECT count(*) FROM {pool}_plates").fetchall()[0][0]:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM {pool}")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE narrowed AS SELECT * FROM {pool} SEMI JOIN concerned USING (plate)")
+        con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM narrowed")
+    return plates
+
+
+def gather(
+    con: duckdb.DuckDBPyConnection,
+    rules: list[tuple[event_rules.EventRule, Mapping[str, Any]]],
+    new_files: list[str],
+) -> None:
+    """Read at once the whole history of every plate these rules (with these values) could
+    newly concern after `new_files`, for `restrict` to find: reading the whole store to keep
+    a day's plates takes a city a second or more, and every rule after a day's import needs
+    the same plates, or a few more that met them."""
+    pool = _pool(con, new_files)
+    con.execute("CREATE OR REPLACE TEMP TABLE wanted (plate VARCHAR)")
+    for rule, values in rules:
+        _concerned(con, rule, values, pool, "wanted_one")
+        con.execute("INSERT INTO wanted SELECT plate FROM wanted_one")
+    _extend(con, pool, "wanted")
+
+
+def _pool(con: duckdb.DuckDBPyConnection, new_files: list[str]) -> str:
+    """The name of this connection's temp tables for these files: `<it>` the passages of the
+    plates gathered so far, `<it>_plates` those plates, `<it>_fresh` the files' own passages."""
+    pool = "narrowed_" + hashlib.sha256(json.dumps(new_files).encode("utf-8")).hexdigest()[:16]
+    known = "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = $name"
+    if not con.execute(known, {"name": pool}).fetchall()[0][0]:
+        # The names are this module's own: a digest of the files.
+        con.execute(
+            f"CREATE TEMP TABLE {pool}_fresh AS "
+            "SELECT plate, place_id, coalesce(direction, '') AS direction, day, time FROM stored_passages "
+            "WHERE source_file IN (SELECT unnest($files))",
+            {"files": new_files},
+        )
+        con.execute(f"CREATE TEMP TABLE {pool}_plates (plate VARCHAR)")
+        con.execute(f"CREATE TEMP TABLE {pool} AS SELECT * FROM stored_passages LIMIT 0")
+    return pool
+
+
+def _extend(con: duckdb.DuckDBPyConnection, pool: str, plates: str) -> None:
+    """Add to the pool the passages of the plates in table `plates` it lacks."""
+    lacking = f"SELECT DISTINCT plate FROM {plates} ANTI JOIN {pool}_plates USING (plate)"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE lacking AS {lacking}")
+    if con.execute("SELECT count(*) FROM lacking").fetchall()[0][0]:
+        con.execute(f"INSERT INTO {pool} SELECT * FROM stored_passages SEMI JOIN lacking USING (plate)")
+        con.execute(f"INSERT INTO {pool}_plates SELECT plate FROM lacking")
+
+
+def _concerned(
+    con: duckdb.DuckDBPyConnection, rule: event_rules.EventRule, values: Mapping[str, Any], pool: str, into: str
+) -> None:
+    """`into` (a temp table name of this module's): the plates a hit of `rule` could newly
+    concern, from the new files' passages in `<pool>_fresh`."""
     met = ""
     if rule.incremental is not None and rule.incremental.met_within:
-        met = """
+        met = f"""
             UNION
             SELECT o.plate FROM stored_passages AS o
-            JOIN fresh AS f ON o.place_id = f.place_id AND coalesce(o.direction, '') = f.direction AND o.day = f.day
+            JOIN {pool}_fresh AS f
+              ON o.place_id = f.place_id AND coalesce(o.direction, '') = f.direction AND o.day = f.day
             WHERE abs(epoch_us(o.time) - epoch_us(f.time)) <= $minutes * 60 * 1000000
         """
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE concerned AS SELECT DISTINCT plate FROM fresh {met}",
+        f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT DISTINCT plate FROM {pool}_fresh {met}",
         {"minutes": values[rule.incremental.met_within]} if met else {},
     )
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM stored_passages SEMI JOIN concerned USING (plate)"
-    )
-    return con.execute("SELECT count(*) FROM concerned").fetchall()[0][0]
 
 
 def _nodes(

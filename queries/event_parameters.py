@@ -55,9 +55,9 @@ def build(name: str, spec: Any) -> Parameter:
         raise ValueError(f"parameter '{name}': a list's items are of one of {', '.join((*SCALAR_TYPES, 'enum'))}")
     needs_schema = "enum" in (kind, item_kind) and "values_from" in ((items if kind == "list" else spec) or {})
     # Without `values_from`, no type allowed here consults the schema.
-    return build_parameter(name, spec, _builtin_schema() if needs_schema else None)  # type: ignore[arg-type]
+    return build_parameter(name, spec, builtin_schema() if needs_schema else None)  # type: ignore[arg-type]
 
 
 @cache
-def _builtin_schema() -> Schema:
+def builtin_schema() -> Schema:
     return load_schema(_SCHEMA_DIR)

@@ -75,10 +75,11 @@ class AlertEntity:
 
 @dataclass(frozen=True)
 class Incremental:
-    """A hit concerns plates, and changes only when one of them has a new passage. With
-    `met_within` (a parameter giving minutes), a hit is a meeting of plates, so the plates a
-    new passage met — same place, direction and day, at most that many minutes apart —
-    are looked at again too, over their whole history."""
+    """A hit concerns plates, and changes only when one of them has a new passage or the
+    graph facts the rule reads change (then a run looks at everything). With `met_within`
+    (a parameter giving minutes), a hit is a meeting of plates, so the plates a new passage
+    met — same place, direction and day, at most that many minutes apart — are looked at
+    again too, over their whole history."""
 
     met_within: str | None = None
 

@@ -14,13 +14,24 @@ that name, or to Spark as a view (queries/event_spark.py). A rule filters it wit
 parameters in SQL. Loading checks the Cypher as far as the text goes (no writes, no
 procedure off the read list, no parameter); reading asks the server's plan as well and
 checks the columns it returns are the declared ones, in order.
+
+A table read is kept in the event store (`graph_tables/<name>.parquet`) under a key of
+what its rows depend on, and read from there while the key holds: a city's alert tables
+take 10 s from the server and a tenth of that from the file. The key is the graph's
+store, the Cypher and its columns, and the change log's tokens (graph/changes.py) of
+every name the rows could depend on: each word of the Cypher as a label or type (`L+`),
+and each word as a property of the labels and types it names and of the labels at the
+ends of those types (`L.word`). A table whose plan reads past what those names cover
+(every node, or relationships of any type) is read from the server every time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,9 +43,11 @@ import pyarrow.parquet as pq
 from neo4j.time import Date, DateTime
 
 from graph.errors import MemoryLimitExceeded
+from graph.schema_types import ANY_LABEL
 from graph.yaml_lines import FileFault, LineDict
 from queries import cypher_text
-from queries.readonly import NotReadOnly, check_read_only, text_check
+from queries.event_parameters import builtin_schema
+from queries.readonly import NotReadOnly, operators, read_plan, text_check
 from settings.home import open_private, private_dir
 
 if TYPE_CHECKING:
@@ -61,6 +74,7 @@ _RESERVED = BUILT_IN | {
     "graph_places",
     "lookup_mine",
     "lookup_others",
+    "graph_table_keys",
 }
 _TABLE_KEYS = {"description", "cypher", "columns", "timeout_s"}
 _CHUNK_ROWS = 50_000
@@ -69,6 +83,12 @@ _CHUNK_ROWS = 50_000
 # Cypher itself returned is still refused for a date column.
 _DATE_AS_TEXT = "CASE WHEN {0} IS :: DATE THEN [toString({0})] ELSE {0} END"
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
+# A plan operator reading nodes of any label or relationships of any type, or the details
+# of one that follows relationships of any type: no names cover what such a table reads.
+_ANY_ENTITY_OPERATOR = re.compile(r"AllNodes|AllRelationships")
+_ANY_TYPE_DETAILS = re.compile(r"-\[[^\]:]*\]-|--|count\( \(\) \)")
+_KEY = b"goldenbell.key"
+KEPT_FOLDER = "graph_tables"
 
 
 def _fault(path: Path, fault: str, line: int) -> FileFault:
@@ -185,9 +205,14 @@ def relations(sql: str) -> set[str]:
 
 def read_table(gateway: Gateway, table: GraphTable) -> pa.Table:
     """The table's rows from the graph, with its declared types."""
+    _checked_plan(gateway, table)
+    return _fetch(gateway, table)
+
+
+def _checked_plan(gateway: Gateway, table: GraphTable) -> Mapping[str, Any] | None:
     query_id = f"events.table.{table.name}"
     try:
-        returned = check_read_only(gateway, table.cypher, {}, name=query_id)
+        returned, plan = read_plan(gateway, table.cypher, {}, name=query_id)
     except NotReadOnly as exc:
         fault = f"table {table.name}: the Cypher is not a plain read: {exc.reason}"
         raise _fault(table.path, fault, table.line) from None
@@ -195,12 +220,17 @@ def read_table(gateway: Gateway, table: GraphTable) -> pa.Table:
     if returned != declared:
         fault = f"table {table.name}: the Cypher returns {returned}, the declaration {declared}"
         raise _fault(table.path, fault, table.line)
+    return plan
+
+
+def _fetch(gateway: Gateway, table: GraphTable) -> pa.Table:
+    query_id = f"events.table.{table.name}"
     try:
         rows = _rows_in_chunks(gateway, query_id, table)
     except MemoryLimitExceeded:
         # Too many rows to gather in the server's transaction memory: one record a row.
         rows = [r.values() for r in gateway.read(query_id, table.cypher, {}, timeout=table.timeout_s).records]
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in declared]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in table.columns]
     try:
         return pa.Table.from_arrays(
             [_column(values, kind) for values, (_, kind) in zip(columns, table.columns, strict=True)],
@@ -209,6 +239,67 @@ def read_table(gateway: Gateway, table: GraphTable) -> pa.Table:
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as exc:
         fault = f"table {table.name}: a value is not of its declared type: {exc}"
         raise _fault(table.path, fault, table.line) from None
+
+
+def depends_on(cypher: str, plan: Mapping[str, Any] | None) -> frozenset[str] | None:
+    """The change log's names the rows of `cypher` depend on (module docstring); None when
+    its plan reads what no name covers."""
+    for op in operators(plan):
+        details = str((op.get("args") or {}).get("Details") or "")
+        if _ANY_ENTITY_OPERATOR.search(str(op.get("operatorType", ""))) or _ANY_TYPE_DETAILS.search(details):
+            return None
+    schema = builtin_schema()
+    words = set(re.findall(r"\w+", cypher))
+    types = words & set(schema.relationships)
+    reached = words & set(schema.nodes)
+    for rel_type in types:
+        ends = {*schema.relationships[rel_type].start, *schema.relationships[rel_type].end}
+        reached |= set(schema.nodes) if ANY_LABEL in ends else ends
+    names = {f"{word}+" for word in words}
+    names |= {f"{owner}.{word}" for owner in reached | types for word in words}
+    return frozenset(names)
+
+
+class _Keys:
+    """Each table's key, for one connection: the graph's store is asked once."""
+
+    def __init__(self, gateway: Gateway):
+        self.gateway = gateway
+        self._store: list[Any] | None = None
+
+    def key(self, table: GraphTable, plan: Mapping[str, Any] | None) -> str | None:
+        names = depends_on(table.cypher, plan)
+        if names is None or self.gateway.changes is None:
+            return None
+        tokens = self.gateway.changes.tokens(names)
+        if tokens is None:
+            return None
+        if self._store is None:
+            # A store made anew (a bulk load, a wiped folder) has another id and creation time.
+            info = "CALL db.info() YIELD id, creationDate RETURN id, toString(creationDate) AS created"
+            self._store = list(self.gateway.read("events.graph_store", info, {}).records[0].values())
+        text = json.dumps([self._store, table.cypher, table.columns, tokens], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _kept(path: Path, table: GraphTable, key: str) -> pa.Table | None:
+    """The table as kept at `path`, if it was kept under `key`."""
+    try:
+        schema = pq.read_schema(path)
+    except (FileNotFoundError, pa.ArrowInvalid, OSError):
+        return None
+    if (schema.metadata or {}).get(_KEY) != key.encode():
+        return None
+    rows = pq.read_table(path)
+    return rows.replace_schema_metadata(None) if rows.schema.remove_metadata() == table.arrow_schema else None
+
+
+def _keep(path: Path, rows: pa.Table, key: str) -> None:
+    private_dir(path.parent)
+    partial = path.with_name(path.name + ".partial")
+    with open_private(partial, "wb") as out:
+        pq.write_table(rows.replace_schema_metadata({_KEY: key.encode()}), out)
+    os.replace(partial, path)
 
 
 def _rows_in_chunks(gateway: Gateway, query_id: str, table: GraphTable) -> list[list[Any]]:
@@ -235,19 +326,43 @@ def _column(values: tuple[Any, ...], kind: str) -> pa.Array:
     return pa.array(values, type=arrow_type)
 
 
-def register(con: duckdb.DuckDBPyConnection, gateway: Gateway, tables: Iterable[GraphTable]) -> dict[str, pa.Table]:
+def register(
+    con: duckdb.DuckDBPyConnection, gateway: Gateway, tables: Iterable[GraphTable], *, kept: Path | None = None
+) -> dict[str, pa.Table]:
     """Read each table once and give it to `con` as a temp table of its name; the Arrow
-    tables, by name, for another engine to read the same rows."""
+    tables, by name, for another engine to read the same rows. With `kept` (a folder),
+    each is read from there while its key holds, and kept there when read from the graph.
+    `graph_table_keys` (name, key) in `con` holds each table's key, null for a table no
+    key covers: a rule's hits stay what they were while its tables' keys do."""
     read: dict[str, pa.Table] = {}
+    keys = _Keys(gateway)
+    con.execute("CREATE OR REPLACE TEMP TABLE graph_table_keys (name VARCHAR PRIMARY KEY, key VARCHAR)")
     for table in tables:
         if table.name in read:
             continue
-        read[table.name] = read_table(gateway, table)
-        con.register("graph_table_arrow", read[table.name])
+        plan = _checked_plan(gateway, table)
+        key = keys.key(table, plan)
+        path = Path(kept) / f"{table.name}.parquet" if kept is not None else None
+        rows = _kept(path, table, key) if path is not None and key is not None else None
+        if rows is None:
+            rows = _fetch(gateway, table)
+            if path is not None and key is not None:
+                _keep(path, rows, key)
+        read[table.name] = rows
+        con.execute("INSERT INTO graph_table_keys VALUES ($name, $key)", {"name": table.name, "key": key})
+        con.register("graph_table_arrow", rows)
         # The name is checked lower_snake_case at load, and not any relation of the store's.
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table.name} AS SELECT * FROM graph_table_arrow")
         con.unregister("graph_table_arrow")
     return read
+
+
+def table_keys(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> dict[str, str | None]:
+    """The keys `register` gave these tables in `con` (None: no key covers it, or not read)."""
+    wanted = sorted(set(names))
+    query = "SELECT name, key FROM graph_table_keys WHERE list_contains($names, name)"
+    found = dict(con.execute(query, {"names": wanted}).fetchall())
+    return {name: found.get(name) for name in wanted}
 
 
 def declared_in(rules: Iterable[Any]) -> list[GraphTable]:

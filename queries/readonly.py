@@ -112,6 +112,13 @@ def check_read_only(
 
     A syntax error is raised as graph.errors.CypherSyntaxError, naming `name`.
     """
+    return read_plan(gateway, cypher, params, name=name)[0]
+
+
+def read_plan(
+    gateway: Gateway, cypher: str, params: Mapping[str, Any] | None = None, *, name: str = "readonly.check"
+) -> tuple[list[str], Mapping[str, Any] | None]:
+    """As check_read_only, with the server's plan beside the columns."""
     text_check(cypher)
     try:
         result = gateway.read(name, "EXPLAIN " + cypher.strip().rstrip(";"), params or {})
@@ -120,5 +127,6 @@ def check_read_only(
         text = f"the server will not plan it as a read: {exc}"
         raise NotReadOnly(text, [Fault("no_plan", str(exc), text)]) from exc
     summary = result.summary
-    plan_check(getattr(summary, "query_type", None), getattr(summary, "plan", None))
-    return list(result.keys)
+    plan = getattr(summary, "plan", None)
+    plan_check(getattr(summary, "query_type", None), plan)
+    return list(result.keys), plan

@@ -416,6 +416,11 @@ class Settings:
         return (self.home / "neo4j-password").resolve()
 
     @property
+    def graph_changes(self) -> Path:
+        """What goldenbell's writes changed in the graph (graph/changes.py)."""
+        return (self.home / "graph-changes.json").resolve()
+
+    @property
     def local_uri(self) -> str:
         return f"bolt://127.0.0.1:{self.bolt_port}"
 

@@ -19,6 +19,7 @@ from time import monotonic
 import duckdb
 
 from events.store import EventStore
+from graph.changes import declared
 from graph.gateway import Gateway
 from ingest.normalize.dates import SHANGHAI
 
@@ -54,6 +55,16 @@ ON CREATE SET s.prov_run = $run, s.prov_source = $source, s.prov_file = row.file
 SET s.last_seen = $now, s.passages = row.passages, s.first_passage = row.first, s.last_passage = row.last,
     s.days = row.days
 """
+# What a refresh changes in what was there before (graph/changes.py): the graph tables
+# the alert rules read (owners, licences, usages) stay as they were.
+WRITES = declared(
+    updates=[
+        "Vehicle.last_seen",
+        *(f"SEEN_AT.{k}" for k in ("last_seen", "passages", "first_passage", "last_passage", "days")),
+    ],
+    nodes=["Vehicle"],
+    relationships=["SEEN_AT"],
+)
 
 
 # A captured driver's ID links only to a person the graph knows, as the graph importer's DRIVEN_BY.
@@ -79,6 +90,9 @@ ON CREATE SET d.prov_run = $run, d.prov_source = $source, d.prov_file = row.file
 SET d.last_seen = $now, d.passages = row.passages, d.first_passage = row.first, d.last_passage = row.last
 RETURN count(d) AS written
 """
+WRITES_DROVE = declared(
+    updates=[f"DROVE.{k}" for k in ("last_seen", "passages", "first_passage", "last_passage")], relationships=["DROVE"]
+)
 
 
 @dataclass(frozen=True)
@@ -102,7 +116,7 @@ def refresh(gateway: Gateway, store: EventStore, file_hashes: Iterable[str], *, 
             label, key = PLACES[source]
             statement = _WRITE.format(label=label, key=key)
             params = {"vehicles": by_vehicle(rows), "run": run_id, "source": SOURCES[source], "now": now}
-            gateway.write("events.seen_at", statement, params)
+            gateway.write("events.seen_at", statement, params, changes=WRITES)
             links += len(rows)
         drives = _refresh_drives(con, gateway, hashes, run_id, now)
     finally:
@@ -114,7 +128,7 @@ def _refresh_drives(con: duckdb.DuckDBPyConnection, gateway: Gateway, hashes: li
     written = 0
     for drives in drive_batches(con, hashes):
         params = {"drives": drives, "run": run_id, "source": SOURCES["checkpoint"], "now": now}
-        written += gateway.write("events.drove", _WRITE_DROVE, params).single_value(0)
+        written += gateway.write("events.drove", _WRITE_DROVE, params, changes=WRITES_DROVE).single_value(0)
     return written
 
 

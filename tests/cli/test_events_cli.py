@@ -158,3 +158,19 @@ def test_once_passages_are_stored_the_other_commands_follow_them(empty_graph, cl
     assert refused.exit_code == 1 and "goldenbell events import" in refused.output
     assert "Traceback" not in refused.output
     assert empty_graph.read("test.passages", "MATCH (p:Passage) RETURN count(p) AS n").single_value() == 0
+
+
+def test_an_incremental_run_says_what_it_looked_at_and_a_write_past_goldenbell_can_be_told(empty_graph, cli, tmp_path):
+    empty_graph.write("test.places", PLACES)
+    file = tmp_path / "checkpoint_passages.csv"
+    file.write_text(HEADER + "P1,浙F12345,蓝,JCZ330401,2025-03-01 08:00:00,进城,1,\n", encoding="utf-8")
+    assert cli("events", "import", str(file), "--rejects", str(tmp_path / "r.csv")).exit_code == 0
+    rule = ("events", "alerts", "--rule", "vehicles.revoked_licence_driving", "--incremental")
+
+    first = cli(*rule)
+    assert first.exit_code == 0, first.output
+    assert "looking at every passage" in first.output, "a first run looks at everything"
+    again = cli(*rule)
+    assert "looking at the passages of 0 plates" in again.output, "nothing new: the licences read are kept"
+    told = cli(*rule, "--graph-changed")
+    assert told.exit_code == 0 and "looking at every passage" in told.output

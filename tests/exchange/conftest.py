@@ -57,7 +57,9 @@ def runner(gateway, catalog, schema, neo4j_settings, audit) -> Runner:
     # The same driver with a minute for each read: planning the search pack's query on a busy
     # two-core machine can take longer than the test server's ten seconds, and the answers,
     # not the time, are what these tests compare.
-    patient = Gateway(gateway.driver, database=gateway.database, query_timeout=60, uri=gateway.uri)
+    patient = Gateway(
+        gateway.driver, database=gateway.database, query_timeout=60, uri=gateway.uri, changes=gateway.changes
+    )
     return Runner(patient, catalog, schema, neo4j_settings, audit)
 
 

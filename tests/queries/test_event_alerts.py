@@ -156,3 +156,55 @@ def test_a_run_over_the_plates_a_new_batch_concerns_leaves_the_alerts_a_whole_ru
     whole.close()
     assert expected
     assert {alert_id: state.get(alert_id) for alert_id in expected} == expected
+
+
+def test_after_an_import_every_rule_looks_at_the_new_plates_while_the_graph_facts_it_reads_hold(
+    sample_graph, sample_dir, schema, catalog, audit, tmp_path
+):
+    """As `goldenbell events alerts --incremental` after each day's import: the passage import's
+    own graph writes (SEEN_AT, DROVE) leave the rules' graph tables as they were, so even the
+    rules that join licences, owners, usages and watch lists look only at the plates with a new
+    passage; once the graph changes otherwise, those look at everything again."""
+    from ingest.passages.run import graph_places, import_passages
+
+    places = graph_places(sample_graph)
+    early, late = [], []
+    for name in PASSAGE_FILES:
+        early.append(tmp_path / f"early_{name}")
+        late.append(tmp_path / f"late_{name}")
+        _split(sample_dir / name, early[-1], late[-1], "2025-10-01")
+    store = EventStore(tmp_path / "events")
+    actor = Actor.cli("test", case_ref="event-alerts")
+
+    def imported_and_run(files: list | None) -> dict[str, str]:
+        if files:
+            import_passages(
+                files,
+                schema=schema,
+                store=store,
+                known_places=places,
+                rejects_path=tmp_path / "r.csv",
+                gateway=sample_graph,
+            )
+        con = open_events(store, sample_graph, [r for r in event_rules.rules() if r.alert])
+        try:
+            reports = run_event_alerts(con, sample_graph, schema, catalog, audit, actor, store=store, incremental=True)
+        finally:
+            con.close()
+        return {r.rule: r.scope for r in reports}
+
+    assert set(imported_and_run(early).values()) == {"all"}, "a first run looks at everything"
+    scopes = imported_and_run(late)
+    assert set(scopes) == set(LOOSER) and all(scope.endswith(" plates") for scope in scopes.values()), scopes
+
+    # Any write that says nothing of what it changes: every graph table may have changed.
+    sample_graph.write("test.touch", "MATCH (l:DrivingLicence) WITH l LIMIT 1 SET l.status = l.status")
+    scopes = imported_and_run(None)
+    joined = {r.id for r in event_rules.rules() if r.alert and r.tables}
+    assert joined == {
+        "vehicles.revoked_licence_driving",
+        "vehicles.hazmat_night_passages",
+        "vehicles.wanted_owner_passages",
+    }
+    assert {rule for rule, scope in scopes.items() if scope == "all"} == joined
+    assert scopes["vehicles.cloned_plates"] == "0 plates", "the places are what they were, no new file"
