@@ -7,6 +7,8 @@ Each name holds a random token, drawn anew after every write that may have chang
 
     *              anything: what a write that does not say what it changes draws anew
     Label+         nodes of the label created or deleted
+    Label+key      nodes of the label created carrying the property (what an index scan on
+                   the label and property, which returns only nodes that have it, can see)
     Label.key      the property of nodes of the label set on nodes that were already there
     TYPE+, TYPE.key  the same of relationships
 
@@ -27,7 +29,7 @@ import fcntl
 import json
 import os
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,16 +42,16 @@ EVERYTHING = "*"
 @dataclass(frozen=True)
 class Changes:
     """What one write may change: `updates` names properties it sets on what was already
-    there (Label.key, TYPE.key); `nodes` and `relationships` the labels and types it may
-    create, drawn anew only when the server says it created some."""
+    there (Label.key, TYPE.key); `nodes` the labels of nodes it may create, `relationships`
+    the types, drawn anew only when the server says it created some."""
 
     updates: frozenset[str] = frozenset()
-    nodes: frozenset[str] = frozenset()
-    relationships: frozenset[str] = frozenset()
+    nodes: frozenset[str] = frozenset()  # Label+, and Label+key for each key a new node may carry
+    relationships: frozenset[str] = frozenset()  # TYPE+
 
     @property
     def names(self) -> frozenset[str]:
-        return self.updates | {f"{n}+" for n in self.nodes} | {f"{r}+" for r in self.relationships}
+        return self.updates | self.nodes | self.relationships
 
     def changed(self, counters: Any) -> frozenset[str]:
         """The names a finished write changed, from its summary's counters (None: all)."""
@@ -57,17 +59,27 @@ class Changes:
             return self.names
         created = set(self.updates)
         if getattr(counters, "nodes_created", 1) or getattr(counters, "nodes_deleted", 1):
-            created |= {f"{n}+" for n in self.nodes}
+            created |= self.nodes
         if getattr(counters, "relationships_created", 1) or getattr(counters, "relationships_deleted", 1):
-            created |= {f"{r}+" for r in self.relationships}
+            created |= self.relationships
         return frozenset(created)
 
 
 ANYTHING = Changes(updates=frozenset({EVERYTHING}))
 
 
-def declared(*, updates: Iterable[str] = (), nodes: Iterable[str] = (), relationships: Iterable[str] = ()) -> Changes:
-    return Changes(frozenset(updates), frozenset(nodes), frozenset(relationships))
+def declared(
+    *,
+    updates: Iterable[str] = (),
+    nodes: Mapping[str, Iterable[str]] | None = None,
+    relationships: Iterable[str] = (),
+) -> Changes:
+    """`nodes` maps each label of the nodes the write may create to every property key such
+    a node may carry: a table read through an index on one of them (whose scan returns only
+    the nodes that have it) changes only when a node carrying it is created."""
+    created = {f"{label}+{key}" for label, keys in (nodes or {}).items() for key in keys}
+    created |= {f"{label}+" for label in nodes or {}}
+    return Changes(frozenset(updates), frozenset(created), frozenset(f"{t}+" for t in relationships))
 
 
 @dataclass

@@ -62,7 +62,12 @@ _STORED = declared(
         "Alert.evidence_passages",
         "INVOLVES.last_seen",
     ],
-    nodes=["Alert"],
+    nodes={
+        "Alert": [
+            *("alert_id", "rule", "status", "first_fired", "fire_count", "first_seen", "prov_source", "prov_run"),
+            *("summary", "summary_en", "severity", "last_fired", "last_seen", "evidence_passages"),
+        ]
+    },
     relationships=["INVOLVES"],
 )
 
@@ -106,7 +111,9 @@ RETURN x.status AS status, x.assignee AS assignee,
        n {.kind, .author, .written_at, .text} AS note
 """
 _CHANGED = declared(
-    updates=["Alert.status", "Alert.last_seen", "Alert.assignee"], nodes=["AlertNote"], relationships=["HAS_NOTE"]
+    updates=["Alert.status", "Alert.last_seen", "Alert.assignee"],
+    nodes={"AlertNote": ["note_id", "kind", "author", "text", "written_at", "first_seen", "last_seen", "prov_source"]},
+    relationships=["HAS_NOTE"],
 )
 NOTE_MAX = 2000
 

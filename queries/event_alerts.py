@@ -247,20 +247,26 @@ def _concerned(
     con: duckdb.DuckDBPyConnection, rule: event_rules.EventRule, values: Mapping[str, Any], pool: str, into: str
 ) -> None:
     """`into` (a temp table name of this module's): the plates a hit of `rule` could newly
-    concern, from the new files' passages in `<pool>_fresh`."""
-    met = ""
-    if rule.incremental is not None and rule.incremental.met_within:
-        met = f"""
-            UNION
-            SELECT o.plate FROM stored_passages AS o
-            JOIN {pool}_fresh AS f
-              ON o.place_id = f.place_id AND coalesce(o.direction, '') = f.direction AND o.day = f.day
-            WHERE abs(epoch_us(o.time) - epoch_us(f.time)) <= $minutes * 60 * 1000000
-        """
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT DISTINCT plate FROM {pool}_fresh {met}",
-        {"minutes": values[rule.incremental.met_within]} if met else {},
-    )
+    concern, from the new files' passages in `<pool>_fresh`; kept per meeting gap, as both
+    `gather` and `restrict` ask."""
+    minutes = values[rule.incremental.met_within] if rule.incremental and rule.incremental.met_within else None
+    kept = f"{pool}_plates_" + hashlib.sha256(json.dumps(minutes).encode("utf-8")).hexdigest()[:8]
+    known = "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = $name"
+    if not con.execute(known, {"name": kept}).fetchall()[0][0]:
+        met = ""
+        if minutes is not None:
+            met = f"""
+                UNION
+                SELECT o.plate FROM stored_passages AS o
+                JOIN {pool}_fresh AS f
+                  ON o.place_id = f.place_id AND coalesce(o.direction, '') = f.direction AND o.day = f.day
+                WHERE abs(epoch_us(o.time) - epoch_us(f.time)) <= $minutes * 60 * 1000000
+            """
+        con.execute(
+            f"CREATE TEMP TABLE {kept} AS SELECT DISTINCT plate FROM {pool}_fresh {met}",
+            {"minutes": minutes} if met else {},
+        )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT plate FROM {kept}")
 
 
 def _nodes(

@@ -19,10 +19,11 @@ A table read is kept in the event store (`graph_tables/<name>.parquet`) under a 
 what its rows depend on, and read from there while the key holds: a city's alert tables
 take 10 s from the server and a tenth of that from the file. The key is the graph's
 store, the Cypher and its columns, and the change log's tokens (graph/changes.py) of
-every name the rows could depend on: each word of the Cypher as a label or type (`L+`),
-and each word as a property of the labels and types it names and of the labels at the
-ends of those types (`L.word`). A table whose plan reads past what those names cover
-(every node, or relationships of any type) is read from the server every time.
+every name the rows could depend on: each word of the Cypher as a label or type (`L+`;
+`L+key` instead for a label the plan finds nodes of only through an index on `key`), and
+each word as a property of the labels and types it names and of the labels at the ends of
+those types (`L.word`). A table whose plan reads past what those names cover (every node,
+relationships of any type, a procedure's rows) is read from the server every time.
 """
 
 from __future__ import annotations
@@ -85,7 +86,10 @@ _DATE_AS_TEXT = "CASE WHEN {0} IS :: DATE THEN [toString({0})] ELSE {0} END"
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 # A plan operator reading nodes of any label or relationships of any type, or the details
 # of one that follows relationships of any type: no names cover what such a table reads.
-_ANY_ENTITY_OPERATOR = re.compile(r"AllNodes|AllRelationships")
+_ANY_ENTITY_OPERATOR = re.compile(r"AllNodes|AllRelationships|ProcedureCall")
+# An index scan or seek returns only the nodes that have its properties:
+# "RANGE INDEX v:Vehicle(usage) WHERE usage IS NOT NULL".
+_INDEX_OF = re.compile(r"INDEX \w+:(\w+)\(([^)]*)\)")
 _ANY_TYPE_DETAILS = re.compile(r"-\[[^\]:]*\]-|--|count\( \(\) \)")
 _KEY = b"goldenbell.key"
 KEPT_FOLDER = "graph_tables"
@@ -250,14 +254,32 @@ def depends_on(cypher: str, plan: Mapping[str, Any] | None) -> frozenset[str] | 
             return None
     schema = builtin_schema()
     words = set(re.findall(r"\w+", cypher))
+    by_index = _found_by_index_alone(plan)
     types = words & set(schema.relationships)
     reached = words & set(schema.nodes)
     for rel_type in types:
         ends = {*schema.relationships[rel_type].start, *schema.relationships[rel_type].end}
         reached |= set(schema.nodes) if ANY_LABEL in ends else ends
-    names = {f"{word}+" for word in words}
+    names = {f"{word}+" for word in words - set(by_index)}
+    names |= {f"{label}+{key}" for label, keys in by_index.items() for key in keys}
     names |= {f"{owner}.{word}" for owner in reached | types for word in words}
     return frozenset(names)
+
+
+def _found_by_index_alone(plan: Mapping[str, Any] | None) -> dict[str, set[str]]:
+    """Label → the indexed properties, for each label the plan finds nodes of only by index
+    (any other operator naming it is a filter): a node created without those properties
+    cannot be among its rows."""
+    indexed: dict[str, set[str]] = {}
+    otherwise: set[str] = set()
+    for op in operators(plan):
+        details = str((op.get("args") or {}).get("Details") or "")
+        found = _INDEX_OF.findall(details)
+        for label, keys in found:
+            indexed.setdefault(label, set()).update(k.strip() for k in keys.split(","))
+        if not found and not str(op.get("operatorType", "")).startswith("Filter"):
+            otherwise |= set(re.findall(r":(\w+)", details))
+    return {label: keys for label, keys in indexed.items() if label not in otherwise}
 
 
 class _Keys:

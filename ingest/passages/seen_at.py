@@ -62,7 +62,7 @@ WRITES = declared(
         "Vehicle.last_seen",
         *(f"SEEN_AT.{k}" for k in ("last_seen", "passages", "first_passage", "last_passage", "days")),
     ],
-    nodes=["Vehicle"],
+    nodes={"Vehicle": ["plate", "prov_run", "prov_source", "prov_file", "prov_row", "first_seen", "last_seen"]},
     relationships=["SEEN_AT"],
 )
 

@@ -23,7 +23,7 @@ def test_a_write_that_says_nothing_changes_everything_and_a_declared_one_only_it
     empty_graph.write(
         "test.seen",
         "CREATE (:Vehicle {plate: '浙A00001', last_seen: datetime()})",
-        changes=declared(updates=["Vehicle.last_seen"], nodes=["Vehicle"]),
+        changes=declared(updates=["Vehicle.last_seen"], nodes={"Vehicle": ["plate", "last_seen"]}),
     )
     after = log.tokens(NAMES)
     changed = {name for name in after if after[name] != before.get(name)}
@@ -32,7 +32,7 @@ def test_a_write_that_says_nothing_changes_everything_and_a_declared_one_only_it
     empty_graph.write(
         "test.seen_again",
         "MATCH (v:Vehicle {plate: '浙A00001'}) SET v.last_seen = datetime()",
-        changes=declared(updates=["Vehicle.last_seen"], nodes=["Vehicle"]),
+        changes=declared(updates=["Vehicle.last_seen"], nodes={"Vehicle": ["plate", "last_seen"]}),
     )
     again = log.tokens(NAMES)
     assert {name for name in again if again[name] != after.get(name)} == {"Vehicle.last_seen"}, (
@@ -49,7 +49,11 @@ def test_a_failed_write_changes_all_it_named(empty_graph):
     log = empty_graph.changes
     before = log.tokens(NAMES)
     with pytest.raises(GraphError, match=r"test\.broken"):
-        empty_graph.write("test.broken", "CREATE (:Vehicle {plate: 1 / 0})", changes=declared(nodes=["Vehicle"]))
+        empty_graph.write(
+            "test.broken",
+            "CREATE (:Vehicle {plate: 1 / 0})",
+            changes=declared(nodes={"Vehicle": ["plate", "last_seen"]}),
+        )
     assert log.tokens(NAMES)["Vehicle+"] != before.get("Vehicle+")
 
 

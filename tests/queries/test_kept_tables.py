@@ -22,6 +22,9 @@ tables:
   vehicles:
     cypher: "MATCH (v:Vehicle) RETURN v.plate AS plate"
     columns: {plate: string}
+  usages:
+    cypher: "MATCH (v:Vehicle) WHERE v.usage IS NOT NULL RETURN v.plate AS plate, v.usage AS usage"
+    columns: {plate: string, usage: string}
   linked:
     cypher: "MATCH (o:Person)-[r]->(x) RETURN o.id_number AS person_id, x.plate AS plate"
     columns: {person_id: string, plate: string}
@@ -30,7 +33,7 @@ rules:
     names: {zh: 车主, en: Owners}
     sql: >-
       SELECT p.plate FROM passages AS p JOIN owners USING (plate) JOIN vehicles USING (plate)
-      JOIN linked USING (plate)
+      JOIN linked USING (plate) JOIN usages USING (plate)
 """
 
 
@@ -53,7 +56,9 @@ def _read(gateway, tables, kept) -> tuple[dict[str, list], dict[str, str | None]
 
 
 def test_a_table_is_read_from_its_copy_while_its_key_holds(empty_graph, tables, tmp_path):
-    empty_graph.write("test.owner", "CREATE (:Person {id_number: 'P1'})-[:OWNS]->(:Vehicle {plate: '浙A10001'})")
+    empty_graph.write(
+        "test.owner", "CREATE (:Person {id_number: 'P1'})-[:OWNS]->(:Vehicle {plate: '浙A10001', usage: '非营运'})"
+    )
     kept = tmp_path / "events" / event_tables.KEPT_FOLDER
     first, keys = _read(empty_graph, tables, kept)
     assert len(first["owners"]) == 1 and keys["owners"] and keys["vehicles"]
@@ -72,7 +77,9 @@ def test_a_table_is_read_from_its_copy_while_its_key_holds(empty_graph, tables, 
 
     # A day's passages: a vehicle new to the graph and its SEEN_AT, as the passage import writes them.
     empty_graph.write(
-        "test.place", "CREATE (:Checkpoint {checkpoint_id: 'C1'})", changes=declared(nodes=["Checkpoint"])
+        "test.place",
+        "CREATE (:Checkpoint {checkpoint_id: 'C1'})",
+        changes=declared(nodes={"Checkpoint": ["checkpoint_id"]}),
     )
     empty_graph.write(
         "test.seen",
@@ -85,6 +92,14 @@ def test_a_table_is_read_from_its_copy_while_its_key_holds(empty_graph, tables, 
         "the owners' table reads no vehicle but through OWNS: kept"
     )
     assert day_keys["vehicles"] != keys["vehicles"] and "{'plate': '浙A99999'}" in after_day["vehicles"]
+    assert day_keys["usages"] == keys["usages"], "found through the index on usage, which a new plate lacks"
+    empty_graph.write(
+        "test.registered",
+        "CREATE (:Vehicle {plate: '浙A20001', usage: '货运'})",
+        changes=declared(nodes={"Vehicle": ["plate", "usage"]}),
+    )
+    registered, registered_keys = _read(empty_graph, tables, kept)
+    assert registered_keys["usages"] != keys["usages"] and len(registered["usages"]) == 2
 
     # A write that changes what the owners' table reads: read from the graph again, untold change and all.
     empty_graph.write(
@@ -109,3 +124,29 @@ def test_a_table_whose_plan_follows_any_relationship_is_read_from_the_graph_ever
     )
     read, _ = _read(empty_graph, tables, kept)
     assert len(read["linked"]) == 2 and len(read["owners"]) == 1
+
+
+def test_the_writes_that_say_what_they_change_name_every_property_their_new_nodes_carry(empty_graph):
+    from datetime import UTC, datetime
+
+    from ingest.passages import seen_at
+    from queries import alerts
+
+    empty_graph.write("test.place", "CREATE (:Checkpoint {checkpoint_id: 'C1'})")
+    now = datetime.now(UTC)
+    row = {"place": "C1", "file": "f", "row": 2, "passages": 1, "first": now, "last": now, "days": 1}
+    params = {"vehicles": [{"plate": "浙A99999", "file": "f", "row": 2, "seen": [row]}], "run": "r", "source": "s"}
+    empty_graph.write(
+        "test.seen", seen_at._WRITE.format(label="Checkpoint", key="checkpoint_id"), {**params, "now": now}
+    )
+    [element_id, vehicle_keys] = (
+        empty_graph.read("test.keys", "MATCH (v:Vehicle) RETURN elementId(v), keys(v)").records[0].values()
+    )
+    assert {f"Vehicle+{k}" for k in vehicle_keys} <= seen_at.WRITES.nodes
+
+    hit = alerts.Hit(
+        "a1", "vehicles.cloned_plates", "摘要", [{"element_id": element_id, "role": "vehicle"}], "s", "high"
+    )
+    alerts.store(empty_graph, [hit], run_id="r")
+    [alert_keys] = empty_graph.read("test.keys", "MATCH (a:Alert) RETURN keys(a)").records[0].values()
+    assert {f"Alert+{k}" for k in alert_keys} <= alerts._STORED.nodes
