@@ -218,7 +218,8 @@ def gather(
 
 def _pool(con: duckdb.DuckDBPyConnection, new_files: list[str]) -> str:
     """The name of this connection's temp tables for these files: `<it>` the passages of the
-    plates gathered so far, `<it>_plates` those plates, `<it>_fresh` the files' own passages."""
+    plates gathered so far, `<it>_plates` those plates, `<it>_fresh` the files' own passages,
+    `<it>_met_<digest>` the plates concerned for a meeting gap (none: by plate alone)."""
     pool = "narrowed_" + hashlib.sha256(json.dumps(new_files).encode("utf-8")).hexdigest()[:16]
     known = "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = $name"
     if not con.execute(known, {"name": pool}).fetchall()[0][0]:
@@ -250,7 +251,7 @@ def _concerned(
     concern, from the new files' passages in `<pool>_fresh`; kept per meeting gap, as both
     `gather` and `restrict` ask."""
     minutes = values[rule.incremental.met_within] if rule.incremental and rule.incremental.met_within else None
-    kept = f"{pool}_plates_" + hashlib.sha256(json.dumps(minutes).encode("utf-8")).hexdigest()[:8]
+    kept = f"{pool}_met_" + hashlib.sha256(json.dumps(minutes).encode("utf-8")).hexdigest()[:8]
     known = "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = $name"
     if not con.execute(known, {"name": kept}).fetchall()[0][0]:
         met = ""

@@ -76,6 +76,10 @@ _RESERVED = BUILT_IN | {
     "lookup_mine",
     "lookup_others",
     "graph_table_keys",
+    "narrowed",
+    "wanted",
+    "wanted_one",
+    "lacking",
 }
 _TABLE_KEYS = {"description", "cypher", "columns", "timeout_s"}
 _CHUNK_ROWS = 50_000
@@ -139,7 +143,7 @@ def _table(path: Path, name: str, entry: Any, line: int) -> GraphTable:
 
     if not _NAME.fullmatch(name):
         raise fail("the name must be lower_snake_case")
-    if name in _RESERVED:
+    if name in _RESERVED or name.startswith("narrowed_"):
         raise fail("the name is the event store's own")
     if not isinstance(entry, LineDict):
         raise fail("a table is a mapping of cypher and columns")
