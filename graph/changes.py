@@ -12,8 +12,8 @@ Each name holds a random token, drawn anew after every write that may have chang
     Label.key      the property of nodes of the label set on nodes that were already there
     TYPE+, TYPE.key  the same of relationships
 
-A property set on a node the same write created needs no name of its own: a new node is
-reached by its label's scan (Label+) or by a new relationship (TYPE+).
+A property set on a node the same write created needs no `Label.key`: a new node is
+reached by its label's scan (Label+), an index scan (Label+key) or a new relationship (TYPE+).
 
 The tokens are a JSON file in GOLDENBELL_HOME, written under a lock. A write marks its
 names before it starts and draws them anew when it ends, whether it committed or not

@@ -311,12 +311,11 @@ class _Keys:
 def _kept(path: Path, table: GraphTable, key: str) -> pa.Table | None:
     """The table as kept at `path`, if it was kept under `key`."""
     try:
-        schema = pq.read_schema(path)
-    except (FileNotFoundError, pa.ArrowInvalid, OSError):
-        return None
-    if (schema.metadata or {}).get(_KEY) != key.encode():
-        return None
-    rows = pq.read_table(path)
+        if (pq.read_schema(path).metadata or {}).get(_KEY) != key.encode():
+            return None
+        rows = pq.read_table(path)
+    except (FileNotFoundError, pa.ArrowException, OSError):
+        return None  # not kept, or not readable: read from the graph and kept again
     return rows.replace_schema_metadata(None) if rows.schema.remove_metadata() == table.arrow_schema else None
 
 
