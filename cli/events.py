@@ -148,7 +148,7 @@ def tables_command(out: Path, rule: str | None) -> None:
     "--graph-changed",
     is_flag=True,
     help="The graph was written past goldenbell (cypher-shell, Neo4j Browser): read the rules' "
-    "graph tables from it anew and look at every passage.",
+    "graph tables from it anew, and the rules that join them look at every passage.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
 def alerts_command(rule: str | None, incremental: bool, graph_changed: bool, as_json: bool) -> None:
