@@ -31,6 +31,7 @@ from typing import Any
 import duckdb
 
 from settings.home import open_private, private_dir
+from settings.processes import alive
 
 PASSAGE_COLUMNS = (
     "passage_id VARCHAR, plate VARCHAR, place_id VARCHAR, source VARCHAR, time TIMESTAMPTZ, day DATE, "
@@ -91,7 +92,7 @@ class EventStore:
         staging = private_dir(self._staging)
         for left in staging.glob("spill-*-*"):  # a killed process's spill, which DuckDB could not remove
             pid = left.name.split("-")[1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not alive(int(pid)):
                 with contextlib.suppress(FileNotFoundError):  # another process cleared it first
                     shutil.rmtree(left)
         return staging / f"spill-{os.getpid()}-{secrets.token_hex(4)}"
@@ -198,13 +199,3 @@ class EventStore:
             f.flush()
             os.fsync(f.fileno())
         os.replace(partial, path)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process, alive
-        return True
-    return True

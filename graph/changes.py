@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from settings.home import open_private, private_dir
+from settings.processes import alive
 
 EVERYTHING = "*"
 
@@ -119,7 +120,7 @@ class ChangeLog:
         wanted = {*names, EVERYTHING}
         with self._locked() as state:
             for mark, entry in list(state.writing.items()):
-                if not _alive(entry["pid"]):
+                if not alive(entry["pid"]):
                     # Cut off: whatever it wrote is settled now, and its names are drawn anew.
                     del state.writing[mark]
                     _draw(state, entry["names"])
@@ -162,13 +163,3 @@ class ChangeLog:
 def _draw(state: _State, names: Iterable[str]) -> None:
     for name in names:
         state.tokens[name] = secrets.token_hex(8)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from settings.home import OWNER_ONLY_UMASK, OwnerOnlyError, open_private, private_home, tighten_tree
+from settings.processes import alive
 from settings.table import PROJECT_ROOT, Settings
 
 SERVER_DIR = PROJECT_ROOT / "graph" / "server"
@@ -69,21 +70,6 @@ def classpath() -> str:
     return f"{classes}{os.pathsep}{lib}{os.sep}*"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie child still answers kill(0); it is gone for our purposes.
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
-    except (FileNotFoundError, IndexError):
-        return True
-    return state != "Z"
-
-
 def read_state(settings: Settings) -> RunState | None:
     """The recorded run state if that process is still alive; clears a stale record."""
     path = pid_file(settings)
@@ -93,7 +79,7 @@ def read_state(settings: Settings) -> RunState | None:
         return None
     except (ValueError, TypeError) as exc:
         raise ServerError(f"cannot read {path} ({exc}); remove it if no Neo4j is running") from exc
-    if not _alive(state.pid):
+    if not alive(state.pid):
         path.unlink(missing_ok=True)
         return None
     return state
@@ -228,7 +214,7 @@ def _terminate(pid: int, grace: float) -> bool:
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
         _reap(pid)
-        if not _alive(pid):
+        if not alive(pid):
             return True
         time.sleep(0.1)
     try:

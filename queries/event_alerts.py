@@ -188,13 +188,14 @@ def restrict(
     one. A hit whose plates are all outside saw no new passage and is what it was. Returns
     how many plates are looked at."""
     pool = _pool(con, new_files)
-    _concerned(con, rule, values, pool, "concerned")
-    _extend(con, pool, "concerned")
-    plates = con.execute("SELECT count(*) FROM concerned").fetchall()[0][0]
+    concerned = _concerned(con, rule, values, pool)
+    _extend(con, pool, [concerned])
+    plates = con.execute(f"SELECT count(*) FROM {concerned}").fetchall()[0][0]
     if plates == con.execute(f"SELECT count(*) FROM {pool}_plates").fetchall()[0][0]:
         con.execute(f"CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM {pool}")
     else:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE narrowed AS SELECT * FROM {pool} SEMI JOIN concerned USING (plate)")
+        narrowed = f"SELECT * FROM {pool} SEMI JOIN {concerned} USING (plate)"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE narrowed AS {narrowed}")
         con.execute("CREATE OR REPLACE TEMP VIEW passages AS SELECT * FROM narrowed")
     return plates
 
@@ -209,11 +210,7 @@ def gather(
     a day's plates takes a city a second or more, and every rule after a day's import needs
     the same plates, or a few more that met them."""
     pool = _pool(con, new_files)
-    con.execute("CREATE OR REPLACE TEMP TABLE wanted (plate VARCHAR)")
-    for rule, values in rules:
-        _concerned(con, rule, values, pool, "wanted_one")
-        con.execute("INSERT INTO wanted SELECT plate FROM wanted_one")
-    _extend(con, pool, "wanted")
+    _extend(con, pool, [_concerned(con, rule, values, pool) for rule, values in rules])
 
 
 def _pool(con: duckdb.DuckDBPyConnection, new_files: list[str]) -> str:
@@ -221,8 +218,7 @@ def _pool(con: duckdb.DuckDBPyConnection, new_files: list[str]) -> str:
     plates gathered so far, `<it>_plates` those plates, `<it>_fresh` the files' own passages,
     `<it>_met_<digest>` the plates concerned for a meeting gap (none: by plate alone)."""
     pool = "narrowed_" + hashlib.sha256(json.dumps(new_files).encode("utf-8")).hexdigest()[:16]
-    known = "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = $name"
-    if not con.execute(known, {"name": pool}).fetchall()[0][0]:
+    if not _exists(con, pool):
         # The names are this module's own: a digest of the files.
         con.execute(
             f"CREATE TEMP TABLE {pool}_fresh AS "
@@ -235,9 +231,10 @@ def _pool(con: duckdb.DuckDBPyConnection, new_files: list[str]) -> str:
     return pool
 
 
-def _extend(con: duckdb.DuckDBPyConnection, pool: str, plates: str) -> None:
-    """Add to the pool the passages of the plates in table `plates` it lacks."""
-    lacking = f"SELECT DISTINCT plate FROM {plates} ANTI JOIN {pool}_plates USING (plate)"
+def _extend(con: duckdb.DuckDBPyConnection, pool: str, tables: list[str]) -> None:
+    """Add to the pool the passages of the plates in these tables (of `_concerned`) it lacks."""
+    plates = " UNION ".join(f"SELECT plate FROM {table}" for table in tables)
+    lacking = f"SELECT DISTINCT plate FROM ({plates}) ANTI JOIN {pool}_plates USING (plate)"
     con.execute(f"CREATE OR REPLACE TEMP TABLE lacking AS {lacking}")
     if con.execute("SELECT count(*) FROM lacking").fetchall()[0][0]:
         con.execute(f"INSERT INTO {pool} SELECT * FROM stored_passages SEMI JOIN lacking USING (plate)")
@@ -245,15 +242,13 @@ def _extend(con: duckdb.DuckDBPyConnection, pool: str, plates: str) -> None:
 
 
 def _concerned(
-    con: duckdb.DuckDBPyConnection, rule: event_rules.EventRule, values: Mapping[str, Any], pool: str, into: str
-) -> None:
-    """`into` (a temp table name of this module's): the plates a hit of `rule` could newly
-    concern, from the new files' passages in `<pool>_fresh`; kept per meeting gap, as both
-    `gather` and `restrict` ask."""
+    con: duckdb.DuckDBPyConnection, rule: event_rules.EventRule, values: Mapping[str, Any], pool: str
+) -> str:
+    """The temp table of the plates a hit of `rule` could newly concern, from the new files'
+    passages in `<pool>_fresh`; one per meeting gap, as both `gather` and `restrict` ask."""
     minutes = values[rule.incremental.met_within] if rule.incremental and rule.incremental.met_within else None
     kept = f"{pool}_met_" + hashlib.sha256(json.dumps(minutes).encode("utf-8")).hexdigest()[:8]
-    known = "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = $name"
-    if not con.execute(known, {"name": kept}).fetchall()[0][0]:
+    if not _exists(con, kept):
         met = ""
         if minutes is not None:
             met = f"""
@@ -267,7 +262,12 @@ def _concerned(
             f"CREATE TEMP TABLE {kept} AS SELECT DISTINCT plate FROM {pool}_fresh {met}",
             {"minutes": minutes} if met else {},
         )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {into} AS SELECT plate FROM {kept}")
+    return kept
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    known = "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = $name"
+    return bool(con.execute(known, {"name": table}).fetchall()[0][0])
 
 
 def _nodes(

@@ -77,8 +77,6 @@ _RESERVED = BUILT_IN | {
     "lookup_others",
     "graph_table_keys",
     "narrowed",
-    "wanted",
-    "wanted_one",
     "lacking",
 }
 _TABLE_KEYS = {"description", "cypher", "columns", "timeout_s"}
