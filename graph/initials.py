@@ -56,12 +56,21 @@ def pinyin_initials(name: str) -> str | None:
     hans = "".join(ch for ch in name if _han(ch))
     if not hans:
         return None
+    head = COMPOUND_SURNAME_LETTERS.get(hans[:2]) or SURNAME_LETTERS.get(hans[:1])
+    if head is None:
+        # The surname read on its own and the given name apart: a city's registries hold far
+        # fewer given names than names, so nearly every reading comes from the cache.
+        head, rest = _letters(hans[:1]), hans[1:]
+    else:
+        rest = hans[len(head) :]
+    return (head + _letters(rest)).lower() or None
+
+
+@lru_cache(maxsize=1 << 18)
+def _letters(hans: str) -> str:
     from pypinyin import Style, lazy_pinyin  # 0.2 s to import: only where names are written
 
-    head = COMPOUND_SURNAME_LETTERS.get(hans[:2]) or SURNAME_LETTERS.get(hans[:1])
-    rest = hans[len(head) :] if head else hans
-    letters = "".join(p[:1] for p in lazy_pinyin(rest, style=Style.FIRST_LETTER) if p[:1].isascii())
-    return ((head or "") + letters).lower() or None
+    return "".join(p[:1] for p in lazy_pinyin(hans, style=Style.FIRST_LETTER) if p[:1].isascii())
 
 
 def with_initials(node: NodeType, properties: Mapping[str, Any]) -> dict[str, Any]:

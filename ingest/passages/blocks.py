@@ -17,12 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from ingest.reject_reasons import Reason
 
-BLOCK_BYTES = 8 << 20
+# Arrow's reader reads up to 32 blocks ahead of the rows taken: small blocks bound that.
+BLOCK_BYTES = 2 << 20
 
 
 @dataclass
@@ -116,3 +118,37 @@ def count_lines(path: Path) -> tuple[int, str]:
     if last != b"\n":
         lines += 1
     return lines, digest.hexdigest()
+
+
+class Numbering:
+    """Row numbers of the rows Arrow reads, as the row readers number them: `first`,
+    `first` + 1, … leaving out the lines it refused (which keep their own numbers).
+
+    Arrow reports a refused line while parsing its block, before the block's rows arrive
+    (and may report later blocks' lines early), so the refused lines known when a block
+    arrives are all those before its rows. `held` checks that this was so at the end."""
+
+    def __init__(self, first: int, faults: Faults):
+        self.first, self.faults = first, faults
+        self._used: list[tuple[int, int, int, int]] = []  # (lines known, the last known, last k, moved at it)
+
+    def numbers(self, start: int, count: int, *, keep: bool = True) -> np.ndarray:
+        lines = sorted(line for line, *_ in self.faults.rows)
+        # The j-th refused line (0-based) moves every row on by one from the row whose place k
+        # reaches line - j - first.
+        at = np.asarray(lines, dtype=np.int64) - np.arange(len(lines), dtype=np.int64) - self.first
+        ks = np.arange(start, start + count, dtype=np.int64)
+        moved = np.searchsorted(at, ks, side="right")
+        if keep and count:
+            self._used.append((len(lines), lines[-1] if lines else 0, start + count - 1, int(moved[-1])))
+        return ks + self.first + moved
+
+    def held(self) -> bool:
+        lines = sorted(line for line, *_ in self.faults.rows)
+        at = np.asarray(lines, dtype=np.int64) - np.arange(len(lines), dtype=np.int64) - self.first
+        for known, last, k, moved in self._used:
+            if known and lines[known - 1] != last:
+                return False
+            if int(np.searchsorted(at, k, side="right")) != moved:
+                return False
+        return True

@@ -54,7 +54,7 @@ def _citizen_id_ok(d: str) -> str:
     plausible."""
     provinces = "|".join(sorted(PROVINCE_CODES))
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = " + ".join(f"{w} * CAST(substr({d}, {i + 1}, 1) AS INTEGER)" for i, w in enumerate(weights))
+    total = " + ".join(f"{w} * try_cast(substr({d}, {i + 1}, 1) AS INTEGER)" for i, w in enumerate(weights))
     born = f"try_strptime(substr({d}, 7, 8), '%Y%m%d')"
     return (
         f"(regexp_full_match({d}, '(?:{provinces})[0-9]{{15}}[0-9X]') "
@@ -67,9 +67,18 @@ def _opt(column: str | None) -> str:
     return f"coalesce({column}, '')" if column else "''"
 
 
-def fast_select(cols: PassageColumns, *, json: bool) -> str:
-    """SELECT of the rows the SQL vouches for, as stored values, from `raw` (with k and
-    number; for JSON lines also `plain`, whether the line holds text values only)."""
+def row_hash(width: int, *, json: bool) -> str:
+    """One 64-bit hash of a row as read (every column; for a JSON line not taken apart, its
+    text): rows with different hashes differ, rows with equal ones are compared in full."""
+    columns = ", ".join(f"c{i}" for i in range(width))
+    return f"hash({columns}, CASE WHEN valid THEN NULL ELSE line END)" if json else f"hash({columns})"
+
+
+def judged_select(cols: PassageColumns, relation: str, width: int, *, json: bool) -> str:
+    """Every row of `relation` (k, number, c0, c1, …; for JSON lines also `line`, `valid` and
+    `plain`, whether the line holds text values only) with `sure`, whether the SQL vouches
+    for it, its hash `h` (`row_hash`) and its stored values, which mean something only
+    where it does."""
     t = cols.time
     time_text = f"CASE WHEN regexp_matches({t}, '(\\+08:00|Z)$') THEN {t} ELSE {t} || '+08:00' END"
     ok = " AND ".join(
@@ -81,18 +90,23 @@ def fast_select(cols: PassageColumns, *, json: bool) -> str:
             f"try_cast({time_text} AS TIMESTAMPTZ) IS NOT NULL",
             f"regexp_full_match({_opt(cols.direction)}, '(?:{_WORD_RE})?')",
             f"regexp_full_match({_opt(cols.lane)}, '[0-9]{{0,9}}')",
-            f"({_opt(cols.driver_id)} = '' OR {_citizen_id_ok(cols.driver_id)})" if cols.driver_id else "true",
+            # CASE, not OR: a projection would work out the check digit of every empty ID too
+            f"CASE WHEN {_opt(cols.driver_id)} = '' THEN true ELSE {_citizen_id_ok(cols.driver_id)} END"
+            if cols.driver_id
+            else "true",
             *(["plain"] if json else []),
         ]
     )
+    # try_cast: a row the SQL does not vouch for may hold anything; its values are not used.
     return f"""
-        SELECT k, number, {cols.passage_id} AS passage_id, {cols.plate} AS plate, {cols.place_id} AS place_id,
-               CAST({time_text} AS TIMESTAMPTZ) AS time,
+        SELECT k, number, coalesce({ok}, false) AS sure, {row_hash(width, json=json)} AS h,
+               {cols.passage_id} AS passage_id, {cols.plate} AS plate, {cols.place_id} AS place_id,
+               try_cast({time_text} AS TIMESTAMPTZ) AS time,
                nullif({_opt(cols.direction)}, '') AS direction,
-               CAST(nullif({_opt(cols.lane)}, '') AS INTEGER) AS lane,
+               try_cast(nullif({_opt(cols.lane)}, '') AS INTEGER) AS lane,
                nullif({_opt(cols.driver_id)}, '') AS driver_id,
                nullif(trim({_opt(cols.plate_colour)}), '') AS plate_colour
-        FROM raw WHERE {ok}
+        FROM {relation}
     """
 
 

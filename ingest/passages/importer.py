@@ -10,19 +10,24 @@ read and mapped one by one, as `goldenbell ingest` reads them.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import monotonic
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from events.store import EventStore, Receipt
 from graph.model import Schema
 from ingest.duplicates import DuplicateFinder, fingerprint
 from ingest.mapping import Reject, RowMapper
 from ingest.passages import blocks, checks, staging
+from ingest.passages.day_files import DayFiles
 from ingest.readers import Source
 from ingest.readers.base import RawRow
 from ingest.readers.jsonl_source import parse_line
@@ -37,6 +42,7 @@ PASSAGE_SPECS = {
     "gate_passages": ("gate", "Gate", "gate_id"),
 }
 SLOW_BATCH = 20_000
+GROUP_ROWS = 1 << 17
 
 
 @dataclass
@@ -105,26 +111,39 @@ def import_passage_file(
     headers = resolve_headers(spec, source.header, path)
     cols = _columns(headers, source.header, place_column)
     mapper = RowMapper(spec, headers, schema)
-    csv = source.format == "csv"
+    known = known_places.get(place_label, set())
     with store.staging(report.sha256) as folder:
         con = staging.open_db(folder, memory_limit)
         try:
-            found = _read_in_blocks(con, path, source, lines, report)
+
+            def stage() -> staging.Staging:
+                return staging.Staging(
+                    con,
+                    cols,
+                    len(source.header),
+                    json=source.format == "jsonl",
+                    known=known,
+                    days=DayFiles(folder, kind, run_id=run_id, sha256=report.sha256),
+                )
+
+            staged = stage()
+            reading = _Blocks(con, path, source)
+            found = reading.judge_all(staged, lines, report)
             if found is not None:
-                _judge(con, mapper, source, cols, report, found)
-                staging.reject_duplicates(con, len(source.header), found, csv=csv)
+                _map_unsure(staged, mapper, source, cols, report, found)
+                reread = reading.reread
             else:
+                staged.days.discard()
+                staged = stage()
                 report.read_row_by_row = True
-                found = _read_row_by_row(con, source, mapper, cols, report)
-            staging.reject_unknown_places(
-                con,
-                known_places.get(place_label, set()),
-                cols,
-                place_label,
-                found,
-                csv=csv and not report.read_row_by_row,
-            )
-            written = staging.write_partitions(con, store, folder, kind, run_id, report.sha256)
+                found = _read_row_by_row(staged, source, mapper, cols, report)
+                reread = None
+            others = [
+                str(f)
+                for f in store.partition_files(days={d.isoformat() for d in staged.days.days()}, source=kind)
+                if f.stem != report.sha256
+            ]
+            written = staged.settle(found, label=place_label, reread=reread, stored_elsewhere=others)
         finally:
             con.close()
         report.rows_loaded, report.rows_stored = written.loaded, written.stored
@@ -163,58 +182,178 @@ def _columns(headers: Mapping[str, str], header: list[str], place_column: str) -
     )
 
 
-def _read_in_blocks(
-    con: duckdb.DuckDBPyConnection, path: Path, source: Source, lines: int, report: PassageFileReport
-) -> staging.Found | None:
-    """The file's rows into `raw` through Arrow; None when its lines and records disagree."""
-    found = staging.Found()
-    staging.create_raw(con, len(source.header))
-    if source.format == "csv":
-        faults = blocks.Faults()
-        count = 0
-        for batch in blocks.csv_batches(path, source.encoding, source.header, faults):
-            staging.append_raw(con, batch, count)
-            count += batch.num_rows
-        if count + len(faults.rows) + 1 != lines:
+class _Blocks:
+    """The file read in Arrow blocks, each row numbered as the row readers number it; JSON
+    lines taken apart by DuckDB."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, source: Source):
+        self.con, self.path, self.source = con, path, source
+        self.json = source.format == "jsonl"
+        self.faults = blocks.Faults()
+        self.numbering = blocks.Numbering(1 if self.json else 2, self.faults)
+        self._blank = 0  # blank JSON lines: not rows
+        self._shape = json.dumps(dict.fromkeys(source.header, "VARCHAR"), ensure_ascii=False, separators=(",", ":"))
+
+    def judge_all(self, staged: staging.Staging, lines: int, report: PassageFileReport) -> staging.Found | None:
+        """Every block judged into `staged`; None when the file's lines and records disagree."""
+        records = 0
+        for raw, doubted in self._tables(self.faults, self.numbering, None):
+            staged.judge(raw)
+            records += raw.num_rows
+            if doubted is not None:
+                staged.keep_unsure(doubted)
+                records += doubted.num_rows
+        header = 0 if self.json else 1
+        if records + self._blank + len(self.faults.rows) + header != lines or not self.numbering.held():
             return None
-        staging.number_rows(con, [line for line, *_ in faults.rows], first=2)
-        for line, reason, message, text in faults.rows:
-            found.reject(Reject(line, "", "", reason, message, text))
-        report.rows_read = count + len(faults.rows)
+        found = staging.Found()
+        if self.json:
+            # Lines Arrow would not take as one field: the row mapper reads them from their text.
+            width = len(self.source.header)
+            staged.keep_unsure(
+                self._unsure_table(
+                    [(-line, line, *(None,) * width, text, False, False) for line, *_, text in self.faults.rows]
+                )
+            )
+        else:
+            for line, reason, message, text in self.faults.rows:
+                found.reject(Reject(line, "", "", reason, message, text))
+        report.rows_read = records + len(self.faults.rows)
         return found
-    odd = blocks.Faults()
-    staging.create_lines(con)
-    count = 0
-    for batch in blocks.jsonl_lines(path, source.encoding, odd):
-        staging.append_raw(con, batch, count, table="lines")
-        count += batch.num_rows
-    if count + len(odd.rows) != lines:
-        return None
-    staging.number_rows(con, [line for line, *_ in odd.rows], first=1, table="lines")
-    staging.lines_to_raw(con, source.header, [(line, text) for line, _, _, text in odd.rows])
-    report.rows_read = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
-    return found
+
+    def _unsure_table(self, rows: list[tuple]) -> pa.Table:
+        schema = self._raw_schema(True)
+        return pa.Table.from_pylist([dict(zip(schema.names, r, strict=True)) for r in rows], schema=schema)
+
+    def _raw_schema(self, json_lines: bool) -> pa.Schema:
+        fields = [("k", pa.int64()), ("number", pa.int32())]
+        fields += [(f"c{i}", pa.string()) for i in range(len(self.source.header))]
+        if json_lines:
+            fields += [("line", pa.string()), ("valid", pa.bool_()), ("plain", pa.bool_())]
+        return pa.schema(fields)
+
+    def reread(self, numbers: list[int]) -> pa.Table:
+        """The rows of these numbers as read (a JSON line Arrow refused is in `unsure`)."""
+        wanted = pa.array(numbers, pa.int32())
+        found = [
+            self.con.sql(
+                "SELECT * EXCLUDE (k) FROM unsure WHERE number IN (SELECT unnest($n))", params={"n": numbers}
+            ).to_arrow_table()
+        ]
+        if found[0].num_rows < len(numbers):
+            # Numbered by the refused lines found on the first reading, which are all of them.
+            again = blocks.Numbering(self.numbering.first, self.faults)
+            for raw, doubted in self._tables(blocks.Faults(), again, wanted, keep=False):
+                found.append(raw.drop_columns(["k"]))
+                if doubted is not None:
+                    found.append(doubted.drop_columns(["k"]))
+        schema = self._raw_schema(self.json).remove(0)
+        return pa.concat_tables([t.select(schema.names).cast(schema) for t in found])
+
+    def _tables(
+        self,
+        faults: blocks.Faults,
+        numbering: blocks.Numbering,
+        only: pa.Array | None,
+        *,
+        keep: bool = True,
+    ) -> Iterator[tuple[pa.Table, pa.Table | None]]:
+        """Per block: its records taken apart (k, number, c0, …; JSON lines also line, valid,
+        plain) and, for JSON lines, the lines that are not JSON objects (c0, … null), for the
+        row mapper. `only`: just the rows of these numbers. `keep`: the numbering keeps what
+        it used, for `held`."""
+        self._blank = 0
+        offset = 0
+        read = (
+            blocks.jsonl_lines(self.path, self.source.encoding, faults)
+            if self.json
+            else blocks.csv_batches(self.path, self.source.encoding, self.source.header, faults)
+        )
+        for group in _grouped(read, GROUP_ROWS):
+            table = pa.Table.from_batches(group)
+            numbers = numbering.numbers(offset, table.num_rows, keep=keep)
+            table = table.add_column(0, "number", pa.chunked_array(_like(numbers, table), pa.int32()))
+            ks = np.arange(offset, offset + table.num_rows, dtype=np.int64)
+            table = table.add_column(0, "k", pa.chunked_array(_like(ks, table), pa.int64()))
+            offset += table.num_rows
+            if only is not None:
+                table = table.filter(pc.is_in(table.column("number"), value_set=only))
+            if not self.json:
+                yield table, None
+                continue
+            yield self._taken_apart(table)
+
+    def _taken_apart(self, lines: pa.Table) -> tuple[pa.Table, pa.Table]:
+        """JSON lines into the header's keys as text. Two steps: JSON functions raise on a
+        malformed line even in a branch not taken, so the lines are sorted out first."""
+        self.con.register("lines", lines)
+        try:
+            sorted_out = self.con.sql(
+                "SELECT k, number, line, json_valid(line) AND regexp_matches(line, '^[ \\t\\r\\n]*[{]') AS valid "
+                "FROM lines WHERE NOT regexp_full_match(line, '\\s*')"
+            ).to_arrow_table()
+        finally:
+            self.con.unregister("lines")
+        self._blank += lines.num_rows - sorted_out.num_rows
+        valid = sorted_out.column("valid")
+        names = ", ".join(f"c{i}" for i in range(len(self.source.header)))
+        nulls = ", ".join(f"NULL::VARCHAR AS c{i}" for i in range(len(self.source.header)))
+        self.con.register("objects", sorted_out.filter(valid))
+        self.con.register("others", sorted_out.filter(pc.invert(valid)))
+        try:
+            taken = self.con.sql(
+                f"""
+                SELECT k, number, {names}, line, true AS valid, plain FROM (
+                    SELECT k, number, line, CAST(json_structure(line) AS VARCHAR) = $shape AS plain,
+                           unnest(from_json(line, $shape))
+                    FROM objects
+                ) AS taken(k, number, line, plain, {names})
+                """,
+                params={"shape": self._shape},
+            ).to_arrow_table()
+            doubted = self.con.sql(
+                f"SELECT k, number, {nulls}, line, false AS valid, false AS plain FROM others"
+            ).to_arrow_table()
+        finally:
+            self.con.unregister("objects")
+            self.con.unregister("others")
+        return taken, doubted
 
 
-def _judge(
-    con: duckdb.DuckDBPyConnection,
+def _grouped(batches: Iterable[pa.RecordBatch], rows: int) -> Iterator[list[pa.RecordBatch]]:
+    """Blocks gathered into groups of about `rows`: a group is judged at once, a block per thread."""
+    group: list[pa.RecordBatch] = []
+    held = 0
+    for batch in batches:
+        group.append(batch)
+        held += batch.num_rows
+        if held >= rows:
+            yield group
+            group, held = [], 0
+    if group:
+        yield group
+
+
+def _like(values: np.ndarray, table: pa.Table) -> list[np.ndarray]:
+    """`values` cut as the table's chunks are."""
+    bounds = np.cumsum([len(c) for c in table.column(0).chunks])[:-1]
+    return np.split(values, bounds)
+
+
+def _map_unsure(
+    staged: staging.Staging,
     mapper: RowMapper,
     source: Source,
     cols: checks.PassageColumns,
     report: PassageFileReport,
     found: staging.Found,
 ) -> None:
-    """The SQL's verdict, then the row mapper on the rows it did not vouch for."""
+    """The row mapper's verdict on the rows the SQL did not vouch for."""
     csv = source.format == "csv"
-    con.execute(f"CREATE TABLE fast AS {checks.fast_select(cols, json=not csv)}")
-    staging.create_mapped(con)
     width = len(source.header)
-    # a cursor of its own: the accepted rows are inserted while these are still being read
-    reading = con.cursor()
-    unsure = reading.sql("SELECT * FROM raw ANTI JOIN fast USING (k) ORDER BY k").to_arrow_reader(SLOW_BATCH)
 
     def rows() -> Iterator[tuple[int, RawRow]]:
-        for batch in unsure:
+        for batch in staged.unsure_batches(SLOW_BATCH):
             data = batch.to_pydict()
             for i, k in enumerate(data["k"]):
                 number = data["number"][i]
@@ -235,15 +374,13 @@ def _judge(
             continue
         pending.append(outcome)
         if len(pending) >= SLOW_BATCH:
-            staging.append_mapped(con, pending)
+            staged.accept_mapped(pending)
             pending = []
-    staging.append_mapped(con, pending)
-    reading.close()
-    staging.accept(con, with_fast=True)
+    staged.accept_mapped(pending)
 
 
 def _read_row_by_row(
-    con: duckdb.DuckDBPyConnection,
+    staged: staging.Staging,
     source: Source,
     mapper: RowMapper,
     cols: checks.PassageColumns,
@@ -251,8 +388,6 @@ def _read_row_by_row(
 ) -> staging.Found:
     """Every row through the row reader and mapper, as `goldenbell ingest` reads it."""
     found = staging.Found()
-    con.execute("DROP TABLE IF EXISTS raw")
-    staging.create_mapped(con)
     duplicates = DuplicateFinder()
     colour = _header_of(cols.plate_colour, source)
     pending: list[checks.Mapped] = []
@@ -272,12 +407,11 @@ def _read_row_by_row(
                 continue
             pending.append(outcome)
             if len(pending) >= SLOW_BATCH:
-                staging.append_mapped(con, pending)
+                staged.accept_mapped(pending, hashed=False)
                 pending = []
     finally:
         duplicates.close()
-    staging.append_mapped(con, pending)
-    staging.accept(con, with_fast=False)
+    staged.accept_mapped(pending, hashed=False)
     return found
 
 

@@ -1,34 +1,35 @@
-"""The staging database of one passage file: its rows as read (`raw`), the rows the SQL
-vouched for (`fast`) and those the row mapper accepted (`mapped`), the row-level rejects,
-and the partitioned Parquet written from them (the source file's hash is its provenance).
+"""The staging database of one passage file, filled a block at a time as the file is read.
 
-`raw` holds every column as text (c0, c1, …) with the row's place `k` and its number;
-`mapped` holds the stored values of accepted rows. Rejects that need the row as read
-but were found where only values are at hand keep an empty `original`, filled in by the
-importer from one more pass over the file.
+Each block of rows is judged by the SQL where it arrives (an Arrow table, scanned in
+place): the rows it vouches for go straight to the day files (`DayFiles`), with their key
+in `keys`; the others keep their text in `unsure`, for the row mapper. What a block cannot
+tell (a row identical to another, a place the graph lacks, a passage ID met before) is
+settled from `keys` at the end (`settle`); only the few rows concerned are read again.
+
+    keys    (number, h, hid, day): every accepted row: the row's number, the hash of the row
+            as read (h: equal rows are compared in full), of its passage ID (hid), its day
+    strays  (number, place_id): accepted rows at a place the graph lacks
+    unsure  (k, number, c0, c1, …[, line, valid, plain]): rows the SQL did not vouch for
+    dropped (number, day): accepted rows rejected later or not stored (their ID is stored)
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from events.store import EventStore
 from ingest.mapping import Reject
 from ingest.passages.blocks import original_csv
-from ingest.passages.checks import Mapped, PassageColumns
+from ingest.passages.checks import Mapped, PassageColumns, judged_select, row_hash
+from ingest.passages.day_files import STORED, DayFiles
 from ingest.reject_reasons import Reason
 
-_MAPPED = (
-    "k BIGINT, number INTEGER, passage_id VARCHAR, plate VARCHAR, place_id VARCHAR, time TIMESTAMPTZ, "
-    "direction VARCHAR, lane INTEGER, driver_id VARCHAR, plate_colour VARCHAR"
-)
 _MAPPED_SCHEMA = pa.schema(
     [
         ("k", pa.int64()),
@@ -43,6 +44,13 @@ _MAPPED_SCHEMA = pa.schema(
         ("plate_colour", pa.string()),
     ]
 )
+SHARD_BITS = 3
+# What the stored row adds to its values, and its key.
+_KEYED = """
+    SELECT *, hash(passage_id) AS hid, CAST(time + INTERVAL 8 HOUR AS DATE) AS day,
+           place_id IN (SELECT place_id FROM known) AS known, number AS source_row
+    FROM ({rows})
+"""
 
 
 @dataclass
@@ -76,203 +84,215 @@ def open_db(folder: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(folder / "spill")})
 
 
-def create_raw(con: duckdb.DuckDBPyConnection, width: int) -> None:
-    columns = ", ".join(f"c{i} VARCHAR" for i in range(width))
-    con.execute(f"CREATE OR REPLACE TABLE raw (k BIGINT, {columns}, number INTEGER)")
+class Staging:
+    """One file's staging tables; `json`: the file is JSON lines (rows keep their line)."""
 
-
-def create_lines(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("CREATE OR REPLACE TABLE lines (k BIGINT, line VARCHAR, number INTEGER)")
-
-
-def append_raw(con: duckdb.DuckDBPyConnection, data: pa.RecordBatch, offset: int, *, table: str = "raw") -> None:
-    with_k = pa.Table.from_batches([data])
-    with_k = with_k.add_column(0, "k", pa.array(range(offset, offset + with_k.num_rows), pa.int64()))
-    con.register("arrived", with_k)
-    con.execute(f"INSERT INTO {table} SELECT *, NULL FROM arrived")
-    con.unregister("arrived")
-
-
-def lines_to_raw(con: duckdb.DuckDBPyConnection, header: list[str], odd: list[tuple[int, str]]) -> None:
-    """JSON lines taken apart into `raw`: c0, c1, … the header's keys as text, `line` as read,
-    and `plain` where the line is an object of exactly the header's keys, in its order, with
-    text values: the values the row reader would see, so the SQL may judge them."""
-    shape = json.dumps(dict.fromkeys(header, "VARCHAR"), ensure_ascii=False, separators=(",", ":"))
-    names = ", ".join(f"c{i}" for i in range(len(header)))
-    # Two steps: JSON functions raise on a malformed line even in a branch not taken, so
-    # the lines are sorted out before any is taken apart.
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE checked AS
-        SELECT k, line, number, json_valid(line) AND regexp_matches(line, '^[ \\t\\r\\n]*[{]') AS valid FROM lines
-        WHERE NOT regexp_full_match(line, '\\s*')
-        """
-    )
-    nulls = ", ".join(f"NULL AS c{i}" for i in range(len(header)))
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE raw AS
-        SELECT k, {names}, number, line, plain FROM (
-            SELECT k, number, line, CAST(json_structure(line) AS VARCHAR) = $shape AS plain,
-                   unnest(from_json(line, $shape))
-            FROM checked WHERE valid
-        ) AS taken(k, number, line, plain, {names})
-        UNION ALL
-        SELECT k, {nulls}, number, line, false AS plain FROM checked WHERE NOT valid
-        """,
-        {"shape": shape},
-    )
-    con.execute("DROP TABLE checked")
-    con.execute("DROP TABLE lines")
-    if odd:
-        nulls = ", ".join("NULL" for _ in header)
-        con.executemany(
-            f"INSERT INTO raw VALUES (-?, {nulls}, ?, ?, false)", [(number, number, text) for number, text in odd]
-        )
-
-
-def number_rows(con: duckdb.DuckDBPyConnection, skipped: list[int], *, first: int, table: str = "raw") -> None:
-    """Number the rows read: `first`, `first`+1, … leaving out the lines in `skipped`
-    (rows the reader refused, which keep their own lines)."""
-    if not skipped:
-        con.execute(f"UPDATE {table} SET number = k + $first", {"first": first})
-        return
-    # The j-th refused line (1-based) moves every later row on by one: from the row whose
-    # place k reaches line - (j - 1) - first.
-    con.execute("CREATE TEMP TABLE skips (line INTEGER)")
-    con.executemany("INSERT INTO skips VALUES (?)", [(line,) for line in sorted(skipped)])
-    con.execute(
-        """
-        CREATE TEMP TABLE moves AS
-        SELECT line - (row_number() OVER (ORDER BY line) - 1) - $first AS at, row_number() OVER (ORDER BY line) AS moved
-        FROM skips
-        """,
-        {"first": first},
-    )
-    con.execute(
-        f"""
-        UPDATE {table} SET number = {table}.k + $first + coalesce(m.moved, 0)
-        FROM (SELECT r.k, m.moved FROM {table} r ASOF LEFT JOIN moves m ON r.k >= m.at) AS m
-        WHERE m.k = {table}.k
-        """,
-        {"first": first},
-    )
-    con.execute("DROP TABLE skips")
-    con.execute("DROP TABLE moves")
-
-
-def create_mapped(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"CREATE OR REPLACE TABLE mapped ({_MAPPED})")
-
-
-def append_mapped(con: duckdb.DuckDBPyConnection, rows: list[Mapped]) -> None:
-    if not rows:
-        return
-    table = pa.Table.from_pylist([dataclasses.asdict(r) for r in rows], schema=_MAPPED_SCHEMA)
-    con.register("arrived", table)
-    con.execute("INSERT INTO mapped SELECT * FROM arrived")
-    con.unregister("arrived")
-
-
-def accept(con: duckdb.DuckDBPyConnection, *, with_fast: bool) -> None:
-    """`ok`: the rows the SQL vouched for and those the row mapper accepted, less the rows
-    rejected later (`gone`). A view, not a copy: the rows are read once more, when written."""
-    fast = "SELECT * FROM fast UNION ALL " if with_fast else ""
-    con.execute("CREATE OR REPLACE TABLE gone (k BIGINT)")
-    con.execute(f"CREATE OR REPLACE VIEW ok AS SELECT * FROM ({fast}SELECT * FROM mapped) ANTI JOIN gone USING (k)")
-
-
-def _drop(con: duckdb.DuckDBPyConnection, ks: list[int]) -> None:
-    if ks:
-        con.execute("INSERT INTO gone SELECT unnest($ks)", {"ks": ks})
-
-
-def reject_duplicates(con: duckdb.DuckDBPyConnection, width: int, found: Found, *, csv: bool) -> None:
-    """Accepted rows identical to an earlier accepted row of the file (every column as read)."""
-    columns = ", ".join(f"r.c{i}" for i in range(width))
-    as_read = columns if csv else "r.line"
-    # One 64-bit hash per row finds the few candidates; only they are compared in full.
-    rows = con.execute(
-        f"""
-        WITH hashed AS (SELECT r.k, hash({columns}) AS h FROM raw r SEMI JOIN ok USING (k)),
-        repeated AS (SELECT h FROM hashed GROUP BY h HAVING count(*) > 1),
-        seen AS (
-            SELECT r.k, r.number, min(r.number) OVER (PARTITION BY {columns}) AS first, {as_read}
-            FROM raw r SEMI JOIN (SELECT k FROM hashed SEMI JOIN repeated USING (h)) USING (k)
-        )
-        SELECT * FROM seen WHERE number > first ORDER BY number
-        """
-    ).fetchall()
-    for _k, number, first, *fields in rows:
-        original = _csv_or_none(fields) if csv else fields[0]
-        found.reject(Reject(number, "", "", Reason.ROW_DUPLICATE, f"identical to row {first}", original))
-    _drop(con, [r[0] for r in rows])
-
-
-def reject_unknown_places(
-    con: duckdb.DuckDBPyConnection, known: Iterable[str], cols: PassageColumns, label: str, found: Found, *, csv: bool
-) -> None:
-    """Rows at a place the graph does not hold: the graph importer's `reference.missing`."""
-    con.execute("CREATE OR REPLACE TEMP TABLE known (place_id VARCHAR PRIMARY KEY)")
-    known = sorted(set(known))
-    if known:
-        con.register("known_arrow", pa.table({"place_id": pa.array(known, pa.string())}))
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        cols: PassageColumns,
+        width: int,
+        *,
+        json: bool,
+        known: set[str],
+        days: DayFiles,
+    ):
+        self.con, self.cols, self.width, self.json, self.days = con, cols, width, json, days
+        self.accepted = 0
+        columns = ", ".join(f"c{i} VARCHAR" for i in range(width))
+        extra = ", line VARCHAR, valid BOOLEAN, plain BOOLEAN" if json else ""
+        con.execute("CREATE OR REPLACE TABLE keys (number INTEGER, h UBIGINT, hid UBIGINT, day DATE)")
+        con.execute("CREATE OR REPLACE TABLE strays (number INTEGER, place_id VARCHAR)")
+        con.execute(f"CREATE OR REPLACE TABLE unsure (k BIGINT, number INTEGER, {columns}{extra})")
+        con.execute("CREATE OR REPLACE TABLE dropped (number INTEGER, day DATE)")
+        con.execute("CREATE OR REPLACE TABLE known (place_id VARCHAR)")
+        con.register("known_arrow", pa.table({"place_id": pa.array(sorted(known), pa.string())}))
         con.execute("INSERT INTO known SELECT place_id FROM known_arrow")
         con.unregister("known_arrow")
-    key = "checkpoint_id" if label == "Checkpoint" else "gate_id"
-    has_raw = bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw'").fetchall()[0][0])
-    as_read = "NULL" if not has_raw else "r.* EXCLUDE (k, number)" if csv else "r.line"
-    join = "LEFT JOIN raw r USING (k)" if has_raw else ""
-    rows = con.execute(
-        f"""
-        SELECT ok.k, ok.number, ok.place_id, {as_read} FROM ok {join}
-        WHERE ok.place_id NOT IN (SELECT place_id FROM known) ORDER BY ok.number
-        """
-    ).fetchall()
-    for _k, number, place, *values in rows:
-        original = "" if not has_raw else _csv_or_none(values) if csv else values[0]
-        message = f"no {label} with {key} {place!r} exists"
-        found.reject(Reject(number, cols.place_header, place, Reason.REFERENCE_MISSING, message, original))
-    _drop(con, [r[0] for r in rows])
 
+    # ---- a block at a time ----
 
-def write_partitions(
-    con: duckdb.DuckDBPyConnection,
-    store: EventStore,
-    folder: Path,
-    kind: str,
-    run_id: str,
-    sha256: str,
-) -> Written:
-    """The accepted rows, one Parquet file per day, into `folder`. A passage ID already in
-    the store (from another file) or earlier in this file is loaded but not stored twice."""
-    loaded, distinct, days = con.execute(
-        "SELECT count(*), count(DISTINCT passage_id), list(DISTINCT CAST(time + INTERVAL 8 HOUR AS DATE)) FROM ok"
-    ).fetchall()[0]
-    others = [str(f) for f in store.partition_files(days={str(d) for d in days or ()}, source=kind) if f.stem != sha256]
-    stored_before = "AND passage_id NOT IN (SELECT passage_id FROM read_parquet($others))" if others else ""
-    first_of_id = "QUALIFY row_number() OVER (PARTITION BY passage_id ORDER BY number) = 1" if distinct < loaded else ""
-    keep = f"""
-        SELECT * EXCLUDE (k, number), $run AS run_id, $file AS source_file, number AS source_row,
-               CAST(time + INTERVAL 8 HOUR AS DATE) AS day, $kind AS source
-        FROM ok
-        WHERE true {stored_before}
-        {first_of_id}
-    """
-    params = {"run": run_id, "file": sha256, "kind": kind, **({"others": others} if others else {})}
-    stored = loaded
-    if others or distinct < loaded:
-        stored = con.execute(f"SELECT count(*) FROM ({keep})", params).fetchall()[0][0]
-    if stored:
-        con.sql(f"{keep} ORDER BY day, time, passage_id", params=params).write_parquet(
-            str(folder),
-            compression="zstd",
-            partition_by=["day", "source"],
-            filename_pattern="part",
-            overwrite=True,
+    def judge(self, raw: pa.Table) -> None:
+        """`raw`: k, number, c0, c1, … (and line, valid, plain for JSON lines), every row a record."""
+        if not raw.num_rows:
+            return
+        # DuckDB scans an Arrow table a chunk per thread: the group's blocks share the cores.
+        self.con.register("arrived", raw)
+        try:
+            rows = judged_select(self.cols, "arrived", self.width, json=self.json)
+            judged = self.con.sql(_KEYED.format(rows=rows)).to_arrow_table()
+            sure = judged.column("sure")
+            self._keep(judged.filter(sure))
+            doubted = judged.filter(pc.invert(sure)).column("k")
+            if len(doubted):
+                self.keep_unsure(raw.filter(pc.is_in(raw.column("k"), value_set=doubted.combine_chunks())))
+        finally:
+            self.con.unregister("arrived")
+
+    def keep_unsure(self, raw: pa.Table) -> None:
+        if not raw.num_rows:
+            return
+        self.con.register("doubted", raw)
+        try:
+            self.con.execute("INSERT INTO unsure BY NAME SELECT * FROM doubted")
+        finally:
+            self.con.unregister("doubted")
+
+    def _keep(self, accepted: pa.Table) -> None:
+        if not accepted.num_rows:
+            return
+        self.con.register("accepted", accepted)
+        try:
+            self.con.execute("INSERT INTO keys SELECT number, h, hid, day FROM accepted")
+            self.con.execute("INSERT INTO strays SELECT number, place_id FROM accepted WHERE NOT known")
+        finally:
+            self.con.unregister("accepted")
+        self.days.add(accepted.select([*STORED.names, "day"]))
+        self.accepted += accepted.num_rows
+
+    # ---- the row mapper's rows ----
+
+    def unsure_batches(self, size: int) -> pa.RecordBatchReader:
+        return self.con.cursor().sql("SELECT * FROM unsure ORDER BY number").to_arrow_reader(size)
+
+    def accept_mapped(self, rows: list[Mapped], *, hashed: bool = True) -> None:
+        """Rows the row mapper accepted. `hashed`: their text is in `unsure`, to find identical
+        rows by (not so for a file read row by row, whose identical rows are already found)."""
+        if not rows:
+            return
+        table = pa.Table.from_pylist([dataclasses.asdict(r) for r in rows], schema=_MAPPED_SCHEMA)
+        self.con.register("mapped_rows", table)
+        try:
+            if hashed:
+                h = row_hash(self.width, json=self.json)
+                source = f"SELECT m.*, u.h FROM mapped_rows m JOIN (SELECT k, {h} AS h FROM unsure) u USING (k)"
+            else:
+                source = "SELECT *, NULL::UBIGINT AS h FROM mapped_rows"
+            self._keep(self.con.sql(_KEYED.format(rows=source)).to_arrow_table())
+        finally:
+            self.con.unregister("mapped_rows")
+
+    # ---- what a block cannot tell ----
+
+    def settle(
+        self,
+        found: Found,
+        *,
+        label: str,
+        reread: Callable[[list[int]], pa.Table] | None,
+        stored_elsewhere: list[str],
+    ) -> Written:
+        """Rows identical to an earlier accepted row, then rows at a place the graph lacks,
+        are rejected; of the rest, a passage ID stored by another file or met earlier in this
+        one is loaded but not stored. The day files are then made whole without them.
+        `reread(numbers)`: those rows as read, from the file (None: the file was read row by
+        row, its identical rows are rejected and its rejects' text is found by the caller)."""
+        con = self.con
+        # Identical rows share their passage ID: one pass over the IDs finds the few rows to
+        # look at for both.
+        # In shards: one aggregate over every ID of a city file would hold more than the rest.
+        con.execute("CREATE OR REPLACE TABLE shared_ids (hid UBIGINT)")
+        for shard in range(1 << SHARD_BITS):
+            con.execute(
+                f"INSERT INTO shared_ids SELECT hid FROM keys WHERE hid >> {64 - SHARD_BITS} = {shard} "
+                "GROUP BY hid HAVING count(*) > 1"
+            )
+        con.execute("CREATE OR REPLACE TABLE sharing AS SELECT * FROM keys SEMI JOIN shared_ids USING (hid)")
+        twins = [
+            n
+            for (n,) in con.execute(
+                "SELECT number FROM sharing WHERE h IN "
+                "(SELECT h FROM sharing WHERE h IS NOT NULL GROUP BY h HAVING count(*) > 1)"
+            ).fetchall()
+        ]
+        strays = con.execute("SELECT number, place_id FROM strays ORDER BY number").fetchall()
+        as_read: dict[int, str] = {}
+        gone: set[int] = set()
+        if reread is not None and (twins or strays):
+            read = self._as_read(reread(sorted(set(twins) | {n for n, _ in strays})))
+            as_read = {n: text for n, (text, _) in read.items()}
+            gone = self._reject_twins(found, {n: read[n] for n in twins})
+        for number, place in strays:
+            if number in gone:
+                continue
+            key = "checkpoint_id" if label == "Checkpoint" else "gate_id"
+            message = f"no {label} with {key} {place!r} exists"
+            found.reject(
+                Reject(
+                    number, self.cols.place_header, place, Reason.REFERENCE_MISSING, message, as_read.get(number, "")
+                )
+            )
+            gone.add(number)
+        self._drop(sorted(gone))
+        loaded = self.accepted - len(gone)
+        self.days.close()
+        pieces = [str(p) for p in self.days.pieces()]
+        self._drop_repeated_ids(pieces)
+        if stored_elsewhere and pieces:
+            con.execute(
+                """
+                INSERT INTO dropped
+                SELECT k.number, k.day FROM read_parquet($pieces, hive_partitioning = false) p
+                JOIN keys k ON k.number = p.source_row
+                WHERE p.passage_id IN (SELECT passage_id FROM read_parquet($others, hive_partitioning = false))
+                  AND p.source_row NOT IN (SELECT number FROM dropped)
+                """,
+                {"pieces": pieces, "others": stored_elsewhere},
+            )
+        (not_stored,) = con.execute("SELECT count(*) FROM dropped").fetchone()
+        days = [d for (d,) in con.execute("SELECT DISTINCT day FROM dropped").fetchall()]
+        self.days.finish(con, days)
+        return Written(loaded, loaded - (not_stored - len(gone)))
+
+    def _as_read(self, rows: pa.Table) -> dict[int, tuple[str, tuple]]:
+        """number → (the row as the reject file shows it, the values compared)."""
+        columns = [f"c{i}" for i in range(self.width)]
+        data = rows.to_pydict()
+        read = {}
+        for i, number in enumerate(data["number"]):
+            values = tuple(data[c][i] for c in columns)
+            if self.json:
+                line = data["line"][i]
+                read[number] = (line, (*values, None if data["valid"][i] else line))
+            else:
+                read[number] = (original_csv(["" if v is None else v for v in values]), values)
+        return read
+
+    def _reject_twins(self, found: Found, twins: dict[int, tuple[str, tuple]]) -> set[int]:
+        first_of: dict[tuple, int] = {}
+        gone = set()
+        for number in sorted(twins):
+            text, values = twins[number]
+            first = first_of.setdefault(values, number)
+            if first != number:
+                found.reject(Reject(number, "", "", Reason.ROW_DUPLICATE, f"identical to row {first}", text))
+                gone.add(number)
+        return gone
+
+    def _drop(self, numbers: list[int]) -> None:
+        if numbers:
+            self.con.execute(
+                "INSERT INTO dropped SELECT number, day FROM keys WHERE number IN (SELECT unnest($n))", {"n": numbers}
+            )
+
+    def _drop_repeated_ids(self, pieces: list[str]) -> None:
+        """Of the rows sharing a passage ID, all but the first are loaded, not stored twice."""
+        self.con.execute(
+            "CREATE OR REPLACE TABLE repeated AS SELECT hid FROM sharing ANTI JOIN dropped USING (number) "
+            "GROUP BY hid HAVING count(*) > 1"
         )
-    return Written(loaded, stored)
-
-
-def _csv_or_none(fields: list) -> str:
-    return original_csv(["" if v is None else v for v in fields])
+        (repeated,) = self.con.execute("SELECT count(*) FROM repeated").fetchone()
+        if not repeated or not pieces:
+            return
+        self.con.execute(
+            """
+            INSERT INTO dropped
+            SELECT k.number, k.day FROM (
+                SELECT source_row FROM read_parquet($pieces, hive_partitioning = false)
+                WHERE hash(passage_id) IN (SELECT hid FROM repeated)
+                  AND source_row NOT IN (SELECT number FROM dropped)
+                QUALIFY row_number() OVER (PARTITION BY passage_id ORDER BY source_row) > 1
+            ) p JOIN sharing k ON k.number = p.source_row
+            """,
+            {"pieces": pieces},
+        )
