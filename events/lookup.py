@@ -39,6 +39,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from events.store import EMPTY_PASSAGES, EventStore
@@ -51,6 +52,13 @@ MAX_GENERATIONS = 8
 # hundreds of passages; a checkpoint's 2,048 rows are half a day at the busiest one of a
 # 1,000,000-person city, so a passage's companions are in one or two groups.
 _ROW_GROUP_ROWS = {"by_plate": 16_384, "by_place": 2_048}
+_SORTED_BATCH_ROWS = 1 << 17
+
+
+def _utc(schema: pa.Schema) -> pa.Schema:
+    """Instants as the store's own files give them (DuckDB names the zone as its session does)."""
+    time = schema.get_field_index("time")
+    return schema.set(time, schema.field(time).with_type(pa.timestamp("us", tz="UTC")))
 
 
 def bucket(key: str) -> str:
@@ -224,7 +232,7 @@ class Lookups:
 
     # ---- writing ----
 
-    def refresh(self, *, memory_limit: str = "1GB") -> LookupRefresh:
+    def refresh(self, *, memory_limit: str = "384MB") -> LookupRefresh:
         """Copy the stored files the copies do not cover yet; one refresh at a time."""
         began = monotonic()
         private_dir(self.root)
@@ -251,15 +259,9 @@ class Lookups:
             files = [self.store.passages_dir / p / f"{sha}.parquet" for sha in new for p in stored[sha].partitions]
             rows = 0
             written = []
-            if files:
-                con.execute(
-                    "CREATE TEMP TABLE fresh AS SELECT * EXCLUDE (day, source), day, source FROM "
-                    f"read_parquet([{_listed(files)}], hive_partitioning = true, "
-                    "hive_types = {'day': DATE, 'source': VARCHAR})"
-                )
-                rows = con.execute("SELECT count(*) FROM fresh").fetchall()[0][0]
-                for kind, key in KEYS.items():
-                    written += self._copy(con, staging, kind, key, generation)
+            for kind, key in KEYS.items() if files else ():
+                rows, paths = self._copy(con, files, staging, kind, key, generation)
+                written += paths
         finally:
             con.close()
         for relative in written:
@@ -283,22 +285,41 @@ class Lookups:
         self._remove_strays(updated)
         return LookupRefresh(len(new), rows, rewrite, monotonic() - began)
 
-    def _copy(self, con: duckdb.DuckDBPyConnection, staging: Path, kind: str, key: str, generation: str) -> list[str]:
+    def _copy(
+        self, con: duckdb.DuckDBPyConnection, files: list[Path], staging: Path, kind: str, key: str, generation: str
+    ) -> tuple[int, list[str]]:
+        """The files' rows sorted once by bucket and key, written bucket after bucket as they
+        come: (rows, the copies written). One sort, not one per bucket; DuckDB spills past
+        its memory limit."""
         # coalesce: a row without the key still lands in a bucket, so the copies lose nothing.
-        con.execute(f"CREATE OR REPLACE TEMP TABLE keyed AS SELECT *, md5(coalesce({key}, ''))[1] AS bucket FROM fresh")
-        written = []
-        for (chosen,) in con.execute("SELECT DISTINCT bucket FROM keyed ORDER BY bucket").fetchall():
-            relative = f"{kind}/bucket={chosen}/{generation}.parquet"
-            private_dir((staging / relative).parent)
-            con.execute(
-                f"COPY (SELECT * EXCLUDE (bucket) FROM keyed WHERE bucket = $bucket "
-                f"ORDER BY {key}, time, passage_id) TO '{_quoted(staging / relative)}' "
-                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {_ROW_GROUP_ROWS[kind]})",
-                {"bucket": chosen},
-            )
-            written.append(relative)
-        con.execute("DROP TABLE keyed")
-        return written
+        sorted_rows = con.sql(
+            f"SELECT * EXCLUDE (day, source), day, source, md5(coalesce({key}, ''))[1] AS bucket "
+            f"FROM read_parquet([{_listed(files)}], hive_partitioning = true, "
+            "hive_types = {'day': DATE, 'source': VARCHAR}) "
+            f"ORDER BY bucket, {key}, time, passage_id"
+        ).to_arrow_reader(_SORTED_BATCH_ROWS)
+        written: list[str] = []
+        writer: pq.ParquetWriter | None = None
+        rows = 0
+        try:
+            for batch in sorted_rows:
+                rows += batch.num_rows
+                buckets = batch.column("bucket")
+                for chosen in pc.unique(buckets).to_pylist():
+                    part = batch.filter(pc.equal(buckets, chosen)).drop_columns(["bucket"])
+                    part = part.cast(_utc(part.schema))
+                    relative = f"{kind}/bucket={chosen}/{generation}.parquet"
+                    if not written or written[-1] != relative:
+                        if writer is not None:
+                            writer.close()
+                        private_dir((staging / relative).parent)
+                        writer = pq.ParquetWriter(staging / relative, part.schema, compression="zstd")
+                        written.append(relative)
+                    writer.write_batch(part, row_group_size=_ROW_GROUP_ROWS[kind])
+        finally:
+            if writer is not None:
+                writer.close()
+        return rows, written
 
     def _remove_strays(self, manifest: dict[str, Any]) -> None:
         """Copies no manifest lists: a rewrite's predecessors, or a killed refresh's files."""
