@@ -296,6 +296,8 @@ def _measure(args: argparse.Namespace, env: dict[str, str], sample: Path, workdi
 
         from_references()
         events = _event_store(env, sample, workdir)
+        # `goldenbell ingest` refuses passage files while the event store holds passages.
+        shutil.rmtree(Path(env["GOLDENBELL_HOME"]) / "events", ignore_errors=True)
         print(f"graph importers on {passages.name}: {rows:,} rows", flush=True)
         report, ours_s, ours_rss = ingest(env, [passages], workdir)
         assert report["rows_read"] == rows == report["rows_loaded"] + report["rows_rejected"], report

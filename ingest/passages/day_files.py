@@ -11,7 +11,9 @@ closed (past `OPEN_FILES`) gets another piece, merged into one file by `finish`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -42,6 +44,10 @@ WRITTEN = pa.schema([*list(STORED)[:-1], ("run_id", _SAME), ("source_file", _SAM
 ROW_GROUP = 122_880  # DuckDB's own row group size
 HELD_ROWS = 1 << 17
 OPEN_FILES = 64
+PENDING = 8
+# Columns that repeat (plates, places, the file): not the passage IDs, instants and rows,
+# which would only fill a dictionary to throw it away.
+_DICTIONARY = ["plate", "place_id", "direction", "driver_id", "plate_colour", "run_id", "source_file"]
 
 
 class DayFiles:
@@ -60,8 +66,10 @@ class DayFiles:
         self._held_limit, self._open_limit = held_rows, open_files
         self._held: dict[dt.date, list[pa.Table]] = {}
         self._held_rows: dict[dt.date, int] = {}
-        self._writers: dict[dt.date, pq.ParquetWriter] = {}  # in the order last written
+        self._writers: dict[dt.date, _Piece] = {}  # open, in the order last written
         self._pieces: dict[dt.date, list[Path]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: deque[Future] = deque()
 
     def add(self, rows: pa.Table) -> None:
         """`rows`: the STORED columns and `day` (date)."""
@@ -84,29 +92,43 @@ class DayFiles:
         self._held_rows.pop(day, None)
         if not held:
             return
-        writer = self._writers.pop(day, None)
-        if writer is None:
+        piece = self._writers.pop(day, None)
+        if piece is None:
             if len(self._writers) >= self._open_limit:
                 oldest = next(iter(self._writers))
-                self._writers.pop(oldest).close()
+                self._submit(self._writers.pop(oldest).close)
             pieces = self._pieces.setdefault(day, [])
-            path = self.folder / f"day={day.isoformat()}" / f"source={self.source}" / f"piece-{len(pieces)}.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            writer = pq.ParquetWriter(path, WRITTEN, compression="zstd")
-            pieces.append(path)
-        rows = pa.concat_tables(held)
-        first = pa.array(np.zeros(rows.num_rows, dtype=np.int32))
-        for name, value in self._same.items():
-            rows = rows.append_column(name, pa.DictionaryArray.from_arrays(first, value))
-        writer.write_table(rows.select(WRITTEN.names), row_group_size=ROW_GROUP)
-        self._writers[day] = writer
+            piece = _Piece(
+                self.folder / f"day={day.isoformat()}" / f"source={self.source}" / f"piece-{len(pieces)}.parquet"
+            )
+            pieces.append(piece.path)
+        self._submit(piece.append, held, self._same)
+        self._writers[day] = piece
+
+    def _submit(self, work: Callable[..., None], *args: object) -> None:
+        """Writing runs on a thread of its own (Arrow lets go of the GIL), beside the judging
+        of the next rows; in order, and at most PENDING writes behind."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="day-files")
+        self._pending.append(self._pool.submit(work, *args))
+        while len(self._pending) > PENDING:
+            self._pending.popleft().result()
 
     def close(self) -> None:
-        for day in list(self._held):
-            self._write(day)
-        for writer in self._writers.values():
-            writer.close()
-        self._writers.clear()
+        """Everything held written and every file closed; a write's error is raised here."""
+        try:
+            for day in list(self._held):
+                self._write(day)
+            for writer in self._writers.values():
+                self._submit(writer.close)
+            self._writers.clear()
+            while self._pending:
+                self._pending.popleft().result()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
+                self._pending.clear()
 
     def discard(self) -> None:
         """Nothing written is kept (the file is read again another way)."""
@@ -147,6 +169,28 @@ class DayFiles:
             for piece in pieces:
                 piece.unlink()
             self._pieces[day] = [target] if kept else []
+
+
+class _Piece:
+    """One Parquet file of a day, opened by the writing thread when first written."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._writer: pq.ParquetWriter | None = None
+
+    def append(self, held: list[pa.Table], same: dict[str, pa.Array]) -> None:
+        rows = pa.concat_tables(held)
+        first = pa.array(np.zeros(rows.num_rows, dtype=np.int32))
+        for name, value in same.items():
+            rows = rows.append_column(name, pa.DictionaryArray.from_arrays(first, value))
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._writer = pq.ParquetWriter(self.path, WRITTEN, compression="zstd", use_dictionary=_DICTIONARY)
+        self._writer.write_table(rows.select(WRITTEN.names), row_group_size=ROW_GROUP)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
 
 
 def _quoted(path: Path) -> str:

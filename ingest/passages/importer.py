@@ -2,10 +2,12 @@
 read is stored or rejected (file, row, column, value, reason, the row as read), a file
 already stored is skipped, and a killed import leaves no partition half-written.
 
-The file's rows are staged in an in-memory DuckDB that spills to the file's staging
-folder past its memory limit, so a file larger than memory is checked and partitioned in
-bounded memory. Where the file cannot be numbered from its blocks (see `blocks`), its rows are
-read and mapped one by one, as `goldenbell ingest` reads them.
+The file is judged a group of Arrow blocks at a time as it is read (see `staging`): what
+is accepted goes to its day's file at once, and only a key of each row stays, in an
+in-memory DuckDB that spills to the file's staging folder past its memory limit, so a
+file larger than memory is checked and partitioned in bounded memory. Where the file
+cannot be numbered from its blocks (see `blocks`), its rows are read and mapped one by
+one, as `goldenbell ingest` reads them.
 """
 
 from __future__ import annotations
@@ -234,15 +236,16 @@ class _Blocks:
 
     def reread(self, numbers: list[int]) -> pa.Table:
         """The rows of these numbers as read (a JSON line Arrow refused is in `unsure`)."""
-        wanted = pa.array(numbers, pa.int32())
         found = [
             self.con.sql(
                 "SELECT * EXCLUDE (k) FROM unsure WHERE number IN (SELECT unnest($n))", params={"n": numbers}
             ).to_arrow_table()
         ]
-        if found[0].num_rows < len(numbers):
+        missing = set(numbers) - set(found[0].column("number").to_pylist())
+        if missing:
             # Numbered by the refused lines found on the first reading, which are all of them.
             again = blocks.Numbering(self.numbering.first, self.faults)
+            wanted = pa.array(sorted(missing), pa.int32())
             for raw, doubted in self._tables(blocks.Faults(), again, wanted, keep=False):
                 found.append(raw.drop_columns(["k"]))
                 if doubted is not None:
@@ -284,39 +287,31 @@ class _Blocks:
             yield self._taken_apart(table)
 
     def _taken_apart(self, lines: pa.Table) -> tuple[pa.Table, pa.Table]:
-        """JSON lines into the header's keys as text. Two steps: JSON functions raise on a
-        malformed line even in a branch not taken, so the lines are sorted out first."""
-        self.con.register("lines", lines)
-        try:
-            sorted_out = self.con.sql(
-                "SELECT k, number, line, json_valid(line) AND regexp_matches(line, '^[ \\t\\r\\n]*[{]') AS valid "
-                "FROM lines WHERE NOT regexp_full_match(line, '\\s*')"
-            ).to_arrow_table()
-        finally:
-            self.con.unregister("lines")
-        self._blank += lines.num_rows - sorted_out.num_rows
-        valid = sorted_out.column("valid")
+        """JSON lines into the header's keys as text, and the lines that are not objects."""
         names = ", ".join(f"c{i}" for i in range(len(self.source.header)))
         nulls = ", ".join(f"NULL::VARCHAR AS c{i}" for i in range(len(self.source.header)))
-        self.con.register("objects", sorted_out.filter(valid))
-        self.con.register("others", sorted_out.filter(pc.invert(valid)))
+        # An object when valid: filtered before it is taken apart (a WHERE, not a CASE: JSON
+        # functions raise on a malformed line even in a branch not taken).
+        valid = "json_valid(line) AND regexp_matches(line, '^[ \\t\\r\\n]*[{]')"
+        self.con.register("lines", lines)
         try:
             taken = self.con.sql(
                 f"""
                 SELECT k, number, {names}, line, true AS valid, plain FROM (
                     SELECT k, number, line, CAST(json_structure(line) AS VARCHAR) = $shape AS plain,
                            unnest(from_json(line, $shape))
-                    FROM objects
+                    FROM (SELECT * FROM lines WHERE {valid})
                 ) AS taken(k, number, line, plain, {names})
                 """,
                 params={"shape": self._shape},
             ).to_arrow_table()
             doubted = self.con.sql(
-                f"SELECT k, number, {nulls}, line, false AS valid, false AS plain FROM others"
+                f"SELECT k, number, {nulls}, line, false AS valid, false AS plain FROM lines "
+                f"WHERE NOT ({valid}) AND NOT regexp_full_match(line, '\\s*')"
             ).to_arrow_table()
         finally:
-            self.con.unregister("objects")
-            self.con.unregister("others")
+            self.con.unregister("lines")
+        self._blank += lines.num_rows - taken.num_rows - doubted.num_rows
         return taken, doubted
 
 

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from events.store import EventStore
-from ingest.passages import blocks, importer
+from ingest.passages import blocks, day_files, importer
 from ingest.passages.day_files import STORED, DayFiles
 from ingest.passages.run import import_passages
 from ingest.rejects import read_rejects
@@ -160,3 +160,18 @@ def _rows(numbers: list[int]) -> pa.Table:
     }
     table = pa.table(values, schema=STORED)
     return table.append_column("day", pa.array([_day(i) for i in numbers], pa.date32()))
+
+
+def test_a_write_that_fails_on_the_writing_thread_fails_the_import(tmp_path, monkeypatch):
+    class FullDisk:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def write_table(self, *args, **kwargs):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(day_files.pq, "ParquetWriter", FullDisk)
+    days = DayFiles(tmp_path, "checkpoint", run_id="run-1", sha256="f" * 64)
+    days.add(_rows(list(range(1, 101))))
+    with pytest.raises(OSError, match="No space left"):
+        days.close()
