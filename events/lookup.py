@@ -232,7 +232,7 @@ class Lookups:
 
     # ---- writing ----
 
-    def refresh(self, *, memory_limit: str = "384MB") -> LookupRefresh:
+    def refresh(self, *, memory_limit: str = "256MB") -> LookupRefresh:
         """Copy the stored files the copies do not cover yet; one refresh at a time."""
         began = monotonic()
         private_dir(self.root)

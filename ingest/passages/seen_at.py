@@ -24,6 +24,10 @@ from graph.gateway import Gateway
 from ingest.normalize.dates import SHANGHAI
 
 BATCH = 10_000
+# The pairs are counted in a bounded memory, spilling past it, so an import's peak stays that
+# of the store's own work: a city file's 1.46 M pairs in 15 s at 580 MB, against 12.8 s at
+# 1.14 GB with 1 GB, where writing them into Neo4j takes minutes either way.
+COUNTING_MEMORY = "384MB"
 # source in the store → (place label, its key property): both from the schema's own names
 PLACES = {"checkpoint": ("Checkpoint", "checkpoint_id"), "gate": ("Gate", "gate_id")}
 SOURCES = {"checkpoint": "智慧检查站过车记录", "gate": "智安小区卡口过车记录"}
@@ -108,7 +112,7 @@ def refresh(gateway: Gateway, store: EventStore, file_hashes: Iterable[str], *, 
     hashes = sorted(set(file_hashes))
     if not hashes or not store.partition_files():
         return Refreshed(0, monotonic() - began)
-    con = store.connect()
+    con = store.connect(memory_limit=COUNTING_MEMORY)
     try:
         links = 0
         now = datetime.now(UTC)
