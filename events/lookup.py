@@ -53,6 +53,7 @@ MAX_GENERATIONS = 8
 # 1,000,000-person city, so a passage's companions are in one or two groups.
 _ROW_GROUP_ROWS = {"by_plate": 16_384, "by_place": 2_048}
 _SORTED_BATCH_ROWS = 1 << 17
+SORT_ROWS = 4_000_000
 
 
 def _utc(schema: pa.Schema) -> pa.Schema:
@@ -288,27 +289,49 @@ class Lookups:
     def _copy(
         self, con: duckdb.DuckDBPyConnection, files: list[Path], staging: Path, kind: str, key: str, generation: str
     ) -> tuple[int, list[str]]:
-        """The files' rows sorted once by bucket and key, written bucket after bucket as they
-        come: (rows, the copies written). One sort, not one per bucket; DuckDB spills past
-        its memory limit."""
+        """The files' rows sorted by bucket and key, written bucket after bucket as they come:
+        (rows, the copies written). A sort per few buckets, not one per bucket; DuckDB
+        spills past its memory limit."""
+        ((total,),) = con.execute(f"SELECT count(*) FROM read_parquet([{_listed(files)}])").fetchall()
+        # In passes of a few buckets each: a sort larger than memory spills, but its merge
+        # still needs room that grows with the rows (14.4 M rows at once failed in 256 MB).
+        passes = min(len(BUCKETS), max(1, -(-total // SORT_ROWS)))
+        written: list[str] = []
+        rows = 0
+        for part in range(passes):
+            chosen = list(BUCKETS[part * len(BUCKETS) // passes : (part + 1) * len(BUCKETS) // passes])
+            rows += self._copy_buckets(con, files, staging, kind, key, generation, chosen, written)
+        return rows, written
+
+    def _copy_buckets(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        files: list[Path],
+        staging: Path,
+        kind: str,
+        key: str,
+        generation: str,
+        chosen: list[str],
+        written: list[str],
+    ) -> int:
         # coalesce: a row without the key still lands in a bucket, so the copies lose nothing.
         sorted_rows = con.sql(
-            f"SELECT * EXCLUDE (day, source), day, source, md5(coalesce({key}, ''))[1] AS bucket "
+            f"SELECT * FROM (SELECT * EXCLUDE (day, source), day, source, md5(coalesce({key}, ''))[1] AS bucket "
             f"FROM read_parquet([{_listed(files)}], hive_partitioning = true, "
-            "hive_types = {'day': DATE, 'source': VARCHAR}) "
-            f"ORDER BY bucket, {key}, time, passage_id"
+            "hive_types = {'day': DATE, 'source': VARCHAR})) WHERE bucket IN (SELECT unnest($chosen)) "
+            f"ORDER BY bucket, {key}, time, passage_id",
+            params={"chosen": chosen},
         ).to_arrow_reader(_SORTED_BATCH_ROWS)
-        written: list[str] = []
         writer: pq.ParquetWriter | None = None
         rows = 0
         try:
             for batch in sorted_rows:
                 rows += batch.num_rows
                 buckets = batch.column("bucket")
-                for chosen in pc.unique(buckets).to_pylist():
-                    part = batch.filter(pc.equal(buckets, chosen)).drop_columns(["bucket"])
+                for one in pc.unique(buckets).to_pylist():
+                    part = batch.filter(pc.equal(buckets, one)).drop_columns(["bucket"])
                     part = part.cast(_utc(part.schema))
-                    relative = f"{kind}/bucket={chosen}/{generation}.parquet"
+                    relative = f"{kind}/bucket={one}/{generation}.parquet"
                     if not written or written[-1] != relative:
                         if writer is not None:
                             writer.close()
@@ -319,7 +342,7 @@ class Lookups:
         finally:
             if writer is not None:
                 writer.close()
-        return rows, written
+        return rows
 
     def _remove_strays(self, manifest: dict[str, Any]) -> None:
         """Copies no manifest lists: a rewrite's predecessors, or a killed refresh's files."""

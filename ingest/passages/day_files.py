@@ -154,11 +154,11 @@ class DayFiles:
                 continue
             target = pieces[0].with_name("part.parquet")
             listed = [str(p) for p in pieces]
-            (kept,) = con.execute(
+            ((kept,),) = con.execute(
                 "SELECT count(*) FROM read_parquet($pieces, hive_partitioning = false) "
                 "WHERE source_row NOT IN (SELECT number FROM dropped WHERE day = $day)",
                 {"pieces": listed, "day": day},
-            ).fetchone()
+            ).fetchall()
             if kept:
                 con.execute(
                     f"COPY (SELECT * FROM read_parquet($pieces, hive_partitioning = false) "

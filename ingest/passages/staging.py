@@ -239,7 +239,7 @@ class Staging:
                 """,
                 {"pieces": pieces, "others": stored_elsewhere},
             )
-        (not_stored,) = con.execute("SELECT count(*) FROM dropped").fetchone()
+        ((not_stored,),) = con.execute("SELECT count(*) FROM dropped").fetchall()
         days = [d for (d,) in con.execute("SELECT DISTINCT day FROM dropped").fetchall()]
         self.days.finish(con, days)
         return Written(loaded, loaded - (not_stored - len(gone)))
@@ -281,7 +281,7 @@ class Staging:
             "CREATE OR REPLACE TABLE repeated AS SELECT hid FROM sharing ANTI JOIN dropped USING (number) "
             "GROUP BY hid HAVING count(*) > 1"
         )
-        (repeated,) = self.con.execute("SELECT count(*) FROM repeated").fetchone()
+        ((repeated,),) = self.con.execute("SELECT count(*) FROM repeated").fetchall()
         if not repeated or not pieces:
             return
         self.con.execute(
