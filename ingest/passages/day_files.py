@@ -135,8 +135,16 @@ class DayFiles:
         self.close()
         for pieces in self._pieces.values():
             for piece in pieces:
-                piece.unlink()
+                piece.unlink(missing_ok=True)
         self._pieces.clear()
+
+    def abandon(self) -> None:
+        """The import failed: the writing thread stops after what it has begun, raising nothing
+        (the failure is the caller's to report; the staging folder goes with it)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._pending.clear()
 
     def pieces(self) -> list[Path]:
         return [p for day in sorted(self._pieces) for p in self._pieces[day]]

@@ -116,6 +116,7 @@ def import_passage_file(
     known = known_places.get(place_label, set())
     with store.staging(report.sha256) as folder:
         con = staging.open_db(folder, memory_limit)
+        staged: staging.Staging | None = None
         try:
 
             def stage() -> staging.Staging:
@@ -147,6 +148,8 @@ def import_passage_file(
             ]
             written = staged.settle(found, label=place_label, reread=reread, stored_elsewhere=others)
         finally:
+            if staged is not None:
+                staged.days.abandon()
             con.close()
         report.rows_loaded, report.rows_stored = written.loaded, written.stored
         _write_rejects(path, source, found, rejects, report)
