@@ -30,20 +30,8 @@ from ingest.passages.checks import Mapped, PassageColumns, judged_select, row_ha
 from ingest.passages.day_files import STORED, DayFiles
 from ingest.reject_reasons import Reason
 
-_MAPPED_SCHEMA = pa.schema(
-    [
-        ("k", pa.int64()),
-        ("number", pa.int32()),
-        ("passage_id", pa.string()),
-        ("plate", pa.string()),
-        ("place_id", pa.string()),
-        ("time", pa.timestamp("us", tz="UTC")),
-        ("direction", pa.string()),
-        ("lane", pa.int32()),
-        ("driver_id", pa.string()),
-        ("plate_colour", pa.string()),
-    ]
-)
+# A row the mapper accepted: where it is in the file, and the values stored.
+_MAPPED_SCHEMA = pa.schema([("k", pa.int64()), ("number", pa.int32()), *(f for f in STORED if f.name != "source_row")])
 SHARD_BITS = 3
 # What the stored row adds to its values, and its key.
 _KEYED = """
