@@ -66,6 +66,9 @@ class MappedRow:
         return self.raw.original if self.raw is not None else ""
 
 
+_CLEANED_ID = object()  # the row memo's tag for an ID number cleaned for a derived value
+
+
 @dataclass
 class _Fault(Exception):
     column: str
@@ -265,10 +268,17 @@ class RowMapper:
             raise _Fault(self._column_label(prop), value, exc.reason, exc.message) from None
 
     def _derive(self, derive: str, value: Any, prop: PropertyMap) -> Any:
-        try:
-            id18 = normalise("citizen_id", value)
-        except InvalidValue as exc:
-            raise _Fault(self._column_label(prop), value, exc.reason, exc.message) from None
+        # A row's ID number feeds its key and up to three derived values: cleaned once (text
+        # only: a cell of another kind may not hash, and is refused anyway).
+        memo_key = (_CLEANED_ID, value) if isinstance(value, str) else None
+        id18 = self._memo.get(memo_key, _CLEANED_ID)
+        if id18 is _CLEANED_ID:
+            try:
+                id18 = normalise("citizen_id", value)
+            except InvalidValue as exc:
+                raise _Fault(self._column_label(prop), value, exc.reason, exc.message) from None
+            if memo_key is not None:
+                self._memo[memo_key] = id18
         if id18 is None:
             return None
         if derive == "birth_date_from_id":

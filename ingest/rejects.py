@@ -32,12 +32,7 @@ class RejectWriter:
         self.count += 1
         if self.path is None:
             return
-        if self._writer is None:
-            # Owner-only (0600, folder 0700): each line holds a whole source row in clear.
-            self._file = open_private(self.path, "w", encoding="utf-8-sig", newline="")
-            self._writer = csv.writer(self._file)
-            self._writer.writerow(COLUMNS)
-        self._writer.writerow(
+        self._open().writerow(
             [
                 str(file),
                 reject.number,
@@ -49,6 +44,28 @@ class RejectWriter:
                 VALUE_DROPPED if reject.dropped else ROW_REJECTED,
             ]
         )
+
+    def copy(self, path: Path) -> None:
+        """Add the rejects another writer wrote to `path` (work done in another process); a
+        writer that had none wrote no file."""
+        if not path.exists():
+            return
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = csv.reader(f)
+            if next(rows, None) is None:
+                return
+            for row in rows:
+                self.count += 1
+                if self.path is not None:
+                    self._open().writerow(row)
+
+    def _open(self):
+        if self._writer is None:
+            # Owner-only (0600, folder 0700): each line holds a whole source row in clear.
+            self._file = open_private(self.path, "w", encoding="utf-8-sig", newline="")
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(COLUMNS)
+        return self._writer
 
     def close(self) -> None:
         if self._file is not None:

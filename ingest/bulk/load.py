@@ -40,6 +40,8 @@ from graph.model import Schema
 from ingest import cypher
 from ingest.api import ImportReport, new_run_id, repeated_file
 from ingest.batch import BatchFile, PlannedFile, plan_batch
+from ingest.bulk.beside import Beside
+from ingest.bulk.case_mentions import extract_beside
 from ingest.bulk.files import ARRAY_DELIMITER, write_import_files
 from ingest.bulk.parallel import ParallelMapping
 from ingest.bulk.passage_links import stage_passage_links
@@ -49,7 +51,7 @@ from ingest.extraction.hook import CaseTexts
 from ingest.file_import import FileImport, FileReport, Progress, RunContext, estimated_rows
 from ingest.ledger import Ledger
 from ingest.mapping import MappedRow, Reject, RowMapper
-from ingest.passages.importer import import_passage_file, is_passage_spec
+from ingest.passages.importer import PassageFileReport, import_passage_file, is_passage_spec
 from ingest.passages.seen_at import PLACES
 from ingest.places import place_addresses
 from ingest.readers.base import RawRow
@@ -59,6 +61,7 @@ from ingest.spec_headers import resolve_headers
 from settings.home import private_dir
 from settings.table import Settings
 
+PASSAGE_REJECTS = "passage-rejects.csv"  # in the load's work folder, until copied into the reject file
 # Smaller files are mapped in the reading process: starting workers costs more than they save.
 PARALLEL_FROM_BYTES = 1 << 20
 
@@ -161,28 +164,36 @@ def bulk_import_files(
     report = ImportReport(run_id=run_id, dry_run=False, files=[], rejects_path=rejects_path)
     graph = StagedGraph(schema)
     jobs: list[StagedFileImport] = []
-    rejects = RejectWriter(rejects_path)
-    try:
-        run = RunContext(schema, None, run_id, now, batch_size, rejects, False, False, progress)
-        for plan in plans:
-            step(f"reading {plan.name}")
-            jobs.append(StagedFileImport(run, plan, graph, workers=workers or default_workers()))
-            report.files.append(jobs[-1].import_file())
-        if passage_plans:
-            report.files += _store_passages(passage_plans, graph, schema, events, rejects, run_id, step)
-    finally:
-        rejects.close()
-    report.files += [repeated_file(p) for p in repeated]
-    if passage_plans:
-        step("linking the vehicles seen to their places and known drivers")
-        staged = stage_passage_links(graph, events, batch_hashes)
-        step(
-            f"{staged.seen_at} seen-at and {staged.drove} drove links staged, "
-            f"{staged.vehicles_added} vehicles no registry named"
-        )
     work = private_dir(settings.home.resolve() / "work")
     folder = Path(tempfile.mkdtemp(prefix=f"bulk-{run_id}-", dir=work))
+    passages = extraction = None
     try:
+        rejects = RejectWriter(rejects_path)
+        try:
+            run = RunContext(schema, None, run_id, now, batch_size, rejects, False, False, progress)
+            places_read = _places_read_by(plans)
+            for i, plan in enumerate(plans):
+                if i == places_read and passage_plans:
+                    passages = _store_beside(passage_plans, graph, schema, events, folder, run_id, step)
+                step(f"reading {plan.name}")
+                jobs.append(StagedFileImport(run, plan, graph, workers=workers or default_workers()))
+                report.files.append(jobs[-1].import_file())
+            extraction = extract_beside(graph, [job.case_texts for job in jobs if job.case_texts is not None])
+            if passage_plans:
+                passages = passages or _store_beside(passage_plans, graph, schema, events, folder, run_id, step)
+                step("waiting for the passages to be stored")
+                report.files += map(_file_report, passage_plans, passages.result())
+                rejects.copy(folder / PASSAGE_REJECTS)
+        finally:
+            rejects.close()
+        report.files += [repeated_file(p) for p in repeated]
+        if passage_plans:
+            step("linking the vehicles seen to their places and known drivers")
+            staged = stage_passage_links(graph, events, batch_hashes)
+            step(
+                f"{staged.seen_at} seen-at and {staged.drove} drove links staged, "
+                f"{staged.vehicles_added} vehicles no registry named"
+            )
         step(f"writing {graph.node_count} nodes and {graph.link_count} links as import files")
         files = write_import_files(graph, folder, run_id=run_id, now=now)
         # The staged graph can be the largest thing in memory, and the importer runs next.
@@ -199,64 +210,99 @@ def bulk_import_files(
             array_delimiter=ARRAY_DELIMITER,
             log=log,
         )
+    except BaseException:
+        for beside in (passages, extraction):
+            if beside is not None:
+                beside.stop()
+        raise
     finally:
         shutil.rmtree(folder, ignore_errors=False)
-    step("starting the local Neo4j")
-    local_server.start(settings)
-    gateway = Gateway.open(settings)
     try:
-        step("creating constraints and indexes")
-        ddl.apply_schema(gateway, schema, await_seconds=3600)
-        step("linking what the online importer links after a batch")
-        _after_load(gateway, schema, jobs, report, user=user, now=now)
+        step("starting the local Neo4j")
+        local_server.start(settings)
+        with Gateway.open(settings) as gateway:
+            step("creating constraints and indexes")
+            ddl.apply_schema(gateway, schema, await_seconds=3600)
+            step("linking what the online importer links after a batch")
+            _after_load(gateway, schema, jobs, report, extraction, user=user, now=now)
     finally:
-        gateway.close()
+        if extraction is not None:
+            extraction.stop()
     report.seconds = monotonic() - began
     return report
 
 
-def _store_passages(
+def _places_read_by(plans: list[PlannedFile]) -> int:
+    """How many of the plans are read before the passages can be stored: through the last
+    that brings a place."""
+    labels = {label for label, _ in PLACES.values()}
+    brings = [i + 1 for i, plan in enumerate(plans) if any(e.label in labels for e in plan.spec.entities.values())]
+    return max(brings, default=0)
+
+
+def _store_beside(
     plans: list[PlannedFile],
     graph: StagedGraph,
     schema: Schema,
     events: EventStore,
-    rejects: RejectWriter,
+    folder: Path,
     run_id: str,
     step: Callable[[str], None],
-) -> list[FileReport]:
-    """The batch's passage files into the event store, checked against the staged places."""
+) -> Beside:
+    """Start storing the batch's passage files in another process, beside the registries
+    still to be read; its rejects go to the folder's PASSAGE_REJECTS."""
     known = {label: set(graph.nodes[label]) for label, _ in PLACES.values()}
-    reports = []
-    for plan in plans:
-        step(f"storing {plan.name} in the event store")
-        stored = import_passage_file(
-            plan.path,
-            plan.source,
-            plan.spec,
-            schema=schema,
-            store=events,
-            known_places=known,
-            rejects=rejects,
-            run_id=run_id,
-        )
-        ledger = Ledger()
-        ledger.read, ledger.loaded, ledger.rejected_here = stored.rows_read, stored.rows_loaded, stored.rows_rejected
-        ledger.reasons.update(stored.reasons)
-        reports.append(
-            FileReport(
-                path=plan.path,
-                spec=plan.spec.name,
-                name=plan.name,
-                format=plan.source.format,
-                encoding=plan.source.encoding,
-                ledger=ledger,
-                skipped=stored.skipped,
-                seconds=stored.seconds,
+    names = ", ".join(plan.name for plan in plans)
+    step(f"storing {names} in the event store, then its lookup copies, beside the other files")
+    # Forked: the plans and the store need not pickle, and this process is small yet.
+    rejects = folder / PASSAGE_REJECTS
+    return Beside("storing the passages", _store_passages, plans, known, schema, events, rejects, run_id)
+
+
+def _store_passages(
+    plans: list[PlannedFile],
+    known: dict[str, set],
+    schema: Schema,
+    events: EventStore,
+    rejects_path: Path,
+    run_id: str,
+) -> list[PassageFileReport]:
+    """The batch's passage files into the event store, checked against the staged places."""
+    rejects = RejectWriter(rejects_path)
+    try:
+        stored = [
+            import_passage_file(
+                plan.path,
+                plan.source,
+                plan.spec,
+                schema=schema,
+                store=events,
+                known_places=known,
+                rejects=rejects,
+                run_id=run_id,
             )
-        )
-    step("copying the new passages into the lookup copies")
+            for plan in plans
+        ]
+    finally:
+        rejects.close()
     Lookups(events).refresh()
-    return reports
+    return stored
+
+
+def _file_report(plan: PlannedFile, stored: PassageFileReport) -> FileReport:
+    ledger = Ledger()
+    ledger.read, ledger.loaded, ledger.rejected_here = stored.rows_read, stored.rows_loaded, stored.rows_rejected
+    ledger.reasons.update(stored.reasons)
+    return FileReport(
+        path=plan.path,
+        spec=plan.spec.name,
+        name=plan.name,
+        format=plan.source.format,
+        encoding=plan.source.encoding,
+        ledger=ledger,
+        skipped=stored.skipped,
+        seconds=stored.seconds,
+    )
 
 
 def _require_empty(settings: Settings) -> None:
@@ -283,7 +329,14 @@ def _require_empty(settings: Settings) -> None:
 
 
 def _after_load(
-    gateway: Gateway, schema: Schema, jobs: list[StagedFileImport], report: ImportReport, *, user: str, now: datetime
+    gateway: Gateway,
+    schema: Schema,
+    jobs: list[StagedFileImport],
+    report: ImportReport,
+    extraction: Beside | None,
+    *,
+    user: str,
+    now: datetime,
 ) -> None:
     run_id = report.run_id
     specs = ",".join(sorted({job.spec.name for job in jobs}))
@@ -318,9 +371,10 @@ def _after_load(
             },
         )
     report.addresses_placed = place_addresses(gateway, run_id=run_id, now=now)
+    extracted = extraction.result() if extraction is not None else None
     for job in jobs:
         if job.case_texts is not None:
-            job.report.mentions = job.case_texts.link(gateway, schema, run_id=run_id, now=now)
+            job.report.mentions = job.case_texts.link(gateway, schema, run_id=run_id, now=now, extracted=extracted)
     # The run's counts are its graph files', as its READ_FILE links: the event store keeps
     # its own receipt of each passage file, as after `goldenbell events import`.
     gateway.write(

@@ -3,7 +3,7 @@ the import hook, `goldenbell extract --case` and `--all` share."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
@@ -16,6 +16,7 @@ from ingest.extraction.extractor import MODEL_DIR, Extractor
 from ingest.extraction.gazetteer import Gazetteer
 from ingest.extraction.link import LinkCounts, case_texts, resolve, store
 from ingest.extraction.link_cypher import link_cypher
+from ingest.extraction.mentions import Mention
 
 BATCH_SIZE = 200
 
@@ -33,6 +34,23 @@ def extractor_for(gateway: Gateway, model_dir: Path = MODEL_DIR) -> Extractor:
     return extractor
 
 
+class Extracted:
+    """Mentions extracted beforehand, by text, in an extractor's place; a text not among
+    them goes to the extractor `fallback()` makes."""
+
+    def __init__(self, by_text: Mapping[str, list[Mention]], fallback: Callable[[], Extractor]):
+        self._by_text, self._fallback = by_text, fallback
+        self._extractor: Extractor | None = None
+
+    def extract_many(self, texts: Iterable[str]) -> Iterator[list[Mention]]:
+        for text in texts:
+            found = self._by_text.get(text)
+            if found is None:
+                self._extractor = self._extractor or self._fallback()
+                found = self._extractor.extract(text)
+            yield found
+
+
 def batches(items: Iterable, size: int) -> Iterator[list]:
     it = iter(items)
     while batch := list(islice(it, size)):
@@ -42,7 +60,7 @@ def batches(items: Iterable, size: int) -> Iterator[list]:
 def link_cases(
     gateway: Gateway,
     schema: Schema,
-    extractor: Extractor,
+    extractor: Extractor | Extracted,
     case_ids: Iterable[str],
     *,
     run_id: str,

@@ -7,10 +7,12 @@ and links them. Cheap to import: spaCy loads only when there is something to lin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from graph.gateway import Gateway
 from graph.model import Schema
+from ingest.extraction.mentions import Mention
 from ingest.mapping import MappedRow
 from ingest.spec import MappingSpec
 
@@ -37,17 +39,31 @@ class CaseTexts:
             if entity.alias == self.alias:
                 self.rows[str(entity.key)] = row.number
 
-    def link(self, gateway: Gateway, schema: Schema, *, run_id: str, now: datetime) -> int:
-        """Extract and link every collected case; returns the number of mentions stored."""
+    def link(
+        self,
+        gateway: Gateway,
+        schema: Schema,
+        *,
+        run_id: str,
+        now: datetime,
+        extracted: Mapping[str, list[Mention]] | None = None,
+    ) -> int:
+        """Extract and link every collected case; returns the number of mentions stored.
+        `extracted`: the mentions of texts extracted beforehand, by text."""
         if not self.rows:
             return 0
-        from ingest.extraction.cases import extractor_for, link_cases
+        from ingest.extraction.cases import Extracted, extractor_for, link_cases
+
+        if extracted is None:
+            extractor = extractor_for(gateway)
+        else:
+            extractor = Extracted(extracted, lambda: extractor_for(gateway))
 
         origin = {case_id: (self.file_hash, row) for case_id, row in self.rows.items()}
         counts = link_cases(
             gateway,
             schema,
-            extractor_for(gateway),
+            extractor,
             list(self.rows),
             run_id=run_id,
             source=self.source,

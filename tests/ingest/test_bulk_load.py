@@ -100,6 +100,11 @@ def test_a_bulk_load_gives_the_online_graph(empty_graph, schema, sample_dir, bul
         gateway=empty_graph,
     )
     steps: list[str] = []
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the bulk load extracts the case reports beforehand, in another process")
+
+    monkeypatch.setattr("ingest.extraction.cases.extractor_for", refuse)
     with Workspace.open(bulk_settings) as workspace:
         bulk = bulk_import_files(
             files + passages,
