@@ -115,8 +115,17 @@ def _matches(obj: SchemaObject, row: dict) -> bool:
     )
 
 
-def apply_schema(gateway: Gateway, schema: Schema, *, await_seconds: int = 300) -> list[AppliedObject]:
-    """Create what is missing; report what exists with another definition, change nothing else."""
+# What lookups by value use (keys, equality, prefixes, places), against the trigram and
+# full-text indexes that searching by any part uses; a store populates these far slower.
+LOOKUP_TYPES = frozenset({"UNIQUENESS", "RANGE", "POINT"})
+
+
+def apply_schema(
+    gateway: Gateway, schema: Schema, *, await_seconds: int = 300, awaited: frozenset[str] | None = None
+) -> list[AppliedObject]:
+    """Create what is missing; report what exists with another definition, change nothing else.
+    Waits until the created objects whose index type is in `awaited` (all by default) are online;
+    `await_indexes` waits for the rest."""
     before = existing_objects(gateway)
     report = []
     for obj in schema_objects(schema):
@@ -136,6 +145,20 @@ def apply_schema(gateway: Gateway, schema: Schema, *, await_seconds: int = 300) 
                     "Drop it by hand to let `goldenbell db init` recreate it.",
                 )
             )
-    if any(item.outcome == "created" for item in report):
-        gateway.write("schema.await", "CALL db.awaitIndexes($seconds)", {"seconds": await_seconds}, autocommit=True)
+    created = {item.name for item in report if item.outcome == "created"}
+    if awaited is None and created:
+        await_indexes(gateway, await_seconds)
+    for obj in schema_objects(schema):
+        if awaited is not None and obj.name in created and obj.index_type in awaited:
+            gateway.write(
+                "schema.await_one",
+                "CALL db.awaitIndex($name, $seconds)",
+                {"name": obj.name, "seconds": await_seconds},
+                autocommit=True,
+            )
     return report
+
+
+def await_indexes(gateway: Gateway, seconds: int = 300) -> None:
+    """Wait until every index is online (or raise past `seconds`)."""
+    gateway.write("schema.await", "CALL db.awaitIndexes($seconds)", {"seconds": seconds}, autocommit=True)

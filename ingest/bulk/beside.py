@@ -8,10 +8,13 @@ needs only their texts and the names and addresses staged) can use another core 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, Literal
+
+NICENESS = 10
 
 
 class BesideError(RuntimeError):
@@ -19,6 +22,8 @@ class BesideError(RuntimeError):
 
 
 def _run(send: Connection, work: Callable[..., Any], args: tuple) -> None:
+    # The load's own work is what it waits for: this yields to it, and takes what it leaves.
+    os.nice(NICENESS)
     try:
         answer: tuple[str, Any] = ("returned", work(*args))
     except Exception as exc:  # noqa: BLE001 - handed to the waiting process, which raises it

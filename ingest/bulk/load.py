@@ -44,7 +44,7 @@ from ingest.bulk.beside import Beside
 from ingest.bulk.case_mentions import extract_beside
 from ingest.bulk.files import ARRAY_DELIMITER, write_import_files
 from ingest.bulk.parallel import ParallelMapping
-from ingest.bulk.passage_links import stage_passage_links
+from ingest.bulk.passage_links import stage_passage_links, write_passage_links, writes_passage_links
 from ingest.bulk.stage import StagedFile, StagedGraph
 from ingest.duplicates import DuplicateFinder
 from ingest.extraction.hook import CaseTexts
@@ -61,6 +61,7 @@ from ingest.spec_headers import resolve_headers
 from settings.home import private_dir
 from settings.table import Settings
 
+INDEX_SECONDS = 3600  # a city's indexes take a minute or two; the bound is for a store far larger
 PASSAGE_REJECTS = "passage-rejects.csv"  # in the load's work folder, until copied into the reject file
 # Smaller files are mapped in the reading process: starting workers costs more than they save.
 PARALLEL_FROM_BYTES = 1 << 20
@@ -187,15 +188,23 @@ def bulk_import_files(
         finally:
             rejects.close()
         report.files += [repeated_file(p) for p in repeated]
+        passage_files: list[tuple[str, Path]] = []
+        written = 0  # links DuckDB wrote as import files
         if passage_plans:
             step("linking the vehicles seen to their places and known drivers")
-            staged = stage_passage_links(graph, events, batch_hashes)
+            if writes_passage_links(graph):
+                linked = write_passage_links(graph, events, batch_hashes, folder, run_id=run_id, now=now)
+                staged, passage_files = linked.links, linked.files
+                written = staged.seen_at + staged.drove
+            else:
+                staged = stage_passage_links(graph, events, batch_hashes)
             step(
                 f"{staged.seen_at} seen-at and {staged.drove} drove links staged, "
                 f"{staged.vehicles_added} vehicles no registry named"
             )
-        step(f"writing {graph.node_count} nodes and {graph.link_count} links as import files")
+        step(f"writing {graph.node_count} nodes and {graph.link_count + written} links as import files")
         files = write_import_files(graph, folder, run_id=run_id, now=now)
+        files.relationships += passage_files
         # The staged graph can be the largest thing in memory, and the importer runs next.
         graph.nodes.clear()
         graph.links.clear()
@@ -222,9 +231,12 @@ def bulk_import_files(
         local_server.start(settings)
         with Gateway.open(settings) as gateway:
             step("creating constraints and indexes")
-            ddl.apply_schema(gateway, schema, await_seconds=3600)
+            # Linking needs the lookups' indexes only: the search indexes fill meanwhile.
+            ddl.apply_schema(gateway, schema, await_seconds=INDEX_SECONDS, awaited=ddl.LOOKUP_TYPES)
             step("linking what the online importer links after a batch")
-            _after_load(gateway, schema, jobs, report, extraction, user=user, now=now)
+            _after_load(gateway, schema, jobs, report, extraction, user=user, now=now, step=step)
+            step("waiting for the search indexes")
+            ddl.await_indexes(gateway, INDEX_SECONDS)
     finally:
         if extraction is not None:
             extraction.stop()
@@ -337,6 +349,7 @@ def _after_load(
     *,
     user: str,
     now: datetime,
+    step: Callable[[str], None],
 ) -> None:
     run_id = report.run_id
     specs = ",".join(sorted({job.spec.name for job in jobs}))
@@ -370,8 +383,12 @@ def _after_load(
                 "rejected": ledger.rejected,
             },
         )
+    step("placing the addresses in their compounds")
     report.addresses_placed = place_addresses(gateway, run_id=run_id, now=now)
+    if extraction is not None:
+        step("waiting for the case reports' mentions")
     extracted = extraction.result() if extraction is not None else None
+    step("linking the case reports' mentions")
     for job in jobs:
         if job.case_texts is not None:
             job.report.mentions = job.case_texts.link(gateway, schema, run_id=run_id, now=now, extracted=extracted)

@@ -32,7 +32,7 @@ COUNTING_MEMORY = "384MB"
 PLACES = {"checkpoint": ("Checkpoint", "checkpoint_id"), "gate": ("Gate", "gate_id")}
 SOURCES = {"checkpoint": "智慧检查站过车记录", "gate": "智安小区卡口过车记录"}
 
-_PAIRS = """
+PAIRS = """
 WITH touched AS (
     SELECT DISTINCT plate, place_id, source FROM passages WHERE source_file IN (SELECT unnest($files))
 )
@@ -72,7 +72,7 @@ WRITES = declared(
 
 
 # A captured driver's ID links only to a person the graph knows, as the graph importer's DRIVEN_BY.
-_DRIVES = """
+DRIVES = """
 WITH touched AS (
     SELECT DISTINCT driver_id, plate FROM passages
     WHERE driver_id IS NOT NULL AND source_file IN (SELECT unnest($files))
@@ -139,7 +139,7 @@ def _refresh_drives(con: duckdb.DuckDBPyConnection, gateway: Gateway, hashes: li
 def drive_batches(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> Iterator[list[dict]]:
     """Each captured driver and plate of the files with these hashes, over every passage the
     store holds for them, in batches of at most BATCH."""
-    result = con.execute(_DRIVES, {"files": hashes})
+    result = con.execute(DRIVES, {"files": hashes})
     while chunk := result.fetchmany(BATCH):
         yield [
             {
@@ -158,7 +158,7 @@ def drive_batches(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> Iterator
 def pair_batches(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> Iterator[tuple[str, list[dict]]]:
     """Each vehicle-place pair the files with these hashes hold, counted over every passage the
     store holds for it, as (source, rows) in batches of at most BATCH rows of one source."""
-    result = con.execute(_PAIRS, {"files": hashes})
+    result = con.execute(PAIRS, {"files": hashes})
     while chunk := result.fetchmany(BATCH):
         by_source: dict[str, list[dict]] = {}
         for plate, place, source, passages, first, last, days, file, row in chunk:

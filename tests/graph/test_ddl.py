@@ -1,4 +1,4 @@
-from graph.ddl import apply_schema, existing_objects, schema_objects
+from graph.ddl import LOOKUP_TYPES, apply_schema, await_indexes, existing_objects, schema_objects
 
 
 def _definitions(gateway):
@@ -22,6 +22,20 @@ def test_init_recreates_only_what_is_missing(gateway, schema):
     report = {item.name: item.outcome for item in apply_schema(gateway, schema)}
     assert report["gb_idx_Passage_plate_time"] == "created"
     assert [name for name, outcome in report.items() if outcome == "created"] == ["gb_idx_Passage_plate_time"]
+
+
+def test_the_lookups_can_be_awaited_apart_from_the_search_indexes(gateway, schema):
+    """A first load links with the lookups' indexes while the search indexes fill."""
+    ft = schema.fulltext.name
+    gateway.write("test.drop", "DROP INDEX gb_idx_Passage_plate_time")
+    gateway.write("test.drop", f"DROP INDEX {ft}")
+    report = {item.name: item.outcome for item in apply_schema(gateway, schema, awaited=LOOKUP_TYPES)}
+    assert report["gb_idx_Passage_plate_time"] == report[ft] == "created"
+    states = {r["name"]: r["state"] for r in gateway.read("test.states", "SHOW INDEXES YIELD name, state").data()}
+    assert states["gb_idx_Passage_plate_time"] == "ONLINE"
+    await_indexes(gateway)
+    states = {r["name"]: r["state"] for r in gateway.read("test.states", "SHOW INDEXES YIELD name, state").data()}
+    assert set(states.values()) == {"ONLINE"}
 
 
 def test_an_index_with_another_definition_is_reported_not_replaced(gateway, schema):
