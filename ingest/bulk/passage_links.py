@@ -39,8 +39,12 @@ from settings.home import FILE_MODE
 
 KINDS = (*(("SEEN_AT", "Vehicle", label) for label, _ in PLACES.values()), ("DROVE", "Person", "Vehicle"))
 
-# As ingest/bulk/files.py writes a datetime: ISO 8601 in Beijing time, as the graph importer stores it.
-_WHEN = "regexp_replace(strftime({0}, '%Y-%m-%dT%H:%M:%S.%f%z'), '([+-][0-9][0-9])$', '\\1:00')"
+# As ingest/bulk/files.py writes a datetime (Python's isoformat, in Beijing time as the
+# graph importer stores it): microseconds only when there are some, the offset as +08:00.
+_WHEN = (
+    "regexp_replace(strftime({0}, CASE WHEN microsecond({0}) % 1000000 = 0 THEN '%Y-%m-%dT%H:%M:%S%z' "
+    "ELSE '%Y-%m-%dT%H:%M:%S.%f%z' END), '([+-][0-9][0-9])$', '\\1:00')"
+)
 _PROVENANCE = (
     '$run AS "prov_run", {source} AS "prov_source", file AS "prov_file", row AS "prov_row:long", '
     '$now AS "first_seen:datetime", $now AS "last_seen:datetime"'
