@@ -101,7 +101,9 @@ class _Writer:
     def _provenance(self, item: list) -> list[str]:
         run, now = self.provenance
         source = self.graph.sources[item[FILE]]
-        return [run, source.source, source.file_hash, str(item[ROW]), now, now]
+        # A link made from other links (a compound's addresses) names no file or row.
+        row = "" if item[ROW] is None else str(item[ROW])
+        return [run, source.source, source.file_hash, row, now, now]
 
     def _cells(self, item: list, columns: list[tuple[str, str]]) -> list[str]:
         props, cells = item[PROPS], []

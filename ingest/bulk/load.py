@@ -2,19 +2,23 @@
 
 The files go through the same planning, mapping, validation, duplicate check and reject
 file as `goldenbell ingest`; the rows that load are staged in memory (ingest/bulk/stage.py),
-written as import files and loaded by `neo4j-admin database import full` with the server
-stopped. The server is then started, the schema's constraints and indexes are created,
-and what the online importer does after a batch runs as usual: the run's bookkeeping
-(ImportRun, SourceFile, READ_FILE), candidate links of person records, addresses placed
-in their compounds and the case reports' mentions. A file imported so is complete for a
-later `goldenbell ingest`, which carries on from there. Person records are scored against
-every person of the batch, where the online importer scores them after their own file, so
-a record may also find a person that a later file brings.
+the addresses placed in their compounds (ingest/bulk/compounds.py), and all of it written
+as import files and loaded by `neo4j-admin database import full` with the server stopped.
+The server is then started, the schema's constraints and indexes are created, and what the
+online importer does after a batch runs as usual: the run's bookkeeping (ImportRun,
+SourceFile, READ_FILE), candidate links of person records and the case reports' mentions.
+A file imported so is complete for a later `goldenbell ingest`, which carries on from
+there. Person records are scored against every person of the batch, where the online
+importer scores them after their own file, so a record may also find a person that a later
+file brings.
 
-Passage files of the batch go to the event store as `goldenbell events import` stores
-them (the same checks, rejects and partitions, the places known from the staged graph);
-their SEEN_AT and DROVE links, aggregated there, are staged with the rest
-(ingest/bulk/passage_links.py) instead of written through Cypher afterwards.
+Two pieces run in processes of their own (ingest/bulk/beside.py), on the core the mapping
+leaves: passage files of the batch go to the event store as `goldenbell events import`
+stores them (the same checks, rejects and partitions, the places known from the staged
+graph) once the batch's place files are read, and the case reports' texts are extracted
+once the registries are (ingest/bulk/case_mentions.py), their mentions linked after the
+load. The passages' SEEN_AT and DROVE links, aggregated in the store, go to the importer
+with the rest (ingest/bulk/passage_links.py) instead of through Cypher afterwards.
 
 All or nothing for the graph: nothing reaches it before the importer runs, so a run stopped
 while reading leaves it empty, and a rerun starts again. Passages a stopped run stored stay
@@ -42,6 +46,7 @@ from ingest.api import ImportReport, new_run_id, repeated_file
 from ingest.batch import BatchFile, PlannedFile, plan_batch
 from ingest.bulk.beside import Beside
 from ingest.bulk.case_mentions import extract_beside
+from ingest.bulk.compounds import place_staged_addresses
 from ingest.bulk.files import ARRAY_DELIMITER, write_import_files
 from ingest.bulk.parallel import ParallelMapping
 from ingest.bulk.passage_links import stage_passage_links, write_passage_links, writes_passage_links
@@ -53,7 +58,6 @@ from ingest.ledger import Ledger
 from ingest.mapping import MappedRow, Reject, RowMapper
 from ingest.passages.importer import PassageFileReport, import_passage_file, is_passage_spec
 from ingest.passages.seen_at import PLACES
-from ingest.places import place_addresses
 from ingest.readers.base import RawRow
 from ingest.rejects import RejectWriter
 from ingest.resolution import link_candidates
@@ -202,6 +206,8 @@ def bulk_import_files(
                 f"{staged.seen_at} seen-at and {staged.drove} drove links staged, "
                 f"{staged.vehicles_added} vehicles no registry named"
             )
+        step("placing the addresses in their compounds")
+        report.addresses_placed = place_staged_addresses(graph)
         step(f"writing {graph.node_count} nodes and {graph.link_count + written} links as import files")
         files = write_import_files(graph, folder, run_id=run_id, now=now)
         files.relationships += passage_files
@@ -383,8 +389,6 @@ def _after_load(
                 "rejected": ledger.rejected,
             },
         )
-    step("placing the addresses in their compounds")
-    report.addresses_placed = place_addresses(gateway, run_id=run_id, now=now)
     if extraction is not None:
         step("waiting for the case reports' mentions")
     extracted = extraction.result() if extraction is not None else None

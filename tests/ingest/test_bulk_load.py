@@ -129,6 +129,7 @@ def test_a_bulk_load_gives_the_online_graph(empty_graph, schema, sample_dir, bul
         }
 
     assert accounts(bulk.files) == accounts(online.files + stored.files)
+    assert bulk.addresses_placed == online.addresses_placed > 0
     assert bulk.rows_read == bulk.rows_loaded + bulk.rows_rejected > 7000 + stored.rows_read
     assert bulk.rows_rejected > 0 and stored.rows_rejected > 0
     _header, *passage_rejects = _rejects(tmp_path / "online-passages.csv", header_first=True)
