@@ -19,7 +19,7 @@ from ingest.extraction.hook import CASE_LABEL, CaseTexts
 from ingest.extraction.link_cypher import TEXT_PROPERTY
 from ingest.extraction.mentions import Mention
 
-# The gazetteer's queries read these; kept in step with them by a test.
+# What the gazetteer's queries read (tests/ingest/test_bulk_case_mentions.py keeps them in step).
 PERSON, NAME, ADDRESS = "Person", "name", "Address"
 
 
