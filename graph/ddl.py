@@ -127,8 +127,9 @@ def apply_schema(
     Waits until the created objects whose index type is in `awaited` (all by default) are online;
     `await_indexes` waits for the rest."""
     before = existing_objects(gateway)
+    objects = schema_objects(schema)
     report = []
-    for obj in schema_objects(schema):
+    for obj in objects:
         row = before.get(obj.name)
         if row is None:
             gateway.write(f"schema.create.{obj.name}", obj.cypher)
@@ -148,7 +149,7 @@ def apply_schema(
     created = {item.name for item in report if item.outcome == "created"}
     if awaited is None and created:
         await_indexes(gateway, await_seconds)
-    for obj in schema_objects(schema):
+    for obj in objects:
         if awaited is not None and obj.name in created and obj.index_type in awaited:
             gateway.write(
                 "schema.await_one",

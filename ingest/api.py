@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from time import monotonic
+from typing import Any
 
 from events.store import EventStore
 from graph.gateway import Gateway
@@ -142,17 +143,23 @@ def import_files(
     return report
 
 
-def repeated_file(plan: PlannedFile) -> FileReport:
-    first = plan.same_as or plan
-    how = "the same path" if plan.path.resolve() == first.path.resolve() else "the same content"
+def planned_report(plan: PlannedFile, **fields: Any) -> FileReport:
+    """A file's report as its plan names it, with these fields besides."""
     return FileReport(
         path=plan.path,
         spec=plan.spec.name,
         name=plan.name,
         format=plan.source.format,
         encoding=plan.source.encoding,
-        skipped=f"{how} as {first.name}, named earlier in this batch: imported once",
-        same_as=first.name,
+        **fields,
+    )
+
+
+def repeated_file(plan: PlannedFile) -> FileReport:
+    first = plan.same_as or plan
+    how = "the same path" if plan.path.resolve() == first.path.resolve() else "the same content"
+    return planned_report(
+        plan, skipped=f"{how} as {first.name}, named earlier in this batch: imported once", same_as=first.name
     )
 
 

@@ -22,6 +22,15 @@ from settings.home import open_private
 
 ARRAY_DELIMITER = "\x1f"  # the unit separator: no text a spec loads holds one
 PROVENANCE = ("prov_run", "prov_source", "prov_file", "prov_row", "first_seen", "last_seen")
+# Their columns' headers, typed, as every node and link file ends
+PROVENANCE_HEADER = (
+    "prov_run",
+    "prov_source",
+    "prov_file",
+    "prov_row:long",
+    "first_seen:datetime",
+    "last_seen:datetime",
+)
 
 
 class StagedFilesError(ValueError):
@@ -128,18 +137,7 @@ class _Writer:
         with open_private(path, "w", newline="", encoding="utf-8") as f:
             out = csv.writer(f, lineterminator="\n")
             types = [f"{prop}:{kind}" for prop, kind in columns]
-            out.writerow(
-                [
-                    *head,
-                    *types,
-                    "prov_run",
-                    "prov_source",
-                    "prov_file",
-                    "prov_row:long",
-                    "first_seen:datetime",
-                    "last_seen:datetime",
-                ]
-            )
+            out.writerow([*head, *types, *PROVENANCE_HEADER])
             out.writerows(rows)
         return path
 

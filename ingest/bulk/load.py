@@ -42,7 +42,7 @@ from graph import bulk_import, ddl, local_server
 from graph.gateway import Gateway
 from graph.model import Schema
 from ingest import cypher
-from ingest.api import ImportReport, new_run_id, repeated_file
+from ingest.api import ImportReport, new_run_id, planned_report, repeated_file
 from ingest.batch import BatchFile, PlannedFile, plan_batch
 from ingest.bulk.beside import Beside
 from ingest.bulk.case_mentions import extract_beside
@@ -311,16 +311,7 @@ def _file_report(plan: PlannedFile, stored: PassageFileReport) -> FileReport:
     ledger = Ledger()
     ledger.read, ledger.loaded, ledger.rejected_here = stored.rows_read, stored.rows_loaded, stored.rows_rejected
     ledger.reasons.update(stored.reasons)
-    return FileReport(
-        path=plan.path,
-        spec=plan.spec.name,
-        name=plan.name,
-        format=plan.source.format,
-        encoding=plan.source.encoding,
-        ledger=ledger,
-        skipped=stored.skipped,
-        seconds=stored.seconds,
-    )
+    return planned_report(plan, ledger=ledger, skipped=stored.skipped, seconds=stored.seconds)
 
 
 def _require_empty(settings: Settings) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from events.store import EventStore
+from ingest.bulk.files import PROVENANCE_HEADER
 from ingest.bulk.stage import ID, StagedGraph
 from ingest.normalize.dates import SHANGHAI
 from ingest.passages.seen_at import (
@@ -45,9 +46,9 @@ _WHEN = (
     "regexp_replace(strftime({0}, CASE WHEN microsecond({0}) % 1000000 = 0 THEN '%Y-%m-%dT%H:%M:%S%z' "
     "ELSE '%Y-%m-%dT%H:%M:%S.%f%z' END), '([+-][0-9][0-9])$', '\\1:00')"
 )
-_PROVENANCE = (
-    '$run AS "prov_run", {source} AS "prov_source", file AS "prov_file", row AS "prov_row:long", '
-    '$now AS "first_seen:datetime", $now AS "last_seen:datetime"'
+_PROVENANCE = ", ".join(
+    f'{value} AS "{header}"'
+    for value, header in zip(("$run", "{source}", "file", "row", "$now", "$now"), PROVENANCE_HEADER, strict=True)
 )
 _SEEN_AT_FILE = f"""
 COPY (
