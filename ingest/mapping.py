@@ -6,6 +6,7 @@ separate stages.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import unicodedata
 from collections.abc import Mapping
@@ -67,6 +68,14 @@ class MappedRow:
 
 
 _CLEANED_ID = object()  # the row memo's tag for an ID number cleaned for a derived value
+_UNSEEN = object()  # a property's cross-row cache not yet opened, or a reading not in it
+
+# A registry repeats most of its cells (sex, ethnic group, dates, a household's address, common
+# names); each property keeps its readings across rows, up to this many before it starts over.
+_ACROSS_MAX = 1 << 16
+# After this many rows a property whose readings are nearly all new (ID numbers, serials,
+# phones) stops keeping them: the lookups would cost more than they save.
+_ACROSS_TRIAL = 4096
 
 
 @dataclass
@@ -84,9 +93,12 @@ class RowMapper:
     schema: Schema
     _address_parts: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False)
     _memo: dict[Any, Any] = field(default_factory=dict, init=False)
-    _reading: dict[int, tuple] = field(default_factory=dict, init=False)  # property map -> what it reads
+    _reading: dict[int, int] = field(default_factory=dict, init=False)  # property map -> its reading's number
+    _readings: dict[tuple, int] = field(default_factory=dict, init=False)  # what a property reads -> number
     _droppable: dict[int, bool] = field(default_factory=dict, init=False)  # property map -> on_invalid: drop
     _dropped: dict[str, Reject] = field(default_factory=dict, init=False)  # this row's, by column
+    _across: dict[int, Any] = field(default_factory=dict, init=False)  # reading -> its cache, None when off
+    _looked: dict[int, int] = field(default_factory=dict, init=False)  # reading -> rows looked up
 
     def __post_init__(self) -> None:
         # Labels keyed by an address take the parsed parts into same-named properties.
@@ -200,7 +212,7 @@ class RowMapper:
         memo_key = self._reading.get(id(prop))
         if memo_key is None:
             source = prop.source
-            memo_key = self._reading[id(prop)] = (
+            reading = (
                 source.columns,
                 source.join,
                 source.derive,
@@ -211,17 +223,19 @@ class RowMapper:
                 prop.type,
                 prop.values,
             )
+            # numbered, so that the memos hash a small int rather than this tuple
+            memo_key = self._reading[id(prop)] = self._readings.setdefault(reading, len(self._readings))
         memo = self._memo
         if memo_key in memo:
             result = memo[memo_key]
             if isinstance(result, _Fault):
-                raise result
+                raise _untraced(result)
         else:
             try:
-                result = self._compute(prop, raw)
+                result = self._computed(prop, raw, memo_key)
             except _Fault as fault:
                 if not self._drops(prop):
-                    memo[memo_key] = fault
+                    memo[memo_key] = _untraced(fault)
                     raise
                 result = None
                 self._drop(fault, raw)
@@ -245,6 +259,41 @@ class RowMapper:
             self._dropped[fault.column] = Reject(
                 raw.number, fault.column, _shown(fault.value), fault.reason, message, raw.original, dropped=True
             )
+
+    def _computed(self, prop: PropertyMap, raw: RawRow, reading: int) -> Any:
+        """`_compute`, answered from the property's earlier rows when its cells were the same text."""
+        cache = self._across.get(reading, _UNSEEN)
+        if cache is None:
+            return self._compute(prop, raw)
+        if cache is _UNSEEN:
+            # a list comes back as the row's own: another row may not share it
+            cache = self._across[reading] = {} if prop.type != "text_list" else None
+            if cache is None:
+                return self._compute(prop, raw)
+        columns = prop.source.columns
+        if len(columns) == 1:
+            cells: Any = self._raw(columns[0], raw)
+            if cells is not None and type(cells) is not str:
+                return self._compute(prop, raw)  # 1, 1.0 and True are one key to a dict
+        else:
+            cells = tuple(self._raw(c, raw) for c in columns)
+            if any(c is not None and type(c) is not str for c in cells):
+                return self._compute(prop, raw)
+        looked = self._looked[reading] = self._looked.get(reading, 0) + 1
+        if looked == _ACROSS_TRIAL and len(cache) > _ACROSS_TRIAL * 0.8:
+            self._across[reading] = None
+        found = cache.get(cells, _UNSEEN)
+        if found is _UNSEEN:
+            if len(cache) >= _ACROSS_MAX:
+                cache.clear()
+            try:
+                found = cache[cells] = self._compute(prop, raw)
+            except _Fault as fault:
+                cache[cells] = _untraced(fault)
+                raise
+        elif isinstance(found, _Fault):
+            raise _untraced(found)
+        return found
 
     def _compute(self, prop: PropertyMap, raw: RawRow) -> Any:
         source = prop.source
@@ -286,6 +335,12 @@ class RowMapper:
         if derive == "gender_from_id":
             return citizen_ids.gender(id18)
         return citizen_ids.region_code(id18)
+
+
+def _untraced(fault: _Fault) -> _Fault:
+    """A copy to keep, or raise again: the fault raised holds its traceback, whose frames hold
+    the memo it would be kept in (a cycle, which a bulk load's paused collector would not free)."""
+    return dataclasses.replace(fault)
 
 
 def _expand_address(address: Address, props: dict[str, Any], parts: tuple[str, ...]) -> str:

@@ -15,10 +15,11 @@ file brings.
 Two pieces run in processes of their own (ingest/bulk/beside.py), on the core the mapping
 leaves: passage files of the batch go to the event store as `goldenbell events import`
 stores them (the same checks, rejects and partitions, the places known from the staged
-graph) once the batch's place files are read, and the case reports' texts are extracted
-once the registries are (ingest/bulk/case_mentions.py), their mentions linked after the
-load. The passages' SEEN_AT and DROVE links, aggregated in the store, go to the importer
-with the rest (ingest/bulk/passage_links.py) instead of through Cypher afterwards.
+graph) once the batch's place files are read, and the case reports' texts go through the
+extraction's first steps once the case files are read and through its gazetteer once the
+registries are (ingest/bulk/case_mentions.py), their mentions linked after the load.
+The passages' SEEN_AT and DROVE links, aggregated in the store, go to the importer with
+the rest (ingest/bulk/passage_links.py) instead of through Cypher afterwards.
 
 All or nothing for the graph: nothing reaches it before the importer runs, so a run stopped
 while reading leaves it empty, and a rerun starts again. Passages a stopped run stored stay
@@ -45,9 +46,10 @@ from ingest import cypher
 from ingest.api import ImportReport, new_run_id, planned_report, repeated_file
 from ingest.batch import BatchFile, PlannedFile, plan_batch
 from ingest.bulk.beside import Beside
-from ingest.bulk.case_mentions import extract_beside
+from ingest.bulk.case_mentions import MentionsBeside
 from ingest.bulk.compounds import place_staged_addresses
 from ingest.bulk.files import ARRAY_DELIMITER, write_import_files
+from ingest.bulk.heap import collector_paused
 from ingest.bulk.parallel import ParallelMapping
 from ingest.bulk.passage_links import stage_passage_links, write_passage_links, writes_passage_links
 from ingest.bulk.stage import StagedFile, StagedGraph
@@ -173,47 +175,52 @@ def bulk_import_files(
     folder = Path(tempfile.mkdtemp(prefix=f"bulk-{run_id}-", dir=work))
     passages = extraction = None
     try:
-        rejects = RejectWriter(rejects_path)
-        try:
-            run = RunContext(schema, None, run_id, now, batch_size, rejects, False, False, progress)
-            places_read = _places_read_by(plans)
-            for i, plan in enumerate(plans):
-                if i == places_read and passage_plans:
-                    passages = _store_beside(passage_plans, graph, schema, events, folder, run_id, step)
-                step(f"reading {plan.name}")
-                jobs.append(StagedFileImport(run, plan, graph, workers=workers or default_workers()))
-                report.files.append(jobs[-1].import_file())
-            extraction = extract_beside(graph, [job.case_texts for job in jobs if job.case_texts is not None])
+        with collector_paused():
+            rejects = RejectWriter(rejects_path)
+            try:
+                run = RunContext(schema, None, run_id, now, batch_size, rejects, False, False, progress)
+                places_read, texts_read = _places_read_by(plans), _texts_read_by(plans)
+                for i, plan in enumerate(plans):
+                    if i == places_read and passage_plans:
+                        passages = _store_beside(passage_plans, graph, schema, events, folder, run_id, step)
+                    if i == texts_read:
+                        extraction = MentionsBeside.start(graph, _collected(jobs))
+                    step(f"reading {plan.name}")
+                    jobs.append(StagedFileImport(run, plan, graph, workers=workers or default_workers()))
+                    report.files.append(jobs[-1].import_file())
+                extraction = extraction or MentionsBeside.start(graph, _collected(jobs))
+                if extraction is not None:
+                    extraction.finish(graph, _collected(jobs))
+                if passage_plans:
+                    passages = passages or _store_beside(passage_plans, graph, schema, events, folder, run_id, step)
+                    step("waiting for the passages to be stored")
+                    report.files += map(_file_report, passage_plans, passages.result())
+                    rejects.copy(folder / PASSAGE_REJECTS)
+            finally:
+                rejects.close()
+            report.files += [repeated_file(p) for p in repeated]
+            passage_files: list[tuple[str, Path]] = []
+            written = 0  # links DuckDB wrote as import files
             if passage_plans:
-                passages = passages or _store_beside(passage_plans, graph, schema, events, folder, run_id, step)
-                step("waiting for the passages to be stored")
-                report.files += map(_file_report, passage_plans, passages.result())
-                rejects.copy(folder / PASSAGE_REJECTS)
-        finally:
-            rejects.close()
-        report.files += [repeated_file(p) for p in repeated]
-        passage_files: list[tuple[str, Path]] = []
-        written = 0  # links DuckDB wrote as import files
-        if passage_plans:
-            step("linking the vehicles seen to their places and known drivers")
-            if writes_passage_links(graph):
-                linked = write_passage_links(graph, events, batch_hashes, folder, run_id=run_id, now=now)
-                staged, passage_files = linked.links, linked.files
-                written = staged.seen_at + staged.drove
-            else:
-                staged = stage_passage_links(graph, events, batch_hashes)
-            step(
-                f"{staged.seen_at} seen-at and {staged.drove} drove links staged, "
-                f"{staged.vehicles_added} vehicles no registry named"
-            )
-        step("placing the addresses in their compounds")
-        report.addresses_placed = place_staged_addresses(graph)
-        step(f"writing {graph.node_count} nodes and {graph.link_count + written} links as import files")
-        files = write_import_files(graph, folder, run_id=run_id, now=now)
-        files.relationships += passage_files
-        # The staged graph can be the largest thing in memory, and the importer runs next.
-        graph.nodes.clear()
-        graph.links.clear()
+                step("linking the vehicles seen to their places and known drivers")
+                if writes_passage_links(graph):
+                    linked = write_passage_links(graph, events, batch_hashes, folder, run_id=run_id, now=now)
+                    staged, passage_files = linked.links, linked.files
+                    written = staged.seen_at + staged.drove
+                else:
+                    staged = stage_passage_links(graph, events, batch_hashes)
+                step(
+                    f"{staged.seen_at} seen-at and {staged.drove} drove links staged, "
+                    f"{staged.vehicles_added} vehicles no registry named"
+                )
+            step("placing the addresses in their compounds")
+            report.addresses_placed = place_staged_addresses(graph)
+            step(f"writing {graph.node_count} nodes and {graph.link_count + written} links as import files")
+            files = write_import_files(graph, folder, run_id=run_id, now=now)
+            files.relationships += passage_files
+            # The staged graph can be the largest thing in memory, and the importer runs next.
+            graph.nodes.clear()
+            graph.links.clear()
         local_server.stop(settings)  # stopped after the check already, unless started since
         step("running Neo4j's importer")
         log = settings.home.resolve() / "bulk-import.log"
@@ -256,6 +263,16 @@ def _places_read_by(plans: list[PlannedFile]) -> int:
     labels = {label for label, _ in PLACES.values()}
     brings = [i + 1 for i, plan in enumerate(plans) if any(e.label in labels for e in plan.spec.entities.values())]
     return max(brings, default=0)
+
+
+def _texts_read_by(plans: list[PlannedFile]) -> int:
+    """How many of the plans are read before the case reports' texts are all staged: through
+    the last whose spec extracts them."""
+    return max((i + 1 for i, plan in enumerate(plans) if plan.spec.extract_text), default=0)
+
+
+def _collected(jobs: list[StagedFileImport]) -> list[CaseTexts]:
+    return [job.case_texts for job in jobs if job.case_texts is not None]
 
 
 def _store_beside(
@@ -342,7 +359,7 @@ def _after_load(
     schema: Schema,
     jobs: list[StagedFileImport],
     report: ImportReport,
-    extraction: Beside | None,
+    extraction: MentionsBeside | None,
     *,
     user: str,
     now: datetime,

@@ -1,13 +1,16 @@
 """Work a first load runs in another process: its value or its error comes back, and a
-process that dies says so instead of hanging the load."""
+process that dies says so instead of hanging the load. The load holds its cycle collector
+off while it stages; the work beside it keeps its own."""
 
 from __future__ import annotations
 
+import gc
 import os
 
 import pytest
 
 from ingest.bulk.beside import Beside, BesideError
+from ingest.bulk.heap import collector_paused
 
 
 class _Unpicklable(Exception):
@@ -49,3 +52,13 @@ def test_an_error_that_does_not_cross_comes_back_as_its_message():
 def test_a_process_that_dies_is_an_error_not_a_wait():
     with pytest.raises(BesideError, match="dying stopped without an answer \\(exit code 3\\)"):
         Beside("dying", _die).result()
+
+
+def test_the_collector_is_held_off_while_staging_but_not_in_the_work_beside():
+    with collector_paused():
+        assert not gc.isenabled()
+        assert Beside("asking", gc.isenabled).result() is True
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        _refuse("staging")
+    assert gc.isenabled()

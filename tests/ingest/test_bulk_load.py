@@ -6,6 +6,7 @@ the bulk load."""
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import shutil
 import socket
@@ -117,6 +118,7 @@ def test_a_bulk_load_gives_the_online_graph(empty_graph, schema, sample_dir, bul
         )
         assert _stored(workspace.events) == _stored(online_events)
     assert "running Neo4j's importer" in steps
+    assert gc.isenabled(), "the cycle collector, held off while staging, runs again"
     assert stored.seen_at > 1000 and stored.drove > 0
     assert any(f"{stored.seen_at} seen-at and {stored.drove} drove links staged" in s for s in steps), steps
     assert local_server.read_state(bulk_settings) is not None, "the server is left running"
