@@ -33,6 +33,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from time import monotonic
@@ -48,7 +49,7 @@ from ingest.batch import BatchFile, PlannedFile, plan_batch
 from ingest.bulk.beside import Beside
 from ingest.bulk.case_mentions import MentionsBeside
 from ingest.bulk.compounds import place_staged_addresses
-from ingest.bulk.files import ARRAY_DELIMITER, write_import_files
+from ingest.bulk.files import ARRAY_DELIMITER, ImportFiles, write_import_files
 from ingest.bulk.heap import collector_paused
 from ingest.bulk.parallel import ParallelMapping
 from ingest.bulk.passage_links import stage_passage_links, write_passage_links, writes_passage_links
@@ -173,54 +174,17 @@ def bulk_import_files(
     jobs: list[StagedFileImport] = []
     work = private_dir(settings.home.resolve() / "work")
     folder = Path(tempfile.mkdtemp(prefix=f"bulk-{run_id}-", dir=work))
-    passages = extraction = None
+    besides = _Besides()
     try:
         with collector_paused():
             rejects = RejectWriter(rejects_path)
             try:
                 run = RunContext(schema, None, run_id, now, batch_size, rejects, False, False, progress)
-                places_read, texts_read = _places_read_by(plans), _texts_read_by(plans)
-                for i, plan in enumerate(plans):
-                    if i == places_read and passage_plans:
-                        passages = _store_beside(passage_plans, graph, schema, events, folder, run_id, step)
-                    if i == texts_read:
-                        extraction = MentionsBeside.start(graph, _collected(jobs))
-                    step(f"reading {plan.name}")
-                    jobs.append(StagedFileImport(run, plan, graph, workers=workers or default_workers()))
-                    report.files.append(jobs[-1].import_file())
-                extraction = extraction or MentionsBeside.start(graph, _collected(jobs))
-                if extraction is not None:
-                    extraction.finish(graph, _collected(jobs))
-                if passage_plans:
-                    passages = passages or _store_beside(passage_plans, graph, schema, events, folder, run_id, step)
-                    step("waiting for the passages to be stored")
-                    report.files += map(_file_report, passage_plans, passages.result())
-                    rejects.copy(folder / PASSAGE_REJECTS)
+                _read_batch(run, plans, passage_plans, graph, jobs, report, besides, events, folder, step, workers)
             finally:
                 rejects.close()
             report.files += [repeated_file(p) for p in repeated]
-            passage_files: list[tuple[str, Path]] = []
-            written = 0  # links DuckDB wrote as import files
-            if passage_plans:
-                step("linking the vehicles seen to their places and known drivers")
-                if writes_passage_links(graph):
-                    linked = write_passage_links(graph, events, batch_hashes, folder, run_id=run_id, now=now)
-                    staged, passage_files = linked.links, linked.files
-                    written = staged.seen_at + staged.drove
-                else:
-                    staged = stage_passage_links(graph, events, batch_hashes)
-                step(
-                    f"{staged.seen_at} seen-at and {staged.drove} drove links staged, "
-                    f"{staged.vehicles_added} vehicles no registry named"
-                )
-            step("placing the addresses in their compounds")
-            report.addresses_placed = place_staged_addresses(graph)
-            step(f"writing {graph.node_count} nodes and {graph.link_count + written} links as import files")
-            files = write_import_files(graph, folder, run_id=run_id, now=now)
-            files.relationships += passage_files
-            # The staged graph can be the largest thing in memory, and the importer runs next.
-            graph.nodes.clear()
-            graph.links.clear()
+            files = _write_files(graph, passage_plans, events, folder, report, now=now, step=step)
         local_server.stop(settings)  # stopped after the check already, unless started since
         step("running Neo4j's importer")
         log = settings.home.resolve() / "bulk-import.log"
@@ -233,9 +197,7 @@ def bulk_import_files(
             log=log,
         )
     except BaseException:
-        for beside in (passages, extraction):
-            if beside is not None:
-                beside.stop()
+        besides.stop()
         raise
     finally:
         shutil.rmtree(folder, ignore_errors=False)
@@ -247,14 +209,101 @@ def bulk_import_files(
             # Linking needs the lookups' indexes only: the search indexes fill meanwhile.
             ddl.apply_schema(gateway, schema, await_seconds=INDEX_SECONDS, awaited=ddl.LOOKUP_TYPES)
             step("linking what the online importer links after a batch")
-            _after_load(gateway, schema, jobs, report, extraction, user=user, now=now, step=step)
+            _after_load(gateway, schema, jobs, report, besides.extraction, user=user, now=now, step=step)
             step("waiting for the search indexes")
             ddl.await_indexes(gateway, INDEX_SECONDS)
     finally:
-        if extraction is not None:
-            extraction.stop()
+        besides.stop()
     report.seconds = monotonic() - began
     return report
+
+
+@dataclass
+class _Besides:
+    """The load's work in processes of their own, to stop should the load fail."""
+
+    passages: Beside | None = None
+    extraction: MentionsBeside | None = None
+
+    def stop(self) -> None:
+        for beside in (self.passages, self.extraction):
+            if beside is not None:
+                beside.stop()
+
+
+def _read_batch(
+    run: RunContext,
+    plans: list[PlannedFile],
+    passage_plans: list[PlannedFile],
+    graph: StagedGraph,
+    jobs: list[StagedFileImport],
+    report: ImportReport,
+    besides: _Besides,
+    events: EventStore,
+    folder: Path,
+    step: Callable[[str], None],
+    workers: int | None,
+) -> None:
+    """Read, map and stage the registries (a job each in `jobs`, a report each in `report`),
+    with the passages stored and the case texts extracted beside them; the passage files'
+    reports follow once they are stored."""
+    places_read, texts_read = _places_read_by(plans), _texts_read_by(plans)
+    for i, plan in enumerate(plans):
+        if i == places_read and passage_plans:
+            besides.passages = _store_beside(passage_plans, graph, run.schema, events, folder, run.run_id, step)
+        if i == texts_read:
+            besides.extraction = MentionsBeside.start(graph, _collected(jobs))
+        step(f"reading {plan.name}")
+        jobs.append(StagedFileImport(run, plan, graph, workers=workers or default_workers()))
+        report.files.append(jobs[-1].import_file())
+    besides.extraction = besides.extraction or MentionsBeside.start(graph, _collected(jobs))
+    if besides.extraction is not None:
+        besides.extraction.finish(graph, _collected(jobs))
+    if passage_plans:
+        besides.passages = besides.passages or _store_beside(
+            passage_plans, graph, run.schema, events, folder, run.run_id, step
+        )
+        step("waiting for the passages to be stored")
+        report.files += map(_file_report, passage_plans, besides.passages.result())
+        run.rejects.copy(folder / PASSAGE_REJECTS)
+
+
+def _write_files(
+    graph: StagedGraph,
+    passage_plans: list[PlannedFile],
+    events: EventStore,
+    folder: Path,
+    report: ImportReport,
+    *,
+    now: datetime,
+    step: Callable[[str], None],
+) -> ImportFiles:
+    """The passages' links, then the staged graph, as import files in `folder`; the staged
+    graph is emptied after."""
+    passage_files: list[tuple[str, Path]] = []
+    written = 0  # links DuckDB wrote as import files
+    if passage_plans:
+        step("linking the vehicles seen to their places and known drivers")
+        batch_hashes = {plan.file_hash for plan in passage_plans}
+        if writes_passage_links(graph):
+            linked = write_passage_links(graph, events, batch_hashes, folder, run_id=report.run_id, now=now)
+            staged, passage_files = linked.links, linked.files
+            written = staged.seen_at + staged.drove
+        else:
+            staged = stage_passage_links(graph, events, batch_hashes)
+        step(
+            f"{staged.seen_at} seen-at and {staged.drove} drove links staged, "
+            f"{staged.vehicles_added} vehicles no registry named"
+        )
+    step("placing the addresses in their compounds")
+    report.addresses_placed = place_staged_addresses(graph)
+    step(f"writing {graph.node_count} nodes and {graph.link_count + written} links as import files")
+    files = write_import_files(graph, folder, run_id=report.run_id, now=now)
+    files.relationships += passage_files
+    # The staged graph can be the largest thing in memory, and the importer runs next.
+    graph.nodes.clear()
+    graph.links.clear()
+    return files
 
 
 def _places_read_by(plans: list[PlannedFile]) -> int:
