@@ -25,7 +25,7 @@ class BesideError(RuntimeError):
 def _run(send: Connection, work: Callable[..., Any], args: tuple) -> None:
     # The load's own work is what it waits for: this yields to it, and takes what it leaves.
     os.nice(NICENESS)
-    gc.enable()  # a fork inherits the load's collector held off (ingest/bulk/heap.py); this work is not that heap
+    gc.enable()  # a fork inherits the load's paused collector (ingest/bulk/heap.py), not its reason
     try:
         answer: tuple[str, Any] = ("returned", work(*args))
     except Exception as exc:  # noqa: BLE001 - handed to the waiting process, which raises it

@@ -24,7 +24,7 @@ from ingest.extraction.hook import CASE_LABEL, CaseTexts
 from ingest.extraction.link_cypher import TEXT_PROPERTY
 from ingest.extraction.mentions import Mention
 
-GAZETTEER_STEP = "gb_gazetteer"  # the first step that needs the gazetteer; those after it run after it
+GAZETTEER_STEP = "gb_gazetteer"  # the first step that needs the gazetteer: it and those after it wait for it
 # What the gazetteer's queries read (tests/ingest/test_bulk_case_mentions.py keeps them in step).
 PERSON, NAME, ADDRESS = "Person", "name", "Address"
 
