@@ -68,7 +68,7 @@ class MappedRow:
 
 
 _CLEANED_ID = object()  # the row memo's tag for an ID number cleaned for a derived value
-_UNSEEN = object()  # a property's cross-row cache not yet opened, or a reading not in it
+_UNSEEN = object()  # a reading not in a property's cross-row cache
 
 # A registry repeats most of its cells (sex, ethnic group, dates, a household's address, common
 # names); each property keeps its readings across rows, up to this many before it starts over.
@@ -225,6 +225,8 @@ class RowMapper:
             )
             # numbered, so that the memos hash a small int rather than this tuple
             memo_key = self._reading[id(prop)] = self._readings.setdefault(reading, len(self._readings))
+            # a list comes back as the row's own: another row may not share it
+            self._across.setdefault(memo_key, {} if prop.type != "text_list" else None)
         memo = self._memo
         if memo_key in memo:
             result = memo[memo_key]
@@ -262,14 +264,9 @@ class RowMapper:
 
     def _computed(self, prop: PropertyMap, raw: RawRow, reading: int) -> Any:
         """`_compute`, answered from the property's earlier rows when its cells were the same text."""
-        cache = self._across.get(reading, _UNSEEN)
+        cache = self._across[reading]
         if cache is None:
             return self._compute(prop, raw)
-        if cache is _UNSEEN:
-            # a list comes back as the row's own: another row may not share it
-            cache = self._across[reading] = {} if prop.type != "text_list" else None
-            if cache is None:
-                return self._compute(prop, raw)
         columns = prop.source.columns
         if len(columns) == 1:
             cells: Any = self._raw(columns[0], raw)

@@ -184,7 +184,7 @@ def bulk_import_files(
             finally:
                 rejects.close()
             report.files += [repeated_file(p) for p in repeated]
-            files = _write_files(graph, passage_plans, events, folder, report, now=now, step=step)
+            files = _write_files(graph, batch_hashes, events, folder, report, now=now, step=step)
         local_server.stop(settings)  # stopped after the check already, unless started since
         step("running Neo4j's importer")
         log = settings.home.resolve() / "bulk-import.log"
@@ -270,7 +270,7 @@ def _read_batch(
 
 def _write_files(
     graph: StagedGraph,
-    passage_plans: list[PlannedFile],
+    batch_hashes: set[str],
     events: EventStore,
     folder: Path,
     report: ImportReport,
@@ -278,13 +278,12 @@ def _write_files(
     now: datetime,
     step: Callable[[str], None],
 ) -> ImportFiles:
-    """The passages' links, then the staged graph, as import files in `folder`; the staged
-    graph is emptied after."""
+    """The links of the batch's passage files (by hash), then the staged graph, as import
+    files in `folder`; the staged graph is emptied after."""
     passage_files: list[tuple[str, Path]] = []
     written = 0  # links DuckDB wrote as import files
-    if passage_plans:
+    if batch_hashes:
         step("linking the vehicles seen to their places and known drivers")
-        batch_hashes = {plan.file_hash for plan in passage_plans}
         if writes_passage_links(graph):
             linked = write_passage_links(graph, events, batch_hashes, folder, run_id=report.run_id, now=now)
             staged, passage_files = linked.links, linked.files
