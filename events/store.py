@@ -22,7 +22,8 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ EMPTY_PASSAGES = f"CREATE OR REPLACE TEMP TABLE passages_none ({PASSAGE_COLUMNS}
 # Shanghai has kept UTC+8 without daylight saving since 1991: the day of a passage is
 # its UTC instant moved by eight hours, with no time-zone database needed.
 SHANGHAI_OFFSET = "INTERVAL 8 HOUR"
+_FOLDER_MAKERS = 8
 
 
 @dataclass(frozen=True)
@@ -180,16 +182,21 @@ class EventStore:
             if folder.exists():
                 shutil.rmtree(folder)
 
-    def publish(self, staged: Path, sha256: str) -> list[str]:
-        """Move each staged partition file into place (one rename each); the partitions moved."""
-        moved = []
-        for file in sorted(staged.glob("day=*/source=*/*.parquet")):
-            partition = file.parent.relative_to(staged)
-            target_dir = private_dir(self.passages_dir / partition)
+    def publish(self, staged: Mapping[str, Path], sha256: str) -> list[str]:
+        """Move each staged partition file (partition → file) into place, one rename each;
+        the partitions moved."""
+        targets = {partition: self.passages_dir / partition for partition in sorted(staged)}
+        missing = [folder for folder in targets.values() if not folder.is_dir()]
+        if missing:
+            # A new folder waits on the file system's journal rather than the CPU: a year of
+            # new days is made side by side.
+            with ThreadPoolExecutor(max_workers=_FOLDER_MAKERS, thread_name_prefix="partition-folders") as pool:
+                list(pool.map(private_dir, missing))
+        for partition, target_dir in targets.items():
+            file = staged[partition]
             os.chmod(file, 0o600)
             os.replace(file, target_dir / f"{sha256}.parquet")
-            moved.append(str(partition))
-        return moved
+        return list(targets)
 
     def write_receipt(self, receipt: Receipt) -> None:
         path = self._receipts / f"{receipt.sha256}.json"

@@ -1,6 +1,8 @@
 """The stored passages of one file, written as they are judged: one Parquet piece or more
-per day under the file's staging folder (`day=D/source=S/`), each day made one file at the
-end (`finish`), less the rows found later not to be stored.
+per day in the file's staging folder (`D.0.parquet`, `D.1.parquet`, …), each day made one
+file (`D.parquet`) at the end (`finish`), less the rows found later not to be stored.
+The folder holds no folders of its own: on a busy disk each one costs a wait on the file
+system's journal, and a city file has hundreds of days.
 
 Rows are held per day until a day has enough for a row group, so a file in time order
 writes each day once and a file in any order still writes row groups of useful size; past
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -44,7 +46,9 @@ WRITTEN = pa.schema([*list(STORED)[:-1], ("run_id", _SAME), ("source_file", _SAM
 ROW_GROUP = 122_880  # DuckDB's own row group size
 HELD_ROWS = 1 << 17
 OPEN_FILES = 64
-PENDING = 8
+# Rows handed to the writing thread and not yet written: about one judged group, so the
+# next group is judged while this one's days are written.
+PENDING_ROWS = HELD_ROWS
 # Columns that repeat (plates, places, the file): not the passage IDs, instants and rows,
 # which would only fill a dictionary to throw it away.
 _DICTIONARY = ["plate", "place_id", "direction", "driver_id", "plate_colour", "run_id", "source_file"]
@@ -69,17 +73,14 @@ class DayFiles:
         self._writers: dict[dt.date, _Piece] = {}  # open, in the order last written
         self._pieces: dict[dt.date, list[Path]] = {}
         self._pool: ThreadPoolExecutor | None = None
-        self._pending: deque[Future] = deque()
+        self._pending: deque[tuple[Future, int]] = deque()
+        self._pending_rows = 0
 
     def add(self, rows: pa.Table) -> None:
         """`rows`: the STORED columns and `day` (date)."""
         if not rows.num_rows:
             return
-        days = rows.column("day")
-        stored = rows.drop_columns(["day"]).select(STORED.names).cast(STORED)
-        each = pc.unique(days).to_pylist()
-        for day in each:
-            part = stored.filter(pc.equal(days, day)) if len(each) > 1 else stored
+        for day, part in _by_day(rows):
             self._held.setdefault(day, []).append(part)
             self._held_rows[day] = self._held_rows.get(day, 0) + part.num_rows
             if self._held_rows[day] >= ROW_GROUP:
@@ -98,21 +99,25 @@ class DayFiles:
                 oldest = next(iter(self._writers))
                 self._submit(self._writers.pop(oldest).close)
             pieces = self._pieces.setdefault(day, [])
-            piece = _Piece(
-                self.folder / f"day={day.isoformat()}" / f"source={self.source}" / f"piece-{len(pieces)}.parquet"
-            )
+            piece = _Piece(self.folder / f"{day.isoformat()}.{len(pieces)}.parquet")
             pieces.append(piece.path)
-        self._submit(piece.append, held, self._same)
+        self._submit(piece.append, held, self._same, rows=sum(t.num_rows for t in held))
         self._writers[day] = piece
 
-    def _submit(self, work: Callable[..., None], *args: object) -> None:
+    def _submit(self, work: Callable[..., None], *args: object, rows: int = 0) -> None:
         """Writing runs on a thread of its own (Arrow lets go of the GIL), beside the judging
-        of the next rows; in order, and at most PENDING writes behind."""
+        of the next rows; in order, and at most PENDING_ROWS rows behind."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="day-files")
-        self._pending.append(self._pool.submit(work, *args))
-        while len(self._pending) > PENDING:
-            self._pending.popleft().result()
+        self._pending.append((self._pool.submit(work, *args), rows))
+        self._pending_rows += rows
+        while self._pending and self._pending_rows > PENDING_ROWS:
+            self._wait_one()
+
+    def _wait_one(self) -> None:
+        future, rows = self._pending.popleft()
+        self._pending_rows -= rows
+        future.result()
 
     def close(self) -> None:
         """Everything held written and every file closed; a write's error is raised here."""
@@ -123,12 +128,13 @@ class DayFiles:
                 self._submit(writer.close)
             self._writers.clear()
             while self._pending:
-                self._pending.popleft().result()
+                self._wait_one()
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
                 self._pool = None
                 self._pending.clear()
+                self._pending_rows = 0
 
     def discard(self) -> None:
         """Nothing written is kept (the file is read again another way)."""
@@ -145,12 +151,21 @@ class DayFiles:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         self._pending.clear()
+        self._pending_rows = 0
 
     def pieces(self) -> list[Path]:
         return [p for day in sorted(self._pieces) for p in self._pieces[day]]
 
     def days(self) -> list[dt.date]:
         return sorted(self._pieces)
+
+    def partitions(self) -> dict[str, Path]:
+        """After `finish`: each stored partition (`day=D/source=S`) and its one file."""
+        return {
+            f"day={day.isoformat()}/source={self.source}": pieces[0]
+            for day, pieces in sorted(self._pieces.items())
+            if pieces
+        }
 
     def finish(self, con: duckdb.DuckDBPyConnection, dropped: Iterable[dt.date]) -> None:
         """Each day one file: days with more than one piece, or among `dropped` (days with
@@ -160,7 +175,7 @@ class DayFiles:
         for day, pieces in sorted(self._pieces.items()):
             if len(pieces) == 1 and day not in redo:
                 continue
-            target = pieces[0].with_name("part.parquet")
+            target = self.folder / f"{day.isoformat()}.parquet"
             listed = [str(p) for p in pieces]
             ((kept,),) = con.execute(
                 "SELECT count(*) FROM read_parquet($pieces, hive_partitioning = false) "
@@ -192,13 +207,30 @@ class _Piece:
         for name, value in same.items():
             rows = rows.append_column(name, pa.DictionaryArray.from_arrays(first, value))
         if self._writer is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             self._writer = pq.ParquetWriter(self.path, WRITTEN, compression="zstd", use_dictionary=_DICTIONARY)
         self._writer.write_table(rows.select(WRITTEN.names), row_group_size=ROW_GROUP)
 
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
+
+
+def _by_day(rows: pa.Table) -> Iterator[tuple[dt.date, pa.Table]]:
+    """The STORED columns of `rows`, a slice per day, each in the rows' order: one stable sort
+    and slices of it, not a pass over every row for each day."""
+    days = rows.column("day")
+    stored = rows.drop_columns(["day"]).select(STORED.names).cast(STORED)
+    if pc.count_distinct(days).as_py() == 1:
+        yield days[0].as_py(), stored
+        return
+    order = pc.sort_indices(days)
+    stored, ordinal = stored.take(order), days.take(order).combine_chunks().cast(pa.int32()).to_numpy()
+    starts = np.flatnonzero(np.diff(ordinal)) + 1
+    for start, end in zip([0, *starts], [*starts, len(ordinal)], strict=True):
+        yield _EPOCH + dt.timedelta(days=int(ordinal[start])), stored.slice(start, end - start)
+
+
+_EPOCH = dt.date(1970, 1, 1)
 
 
 def _quoted(path: Path) -> str:

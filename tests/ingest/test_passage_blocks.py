@@ -62,6 +62,12 @@ def _jsonl_file(path: Path) -> None:
     lines[30_000] = lines[29_000]  # a twin
     lines[40_000] = lines[40_000].replace("MJ000111", "MJ000999")  # no such gate
     lines[50_000] = lines[50_000].replace("浙F", "浙f·", 1)  # untidy: the row mapper cleans it
+    # Objects the plain-line pattern does not take, read by DuckDB's JSON functions instead:
+    # an escaped value (进), and the keys in another order; then one it takes, spaced out.
+    lines[10_000] = lines[10_000].replace('"direction":"进"', '"direction":"\\u8fdb"')
+    lines[11_000] = '{"direction":"进",' + lines[11_000][1:].replace(',"direction":"进"', "")
+    lines[12_000] = lines[12_000].replace('":"', '" : "').replace('","', '", "')
+    lines[13_000] = lines[13_000].replace('"direction":"进"', '"direction":"\\x"')  # no such escape: not JSON
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -112,6 +118,7 @@ def test_json_lines_judged_in_blocks_store_and_reject_as_read_row_by_row(tmp_pat
     assert in_blocks == by_rows
     assert [(int(r[0]), r[3]) for r in in_blocks[1]] == [
         (1_000, "row.malformed"),
+        (13_001, "row.malformed"),
         (30_001, "row.duplicate"),
         (40_001, "reference.missing"),
     ]
@@ -129,10 +136,11 @@ def test_rows_of_any_order_make_one_file_per_day_however_few_files_may_be_open(t
     con.execute("CREATE TABLE dropped (number INTEGER, day DATE)")
     con.execute("INSERT INTO dropped VALUES (7, $day)", {"day": _day(7)})
     days.finish(con, [_day(7)])
-    files = sorted(tmp_path.glob("day=*/source=checkpoint/*.parquet"))
-    assert len(files) == 10 and all(f.name == "part.parquet" or f.name.startswith("piece-") for f in files)
-    assert [f.parent.parent.name for f in files] == [f"day={_day(n).isoformat()}" for n in range(10)]
-    by_day = {f.parent.parent.name: pq.read_table(f) for f in files}
+    partitions = days.partitions()
+    assert list(partitions) == [f"day={_day(n).isoformat()}/source=checkpoint" for n in range(10)]
+    # one file a day, and nothing else left in the folder
+    assert sorted(tmp_path.iterdir()) == sorted(partitions.values())
+    by_day = {name.split("/")[0]: pq.read_table(f) for name, f in partitions.items()}
     every = sorted(n for t in by_day.values() for n in t.column("source_row").to_pylist())
     assert every == [n for n in range(1, 2_001) if n != 7]
     for name, table in by_day.items():
