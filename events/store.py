@@ -188,8 +188,8 @@ class EventStore:
         targets = {partition: self.passages_dir / partition for partition in sorted(staged)}
         missing = [folder for folder in targets.values() if not folder.is_dir()]
         if missing:
-            # A new folder waits on the file system's journal rather than the CPU: a year of
-            # new days is made side by side.
+            # Making a folder is mostly waiting on the file system (a free inode, a block),
+            # not the CPU: a year of new days is made side by side.
             with ThreadPoolExecutor(max_workers=_FOLDER_MAKERS, thread_name_prefix="partition-folders") as pool:
                 list(pool.map(private_dir, missing))
         for partition, target_dir in targets.items():

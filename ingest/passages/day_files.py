@@ -1,8 +1,8 @@
 """The stored passages of one file, written as they are judged: one Parquet piece or more
 per day in the file's staging folder (`D.0.parquet`, `D.1.parquet`, …), each day made one
 file (`D.parquet`) at the end (`finish`), less the rows found later not to be stored.
-The folder holds no folders of its own: on a busy disk each one costs a wait on the file
-system's journal, and a city file has hundreds of days.
+The folder holds no folders of its own: each new folder is a wait on the file system, and
+a year holds hundreds of days.
 
 Rows are held per day until a day has enough for a row group, so a file in time order
 writes each day once and a file in any order still writes row groups of useful size; past

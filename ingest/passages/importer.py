@@ -303,7 +303,7 @@ class _Blocks:
         fast = (
             pc.match_substring_regex(lines.column("line"), self._plain)
             if self._plain is not None
-            else pa.nulls(lines.num_rows, pa.bool_()).fill_null(False)
+            else pa.repeat(False, lines.num_rows)
         )
         self.con.register("lines", lines.append_column("fast", fast))
         try:
@@ -330,8 +330,8 @@ class _Blocks:
 
 def plain_object_pattern(keys: list[str]) -> str | None:
     """RE2 pattern of a line that is a JSON object of exactly these keys, in this order, each
-    a string written without escapes, so that its text is its value. None where a key would
-    need escaping in JSON."""
+    value a string with neither escapes nor control characters (either may make a line
+    invalid, and then DuckDB's JSON functions raise). None where a key would need escaping."""
     if any(c in '"\\' or ord(c) < 0x20 for key in keys for c in key):
         return None
     space = "[ \\t\\r\\n]*"
