@@ -23,8 +23,9 @@ case, so the event store's ratio to them is, if anything, understated.
 - event store: `goldenbell events import` on the same file (and on gate_passages.jsonl):
   the same validation, reject reasons and provenance, into Parquet partitions read by
   DuckDB instead of Passage nodes; in its own process, with its peak RSS, on the whole
-  file (`--event-runs` times, 3 by default, into an emptied store: the median run is
-  quoted, each run's rate printed) and on a tenth of it.
+  file (`--event-runs` times, 3 by default, into an emptied store, each run after a sync
+  of what the run before wrote: the median run is quoted, each run's rate printed) and on
+  a tenth of it.
 
 The whole sample is also imported once to report the importer's overall rate. A
 dedicated local Neo4j is started for the run (or NEO4J_URI is used). Prints figures
@@ -133,6 +134,13 @@ def store_events(env: dict[str, str], files: list[Path], workdir: Path) -> tuple
     """`goldenbell events import` into an emptied event store, in its own process."""
     empty_event_store(env, workdir)
     return _command(env, ["events", "import", "--json"], files, workdir)
+
+
+def settle() -> None:
+    """What the run before wrote (the store moved aside, the server's files) is on disk before
+    the next timed run starts, not written back by the kernel during it. (Neo4j Community has
+    no procedure to force its own checkpoint.)"""
+    os.sync()
 
 
 def empty_event_store(env: dict[str, str], workdir: Path) -> None:
@@ -351,6 +359,7 @@ def _event_store(env: dict[str, str], sample: Path, workdir: Path, runs: int) ->
     for name in (PASSAGES, GATE_PASSAGES):
         tried = []
         for _ in range(runs):
+            settle()
             report, seconds, rss = store_events(env, [sample / name], workdir)
             assert report["rows_read"] == report["rows_loaded"] + report["rows_rejected"], report
             tried.append((report["files"][0]["seconds"], report, seconds, rss))

@@ -216,18 +216,21 @@ class _Piece:
 
 
 def _by_day(rows: pa.Table) -> Iterator[tuple[dt.date, pa.Table]]:
-    """The STORED columns of `rows`, a slice per day, each in the rows' order: one stable sort
-    and slices of it, not a pass over every row for each day."""
+    """The STORED columns of `rows`, a table per day, each in the rows' order: one stable sort,
+    not a pass over every row for each day. Each day is taken into buffers of its own (not
+    sliced from one sorted copy): a day held or waiting to be written keeps only its rows."""
     days = rows.column("day")
     stored = rows.drop_columns(["day"]).select(STORED.names).cast(STORED)
     if pc.count_distinct(days).as_py() == 1:
         yield days[0].as_py(), stored
         return
+    # One chunk first: a take from a table of many chunks joins them all again on every call.
+    stored = stored.combine_chunks()
     order = pc.sort_indices(days)
-    stored, ordinal = stored.take(order), days.take(order).combine_chunks().cast(pa.int32()).to_numpy()
+    ordinal = days.take(order).combine_chunks().cast(pa.int32()).to_numpy()
     starts = np.flatnonzero(np.diff(ordinal)) + 1
     for start, end in zip([0, *starts], [*starts, len(ordinal)], strict=True):
-        yield _EPOCH + dt.timedelta(days=int(ordinal[start])), stored.slice(start, end - start)
+        yield _EPOCH + dt.timedelta(days=int(ordinal[start])), stored.take(order.slice(start, end - start))
 
 
 _EPOCH = dt.date(1970, 1, 1)

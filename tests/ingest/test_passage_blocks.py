@@ -149,6 +149,16 @@ def test_rows_of_any_order_make_one_file_per_day_however_few_files_may_be_open(t
         assert set(table.column("run_id").to_pylist()) == {"run-1"}
 
 
+def test_a_day_waiting_to_be_written_holds_its_own_rows_not_its_whole_group():
+    rows = _rows(list(range(1, 10_001)))  # ten days, interleaved
+    parts = dict(day_files._by_day(rows))
+    assert sorted(parts) == [_day(n) for n in range(10)]
+    for day, part in parts.items():
+        assert part.column("source_row").to_pylist() == [n for n in range(1, 10_001) if _day(n) == day]
+        # a tenth of the rows, in buffers about a tenth of the group's
+        assert part.get_total_buffer_size() < rows.get_total_buffer_size() / 5
+
+
 def _day(number: int) -> dt.date:
     return dt.date(2025, 3, 1) + dt.timedelta(days=number % 10)
 
