@@ -35,6 +35,7 @@ and ratios; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import shutil
@@ -150,8 +151,15 @@ def empty_event_store(env: dict[str, str], workdir: Path) -> None:
     or so, which costs the next import up to a second here, and a real store is not emptied
     before each import."""
     events = Path(env["GOLDENBELL_HOME"]) / "events"
-    if events.exists():
+    if not events.exists():
+        return
+    try:
         events.rename(Path(tempfile.mkdtemp(prefix="events-", dir=workdir)) / "events")
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        # A GOLDENBELL_HOME of the caller's (with NEO4J_URI) on another file system: deleted.
+        shutil.rmtree(events)
 
 
 def _command(env: dict[str, str], command: list[str], files: list[Path], workdir: Path) -> tuple[dict, float, float]:
