@@ -130,11 +130,7 @@ class DayFiles:
             while self._pending:
                 self._wait_one()
         finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-                self._pool = None
-                self._pending.clear()
-                self._pending_rows = 0
+            self.abandon()  # the thread stopped; after a failed write, what was queued behind it is dropped
 
     def discard(self) -> None:
         """Nothing written is kept (the file is read again another way)."""
